@@ -335,3 +335,60 @@ fn a_value_no_extra_can_hold_still_fails() {
     assert_eq!(statuses[0].extra.get("retry"), Some(&json!("yes")));
     assert_eq!(statuses[1].retry, Some(true));
 }
+
+/// A body set whole with `.body(x)` goes through typify's struct builder
+/// (`X` into `builder::X` and back); its `extra` (an undeclared member, an
+/// explicit `null` for a field left unset) must survive that trip and be
+/// sent. Before the builder carried `extra`, both were dropped.
+#[tokio::test]
+async fn a_body_set_whole_sends_its_extra_members_and_nulls() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/fixture/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let runtime = Runtime::new()
+        .with_bearer_token("t")
+        .with_retry_policy(RetryPolicy::none());
+    let client = Client::new(&format!("{}/fixture", server.uri()), runtime);
+    let search: sailpoint_fixture_client::types::Search = serde_json::from_value(json!({
+        "query": "name:a*",
+        "clientMetadata": {"app": "tests"},
+        "indices": null
+    }))
+    .expect("decodes");
+    assert!(search.extra.contains_key("clientMetadata"));
+    client
+        .search_things()
+        .body(search)
+        .send()
+        .await
+        .expect("sent");
+    let built = sailpoint_fixture_client::types::Search::builder()
+        .query("q".to_string())
+        .extra(
+            json!({"accessRequestIds": ["r1"]})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        );
+    client
+        .search_things()
+        .body(built)
+        .send()
+        .await
+        .expect("sent");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let bodies: Vec<Value> = requests
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).expect("a JSON body"))
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({"query": "name:a*", "clientMetadata": {"app": "tests"}, "indices": null}),
+            json!({"query": "q", "accessRequestIds": ["r1"]}),
+        ]
+    );
+}

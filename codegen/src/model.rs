@@ -225,6 +225,38 @@ pub struct Parameter {
     pub deprecated: bool,
     /// Its schema; `Value::Null` when it declares none.
     pub schema: Value,
+    /// Its schema is an array (through a `$ref` too): `style` and
+    /// `explode` say how the items are written.
+    pub array: bool,
+}
+
+impl Parameter {
+    /// How the runtime joins this query parameter's items, `None` for
+    /// OpenAPI's default (`form`, exploded: one pair per item) and for a
+    /// parameter that is no array.
+    pub fn query_join(&self) -> Option<QueryJoin> {
+        if self.location != Location::Query || !self.array {
+            return None;
+        }
+        match (self.style, self.explode) {
+            (Style::Form, false) => Some(QueryJoin::Comma),
+            (Style::SpaceDelimited, _) => Some(QueryJoin::Space),
+            (Style::PipeDelimited, _) => Some(QueryJoin::Pipe),
+            _ => None,
+        }
+    }
+}
+
+/// How the items of an array query parameter are joined into one pair
+/// (`sailpoint_runtime::QueryStyle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryJoin {
+    /// `style: form, explode: false`: `a=1,2`.
+    Comma,
+    /// `style: spaceDelimited`: `a=1%202`.
+    Space,
+    /// `style: pipeDelimited`: `a=1%7C2`.
+    Pipe,
 }
 
 /// One media type of a body or response and its schema.
@@ -526,6 +558,11 @@ fn build_operation<'d>(
                 .get("explode")
                 .and_then(Value::as_bool)
                 .unwrap_or(style == Style::Form);
+            let schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
+            let array = resolve_schema(doc, &schema)
+                .get("type")
+                .and_then(Value::as_str)
+                == Some("array");
             let parsed = Parameter {
                 name: name.to_string(),
                 location,
@@ -533,7 +570,8 @@ fn build_operation<'d>(
                 explode,
                 required: flag(parameter, "required"),
                 deprecated: flag(parameter, "deprecated"),
-                schema: parameter.get("schema").cloned().unwrap_or(Value::Null),
+                schema,
+                array,
             };
             match parameters
                 .iter_mut()
@@ -887,6 +925,8 @@ mod tests {
         assert_eq!((offset.style, offset.explode), (Style::Form, true));
         let types = op.parameter(Location::Query, "types").expect("types");
         assert_eq!((types.style, types.explode), (Style::Form, false));
+        assert_eq!(types.query_join(), Some(QueryJoin::Comma));
+        assert_eq!(offset.query_join(), None, "not an array");
     }
 
     #[test]

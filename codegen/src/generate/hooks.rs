@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::ApiModel;
+use crate::model::{ApiModel, QueryJoin};
 
 /// The operation table, sorted by progenitor's method name (the
 /// `OperationInfo::operation_id` the hooks look operations up by), and the
@@ -25,12 +25,22 @@ pub fn tokens(model: &ApiModel) -> TokenStream {
             .fixed_headers
             .iter()
             .map(|(name, value)| quote! { (#name, #value) });
+        let query_styles = op.parameters.iter().filter_map(|p| {
+            let name = &p.name;
+            let style = match p.query_join()? {
+                QueryJoin::Comma => quote!(Comma),
+                QueryJoin::Space => quote!(Space),
+                QueryJoin::Pipe => quote!(Pipe),
+            };
+            Some(quote! { (#name, sailpoint_runtime::QueryStyle::#style) })
+        });
         quote! {
             (#name, sailpoint_runtime::Operation {
                 id: #id,
                 authenticated: #authenticated,
                 experimental: #experimental,
                 fixed_headers: &[#(#headers),*],
+                query_styles: &[#(#query_styles),*],
             }),
         }
     });

@@ -190,9 +190,34 @@ pub fn split(document: &Value, model: &ApiModel) -> Split {
     if let Some(Value::Object(schemas)) = progenitor_document.pointer_mut("/components/schemas") {
         schemas.extend(hoisted);
     }
+    explode_delimited_queries(&mut progenitor_document);
     Split {
         progenitor_document,
         custom,
+    }
+}
+
+/// progenitor refuses `spaceDelimited` and `pipeDelimited` query
+/// parameters; it sees them as `form`, exploded (one pair per item), and
+/// the runtime joins the items as the spec says (the model's
+/// `Parameter::query_join`, in the operation table). `deepObject` is left
+/// for progenitor to refuse: nothing would write it faithfully.
+fn explode_delimited_queries(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let delimited = map.get("in").and_then(Value::as_str) == Some("query")
+                && matches!(
+                    map.get("style").and_then(Value::as_str),
+                    Some("spaceDelimited" | "pipeDelimited")
+                );
+            if delimited {
+                map.remove("style");
+                map.remove("explode");
+            }
+            map.values_mut().for_each(explode_delimited_queries);
+        }
+        Value::Array(items) => items.iter_mut().for_each(explode_delimited_queries),
+        _ => {}
     }
 }
 

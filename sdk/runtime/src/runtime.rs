@@ -8,6 +8,7 @@ use tracing::field::Empty;
 
 use crate::config::{Auth, Config};
 use crate::error_body::finish;
+use crate::query::{QueryStyle, rewrite_query};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::token::{TokenCache, TokenError, kind, millis};
@@ -33,6 +34,9 @@ pub struct Operation {
     /// Headers sent with a fixed value, replacing any value the request
     /// already has (e.g. `Content-Type: application/json-patch+json`).
     pub fixed_headers: &'static [(&'static str, &'static str)],
+    /// Query parameters whose items are not sent one pair each (the
+    /// spec's `style` and `explode`; see [`crate::query`]).
+    pub query_styles: &'static [(&'static str, QueryStyle)],
 }
 
 impl Operation {
@@ -43,6 +47,7 @@ impl Operation {
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         }
     }
 }
@@ -186,6 +191,7 @@ impl Runtime {
         request: &mut reqwest::Request,
         op: &Operation,
     ) -> Result<(), RuntimeError> {
+        rewrite_query(request.url_mut(), op.query_styles);
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
         for &(name, value) in op.fixed_headers {
@@ -418,6 +424,7 @@ mod tests {
         authenticated: true,
         experimental: true,
         fixed_headers: &[("Content-Type", "application/json-patch+json")],
+        query_styles: &[],
     };
 
     #[tokio::test]

@@ -335,36 +335,72 @@ fn rewrite(s: &mut ItemStruct, defaulted: &BTreeSet<String>) -> Result<TokenStre
     })
 }
 
-/// In typify's `TryFrom<builder::X> for super::X`, the `Self { .. }`
-/// literal of a rewritten `X` gets `extra` empty.
+/// typify's struct builder of a rewritten `X` carries `extra` too, so that
+/// a value set whole (`.body(x)` converts `X` into its builder and back)
+/// keeps its undeclared members and explicit `null`s: the builder struct
+/// gets the field, and each `Self { .. }` literal in the impls of `X` and
+/// of `super::X` (typify's `Default`, `From<super::X>` and
+/// `TryFrom<builder::X>`) fills it, from `value.extra` in a conversion,
+/// empty otherwise.
 fn fill_builder_literals(item: &mut Item, rewritten: &BTreeSet<String>) {
-    struct Fill;
+    struct Fill {
+        from_value: bool,
+    }
     impl VisitMut for Fill {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            self.from_value = f.sig.inputs.iter().any(|input| {
+                matches!(input, syn::FnArg::Typed(t)
+                    if matches!(&*t.pat, syn::Pat::Ident(p) if p.ident == "value"))
+            });
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
+        }
         fn visit_expr_struct_mut(&mut self, e: &mut syn::ExprStruct) {
             if e.path.is_ident("Self") && e.rest.is_none() {
                 let extra = format_ident!("{EXTRA}");
-                e.fields
-                    .push(syn::parse_quote!(#extra: ::std::default::Default::default()));
+                e.fields.push(if self.from_value {
+                    syn::parse_quote!(#extra: value.#extra)
+                } else {
+                    syn::parse_quote!(#extra: ::std::default::Default::default())
+                });
             }
             syn::visit_mut::visit_expr_struct_mut(self, e);
         }
     }
-    let Item::Impl(imp) = item else { return };
-    let Type::Path(target) = imp.self_ty.as_ref() else {
-        return;
+    let named = |ty: &Type| match ty {
+        Type::Path(target) => target
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| rewritten.contains(&s.ident.to_string())),
+        _ => false,
     };
-    let is_super = target
-        .path
-        .segments
-        .first()
-        .is_some_and(|s| s.ident == "super");
-    let named = target
-        .path
-        .segments
-        .last()
-        .is_some_and(|s| rewritten.contains(&s.ident.to_string()));
-    if is_super && named {
-        Fill.visit_item_impl_mut(imp);
+    match item {
+        Item::Struct(s) if rewritten.contains(&s.ident.to_string()) => {
+            if let Fields::Named(fields) = &mut s.fields {
+                let extra = format_ident!("{EXTRA}");
+                fields.named.push(syn::parse_quote!(
+                    #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>
+                ));
+            }
+        }
+        Item::Impl(imp) if named(&imp.self_ty) => {
+            Fill { from_value: false }.visit_item_impl_mut(imp);
+            if imp.trait_.is_none() {
+                let extra = format_ident!("{EXTRA}");
+                imp.items.push(syn::parse_quote! {
+                    /// Members to send beside the typed fields: undeclared
+                    /// ones, or an explicit `null` for a field left unset.
+                    pub fn #extra(
+                        mut self,
+                        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ) -> Self {
+                        self.#extra = value;
+                        self
+                    }
+                });
+            }
+        }
+        _ => {}
     }
 }
 
@@ -424,10 +460,33 @@ mod tests {
                 pub extra: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
             }
             pub mod builder {
+                #[derive(Clone, Debug)]
+                pub struct Thing {
+                    id: ::std::result::Result<::std::string::String, ::std::string::String>,
+                }
+                impl Thing {
+                    pub fn id<T>(mut self, value: T) -> Self
+                    where
+                        T: ::std::convert::TryInto<::std::string::String>,
+                    {
+                        self.id = value.try_into().map_err(|_| "bad".to_string());
+                        self
+                    }
+                }
+                impl ::std::default::Default for Thing {
+                    fn default() -> Self {
+                        Self { id: Err("no value supplied for id".to_string()) }
+                    }
+                }
                 impl ::std::convert::TryFrom<Thing> for super::Thing {
                     type Error = super::error::ConversionError;
                     fn try_from(value: Thing) -> ::std::result::Result<Self, super::error::ConversionError> {
                         Ok(Self { id: value.id? })
+                    }
+                }
+                impl ::std::convert::From<super::Thing> for Thing {
+                    fn from(value: super::Thing) -> Self {
+                        Self { id: Ok(value.id) }
                     }
                 }
             }
@@ -447,7 +506,11 @@ mod tests {
             "w.entry(\"name\", &self.name)?",
             "w.number(\"score\", v)?",
             "if !::std::vec::Vec::is_empty(&self.tags)",
-            "Ok(Self {\n                id: value.id?,\n                extra: ::std::default::Default::default(),",
+            "Ok(Self {\n                id: value.id?,\n                extra: value.extra,",
+            "extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,\n    }",
+            "Self {\n                id: Err(\"no value supplied for id\".to_string()),\n                extra: ::std::default::Default::default(),",
+            "Self {\n                id: Ok(value.id),\n                extra: value.extra,",
+            "self.extra = value;",
             // The struct with typify's own flattened map stays derived.
             "#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\npub struct Keep",
         ] {

@@ -235,6 +235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -244,6 +245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -253,6 +255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -262,6 +265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -271,6 +275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -280,6 +285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -289,6 +295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -298,6 +305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -307,6 +315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -316,6 +325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -325,6 +335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -334,6 +345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -343,6 +355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -352,6 +365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -361,6 +375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -370,6 +385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -379,6 +395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -388,6 +405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -397,6 +415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -406,6 +425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -415,6 +435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -424,6 +445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -433,6 +455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -442,6 +465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -451,6 +475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -460,6 +485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -469,6 +495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -478,6 +505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -487,6 +515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -496,6 +525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -505,6 +535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -514,6 +545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -523,6 +555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -532,6 +565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -541,6 +575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -550,6 +585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -559,6 +595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -568,6 +605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -577,6 +615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -586,6 +625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -595,6 +635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -604,6 +645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -613,6 +655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -622,6 +665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -631,6 +675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -640,6 +685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -649,6 +695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -658,6 +705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -667,6 +715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -676,6 +725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -685,6 +735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -694,6 +745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -703,6 +755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -712,6 +765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -721,6 +775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -730,6 +785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -739,6 +795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -748,6 +805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -757,6 +815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -766,6 +825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -775,6 +835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -784,6 +845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -793,6 +855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -802,6 +865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -811,6 +875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -820,6 +885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -829,6 +895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -838,6 +905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -847,6 +915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -856,6 +925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -865,6 +935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -874,6 +945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -883,6 +955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -892,6 +965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -901,6 +975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -910,6 +985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -919,6 +995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -928,6 +1005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -937,6 +1015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -946,6 +1025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -955,6 +1035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -964,6 +1045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -973,6 +1055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -982,6 +1065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -991,6 +1075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1000,6 +1085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1009,6 +1095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1018,6 +1105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1027,6 +1115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1036,6 +1125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1045,6 +1135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1054,6 +1145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1063,6 +1155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1072,6 +1165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1081,6 +1175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1090,6 +1185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1099,6 +1195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1108,6 +1205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1117,6 +1215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1126,6 +1225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1135,6 +1235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1144,6 +1245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1153,6 +1255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1162,6 +1265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1171,6 +1275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1180,6 +1285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1189,6 +1295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1198,6 +1305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1207,6 +1315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1216,6 +1325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1225,6 +1335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1234,6 +1345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1243,6 +1355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1252,6 +1365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1261,6 +1375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1270,6 +1385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1279,6 +1395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1288,6 +1405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1297,6 +1415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1306,6 +1425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1315,6 +1435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1324,6 +1445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1333,6 +1455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1342,6 +1465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1351,6 +1475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1360,6 +1485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1369,6 +1495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1378,6 +1505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1387,6 +1515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1396,6 +1525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1405,6 +1535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1414,6 +1545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1423,6 +1555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1432,6 +1565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1441,6 +1575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1450,6 +1585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1459,6 +1595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1468,6 +1605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1477,6 +1615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1486,6 +1625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1495,6 +1635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1504,6 +1645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1513,6 +1655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1522,6 +1665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1531,6 +1675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1540,6 +1685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1549,6 +1695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1558,6 +1705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1567,6 +1715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1576,6 +1725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1585,6 +1735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1594,6 +1745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1603,6 +1755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1612,6 +1765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1621,6 +1775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1630,6 +1785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1639,6 +1795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1648,6 +1805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1657,6 +1815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1666,6 +1825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1675,6 +1835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1684,6 +1845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1693,6 +1855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1702,6 +1865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1711,6 +1875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1720,6 +1885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1729,6 +1895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1738,6 +1905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1747,6 +1915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1756,6 +1925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1765,6 +1935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1774,6 +1945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1783,6 +1955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1792,6 +1965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1801,6 +1975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1810,6 +1985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1819,6 +1995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1828,6 +2005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1837,6 +2015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1846,6 +2025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1855,6 +2035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1864,6 +2045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1873,6 +2055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1882,6 +2065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1891,6 +2075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1900,6 +2085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1909,6 +2095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1918,6 +2105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1927,6 +2115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1936,6 +2125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1945,6 +2135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1954,6 +2145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1963,6 +2155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1972,6 +2165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1981,6 +2175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1990,6 +2185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1999,6 +2195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2008,6 +2205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2017,6 +2215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2026,6 +2225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2035,6 +2235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2044,6 +2245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2053,6 +2255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2062,6 +2265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2071,6 +2275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2080,6 +2285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2089,6 +2295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2098,6 +2305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2107,6 +2315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2116,6 +2325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2125,6 +2335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2134,6 +2345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2143,6 +2355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2152,6 +2365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2161,6 +2375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2170,6 +2385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2179,6 +2395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2188,6 +2405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2197,6 +2415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2206,6 +2425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2215,6 +2435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2224,6 +2445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2233,6 +2455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2242,6 +2465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2251,6 +2475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2260,6 +2485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2269,6 +2495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2278,6 +2505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2287,6 +2515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2296,6 +2525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2305,6 +2535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2314,6 +2545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2323,6 +2555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2332,6 +2565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2341,6 +2575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2350,6 +2585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2359,6 +2595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2368,6 +2605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2377,6 +2615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2386,6 +2625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2395,6 +2635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2404,6 +2645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2413,6 +2655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2422,6 +2665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2431,6 +2675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2440,6 +2685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2449,6 +2695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2458,6 +2705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2467,6 +2715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2476,6 +2725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2485,6 +2735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2494,6 +2745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2503,6 +2755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2512,6 +2765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2521,6 +2775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2530,6 +2785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2539,6 +2795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2548,6 +2805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2557,6 +2815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2566,6 +2825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2575,6 +2835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2584,6 +2845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2593,6 +2855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2602,6 +2865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2611,6 +2875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2620,6 +2885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2629,6 +2895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2638,6 +2905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2647,6 +2915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2656,6 +2925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2665,6 +2935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2674,6 +2945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2683,6 +2955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2692,6 +2965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2701,6 +2975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2710,6 +2985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2719,6 +2995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2728,6 +3005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2737,6 +3015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2746,6 +3025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2755,6 +3035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2764,6 +3045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2773,6 +3055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2782,6 +3065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2791,6 +3075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2800,6 +3085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2809,6 +3095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2818,6 +3105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2827,6 +3115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2836,6 +3125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2845,6 +3135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2854,6 +3145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2863,6 +3155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2872,6 +3165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2881,6 +3175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2890,6 +3185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2899,6 +3195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2908,6 +3205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2917,6 +3215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2926,6 +3225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2935,6 +3235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2944,6 +3245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2953,6 +3255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2962,6 +3265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2971,6 +3275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2980,6 +3285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2989,6 +3295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2998,6 +3305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3007,6 +3315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3016,6 +3325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3025,6 +3335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3034,6 +3345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3043,6 +3355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3052,6 +3365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3061,6 +3375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3070,6 +3385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3079,6 +3395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3088,6 +3405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3097,6 +3415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3106,6 +3425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3115,6 +3435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3124,6 +3445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3133,6 +3455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3142,6 +3465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3151,6 +3475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3160,6 +3485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3169,6 +3495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3178,6 +3505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3187,6 +3515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3196,6 +3525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3205,6 +3535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3214,6 +3545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3223,6 +3555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3232,6 +3565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3241,6 +3575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3250,6 +3585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3259,6 +3595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3268,6 +3605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3277,6 +3615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3286,6 +3625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3295,6 +3635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3304,6 +3645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3313,6 +3655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3322,6 +3665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3331,6 +3675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3340,6 +3685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3349,6 +3695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3358,6 +3705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3367,6 +3715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3376,6 +3725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3385,6 +3735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3394,6 +3745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3403,6 +3755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3412,6 +3765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3421,6 +3775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3430,6 +3785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3439,6 +3795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3448,6 +3805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3457,6 +3815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3466,6 +3825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3475,6 +3835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3484,6 +3845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3493,6 +3855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3502,6 +3865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3511,6 +3875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3520,6 +3885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3529,6 +3895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3538,6 +3905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3547,6 +3915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3556,6 +3925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3565,6 +3935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3574,6 +3945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3583,6 +3955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3592,6 +3965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3601,6 +3975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3610,6 +3985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3619,6 +3995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3628,6 +4005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3637,6 +4015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3646,6 +4025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3655,6 +4035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3664,6 +4045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3673,6 +4055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3682,6 +4065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3691,6 +4075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3700,6 +4085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3709,6 +4095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3718,6 +4105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3727,6 +4115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3736,6 +4125,10 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[
+                ("types", sailpoint_runtime::QueryStyle::Comma),
+                ("statuses", sailpoint_runtime::QueryStyle::Comma),
+            ],
         },
     ),
     (
@@ -3745,6 +4138,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3754,6 +4148,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3763,6 +4158,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3772,6 +4168,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3781,6 +4178,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3790,6 +4188,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3799,6 +4198,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3808,6 +4208,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3817,6 +4218,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3826,6 +4228,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3835,6 +4238,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3844,6 +4248,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3853,6 +4258,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3862,6 +4268,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3871,6 +4278,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3880,6 +4288,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3889,6 +4298,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3898,6 +4308,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3907,6 +4318,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3916,6 +4328,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3925,6 +4338,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3934,6 +4348,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -3943,6 +4358,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -3952,6 +4368,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -3961,6 +4378,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -3970,6 +4388,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -3979,6 +4398,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3988,6 +4408,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3997,6 +4418,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4006,6 +4428,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4015,6 +4438,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4024,6 +4448,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4033,6 +4458,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4042,6 +4468,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4051,6 +4478,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4060,6 +4488,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4069,6 +4498,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4078,6 +4508,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4087,6 +4518,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4096,6 +4528,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4105,6 +4538,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4114,6 +4548,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4123,6 +4558,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4132,6 +4568,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4141,6 +4578,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4150,6 +4588,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4159,6 +4598,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4168,6 +4608,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4177,6 +4618,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4186,6 +4628,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4195,6 +4638,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4204,6 +4648,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4213,6 +4658,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4222,6 +4668,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4231,6 +4678,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4240,6 +4688,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4249,6 +4698,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4258,6 +4708,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4267,6 +4718,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4276,6 +4728,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4285,6 +4738,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4294,6 +4748,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4303,6 +4758,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4312,6 +4768,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4321,6 +4778,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4330,6 +4788,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4339,6 +4798,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4348,6 +4808,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4357,6 +4818,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4366,6 +4828,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4375,6 +4838,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4384,6 +4848,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4393,6 +4858,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4402,6 +4868,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4411,6 +4878,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4420,6 +4888,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4429,6 +4898,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4438,6 +4908,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4447,6 +4918,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4456,6 +4928,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4465,6 +4938,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4474,6 +4948,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4483,6 +4958,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4492,6 +4968,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4501,6 +4978,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4510,6 +4988,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4519,6 +4998,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4528,6 +5008,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4537,6 +5018,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4546,6 +5028,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4555,6 +5038,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4564,6 +5048,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4573,6 +5058,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4582,6 +5068,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4591,6 +5078,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4600,6 +5088,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4609,6 +5098,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4618,6 +5108,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4627,6 +5118,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4636,6 +5128,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4645,6 +5138,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4654,6 +5148,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4663,6 +5158,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4672,6 +5168,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4681,6 +5178,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4690,6 +5188,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4699,6 +5198,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4708,6 +5208,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4717,6 +5218,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4726,6 +5228,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4735,6 +5238,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4744,6 +5248,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4753,6 +5258,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4762,6 +5268,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4771,6 +5278,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4780,6 +5288,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4789,6 +5298,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4798,6 +5308,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4807,6 +5318,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4816,6 +5328,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4825,6 +5338,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4834,6 +5348,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4843,6 +5358,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4852,6 +5368,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4861,6 +5378,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4870,6 +5388,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4879,6 +5398,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4888,6 +5408,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -4897,6 +5418,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4906,6 +5428,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4915,6 +5438,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4924,6 +5448,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4933,6 +5458,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4942,6 +5468,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4951,6 +5478,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4960,6 +5488,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4969,6 +5498,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4978,6 +5508,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4987,6 +5518,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4996,6 +5528,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5005,6 +5538,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5014,6 +5548,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5023,6 +5558,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5032,6 +5568,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5041,6 +5578,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5050,6 +5588,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5059,6 +5598,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5068,6 +5608,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5077,6 +5618,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5086,6 +5628,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5095,6 +5638,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5104,6 +5648,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5113,6 +5658,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5122,6 +5668,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5131,6 +5678,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5140,6 +5688,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5149,6 +5698,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5158,6 +5708,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5167,6 +5718,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5176,6 +5728,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5185,6 +5738,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5194,6 +5748,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5203,6 +5758,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5212,6 +5768,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5221,6 +5778,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5230,6 +5788,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5239,6 +5798,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5248,6 +5808,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5257,6 +5818,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
 ];

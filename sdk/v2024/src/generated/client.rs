@@ -275,6 +275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -284,6 +285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -293,6 +295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -302,6 +305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -311,6 +315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -320,6 +325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -329,6 +335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -338,6 +345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -347,6 +355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -356,6 +365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -365,6 +375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -374,6 +385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -383,6 +395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -392,6 +405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -401,6 +415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -410,6 +425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -419,6 +435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -428,6 +445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -437,6 +455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -446,6 +465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -455,6 +475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -464,6 +485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -473,6 +495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -482,6 +505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -491,6 +515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -500,6 +525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -509,6 +535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -518,6 +545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -527,6 +555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -536,6 +565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -545,6 +575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -554,6 +585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -563,6 +595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -572,6 +605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -581,6 +615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -590,6 +625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -599,6 +635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -608,6 +645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -617,6 +655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -626,6 +665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -635,6 +675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -644,6 +685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -653,6 +695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -662,6 +705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -671,6 +715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -680,6 +725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -689,6 +735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -698,6 +745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -707,6 +755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -716,6 +765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -725,6 +775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -734,6 +785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -743,6 +795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -752,6 +805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -761,6 +815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -770,6 +825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -779,6 +835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -788,6 +845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -797,6 +855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -806,6 +865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -815,6 +875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -824,6 +885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -833,6 +895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -842,6 +905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -851,6 +915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -860,6 +925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -869,6 +935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -878,6 +945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -887,6 +955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -896,6 +965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -905,6 +975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -914,6 +985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -923,6 +995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -932,6 +1005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -941,6 +1015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -950,6 +1025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -959,6 +1035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -968,6 +1045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -977,6 +1055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -986,6 +1065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -995,6 +1075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1004,6 +1085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1013,6 +1095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1022,6 +1105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1031,6 +1115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1040,6 +1125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1049,6 +1135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1058,6 +1145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1067,6 +1155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1076,6 +1165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1085,6 +1175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1094,6 +1185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1103,6 +1195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1112,6 +1205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1121,6 +1215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1130,6 +1225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1139,6 +1235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1148,6 +1245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1157,6 +1255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1166,6 +1265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1175,6 +1275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1184,6 +1285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1193,6 +1295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1202,6 +1305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1211,6 +1315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1220,6 +1325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1229,6 +1335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1238,6 +1345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1247,6 +1355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1256,6 +1365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1265,6 +1375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1274,6 +1385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1283,6 +1395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1292,6 +1405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1301,6 +1415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1310,6 +1425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1319,6 +1435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1328,6 +1445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1337,6 +1455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1346,6 +1465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1355,6 +1475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1364,6 +1485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1373,6 +1495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1382,6 +1505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1391,6 +1515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1400,6 +1525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1409,6 +1535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1418,6 +1545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1427,6 +1555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1436,6 +1565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1445,6 +1575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1454,6 +1585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1463,6 +1595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1472,6 +1605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1481,6 +1615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1490,6 +1625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1499,6 +1635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1508,6 +1645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1517,6 +1655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1526,6 +1665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1535,6 +1675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1544,6 +1685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1553,6 +1695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1562,6 +1705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1571,6 +1715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1580,6 +1725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1589,6 +1735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1598,6 +1745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1607,6 +1755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1616,6 +1765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1625,6 +1775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1634,6 +1785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1643,6 +1795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1652,6 +1805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1661,6 +1815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1670,6 +1825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1679,6 +1835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1688,6 +1845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1697,6 +1855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1706,6 +1865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1715,6 +1875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1724,6 +1885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1733,6 +1895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1742,6 +1905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1751,6 +1915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1760,6 +1925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1769,6 +1935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1778,6 +1945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1787,6 +1955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1796,6 +1965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1805,6 +1975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1814,6 +1985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1823,6 +1995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1832,6 +2005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1841,6 +2015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1850,6 +2025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1859,6 +2035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1868,6 +2045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1877,6 +2055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1886,6 +2065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1895,6 +2075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1904,6 +2085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1913,6 +2095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1922,6 +2105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1931,6 +2115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1940,6 +2125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1949,6 +2135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1958,6 +2145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1967,6 +2155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1976,6 +2165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1985,6 +2175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1994,6 +2185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2003,6 +2195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2012,6 +2205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2021,6 +2215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2030,6 +2225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2039,6 +2235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2048,6 +2245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2057,6 +2255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2066,6 +2265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2075,6 +2275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2084,6 +2285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2093,6 +2295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2102,6 +2305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2111,6 +2315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2120,6 +2325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2129,6 +2335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2138,6 +2345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2147,6 +2355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2156,6 +2365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2165,6 +2375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2174,6 +2385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2183,6 +2395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2192,6 +2405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2201,6 +2415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2210,6 +2425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2219,6 +2435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2228,6 +2445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2237,6 +2455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2246,6 +2465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2255,6 +2475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2264,6 +2485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2273,6 +2495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2282,6 +2505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2291,6 +2515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2300,6 +2525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2309,6 +2535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2318,6 +2545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2327,6 +2555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2336,6 +2565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2345,6 +2575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2354,6 +2585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2363,6 +2595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2372,6 +2605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2381,6 +2615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2390,6 +2625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2399,6 +2635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2408,6 +2645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2417,6 +2655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2426,6 +2665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2435,6 +2675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2444,6 +2685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2453,6 +2695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2462,6 +2705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2471,6 +2715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2480,6 +2725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2489,6 +2735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2498,6 +2745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2507,6 +2755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2516,6 +2765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2525,6 +2775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2534,6 +2785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2543,6 +2795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2552,6 +2805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2561,6 +2815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2570,6 +2825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2579,6 +2835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2588,6 +2845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2597,6 +2855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2606,6 +2865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2615,6 +2875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2624,6 +2885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2633,6 +2895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2642,6 +2905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2651,6 +2915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2660,6 +2925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2669,6 +2935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2678,6 +2945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2687,6 +2955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2696,6 +2965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2705,6 +2975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2714,6 +2985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2723,6 +2995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2732,6 +3005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2741,6 +3015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2750,6 +3025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2759,6 +3035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2768,6 +3045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2777,6 +3055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2786,6 +3065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2795,6 +3075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2804,6 +3085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2813,6 +3095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2822,6 +3105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2831,6 +3115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2840,6 +3125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2849,6 +3135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2858,6 +3145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2867,6 +3155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2876,6 +3165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2885,6 +3175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2894,6 +3185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2903,6 +3195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2912,6 +3205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2921,6 +3215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2930,6 +3225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2939,6 +3235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2948,6 +3245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2957,6 +3255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2966,6 +3265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2975,6 +3275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2984,6 +3285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2993,6 +3295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3002,6 +3305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3011,6 +3315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3020,6 +3325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3029,6 +3335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3038,6 +3345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3047,6 +3355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3056,6 +3365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3065,6 +3375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3074,6 +3385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3083,6 +3395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3092,6 +3405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3101,6 +3415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3110,6 +3425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3119,6 +3435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3128,6 +3445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3137,6 +3455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3146,6 +3465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3155,6 +3475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3164,6 +3485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3173,6 +3495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3182,6 +3505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3191,6 +3515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3200,6 +3525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3209,6 +3535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3218,6 +3545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3227,6 +3555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3236,6 +3565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3245,6 +3575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3254,6 +3585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3263,6 +3595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3272,6 +3605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3281,6 +3615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3290,6 +3625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3299,6 +3635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3308,6 +3645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3317,6 +3655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3326,6 +3665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3335,6 +3675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3344,6 +3685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3353,6 +3695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3362,6 +3705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3371,6 +3715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3380,6 +3725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3389,6 +3735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3398,6 +3745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3407,6 +3755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3416,6 +3765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3425,6 +3775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3434,6 +3785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3443,6 +3795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3452,6 +3805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3461,6 +3815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3470,6 +3825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3479,6 +3835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3488,6 +3845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3497,6 +3855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3506,6 +3865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3515,6 +3875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3524,6 +3885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3533,6 +3895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3542,6 +3905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3551,6 +3915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3560,6 +3925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3569,6 +3935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3578,6 +3945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3587,6 +3955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3596,6 +3965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3605,6 +3975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3614,6 +3985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3623,6 +3995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3632,6 +4005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3641,6 +4015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3650,6 +4025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3659,6 +4035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3668,6 +4045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3677,6 +4055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3686,6 +4065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3695,6 +4075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3704,6 +4085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3713,6 +4095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3722,6 +4105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3731,6 +4115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3740,6 +4125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3749,6 +4135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3758,6 +4145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3767,6 +4155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3776,6 +4165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3785,6 +4175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3794,6 +4185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3803,6 +4195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3812,6 +4205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3821,6 +4215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3830,6 +4225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3839,6 +4235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3848,6 +4245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3857,6 +4255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3866,6 +4265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3875,6 +4275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3884,6 +4285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3893,6 +4295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3902,6 +4305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3911,6 +4315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3920,6 +4325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3929,6 +4335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3938,6 +4345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3947,6 +4355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3956,6 +4365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3965,6 +4375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3974,6 +4385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3983,6 +4395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3992,6 +4405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4001,6 +4415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4010,6 +4425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4019,6 +4435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4028,6 +4445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4037,6 +4455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4046,6 +4465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4055,6 +4475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4064,6 +4485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4073,6 +4495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4082,6 +4505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4091,6 +4515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4100,6 +4525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4109,6 +4535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4118,6 +4545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4127,6 +4555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4136,6 +4565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4145,6 +4575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4154,6 +4585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4163,6 +4595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4172,6 +4605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4181,6 +4615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4190,6 +4625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4199,6 +4635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4208,6 +4645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4217,6 +4655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4226,6 +4665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4235,6 +4675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4244,6 +4685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4253,6 +4695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4262,6 +4705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4271,6 +4715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4280,6 +4725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4289,6 +4735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4298,6 +4745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4307,6 +4755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4316,6 +4765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4325,6 +4775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4334,6 +4785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4343,6 +4795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4352,6 +4805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4361,6 +4815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4370,6 +4825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4379,6 +4835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4388,6 +4845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4397,6 +4855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4406,6 +4865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4415,6 +4875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4424,6 +4885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4433,6 +4895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4442,6 +4905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4451,6 +4915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4460,6 +4925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4469,6 +4935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4478,6 +4945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4487,6 +4955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4496,6 +4965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4505,6 +4975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4514,6 +4985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4523,6 +4995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4532,6 +5005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4541,6 +5015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4550,6 +5025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4559,6 +5035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4568,6 +5045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4577,6 +5055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4586,6 +5065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4595,6 +5075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4604,6 +5085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4613,6 +5095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4622,6 +5105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4631,6 +5115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4640,6 +5125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4649,6 +5135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4658,6 +5145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4667,6 +5155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4676,6 +5165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4685,6 +5175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4694,6 +5185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4703,6 +5195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4712,6 +5205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4721,6 +5215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4730,6 +5225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4739,6 +5235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4748,6 +5245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4757,6 +5255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4766,6 +5265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4775,6 +5275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4784,6 +5285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4793,6 +5295,10 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[
+                ("types", sailpoint_runtime::QueryStyle::Comma),
+                ("statuses", sailpoint_runtime::QueryStyle::Comma),
+            ],
         },
     ),
     (
@@ -4802,6 +5308,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4811,6 +5318,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4820,6 +5328,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4829,6 +5338,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4838,6 +5348,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4847,6 +5358,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4856,6 +5368,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4865,6 +5378,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4874,6 +5388,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4883,6 +5398,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4892,6 +5408,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4901,6 +5418,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4910,6 +5428,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4919,6 +5438,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4928,6 +5448,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4937,6 +5458,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4946,6 +5468,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4955,6 +5478,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4964,6 +5488,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4973,6 +5498,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4982,6 +5508,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4991,6 +5518,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5000,6 +5528,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5009,6 +5538,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5018,6 +5548,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5027,6 +5558,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5036,6 +5568,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5045,6 +5578,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5054,6 +5588,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5063,6 +5598,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5072,6 +5608,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5081,6 +5618,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5090,6 +5628,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5102,6 +5641,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5111,6 +5651,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5123,6 +5664,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5132,6 +5674,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5141,6 +5684,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5150,6 +5694,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5159,6 +5704,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5168,6 +5714,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5177,6 +5724,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5186,6 +5734,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5195,6 +5744,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5204,6 +5754,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5213,6 +5764,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5225,6 +5777,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5237,6 +5790,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5246,6 +5800,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5255,6 +5810,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5267,6 +5823,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5276,6 +5833,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5285,6 +5843,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5294,6 +5853,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5303,6 +5863,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5315,6 +5876,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5324,6 +5886,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5336,6 +5899,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5345,6 +5909,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5354,6 +5919,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5366,6 +5932,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5375,6 +5942,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5384,6 +5952,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5393,6 +5962,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5402,6 +5972,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5411,6 +5982,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5420,6 +5992,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5429,6 +6002,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5438,6 +6012,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5447,6 +6022,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5456,6 +6032,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5465,6 +6042,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5474,6 +6052,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5483,6 +6062,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5492,6 +6072,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5501,6 +6082,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5510,6 +6092,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5519,6 +6102,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5528,6 +6112,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5537,6 +6122,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5546,6 +6132,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5555,6 +6142,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5564,6 +6152,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5573,6 +6162,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5582,6 +6172,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5591,6 +6182,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5600,6 +6192,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5609,6 +6202,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5618,6 +6212,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5627,6 +6222,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5636,6 +6232,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5645,6 +6242,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5654,6 +6252,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5663,6 +6262,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5672,6 +6272,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5681,6 +6282,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5690,6 +6292,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5699,6 +6302,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5708,6 +6312,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5717,6 +6322,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5726,6 +6332,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5735,6 +6342,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5744,6 +6352,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5753,6 +6362,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5762,6 +6372,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5771,6 +6382,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5780,6 +6392,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5789,6 +6402,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5798,6 +6412,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5807,6 +6422,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5816,6 +6432,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5825,6 +6442,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5834,6 +6452,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5843,6 +6462,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5852,6 +6472,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5861,6 +6482,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5870,6 +6492,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5879,6 +6502,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5888,6 +6512,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5897,6 +6522,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5906,6 +6532,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5915,6 +6542,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5924,6 +6552,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5933,6 +6562,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5942,6 +6572,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5951,6 +6582,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5960,6 +6592,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5969,6 +6602,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5978,6 +6612,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5987,6 +6622,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5996,6 +6632,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6005,6 +6642,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6014,6 +6652,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6023,6 +6662,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6032,6 +6672,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6041,6 +6682,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6050,6 +6692,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6059,6 +6702,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6068,6 +6712,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6077,6 +6722,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6086,6 +6732,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6095,6 +6742,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6104,6 +6752,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6113,6 +6762,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6122,6 +6772,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6131,6 +6782,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6140,6 +6792,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6149,6 +6802,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6158,6 +6812,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6167,6 +6822,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6176,6 +6832,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6185,6 +6842,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6194,6 +6852,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6203,6 +6862,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6212,6 +6872,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6221,6 +6882,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6230,6 +6892,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6239,6 +6902,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6248,6 +6912,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6257,6 +6922,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6266,6 +6932,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6275,6 +6942,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6284,6 +6952,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6293,6 +6962,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6302,6 +6972,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6311,6 +6982,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6320,6 +6992,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6329,6 +7002,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6338,6 +7012,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6347,6 +7022,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6356,6 +7032,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6365,6 +7042,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6374,6 +7052,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6383,6 +7062,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6392,6 +7072,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6401,6 +7082,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6410,6 +7092,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6419,6 +7102,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6428,6 +7112,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6437,6 +7122,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6446,6 +7132,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6455,6 +7142,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6464,6 +7152,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6473,6 +7162,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6485,6 +7175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -6497,6 +7188,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -6506,6 +7198,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6515,6 +7208,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6524,6 +7218,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6533,6 +7228,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6542,6 +7238,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6551,6 +7248,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6560,6 +7258,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6569,6 +7268,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6578,6 +7278,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6587,6 +7288,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6596,6 +7298,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6605,6 +7308,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6614,6 +7318,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6623,6 +7328,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6632,6 +7338,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6641,6 +7348,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6650,6 +7358,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6659,6 +7368,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6668,6 +7378,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6677,6 +7388,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6686,6 +7398,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6695,6 +7408,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6704,6 +7418,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6713,6 +7428,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6722,6 +7438,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6731,6 +7448,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6740,6 +7458,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
 ];

@@ -295,6 +295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -304,6 +305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -313,6 +315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -322,6 +325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -331,6 +335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -340,6 +345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -349,6 +355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -358,6 +365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -367,6 +375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -376,6 +385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -385,6 +395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -394,6 +405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -403,6 +415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -412,6 +425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -421,6 +435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -430,6 +445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -439,6 +455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -448,6 +465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -457,6 +475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -466,6 +485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -475,6 +495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -484,6 +505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -493,6 +515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -502,6 +525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -511,6 +535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -520,6 +545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -529,6 +555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -538,6 +565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -547,6 +575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -556,6 +585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -565,6 +595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -574,6 +605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -583,6 +615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -592,6 +625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -601,6 +635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -610,6 +645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -619,6 +655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -628,6 +665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -637,6 +675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -646,6 +685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -655,6 +695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -664,6 +705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -673,6 +715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -682,6 +725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -691,6 +735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -700,6 +745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -709,6 +755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -718,6 +765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -727,6 +775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -736,6 +785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -745,6 +795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -754,6 +805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -763,6 +815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -772,6 +825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -781,6 +835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -790,6 +845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -799,6 +855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -808,6 +865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -817,6 +875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -826,6 +885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -835,6 +895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -844,6 +905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -853,6 +915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -862,6 +925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -871,6 +935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -880,6 +945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -889,6 +955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -898,6 +965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -907,6 +975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -916,6 +985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -925,6 +995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -934,6 +1005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -943,6 +1015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -952,6 +1025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -961,6 +1035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -970,6 +1045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -979,6 +1055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -988,6 +1065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -997,6 +1075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1006,6 +1085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1015,6 +1095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1024,6 +1105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1033,6 +1115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1042,6 +1125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1051,6 +1135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1060,6 +1145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1069,6 +1155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1078,6 +1165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1087,6 +1175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1096,6 +1185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1105,6 +1195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1114,6 +1205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1123,6 +1215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1132,6 +1225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1141,6 +1235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1150,6 +1245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1159,6 +1255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1168,6 +1265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1177,6 +1275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1186,6 +1285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1195,6 +1295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1204,6 +1305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1213,6 +1315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1222,6 +1325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1231,6 +1335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1240,6 +1345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1249,6 +1355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1258,6 +1365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1267,6 +1375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1276,6 +1385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1285,6 +1395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1294,6 +1405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1303,6 +1415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1312,6 +1425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1321,6 +1435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1330,6 +1445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1339,6 +1455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1348,6 +1465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1357,6 +1475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1366,6 +1485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1375,6 +1495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1384,6 +1505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1393,6 +1515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1402,6 +1525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1411,6 +1535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1420,6 +1545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1429,6 +1555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1438,6 +1565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1447,6 +1575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1456,6 +1585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1465,6 +1595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1474,6 +1605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1483,6 +1615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1492,6 +1625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1501,6 +1635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1510,6 +1645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1519,6 +1655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1528,6 +1665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1537,6 +1675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1546,6 +1685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1555,6 +1695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1564,6 +1705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1573,6 +1715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1582,6 +1725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1591,6 +1735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1600,6 +1745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1609,6 +1755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1618,6 +1765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1627,6 +1775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1636,6 +1785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1645,6 +1795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1654,6 +1805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1663,6 +1815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1672,6 +1825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1681,6 +1835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1690,6 +1845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1699,6 +1855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1708,6 +1865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1717,6 +1875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1726,6 +1885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1735,6 +1895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1744,6 +1905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1753,6 +1915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1762,6 +1925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1771,6 +1935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1780,6 +1945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1789,6 +1955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1798,6 +1965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1807,6 +1975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1816,6 +1985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1825,6 +1995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1834,6 +2005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1843,6 +2015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1852,6 +2025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1861,6 +2035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1870,6 +2045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1879,6 +2055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1888,6 +2065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1897,6 +2075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1906,6 +2085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1915,6 +2095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -1924,6 +2105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1933,6 +2115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1942,6 +2125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1951,6 +2135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1960,6 +2145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1969,6 +2155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1978,6 +2165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1987,6 +2175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -1996,6 +2185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2005,6 +2195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2014,6 +2205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2023,6 +2215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2032,6 +2225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2041,6 +2235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2050,6 +2245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2059,6 +2255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2068,6 +2265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2077,6 +2275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2086,6 +2285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2095,6 +2295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2104,6 +2305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2113,6 +2315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2122,6 +2325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2131,6 +2335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2140,6 +2345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2149,6 +2355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2158,6 +2365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2167,6 +2375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2176,6 +2385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2185,6 +2395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2194,6 +2405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2203,6 +2415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2212,6 +2425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2221,6 +2435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2230,6 +2445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2239,6 +2455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2248,6 +2465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2257,6 +2475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2266,6 +2485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2275,6 +2495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2284,6 +2505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2293,6 +2515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2302,6 +2525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2311,6 +2535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2320,6 +2545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2329,6 +2555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2338,6 +2565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2347,6 +2575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2356,6 +2585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2365,6 +2595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2374,6 +2605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2383,6 +2615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2392,6 +2625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2401,6 +2635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2410,6 +2645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2419,6 +2655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2428,6 +2665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2437,6 +2675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2446,6 +2685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2455,6 +2695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2464,6 +2705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2473,6 +2715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2482,6 +2725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2491,6 +2735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2500,6 +2745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2509,6 +2755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2518,6 +2765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2527,6 +2775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2536,6 +2785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2545,6 +2795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2554,6 +2805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2563,6 +2815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2572,6 +2825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2581,6 +2835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2590,6 +2845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2599,6 +2855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2608,6 +2865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2617,6 +2875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2626,6 +2885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2635,6 +2895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2644,6 +2905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2653,6 +2915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2662,6 +2925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2671,6 +2935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2680,6 +2945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2689,6 +2955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2698,6 +2965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2707,6 +2975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2716,6 +2985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2725,6 +2995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2734,6 +3005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2743,6 +3015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2752,6 +3025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2761,6 +3035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2770,6 +3045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2779,6 +3055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2788,6 +3065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2797,6 +3075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2806,6 +3085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2815,6 +3095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2824,6 +3105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2833,6 +3115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2842,6 +3125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2851,6 +3135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2860,6 +3145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2869,6 +3155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2878,6 +3165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2887,6 +3175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2896,6 +3185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2905,6 +3195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2914,6 +3205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2923,6 +3215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2932,6 +3225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2941,6 +3235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2950,6 +3245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2959,6 +3255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2968,6 +3265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2977,6 +3275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -2986,6 +3285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -2995,6 +3295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3004,6 +3305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3013,6 +3315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3022,6 +3325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3031,6 +3335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3040,6 +3345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3049,6 +3355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3058,6 +3365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3067,6 +3375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3076,6 +3385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3085,6 +3395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3094,6 +3405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3103,6 +3415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3112,6 +3425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3121,6 +3435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3130,6 +3445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3139,6 +3455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3148,6 +3465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3157,6 +3475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3166,6 +3485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3175,6 +3495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3184,6 +3505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3193,6 +3515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3202,6 +3525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: false,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3211,6 +3535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3220,6 +3545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3229,6 +3555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3238,6 +3565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3247,6 +3575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3256,6 +3585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3265,6 +3595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3274,6 +3605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3283,6 +3615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3292,6 +3625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3301,6 +3635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3310,6 +3645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3319,6 +3655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3328,6 +3665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3337,6 +3675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3346,6 +3685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3355,6 +3695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3364,6 +3705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3373,6 +3715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3382,6 +3725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3391,6 +3735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3400,6 +3745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3409,6 +3755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3418,6 +3765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3427,6 +3775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3436,6 +3785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3445,6 +3795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3454,6 +3805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3463,6 +3815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3472,6 +3825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3481,6 +3835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3490,6 +3845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3499,6 +3855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3508,6 +3865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3517,6 +3875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3526,6 +3885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3535,6 +3895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3544,6 +3905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3553,6 +3915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3562,6 +3925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3571,6 +3935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3580,6 +3945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3589,6 +3955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3598,6 +3965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3607,6 +3975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3616,6 +3985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3625,6 +3995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3634,6 +4005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3643,6 +4015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3652,6 +4025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3661,6 +4035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3670,6 +4045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3679,6 +4055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3688,6 +4065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3697,6 +4075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3706,6 +4085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3715,6 +4095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3724,6 +4105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3733,6 +4115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3742,6 +4125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3751,6 +4135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3760,6 +4145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3769,6 +4155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3778,6 +4165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3787,6 +4175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3796,6 +4185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3805,6 +4195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3814,6 +4205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3823,6 +4215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3832,6 +4225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3841,6 +4235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3850,6 +4245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3859,6 +4255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3868,6 +4265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3877,6 +4275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3886,6 +4285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3895,6 +4295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3904,6 +4305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3913,6 +4315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3922,6 +4325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3931,6 +4335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3940,6 +4345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3949,6 +4355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -3958,6 +4365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3967,6 +4375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3976,6 +4385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3985,6 +4395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -3994,6 +4405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4003,6 +4415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4012,6 +4425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4021,6 +4435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4030,6 +4445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4039,6 +4455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4048,6 +4465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4057,6 +4475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4066,6 +4485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4075,6 +4495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4084,6 +4505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4093,6 +4515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4102,6 +4525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4111,6 +4535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4120,6 +4545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4129,6 +4555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4138,6 +4565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4147,6 +4575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4156,6 +4585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4165,6 +4595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4174,6 +4605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4183,6 +4615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4192,6 +4625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4201,6 +4635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4210,6 +4645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4219,6 +4655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4228,6 +4665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4237,6 +4675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4246,6 +4685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4255,6 +4695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4264,6 +4705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4273,6 +4715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4282,6 +4725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4291,6 +4735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4300,6 +4745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4309,6 +4755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4318,6 +4765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4327,6 +4775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4336,6 +4785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4345,6 +4795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4354,6 +4805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4363,6 +4815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4372,6 +4825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4381,6 +4835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4390,6 +4845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4399,6 +4855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: false,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4408,6 +4865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4417,6 +4875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4426,6 +4885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4435,6 +4895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4444,6 +4905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4453,6 +4915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4462,6 +4925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4471,6 +4935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4480,6 +4945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4489,6 +4955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4498,6 +4965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4507,6 +4975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4516,6 +4985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4525,6 +4995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4534,6 +5005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4543,6 +5015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4552,6 +5025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4561,6 +5035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4570,6 +5045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4579,6 +5055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4588,6 +5065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4597,6 +5075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4606,6 +5085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4615,6 +5095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4624,6 +5105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4633,6 +5115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4642,6 +5125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4651,6 +5135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4660,6 +5145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4669,6 +5155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4678,6 +5165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4687,6 +5175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4696,6 +5185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4705,6 +5195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4714,6 +5205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4723,6 +5215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4732,6 +5225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4741,6 +5235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4750,6 +5245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4759,6 +5255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4768,6 +5265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4777,6 +5275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4786,6 +5285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4795,6 +5295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4804,6 +5305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4813,6 +5315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4822,6 +5325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4831,6 +5335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4840,6 +5345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4849,6 +5355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4858,6 +5365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4867,6 +5375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4876,6 +5385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4885,6 +5395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4894,6 +5405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4903,6 +5415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4912,6 +5425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4921,6 +5435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4930,6 +5445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4939,6 +5455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4948,6 +5465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4957,6 +5475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4966,6 +5485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4975,6 +5495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -4984,6 +5505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -4993,6 +5515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5002,6 +5525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5011,6 +5535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5020,6 +5545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5029,6 +5555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5038,6 +5565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5047,6 +5575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5056,6 +5585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5065,6 +5595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5074,6 +5605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5083,6 +5615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5092,6 +5625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5101,6 +5635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5110,6 +5645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5119,6 +5655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5128,6 +5665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5137,6 +5675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5146,6 +5685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5155,6 +5695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5164,6 +5705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5173,6 +5715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5182,6 +5725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5191,6 +5735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5200,6 +5745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5209,6 +5755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5218,6 +5765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5227,6 +5775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5236,6 +5785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5245,6 +5795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5254,6 +5805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5263,6 +5815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5272,6 +5825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5281,6 +5835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5290,6 +5845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5299,6 +5855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5308,6 +5865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5317,6 +5875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5326,6 +5885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5335,6 +5895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5344,6 +5905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5353,6 +5915,10 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[
+                ("types", sailpoint_runtime::QueryStyle::Comma),
+                ("statuses", sailpoint_runtime::QueryStyle::Comma),
+            ],
         },
     ),
     (
@@ -5362,6 +5928,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5371,6 +5938,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5380,6 +5948,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5389,6 +5958,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5398,6 +5968,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5407,6 +5978,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5416,6 +5988,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5425,6 +5998,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5434,6 +6008,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5443,6 +6018,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5452,6 +6028,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5461,6 +6038,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5470,6 +6048,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5479,6 +6058,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5488,6 +6068,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5497,6 +6078,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5506,6 +6088,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5515,6 +6098,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5524,6 +6108,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5533,6 +6118,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5542,6 +6128,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5551,6 +6138,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5560,6 +6148,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5569,6 +6158,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5578,6 +6168,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5587,6 +6178,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5596,6 +6188,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -5605,6 +6198,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5614,6 +6208,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5623,6 +6218,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5632,6 +6228,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5641,6 +6238,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5650,6 +6248,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5659,6 +6258,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5668,6 +6268,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5677,6 +6278,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5689,6 +6291,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5698,6 +6301,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5710,6 +6314,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5719,6 +6324,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5728,6 +6334,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5737,6 +6344,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5746,6 +6354,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -5758,6 +6367,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5767,6 +6377,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5776,6 +6387,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5785,6 +6397,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5794,6 +6407,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5803,6 +6417,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5812,6 +6427,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5824,6 +6440,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5836,6 +6453,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5845,6 +6463,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5854,6 +6473,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5863,6 +6483,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5875,6 +6496,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5884,6 +6506,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5893,6 +6516,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5902,6 +6526,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5911,6 +6536,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5923,6 +6549,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5932,6 +6559,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5944,6 +6572,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5953,6 +6582,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5962,6 +6592,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5974,6 +6605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -5983,6 +6615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -5992,6 +6625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -6001,6 +6635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6010,6 +6645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6019,6 +6655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6028,6 +6665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6037,6 +6675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6046,6 +6685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6055,6 +6695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6064,6 +6705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6073,6 +6715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6082,6 +6725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6091,6 +6735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6100,6 +6745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6109,6 +6755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6118,6 +6765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6127,6 +6775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6136,6 +6785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6145,6 +6795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6154,6 +6805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6163,6 +6815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6172,6 +6825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6181,6 +6835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6190,6 +6845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6199,6 +6855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6208,6 +6865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6217,6 +6875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6226,6 +6885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6235,6 +6895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6244,6 +6905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6253,6 +6915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6262,6 +6925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6271,6 +6935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6280,6 +6945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6289,6 +6955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6298,6 +6965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6307,6 +6975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6316,6 +6985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6325,6 +6995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6334,6 +7005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6343,6 +7015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6352,6 +7025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6361,6 +7035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6370,6 +7045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6379,6 +7055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6388,6 +7065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6397,6 +7075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6406,6 +7085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6415,6 +7095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6424,6 +7105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6433,6 +7115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6442,6 +7125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6451,6 +7135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6460,6 +7145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6469,6 +7155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6478,6 +7165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6487,6 +7175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6496,6 +7185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6505,6 +7195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6514,6 +7205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6523,6 +7215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6532,6 +7225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6541,6 +7235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6550,6 +7245,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6559,6 +7255,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6568,6 +7265,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6577,6 +7275,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6586,6 +7285,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6595,6 +7295,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6604,6 +7305,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6613,6 +7315,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6622,6 +7325,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6631,6 +7335,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6640,6 +7345,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6649,6 +7355,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6658,6 +7365,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6667,6 +7375,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6676,6 +7385,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6685,6 +7395,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6694,6 +7405,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6703,6 +7415,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6712,6 +7425,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6721,6 +7435,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6730,6 +7445,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6739,6 +7455,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6748,6 +7465,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6757,6 +7475,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6766,6 +7485,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6775,6 +7495,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6784,6 +7505,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6793,6 +7515,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6802,6 +7525,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6811,6 +7535,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6820,6 +7545,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6829,6 +7555,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6838,6 +7565,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6847,6 +7575,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6856,6 +7585,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6865,6 +7595,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6874,6 +7605,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6883,6 +7615,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6892,6 +7625,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6901,6 +7635,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6910,6 +7645,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -6919,6 +7655,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6928,6 +7665,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6937,6 +7675,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6946,6 +7685,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6955,6 +7695,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6964,6 +7705,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6973,6 +7715,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6982,6 +7725,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -6991,6 +7735,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7000,6 +7745,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7009,6 +7755,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7018,6 +7765,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7027,6 +7775,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7036,6 +7785,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7045,6 +7795,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7054,6 +7805,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7063,6 +7815,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7072,6 +7825,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7081,6 +7835,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7090,6 +7845,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7099,6 +7855,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7108,6 +7865,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7117,6 +7875,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7126,6 +7885,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7135,6 +7895,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7144,6 +7905,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7153,6 +7915,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7162,6 +7925,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7171,6 +7935,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7180,6 +7945,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7189,6 +7955,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7198,6 +7965,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7207,6 +7975,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7216,6 +7985,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7225,6 +7995,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7234,6 +8005,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7243,6 +8015,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7252,6 +8025,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7261,6 +8035,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7270,6 +8045,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7279,6 +8055,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7288,6 +8065,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7297,6 +8075,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7306,6 +8085,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7315,6 +8095,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7324,6 +8105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7333,6 +8115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7345,6 +8128,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -7354,6 +8138,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7363,6 +8148,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7372,6 +8158,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7381,6 +8168,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7390,6 +8178,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7399,6 +8188,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7408,6 +8198,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7417,6 +8208,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7426,6 +8218,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7435,6 +8228,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7444,6 +8238,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7453,6 +8248,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7462,6 +8258,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7471,6 +8268,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7480,6 +8278,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7489,6 +8288,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7498,6 +8298,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7507,6 +8308,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7516,6 +8318,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7525,6 +8328,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -7534,6 +8338,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7543,6 +8348,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7552,6 +8358,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7561,6 +8368,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7570,6 +8378,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7579,6 +8388,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7588,6 +8398,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7597,6 +8408,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -7606,6 +8418,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -7618,6 +8431,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("X-SailPoint-Experimental", "true"),
                 ("Content-Type", "application/json-patch+json"),
             ],
+            query_styles: &[],
         },
     ),
     (
@@ -7627,6 +8441,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
 ];

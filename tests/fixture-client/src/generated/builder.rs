@@ -19,6 +19,6 @@ pub use super::tag_files::{
 pub use super::tag_search::SearchThings;
 #[cfg(feature = "things")]
 pub use super::tag_things::{
-    GetTaskStatus, GetThing, GetThingTree, ListEvents, ListThings, PatchThing,
-    ReplaceThing, SearchDocuments,
+    FindThings, GetTaskStatus, GetThing, GetThingTree, ListEvents, ListThings,
+    PatchThing, ReplaceThing, SearchDocuments,
 };

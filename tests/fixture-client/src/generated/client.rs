@@ -91,6 +91,21 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
+        },
+    ),
+    (
+        "find_things",
+        sailpoint_runtime::Operation {
+            id: "findThings",
+            authenticated: true,
+            experimental: false,
+            fixed_headers: &[],
+            query_styles: &[
+                ("kinds", sailpoint_runtime::QueryStyle::Comma),
+                ("ids", sailpoint_runtime::QueryStyle::Space),
+                ("labels", sailpoint_runtime::QueryStyle::Pipe),
+            ],
         },
     ),
     (
@@ -100,6 +115,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -109,6 +125,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -118,6 +135,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -127,6 +145,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: true,
             fixed_headers: &[("X-SailPoint-Experimental", "true")],
+            query_styles: &[],
         },
     ),
     (
@@ -136,6 +155,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -145,6 +165,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -154,6 +175,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[("Content-Type", "application/json-patch+json")],
+            query_styles: &[],
         },
     ),
     (
@@ -163,6 +185,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -172,6 +195,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -181,6 +205,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -190,6 +215,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -199,6 +225,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
     (
@@ -208,6 +235,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
             authenticated: true,
             experimental: false,
             fixed_headers: &[],
+            query_styles: &[],
         },
     ),
 ];

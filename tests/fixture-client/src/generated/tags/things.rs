@@ -26,6 +26,21 @@ let response = client.list_things()
     .await;
 ```*/
     fn list_things(&self) -> builder::ListThings<'_>;
+    /**Query parameters in every style the specs use or allow
+
+Sends a `GET` request to `/things/matching`
+
+```ignore
+let response = client.find_things()
+    .filters(filters)
+    .ids(ids)
+    .kinds(kinds)
+    .labels(labels)
+    .owners(owners)
+    .send()
+    .await;
+```*/
+    fn find_things(&self) -> builder::FindThings<'_>;
     /**A thing, or nothing yet (mixed 200 and 204)
 
 Sends a `GET` request to `/things/{id}`
@@ -109,6 +124,9 @@ let response = client.get_task_status()
 impl ClientThingsExt for Client {
     fn list_things(&self) -> builder::ListThings<'_> {
         builder::ListThings::new(self)
+    }
+    fn find_things(&self) -> builder::FindThings<'_> {
+        builder::FindThings::new(self)
     }
     fn get_thing(&self) -> builder::GetThing<'_> {
         builder::GetThing::new(self)
@@ -259,6 +277,139 @@ impl<'a> ListThings<'a> {
                 async move { page.send().await.map(ResponseValue::into_inner) }
             },
         )
+    }
+}
+/**Builder for [`ClientThingsExt::find_things`]
+
+[`ClientThingsExt::find_things`]: super::ClientThingsExt::find_things*/
+#[derive(Debug, Clone)]
+pub struct FindThings<'a> {
+    client: &'a super::Client,
+    filters: Result<Option<::std::string::String>, String>,
+    ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    kinds: Result<Option<::std::vec::Vec<types::ThingKind>>, String>,
+    labels: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+    owners: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
+}
+impl<'a> FindThings<'a> {
+    pub fn new(client: &'a super::Client) -> Self {
+        Self {
+            client: client,
+            filters: Ok(None),
+            ids: Ok(None),
+            kinds: Ok(None),
+            labels: Ok(None),
+            owners: Ok(None),
+        }
+    }
+    pub fn filters<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::string::String>,
+    {
+        self.filters = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: string :: String` for filters failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn ids<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.ids = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for ids failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn kinds<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<types::ThingKind>>,
+    {
+        self.kinds = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < ThingKind >` for kinds failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn labels<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.labels = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for labels failed"
+                    .to_string()
+            });
+        self
+    }
+    pub fn owners<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+    {
+        self.owners = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for owners failed"
+                    .to_string()
+            });
+        self
+    }
+    ///Sends a `GET` request to `/things/matching`
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Thing>>, Error<()>> {
+        let Self { client, filters, ids, kinds, labels, owners } = self;
+        let filters = filters.map_err(Error::InvalidRequest)?;
+        let ids = ids.map_err(Error::InvalidRequest)?;
+        let kinds = kinds.map_err(Error::InvalidRequest)?;
+        let labels = labels.map_err(Error::InvalidRequest)?;
+        let owners = owners.map_err(Error::InvalidRequest)?;
+        let url = format!("{}/things/matching", client.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .query(&progenitor_client::QueryParam::new("ids", &ids))
+            .query(&progenitor_client::QueryParam::new("kinds", &kinds))
+            .query(&progenitor_client::QueryParam::new("labels", &labels))
+            .query(&progenitor_client::QueryParam::new("owners", &owners))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "find_things",
+        };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => sailpoint_runtime::decode_success(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
     }
 }
 /**Builder for [`ClientThingsExt::get_thing`]

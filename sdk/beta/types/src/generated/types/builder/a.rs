@@ -16,6 +16,7 @@ pub struct AccessConstraint {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessConstraintType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AccessConstraint {
@@ -24,6 +25,7 @@ impl ::std::default::Default for AccessConstraint {
             ids: Ok(Default::default()),
             operator: Err("no value supplied for operator".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -61,6 +63,15 @@ impl AccessConstraint {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
@@ -72,7 +83,7 @@ impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
             ids: value.ids?,
             operator: value.operator?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -83,6 +94,7 @@ impl ::std::convert::From<super::AccessConstraint> for AccessConstraint {
             ids: Ok(value.ids),
             operator: Ok(value.operator),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -97,6 +109,7 @@ pub struct AccessCriteria {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for AccessCriteria {
@@ -104,6 +117,7 @@ impl ::std::default::Default for AccessCriteria {
         Self {
             criteria_list: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -133,6 +147,15 @@ impl AccessCriteria {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
@@ -143,7 +166,7 @@ impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
         Ok(Self {
             criteria_list: value.criteria_list?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -153,6 +176,7 @@ impl ::std::convert::From<super::AccessCriteria> for AccessCriteria {
         Self {
             criteria_list: Ok(value.criteria_list),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -171,6 +195,7 @@ pub struct AccessCriteriaCriteriaListItem {
         ::std::option::Option<super::AccessCriteriaCriteriaListItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for AccessCriteriaCriteriaListItem {
@@ -179,6 +204,7 @@ impl ::std::default::Default for AccessCriteriaCriteriaListItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -216,6 +242,15 @@ impl AccessCriteriaCriteriaListItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<AccessCriteriaCriteriaListItem>
@@ -228,7 +263,7 @@ for super::AccessCriteriaCriteriaListItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -240,6 +275,7 @@ for AccessCriteriaCriteriaListItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -251,6 +287,7 @@ pub struct AccessDuration {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 impl ::std::default::Default for AccessDuration {
@@ -258,6 +295,7 @@ impl ::std::default::Default for AccessDuration {
         Self {
             time_unit: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -283,6 +321,15 @@ impl AccessDuration {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
@@ -293,7 +340,7 @@ impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -303,6 +350,7 @@ impl ::std::convert::From<super::AccessDuration> for AccessDuration {
         Self {
             time_unit: Ok(value.time_unit),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -317,6 +365,7 @@ pub struct AccessItemRef {
         ::std::option::Option<super::AccessItemRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for AccessItemRef {
@@ -324,6 +373,7 @@ impl ::std::default::Default for AccessItemRef {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -349,6 +399,15 @@ impl AccessItemRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
@@ -359,7 +418,7 @@ impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -369,6 +428,7 @@ impl ::std::convert::From<super::AccessItemRef> for AccessItemRef {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -427,6 +487,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     source: ::std::result::Result<super::AccessProfileSourceRef, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for AccessProfile {
@@ -448,6 +509,7 @@ impl ::std::default::Default for AccessProfile {
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
             source: Err("no value supplied for source".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -643,6 +705,15 @@ impl AccessProfile {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
@@ -667,7 +738,7 @@ impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -691,6 +762,7 @@ impl ::std::convert::From<super::AccessProfile> for AccessProfile {
             revocation_request_config: Ok(value.revocation_request_config),
             segments: Ok(value.segments),
             source: Ok(value.source),
+            extra: value.extra,
         }
     }
 }
@@ -705,6 +777,7 @@ pub struct AccessProfileApprovalScheme {
         ::std::option::Option<super::AccessProfileApprovalSchemeApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for AccessProfileApprovalScheme {
@@ -712,6 +785,7 @@ impl ::std::default::Default for AccessProfileApprovalScheme {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -743,6 +817,15 @@ impl AccessProfileApprovalScheme {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<AccessProfileApprovalScheme>
@@ -754,7 +837,7 @@ for super::AccessProfileApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -765,6 +848,7 @@ for AccessProfileApprovalScheme {
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -779,6 +863,7 @@ pub struct AccessProfileBulkDeleteRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for AccessProfileBulkDeleteRequest {
@@ -786,6 +871,7 @@ impl ::std::default::Default for AccessProfileBulkDeleteRequest {
         Self {
             access_profile_ids: Ok(Default::default()),
             best_effort_only: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -817,6 +903,15 @@ impl AccessProfileBulkDeleteRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<AccessProfileBulkDeleteRequest>
@@ -828,7 +923,7 @@ for super::AccessProfileBulkDeleteRequest {
         Ok(Self {
             access_profile_ids: value.access_profile_ids?,
             best_effort_only: value.best_effort_only?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -839,6 +934,7 @@ for AccessProfileBulkDeleteRequest {
         Self {
             access_profile_ids: Ok(value.access_profile_ids),
             best_effort_only: Ok(value.best_effort_only),
+            extra: value.extra,
         }
     }
 }
@@ -852,12 +948,14 @@ pub struct AccessProfileBulkUpdateRequestItem {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for AccessProfileBulkUpdateRequestItem {
     fn default() -> Self {
         Self {
             id: Ok(Default::default()),
             requestable: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -884,6 +982,15 @@ impl AccessProfileBulkUpdateRequestItem {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<AccessProfileBulkUpdateRequestItem>
 for super::AccessProfileBulkUpdateRequestItem {
@@ -894,7 +1001,7 @@ for super::AccessProfileBulkUpdateRequestItem {
         Ok(Self {
             id: value.id?,
             requestable: value.requestable?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -904,6 +1011,7 @@ for AccessProfileBulkUpdateRequestItem {
         Self {
             id: Ok(value.id),
             requestable: Ok(value.requestable),
+            extra: value.extra,
         }
     }
 }
@@ -922,6 +1030,7 @@ pub struct AccessProfileRef {
         ::std::option::Option<super::AccessProfileRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for AccessProfileRef {
@@ -930,6 +1039,7 @@ impl ::std::default::Default for AccessProfileRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -965,6 +1075,15 @@ impl AccessProfileRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
@@ -976,7 +1095,7 @@ impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -987,6 +1106,7 @@ impl ::std::convert::From<super::AccessProfileRef> for AccessProfileRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1005,6 +1125,7 @@ pub struct AccessProfileSourceRef {
         ::std::option::Option<super::AccessProfileSourceRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for AccessProfileSourceRef {
@@ -1013,6 +1134,7 @@ impl ::std::default::Default for AccessProfileSourceRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1050,6 +1172,15 @@ impl AccessProfileSourceRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSourceRef {
@@ -1061,7 +1192,7 @@ impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSou
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1072,6 +1203,7 @@ impl ::std::convert::From<super::AccessProfileSourceRef> for AccessProfileSource
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1100,6 +1232,7 @@ pub struct AccessRequest {
         ::std::vec::Vec<super::AccessRequestItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequest {
@@ -1110,6 +1243,7 @@ impl ::std::default::Default for AccessRequest {
             requested_for: Err("no value supplied for requested_for".to_string()),
             requested_for_with_requested_items: Ok(Default::default()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1183,6 +1317,15 @@ impl AccessRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
@@ -1197,7 +1340,7 @@ impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
             requested_for_with_requested_items: value
                 .requested_for_with_requested_items?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1212,6 +1355,7 @@ impl ::std::convert::From<super::AccessRequest> for AccessRequest {
                 value.requested_for_with_requested_items,
             ),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -1242,6 +1386,7 @@ pub struct AccessRequestConfig {
         ::std::option::Option<super::RequestOnBehalfOfConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequestConfig {
@@ -1253,6 +1398,7 @@ impl ::std::default::Default for AccessRequestConfig {
             entitlement_request_config: Ok(Default::default()),
             reauthorization_enabled: Ok(Default::default()),
             request_on_behalf_of_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1346,6 +1492,15 @@ impl AccessRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig {
@@ -1361,7 +1516,7 @@ impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig
             entitlement_request_config: value.entitlement_request_config?,
             reauthorization_enabled: value.reauthorization_enabled?,
             request_on_behalf_of_config: value.request_on_behalf_of_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1377,6 +1532,7 @@ impl ::std::convert::From<super::AccessRequestConfig> for AccessRequestConfig {
             entitlement_request_config: Ok(value.entitlement_request_config),
             reauthorization_enabled: Ok(value.reauthorization_enabled),
             request_on_behalf_of_config: Ok(value.request_on_behalf_of_config),
+            extra: value.extra,
         }
     }
 }
@@ -1411,6 +1567,7 @@ pub struct AccessRequestItem {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessRequestItemType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequestItem {
@@ -1424,6 +1581,7 @@ impl ::std::default::Default for AccessRequestItem {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1525,6 +1683,15 @@ impl AccessRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
@@ -1541,7 +1708,7 @@ impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1557,6 +1724,7 @@ impl ::std::convert::From<super::AccessRequestItem> for AccessRequestItem {
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1568,6 +1736,7 @@ pub struct AccessRequestRecommendationActionItemDto {
         ::std::string::String,
     >,
     identity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationActionItemDto {
@@ -1575,6 +1744,7 @@ impl ::std::default::Default for AccessRequestRecommendationActionItemDto {
         Self {
             access: Err("no value supplied for access".to_string()),
             identity_id: Err("no value supplied for identity_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1602,6 +1772,15 @@ impl AccessRequestRecommendationActionItemDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationActionItemDto>
@@ -1613,7 +1792,7 @@ for super::AccessRequestRecommendationActionItemDto {
         Ok(Self {
             access: value.access?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1624,6 +1803,7 @@ for AccessRequestRecommendationActionItemDto {
         Self {
             access: Ok(value.access),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -1638,6 +1818,7 @@ pub struct AccessRequestRecommendationItem {
         ::std::option::Option<super::AccessRequestRecommendationItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationItem {
@@ -1645,6 +1826,7 @@ impl ::std::default::Default for AccessRequestRecommendationItem {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1672,6 +1854,15 @@ impl AccessRequestRecommendationItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationItem>
@@ -1683,7 +1874,7 @@ for super::AccessRequestRecommendationItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1694,6 +1885,7 @@ for AccessRequestRecommendationItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1730,6 +1922,7 @@ pub struct AccountAttribute {
         ::std::string::String,
     >,
     source_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for AccountAttribute {
@@ -1744,6 +1937,7 @@ impl ::std::default::Default for AccountAttribute {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             source_name: Err("no value supplied for source_name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1867,6 +2061,15 @@ impl AccountAttribute {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
@@ -1884,7 +2087,7 @@ impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1901,6 +2104,7 @@ impl ::std::convert::From<super::AccountAttribute> for AccountAttribute {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -1911,12 +2115,14 @@ pub struct AccountAttributes {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountAttributes {
     fn default() -> Self {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1934,6 +2140,15 @@ impl AccountAttributes {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
@@ -1943,7 +2158,7 @@ impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1952,6 +2167,7 @@ impl ::std::convert::From<super::AccountAttributes> for AccountAttributes {
     fn from(value: super::AccountAttributes) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -1962,12 +2178,14 @@ pub struct AccountAttributesCreate {
         super::AccountAttributesCreateAttributes,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountAttributesCreate {
     fn default() -> Self {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1983,6 +2201,15 @@ impl AccountAttributesCreate {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountAttributesCreate>
@@ -1993,7 +2220,7 @@ for super::AccountAttributesCreate {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2002,6 +2229,7 @@ impl ::std::convert::From<super::AccountAttributesCreate> for AccountAttributesC
     fn from(value: super::AccountAttributesCreate) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -2082,6 +2310,7 @@ pub struct AccountItemRef {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccountItemRef {
@@ -2089,6 +2318,7 @@ impl ::std::default::Default for AccountItemRef {
         Self {
             account_uuid: Ok(Default::default()),
             native_identity: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2118,6 +2348,15 @@ impl AccountItemRef {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
@@ -2128,7 +2367,7 @@ impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
         Ok(Self {
             account_uuid: value.account_uuid?,
             native_identity: value.native_identity?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2138,6 +2377,7 @@ impl ::std::convert::From<super::AccountItemRef> for AccountItemRef {
         Self {
             account_uuid: Ok(value.account_uuid),
             native_identity: Ok(value.native_identity),
+            extra: value.extra,
         }
     }
 }
@@ -2152,6 +2392,7 @@ pub struct AccountToggleRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountToggleRequest {
@@ -2159,6 +2400,7 @@ impl ::std::default::Default for AccountToggleRequest {
         Self {
             external_verification_id: Ok(Default::default()),
             force_provisioning: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2190,6 +2432,15 @@ impl AccountToggleRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleRequest {
@@ -2200,7 +2451,7 @@ impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleReque
         Ok(Self {
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2210,6 +2461,7 @@ impl ::std::convert::From<super::AccountToggleRequest> for AccountToggleRequest 
         Self {
             external_verification_id: Ok(value.external_verification_id),
             force_provisioning: Ok(value.force_provisioning),
+            extra: value.extra,
         }
     }
 }
@@ -2228,6 +2480,7 @@ pub struct AccountUnlockRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountUnlockRequest {
@@ -2236,6 +2489,7 @@ impl ::std::default::Default for AccountUnlockRequest {
             external_verification_id: Ok(Default::default()),
             force_provisioning: Ok(Default::default()),
             unlock_idn_account: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2279,6 +2533,15 @@ impl AccountUnlockRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockRequest {
@@ -2290,7 +2553,7 @@ impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockReque
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
             unlock_idn_account: value.unlock_idn_account?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2301,6 +2564,7 @@ impl ::std::convert::From<super::AccountUnlockRequest> for AccountUnlockRequest 
             external_verification_id: Ok(value.external_verification_id),
             force_provisioning: Ok(value.force_provisioning),
             unlock_idn_account: Ok(value.unlock_idn_account),
+            extra: value.extra,
         }
     }
 }
@@ -2311,12 +2575,14 @@ pub struct ActivateCampaignOptions {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ActivateCampaignOptions {
     fn default() -> Self {
         Self {
             time_zone: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2332,6 +2598,15 @@ impl ActivateCampaignOptions {
             .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<ActivateCampaignOptions>
@@ -2342,7 +2617,7 @@ for super::ActivateCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             time_zone: value.time_zone?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2351,6 +2626,7 @@ impl ::std::convert::From<super::ActivateCampaignOptions> for ActivateCampaignOp
     fn from(value: super::ActivateCampaignOptions) -> Self {
         Self {
             time_zone: Ok(value.time_zone),
+            extra: value.extra,
         }
     }
 }
@@ -2376,6 +2652,7 @@ pub struct AdditionalOwnerRef {
         ::std::option::Option<super::AdditionalOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -2391,6 +2668,7 @@ impl ::std::default::Default for AdditionalOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2433,6 +2711,15 @@ impl AdditionalOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -2451,7 +2738,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2469,6 +2756,7 @@ impl ::std::convert::From<super::AdditionalOwnerRef> for AdditionalOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2487,6 +2775,7 @@ pub struct AdminReviewReassign {
         ::std::option::Option<super::AdminReviewReassignReassignTo>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AdminReviewReassign {
@@ -2495,6 +2784,7 @@ impl ::std::default::Default for AdminReviewReassign {
             certification_ids: Ok(Default::default()),
             reason: Ok(Default::default()),
             reassign_to: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2538,6 +2828,15 @@ impl AdminReviewReassign {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign {
@@ -2549,7 +2848,7 @@ impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign
             certification_ids: value.certification_ids?,
             reason: value.reason?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2560,6 +2859,7 @@ impl ::std::convert::From<super::AdminReviewReassign> for AdminReviewReassign {
             certification_ids: Ok(value.certification_ids),
             reason: Ok(value.reason),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -2574,6 +2874,7 @@ pub struct AdminReviewReassignReassignTo {
         ::std::option::Option<super::AdminReviewReassignReassignToType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AdminReviewReassignReassignTo {
@@ -2581,6 +2882,7 @@ impl ::std::default::Default for AdminReviewReassignReassignTo {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2608,6 +2910,15 @@ impl AdminReviewReassignReassignTo {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AdminReviewReassignReassignTo>
@@ -2619,7 +2930,7 @@ for super::AdminReviewReassignReassignTo {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2630,6 +2941,7 @@ for AdminReviewReassignReassignTo {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2652,6 +2964,7 @@ pub struct ApprovalReminderAndEscalationConfig {
         ::std::option::Option<::std::num::NonZeroU32>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
@@ -2661,6 +2974,7 @@ impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
             days_until_escalation: Ok(Default::default()),
             fallback_approver_ref: Ok(Default::default()),
             max_reminders: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2718,6 +3032,15 @@ impl ApprovalReminderAndEscalationConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<ApprovalReminderAndEscalationConfig>
@@ -2731,7 +3054,7 @@ for super::ApprovalReminderAndEscalationConfig {
             days_until_escalation: value.days_until_escalation?,
             fallback_approver_ref: value.fallback_approver_ref?,
             max_reminders: value.max_reminders?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2744,6 +3067,7 @@ for ApprovalReminderAndEscalationConfig {
             days_until_escalation: Ok(value.days_until_escalation),
             fallback_approver_ref: Ok(value.fallback_approver_ref),
             max_reminders: Ok(value.max_reminders),
+            extra: value.extra,
         }
     }
 }
@@ -2758,6 +3082,7 @@ pub struct ApprovalSchemeForRole {
         ::std::option::Option<super::ApprovalSchemeForRoleApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for ApprovalSchemeForRole {
@@ -2765,6 +3090,7 @@ impl ::std::default::Default for ApprovalSchemeForRole {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2796,6 +3122,15 @@ impl ApprovalSchemeForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeForRole {
@@ -2806,7 +3141,7 @@ impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeFor
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2816,6 +3151,7 @@ impl ::std::convert::From<super::ApprovalSchemeForRole> for ApprovalSchemeForRol
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -2831,6 +3167,7 @@ pub struct Argument {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for Argument {
@@ -2839,6 +3176,7 @@ impl ::std::default::Default for Argument {
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2876,6 +3214,15 @@ impl Argument {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<Argument> for super::Argument {
@@ -2887,7 +3234,7 @@ impl ::std::convert::TryFrom<Argument> for super::Argument {
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2898,6 +3245,7 @@ impl ::std::convert::From<super::Argument> for Argument {
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2916,6 +3264,7 @@ pub struct AttrSyncSource {
         ::std::option::Option<super::AttrSyncSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSource {
@@ -2924,6 +3273,7 @@ impl ::std::default::Default for AttrSyncSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2959,6 +3309,15 @@ impl AttrSyncSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
@@ -2970,7 +3329,7 @@ impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2981,6 +3340,7 @@ impl ::std::convert::From<super::AttrSyncSource> for AttrSyncSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2991,6 +3351,7 @@ pub struct AttrSyncSourceAttributeConfig {
     enabled: ::std::result::Result<bool, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     target: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSourceAttributeConfig {
@@ -3000,6 +3361,7 @@ impl ::std::default::Default for AttrSyncSourceAttributeConfig {
             enabled: Err("no value supplied for enabled".to_string()),
             name: Err("no value supplied for name".to_string()),
             target: Err("no value supplied for target".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3047,6 +3409,15 @@ impl AttrSyncSourceAttributeConfig {
             .map_err(|e| format!("error converting supplied value for target: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSourceAttributeConfig>
@@ -3060,7 +3431,7 @@ for super::AttrSyncSourceAttributeConfig {
             enabled: value.enabled?,
             name: value.name?,
             target: value.target?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3073,6 +3444,7 @@ for AttrSyncSourceAttributeConfig {
             enabled: Ok(value.enabled),
             name: Ok(value.name),
             target: Ok(value.target),
+            extra: value.extra,
         }
     }
 }
@@ -3084,6 +3456,7 @@ pub struct AttrSyncSourceConfig {
         ::std::string::String,
     >,
     source: ::std::result::Result<super::AttrSyncSource, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSourceConfig {
@@ -3091,6 +3464,7 @@ impl ::std::default::Default for AttrSyncSourceConfig {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
             source: Err("no value supplied for source".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3118,6 +3492,15 @@ impl AttrSyncSourceConfig {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConfig {
@@ -3128,7 +3511,7 @@ impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConf
         Ok(Self {
             attributes: value.attributes?,
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3138,6 +3521,7 @@ impl ::std::convert::From<super::AttrSyncSourceConfig> for AttrSyncSourceConfig 
         Self {
             attributes: Ok(value.attributes),
             source: Ok(value.source),
+            extra: value.extra,
         }
     }
 }
@@ -3170,6 +3554,7 @@ pub struct AttributeDefinition {
         ::std::option::Option<super::AttributeDefinitionType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttributeDefinition {
@@ -3183,6 +3568,7 @@ impl ::std::default::Default for AttributeDefinition {
             native_name: Ok(Default::default()),
             schema: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3278,6 +3664,15 @@ impl AttributeDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition {
@@ -3294,7 +3689,7 @@ impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition
             native_name: value.native_name?,
             schema: value.schema?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3310,6 +3705,7 @@ impl ::std::convert::From<super::AttributeDefinition> for AttributeDefinition {
             native_name: Ok(value.native_name),
             schema: Ok(value.schema),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3328,6 +3724,7 @@ pub struct AttributeDefinitionSchema {
         ::std::option::Option<super::AttributeDefinitionSchemaType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttributeDefinitionSchema {
@@ -3336,6 +3733,7 @@ impl ::std::default::Default for AttributeDefinitionSchema {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3373,6 +3771,15 @@ impl AttributeDefinitionSchema {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttributeDefinitionSchema>
@@ -3385,7 +3792,7 @@ for super::AttributeDefinitionSchema {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3397,6 +3804,7 @@ for AttributeDefinitionSchema {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3444,6 +3852,7 @@ pub struct AttributeDto {
         ::std::option::Option<::std::vec::Vec<super::AttributeValueDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -3466,6 +3875,7 @@ impl ::std::default::Default for AttributeDto {
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
             values: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3579,6 +3989,15 @@ impl AttributeDto {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -3604,7 +4023,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
             status: value.status?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3629,6 +4048,7 @@ impl ::std::convert::From<super::AttributeDto> for AttributeDto {
             status: Ok(value.status),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3646,6 +4066,7 @@ pub struct AttributeDtoList {
         ::std::option::Option<::std::vec::Vec<super::AttributeDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -3659,6 +4080,7 @@ impl ::std::default::Default for AttributeDtoList {
     fn default() -> Self {
         Self {
             attributes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3683,6 +4105,15 @@ impl AttributeDtoList {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -3699,7 +4130,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3715,6 +4146,7 @@ impl ::std::convert::From<super::AttributeDtoList> for AttributeDtoList {
     fn from(value: super::AttributeDtoList) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -3745,6 +4177,7 @@ pub struct AttributeValueDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -3762,6 +4195,7 @@ impl ::std::default::Default for AttributeValueDto {
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3815,6 +4249,15 @@ impl AttributeValueDto {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -3835,7 +4278,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
             status: value.status?,
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3855,6 +4298,7 @@ impl ::std::convert::From<super::AttributeValueDto> for AttributeValueDto {
             status: Ok(value.status),
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }

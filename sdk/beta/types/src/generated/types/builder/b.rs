@@ -15,6 +15,7 @@ pub struct Base64Decode {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Base64Decode {
@@ -22,6 +23,7 @@ impl ::std::default::Default for Base64Decode {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -53,6 +55,15 @@ impl Base64Decode {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
@@ -63,7 +74,7 @@ impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -73,6 +84,7 @@ impl ::std::convert::From<super::Base64Decode> for Base64Decode {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -87,6 +99,7 @@ pub struct Base64Encode {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Base64Encode {
@@ -94,6 +107,7 @@ impl ::std::default::Default for Base64Encode {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -125,6 +139,15 @@ impl Base64Encode {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
@@ -135,7 +158,7 @@ impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -145,6 +168,7 @@ impl ::std::convert::From<super::Base64Encode> for Base64Encode {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -159,6 +183,7 @@ pub struct BasicAuthConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for BasicAuthConfig {
@@ -166,6 +191,7 @@ impl ::std::default::Default for BasicAuthConfig {
         Self {
             password: Ok(Default::default()),
             user_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -191,6 +217,15 @@ impl BasicAuthConfig {
             .map_err(|e| format!("error converting supplied value for user_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
@@ -201,7 +236,7 @@ impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
         Ok(Self {
             password: value.password?,
             user_name: value.user_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -211,6 +246,7 @@ impl ::std::convert::From<super::BasicAuthConfig> for BasicAuthConfig {
         Self {
             password: Ok(value.password),
             user_name: Ok(value.user_name),
+            extra: value.extra,
         }
     }
 }
@@ -221,12 +257,14 @@ pub struct BearerTokenAuthConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for BearerTokenAuthConfig {
     fn default() -> Self {
         Self {
             bearer_token: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -244,6 +282,15 @@ impl BearerTokenAuthConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthConfig {
@@ -253,7 +300,7 @@ impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             bearer_token: value.bearer_token?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -262,6 +309,7 @@ impl ::std::convert::From<super::BearerTokenAuthConfig> for BearerTokenAuthConfi
     fn from(value: super::BearerTokenAuthConfig) -> Self {
         Self {
             bearer_token: Ok(value.bearer_token),
+            extra: value.extra,
         }
     }
 }
@@ -280,6 +328,7 @@ pub struct BeforeProvisioningRuleDto {
         ::std::option::Option<super::BeforeProvisioningRuleDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for BeforeProvisioningRuleDto {
@@ -288,6 +337,7 @@ impl ::std::default::Default for BeforeProvisioningRuleDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -325,6 +375,15 @@ impl BeforeProvisioningRuleDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<BeforeProvisioningRuleDto>
@@ -337,7 +396,7 @@ for super::BeforeProvisioningRuleDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -349,6 +408,7 @@ for BeforeProvisioningRuleDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -367,6 +427,7 @@ pub struct BulkTaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for BulkTaggedObject {
@@ -375,6 +436,7 @@ impl ::std::default::Default for BulkTaggedObject {
             object_refs: Ok(Default::default()),
             operation: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -418,6 +480,15 @@ impl BulkTaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<BulkTaggedObject> for super::BulkTaggedObject {
@@ -429,7 +500,7 @@ impl ::std::convert::TryFrom<BulkTaggedObject> for super::BulkTaggedObject {
             object_refs: value.object_refs?,
             operation: value.operation?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -440,6 +511,7 @@ impl ::std::convert::From<super::BulkTaggedObject> for BulkTaggedObject {
             object_refs: Ok(value.object_refs),
             operation: Ok(value.operation),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -457,6 +529,7 @@ pub struct BulkWorkgroupMembersRequestItem {
         ::std::option::Option<super::BulkWorkgroupMembersRequestItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for BulkWorkgroupMembersRequestItem {
     fn default() -> Self {
@@ -464,6 +537,7 @@ impl ::std::default::Default for BulkWorkgroupMembersRequestItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -500,6 +574,15 @@ impl BulkWorkgroupMembersRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<BulkWorkgroupMembersRequestItem>
 for super::BulkWorkgroupMembersRequestItem {
@@ -511,7 +594,7 @@ for super::BulkWorkgroupMembersRequestItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -522,6 +605,7 @@ for BulkWorkgroupMembersRequestItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

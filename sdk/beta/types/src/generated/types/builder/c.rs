@@ -15,6 +15,7 @@ pub struct CampaignAlert {
         ::std::option::Option<::std::vec::Vec<super::V3ErrorMessageDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignAlert {
@@ -22,6 +23,7 @@ impl ::std::default::Default for CampaignAlert {
         Self {
             level: Ok(Default::default()),
             localizations: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -51,6 +53,15 @@ impl CampaignAlert {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignAlert> for super::CampaignAlert {
@@ -61,7 +72,7 @@ impl ::std::convert::TryFrom<CampaignAlert> for super::CampaignAlert {
         Ok(Self {
             level: value.level?,
             localizations: value.localizations?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -71,6 +82,7 @@ impl ::std::convert::From<super::CampaignAlert> for CampaignAlert {
         Self {
             level: Ok(value.level),
             localizations: Ok(value.localizations),
+            extra: value.extra,
         }
     }
 }
@@ -81,12 +93,14 @@ pub struct CampaignReportsConfig {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignReportsConfig {
     fn default() -> Self {
         Self {
             identity_attribute_columns: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -108,6 +122,15 @@ impl CampaignReportsConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignReportsConfig> for super::CampaignReportsConfig {
@@ -117,7 +140,7 @@ impl ::std::convert::TryFrom<CampaignReportsConfig> for super::CampaignReportsCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attribute_columns: value.identity_attribute_columns?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -126,6 +149,7 @@ impl ::std::convert::From<super::CampaignReportsConfig> for CampaignReportsConfi
     fn from(value: super::CampaignReportsConfig) -> Self {
         Self {
             identity_attribute_columns: Ok(value.identity_attribute_columns),
+            extra: value.extra,
         }
     }
 }
@@ -156,6 +180,7 @@ pub struct CampaignTemplate {
         ::std::string::String,
     >,
     scheduled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignTemplate {
@@ -170,6 +195,7 @@ impl ::std::default::Default for CampaignTemplate {
             name: Err("no value supplied for name".to_string()),
             owner_ref: Ok(Default::default()),
             scheduled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -275,6 +301,15 @@ impl CampaignTemplate {
             .map_err(|e| format!("error converting supplied value for scheduled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignTemplate> for super::CampaignTemplate {
@@ -292,7 +327,7 @@ impl ::std::convert::TryFrom<CampaignTemplate> for super::CampaignTemplate {
             name: value.name?,
             owner_ref: value.owner_ref?,
             scheduled: value.scheduled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -309,6 +344,7 @@ impl ::std::convert::From<super::CampaignTemplate> for CampaignTemplate {
             name: Ok(value.name),
             owner_ref: Ok(value.owner_ref),
             scheduled: Ok(value.scheduled),
+            extra: value.extra,
         }
     }
 }
@@ -331,6 +367,7 @@ pub struct CampaignTemplateOwnerRef {
         ::std::option::Option<super::CampaignTemplateOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignTemplateOwnerRef {
@@ -340,6 +377,7 @@ impl ::std::default::Default for CampaignTemplateOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -387,6 +425,15 @@ impl CampaignTemplateOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignTemplateOwnerRef>
@@ -400,7 +447,7 @@ for super::CampaignTemplateOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -412,6 +459,7 @@ impl ::std::convert::From<super::CampaignTemplateOwnerRef> for CampaignTemplateO
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -423,6 +471,7 @@ pub struct CancelAccessRequest {
         ::std::string::String,
     >,
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for CancelAccessRequest {
@@ -432,6 +481,7 @@ impl ::std::default::Default for CancelAccessRequest {
                 "no value supplied for account_activity_id".to_string(),
             ),
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -459,6 +509,15 @@ impl CancelAccessRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<CancelAccessRequest> for super::CancelAccessRequest {
@@ -469,7 +528,7 @@ impl ::std::convert::TryFrom<CancelAccessRequest> for super::CancelAccessRequest
         Ok(Self {
             account_activity_id: value.account_activity_id?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -479,6 +538,7 @@ impl ::std::convert::From<super::CancelAccessRequest> for CancelAccessRequest {
         Self {
             account_activity_id: Ok(value.account_activity_id),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -501,6 +561,7 @@ pub struct Children {
         ::std::option::Option<super::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for Children {
@@ -510,6 +571,7 @@ impl ::std::default::Default for Children {
             children: Ok(Default::default()),
             operator: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -555,6 +617,15 @@ impl Children {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<Children> for super::Children {
@@ -567,7 +638,7 @@ impl ::std::convert::TryFrom<Children> for super::Children {
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -579,6 +650,7 @@ impl ::std::convert::From<super::Children> for Children {
             children: Ok(value.children),
             operator: Ok(value.operator),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -599,6 +671,7 @@ pub struct ClientLogConfiguration {
         ::std::string::String,
     >,
     root_level: ::std::result::Result<super::StandardLevel, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::default::Default for ClientLogConfiguration {
@@ -609,6 +682,7 @@ impl ::std::default::Default for ClientLogConfiguration {
             expiration: Ok(Default::default()),
             log_levels: Ok(Default::default()),
             root_level: Err("no value supplied for root_level".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -668,6 +742,15 @@ impl ClientLogConfiguration {
             .map_err(|e| format!("error converting supplied value for root_level: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::convert::TryFrom<ClientLogConfiguration> for super::ClientLogConfiguration {
@@ -681,7 +764,7 @@ impl ::std::convert::TryFrom<ClientLogConfiguration> for super::ClientLogConfigu
             expiration: value.expiration?,
             log_levels: value.log_levels?,
             root_level: value.root_level?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -694,6 +777,7 @@ impl ::std::convert::From<super::ClientLogConfiguration> for ClientLogConfigurat
             expiration: Ok(value.expiration),
             log_levels: Ok(value.log_levels),
             root_level: Ok(value.root_level),
+            extra: value.extra,
         }
     }
 }
@@ -716,6 +800,7 @@ pub struct CloseAccessRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for CloseAccessRequest {
@@ -727,6 +812,7 @@ impl ::std::default::Default for CloseAccessRequest {
             completion_status: Ok(Default::default()),
             execution_status: Ok(Default::default()),
             message: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -782,6 +868,15 @@ impl CloseAccessRequest {
             .map_err(|e| format!("error converting supplied value for message: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<CloseAccessRequest> for super::CloseAccessRequest {
@@ -794,7 +889,7 @@ impl ::std::convert::TryFrom<CloseAccessRequest> for super::CloseAccessRequest {
             completion_status: value.completion_status?,
             execution_status: value.execution_status?,
             message: value.message?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -806,6 +901,7 @@ impl ::std::convert::From<super::CloseAccessRequest> for CloseAccessRequest {
             completion_status: Ok(value.completion_status),
             execution_status: Ok(value.execution_status),
             message: Ok(value.message),
+            extra: value.extra,
         }
     }
 }
@@ -824,6 +920,7 @@ pub struct CommentDto {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::default::Default for CommentDto {
@@ -832,6 +929,7 @@ impl ::std::default::Default for CommentDto {
             author: Ok(Default::default()),
             comment: Ok(Default::default()),
             created: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -869,6 +967,15 @@ impl CommentDto {
             .map_err(|e| format!("error converting supplied value for created: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::convert::TryFrom<CommentDto> for super::CommentDto {
@@ -880,7 +987,7 @@ impl ::std::convert::TryFrom<CommentDto> for super::CommentDto {
             author: value.author?,
             comment: value.comment?,
             created: value.created?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -891,6 +998,7 @@ impl ::std::convert::From<super::CommentDto> for CommentDto {
             author: Ok(value.author),
             comment: Ok(value.comment),
             created: Ok(value.created),
+            extra: value.extra,
         }
     }
 }
@@ -909,6 +1017,7 @@ pub struct CommentDtoAuthor {
         ::std::option::Option<super::CommentDtoAuthorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::default::Default for CommentDtoAuthor {
@@ -917,6 +1026,7 @@ impl ::std::default::Default for CommentDtoAuthor {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -952,6 +1062,15 @@ impl CommentDtoAuthor {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::convert::TryFrom<CommentDtoAuthor> for super::CommentDtoAuthor {
@@ -963,7 +1082,7 @@ impl ::std::convert::TryFrom<CommentDtoAuthor> for super::CommentDtoAuthor {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -974,6 +1093,7 @@ impl ::std::convert::From<super::CommentDtoAuthor> for CommentDtoAuthor {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -988,6 +1108,7 @@ pub struct CommonAccessIdStatus {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::default::Default for CommonAccessIdStatus {
@@ -995,6 +1116,7 @@ impl ::std::default::Default for CommonAccessIdStatus {
         Self {
             confirmed_ids: Ok(Default::default()),
             denied_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1026,6 +1148,15 @@ impl CommonAccessIdStatus {
             .map_err(|e| format!("error converting supplied value for denied_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::convert::TryFrom<CommonAccessIdStatus> for super::CommonAccessIdStatus {
@@ -1036,7 +1167,7 @@ impl ::std::convert::TryFrom<CommonAccessIdStatus> for super::CommonAccessIdStat
         Ok(Self {
             confirmed_ids: value.confirmed_ids?,
             denied_ids: value.denied_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1046,6 +1177,7 @@ impl ::std::convert::From<super::CommonAccessIdStatus> for CommonAccessIdStatus 
         Self {
             confirmed_ids: Ok(value.confirmed_ids),
             denied_ids: Ok(value.denied_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1076,6 +1208,7 @@ pub struct CommonAccessItemAccess {
         ::std::option::Option<super::CommonAccessType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::default::Default for CommonAccessItemAccess {
@@ -1087,6 +1220,7 @@ impl ::std::default::Default for CommonAccessItemAccess {
             owner_id: Ok(Default::default()),
             owner_name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1154,6 +1288,15 @@ impl CommonAccessItemAccess {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::convert::TryFrom<CommonAccessItemAccess> for super::CommonAccessItemAccess {
@@ -1168,7 +1311,7 @@ impl ::std::convert::TryFrom<CommonAccessItemAccess> for super::CommonAccessItem
             owner_id: value.owner_id?,
             owner_name: value.owner_name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1182,6 +1325,7 @@ impl ::std::convert::From<super::CommonAccessItemAccess> for CommonAccessItemAcc
             owner_id: Ok(value.owner_id),
             owner_name: Ok(value.owner_name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1196,6 +1340,7 @@ pub struct CommonAccessItemRequest {
         ::std::option::Option<super::CommonAccessItemState>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::default::Default for CommonAccessItemRequest {
@@ -1203,6 +1348,7 @@ impl ::std::default::Default for CommonAccessItemRequest {
         Self {
             access: Ok(Default::default()),
             status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1228,6 +1374,15 @@ impl CommonAccessItemRequest {
             .map_err(|e| format!("error converting supplied value for status: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::convert::TryFrom<CommonAccessItemRequest>
@@ -1239,7 +1394,7 @@ for super::CommonAccessItemRequest {
         Ok(Self {
             access: value.access?,
             status: value.status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1249,6 +1404,7 @@ impl ::std::convert::From<super::CommonAccessItemRequest> for CommonAccessItemRe
         Self {
             access: Ok(value.access),
             status: Ok(value.status),
+            extra: value.extra,
         }
     }
 }
@@ -1259,12 +1415,14 @@ pub struct CompleteCampaignOptions {
         ::std::option::Option<super::CompleteCampaignOptionsAutoCompleteAction>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CompleteCampaignOptions {
     fn default() -> Self {
         Self {
             auto_complete_action: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1284,6 +1442,15 @@ impl CompleteCampaignOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CompleteCampaignOptions>
@@ -1294,7 +1461,7 @@ for super::CompleteCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             auto_complete_action: value.auto_complete_action?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1303,6 +1470,7 @@ impl ::std::convert::From<super::CompleteCampaignOptions> for CompleteCampaignOp
     fn from(value: super::CompleteCampaignOptions) -> Self {
         Self {
             auto_complete_action: Ok(value.auto_complete_action),
+            extra: value.extra,
         }
     }
 }
@@ -1318,6 +1486,7 @@ pub struct CompleteInvocation {
         ::std::string::String,
     >,
     secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for CompleteInvocation {
@@ -1326,6 +1495,7 @@ impl ::std::default::Default for CompleteInvocation {
             error: Ok(Default::default()),
             output: Err("no value supplied for output".to_string()),
             secret: Err("no value supplied for secret".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1363,6 +1533,15 @@ impl CompleteInvocation {
             .map_err(|e| format!("error converting supplied value for secret: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<CompleteInvocation> for super::CompleteInvocation {
@@ -1374,7 +1553,7 @@ impl ::std::convert::TryFrom<CompleteInvocation> for super::CompleteInvocation {
             error: value.error?,
             output: value.output?,
             secret: value.secret?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1385,6 +1564,7 @@ impl ::std::convert::From<super::CompleteInvocation> for CompleteInvocation {
             error: Ok(value.error),
             output: Ok(value.output),
             secret: Ok(value.secret),
+            extra: value.extra,
         }
     }
 }
@@ -1403,6 +1583,7 @@ pub struct Concatenation {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Concatenation {
@@ -1411,6 +1592,7 @@ impl ::std::default::Default for Concatenation {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1456,6 +1638,15 @@ impl Concatenation {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Concatenation> for super::Concatenation {
@@ -1467,7 +1658,7 @@ impl ::std::convert::TryFrom<Concatenation> for super::Concatenation {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1478,6 +1669,7 @@ impl ::std::convert::From<super::Concatenation> for Concatenation {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1492,6 +1684,7 @@ pub struct ConditionEffect {
         ::std::option::Option<super::ConditionEffectEffectType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ConditionEffect {
@@ -1499,6 +1692,7 @@ impl ::std::default::Default for ConditionEffect {
         Self {
             config: Ok(Default::default()),
             effect_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1528,6 +1722,15 @@ impl ConditionEffect {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ConditionEffect> for super::ConditionEffect {
@@ -1538,7 +1741,7 @@ impl ::std::convert::TryFrom<ConditionEffect> for super::ConditionEffect {
         Ok(Self {
             config: value.config?,
             effect_type: value.effect_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1548,6 +1751,7 @@ impl ::std::convert::From<super::ConditionEffect> for ConditionEffect {
         Self {
             config: Ok(value.config),
             effect_type: Ok(value.effect_type),
+            extra: value.extra,
         }
     }
 }
@@ -1562,6 +1766,7 @@ pub struct ConditionEffectConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ConditionEffectConfig {
@@ -1569,6 +1774,7 @@ impl ::std::default::Default for ConditionEffectConfig {
         Self {
             default_value_label: Ok(Default::default()),
             element: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1596,6 +1802,15 @@ impl ConditionEffectConfig {
             .map_err(|e| format!("error converting supplied value for element: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ConditionEffectConfig> for super::ConditionEffectConfig {
@@ -1606,7 +1821,7 @@ impl ::std::convert::TryFrom<ConditionEffectConfig> for super::ConditionEffectCo
         Ok(Self {
             default_value_label: value.default_value_label?,
             element: value.element?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1616,6 +1831,7 @@ impl ::std::convert::From<super::ConditionEffectConfig> for ConditionEffectConfi
         Self {
             default_value_label: Ok(value.default_value_label),
             element: Ok(value.element),
+            extra: value.extra,
         }
     }
 }
@@ -1642,6 +1858,7 @@ pub struct ConditionRule {
         ::std::option::Option<super::ConditionRuleValueType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ConditionRule {
@@ -1652,6 +1869,7 @@ impl ::std::default::Default for ConditionRule {
             source_type: Ok(Default::default()),
             value: Ok(Default::default()),
             value_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1711,6 +1929,15 @@ impl ConditionRule {
             .map_err(|e| format!("error converting supplied value for value_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ConditionRule> for super::ConditionRule {
@@ -1724,7 +1951,7 @@ impl ::std::convert::TryFrom<ConditionRule> for super::ConditionRule {
             source_type: value.source_type?,
             value: value.value?,
             value_type: value.value_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1737,6 +1964,7 @@ impl ::std::convert::From<super::ConditionRule> for ConditionRule {
             source_type: Ok(value.source_type),
             value: Ok(value.value),
             value_type: Ok(value.value_type),
+            extra: value.extra,
         }
     }
 }
@@ -1760,6 +1988,7 @@ pub struct Conditional {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Conditional {
@@ -1774,6 +2003,7 @@ impl ::std::default::Default for Conditional {
                 "no value supplied for positive_condition".to_string(),
             ),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1839,6 +2069,15 @@ impl Conditional {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Conditional> for super::Conditional {
@@ -1852,7 +2091,7 @@ impl ::std::convert::TryFrom<Conditional> for super::Conditional {
             negative_condition: value.negative_condition?,
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1865,6 +2104,7 @@ impl ::std::convert::From<super::Conditional> for Conditional {
             negative_condition: Ok(value.negative_condition),
             positive_condition: Ok(value.positive_condition),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -1891,6 +2131,7 @@ pub struct ConfigurationItemRequest {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::default::Default for ConfigurationItemRequest {
@@ -1901,6 +2142,7 @@ impl ::std::default::Default for ConfigurationItemRequest {
             reassigned_from_id: Ok(Default::default()),
             reassigned_to_id: Ok(Default::default()),
             start_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1966,6 +2208,15 @@ impl ConfigurationItemRequest {
             .map_err(|e| format!("error converting supplied value for start_date: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::convert::TryFrom<ConfigurationItemRequest>
@@ -1980,7 +2231,7 @@ for super::ConfigurationItemRequest {
             reassigned_from_id: value.reassigned_from_id?,
             reassigned_to_id: value.reassigned_to_id?,
             start_date: value.start_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1993,6 +2244,7 @@ impl ::std::convert::From<super::ConfigurationItemRequest> for ConfigurationItem
             reassigned_from_id: Ok(value.reassigned_from_id),
             reassigned_to_id: Ok(value.reassigned_to_id),
             start_date: Ok(value.start_date),
+            extra: value.extra,
         }
     }
 }
@@ -2007,6 +2259,7 @@ pub struct ConflictingAccessCriteria {
         ::std::option::Option<super::AccessCriteria>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ConflictingAccessCriteria {
@@ -2014,6 +2267,7 @@ impl ::std::default::Default for ConflictingAccessCriteria {
         Self {
             left_criteria: Ok(Default::default()),
             right_criteria: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2043,6 +2297,15 @@ impl ConflictingAccessCriteria {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ConflictingAccessCriteria>
@@ -2054,7 +2317,7 @@ for super::ConflictingAccessCriteria {
         Ok(Self {
             left_criteria: value.left_criteria?,
             right_criteria: value.right_criteria?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2065,6 +2328,7 @@ for ConflictingAccessCriteria {
         Self {
             left_criteria: Ok(value.left_criteria),
             right_criteria: Ok(value.right_criteria),
+            extra: value.extra,
         }
     }
 }
@@ -2094,6 +2358,7 @@ pub struct ConnectorRuleCreateRequest {
         super::ConnectorRuleCreateRequestType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleCreateRequest {
@@ -2105,6 +2370,7 @@ impl ::std::default::Default for ConnectorRuleCreateRequest {
             signature: Ok(Default::default()),
             source_code: Err("no value supplied for source_code".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2180,6 +2446,15 @@ impl ConnectorRuleCreateRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleCreateRequest>
@@ -2195,7 +2470,7 @@ for super::ConnectorRuleCreateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2210,6 +2485,7 @@ for ConnectorRuleCreateRequest {
             signature: Ok(value.signature),
             source_code: Ok(value.source_code),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2224,6 +2500,7 @@ pub struct ConnectorRuleCreateRequestSignature {
         ::std::option::Option<super::Argument>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleCreateRequestSignature {
@@ -2231,6 +2508,7 @@ impl ::std::default::Default for ConnectorRuleCreateRequestSignature {
         Self {
             input: Err("no value supplied for input".to_string()),
             output: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2256,6 +2534,15 @@ impl ConnectorRuleCreateRequestSignature {
             .map_err(|e| format!("error converting supplied value for output: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleCreateRequestSignature>
@@ -2267,7 +2554,7 @@ for super::ConnectorRuleCreateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2278,6 +2565,7 @@ for ConnectorRuleCreateRequestSignature {
         Self {
             input: Ok(value.input),
             output: Ok(value.output),
+            extra: value.extra,
         }
     }
 }
@@ -2308,6 +2596,7 @@ pub struct ConnectorRuleUpdateRequest {
         super::ConnectorRuleUpdateRequestType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleUpdateRequest {
@@ -2320,6 +2609,7 @@ impl ::std::default::Default for ConnectorRuleUpdateRequest {
             signature: Ok(Default::default()),
             source_code: Err("no value supplied for source_code".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2405,6 +2695,15 @@ impl ConnectorRuleUpdateRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleUpdateRequest>
@@ -2421,7 +2720,7 @@ for super::ConnectorRuleUpdateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2437,6 +2736,7 @@ for ConnectorRuleUpdateRequest {
             signature: Ok(value.signature),
             source_code: Ok(value.source_code),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2451,6 +2751,7 @@ pub struct ConnectorRuleUpdateRequestSignature {
         ::std::option::Option<super::Argument>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleUpdateRequestSignature {
@@ -2458,6 +2759,7 @@ impl ::std::default::Default for ConnectorRuleUpdateRequestSignature {
         Self {
             input: Err("no value supplied for input".to_string()),
             output: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2483,6 +2785,15 @@ impl ConnectorRuleUpdateRequestSignature {
             .map_err(|e| format!("error converting supplied value for output: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleUpdateRequestSignature>
@@ -2494,7 +2805,7 @@ for super::ConnectorRuleUpdateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2505,6 +2816,7 @@ for ConnectorRuleUpdateRequestSignature {
         Self {
             input: Ok(value.input),
             output: Ok(value.output),
+            extra: value.extra,
         }
     }
 }
@@ -2525,6 +2837,7 @@ pub struct CorrelationConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for CorrelationConfig {
@@ -2533,6 +2846,7 @@ impl ::std::default::Default for CorrelationConfig {
             attribute_assignments: Ok(Default::default()),
             id: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2574,6 +2888,15 @@ impl CorrelationConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<CorrelationConfig> for super::CorrelationConfig {
@@ -2585,7 +2908,7 @@ impl ::std::convert::TryFrom<CorrelationConfig> for super::CorrelationConfig {
             attribute_assignments: value.attribute_assignments?,
             id: value.id?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2596,6 +2919,7 @@ impl ::std::convert::From<super::CorrelationConfig> for CorrelationConfig {
             attribute_assignments: Ok(value.attribute_assignments),
             id: Ok(value.id),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -2628,6 +2952,7 @@ pub struct CorrelationConfigAttributeAssignmentsItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for CorrelationConfigAttributeAssignmentsItem {
@@ -2641,6 +2966,7 @@ impl ::std::default::Default for CorrelationConfigAttributeAssignmentsItem {
             property: Ok(Default::default()),
             sequence: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2738,6 +3064,15 @@ impl CorrelationConfigAttributeAssignmentsItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<CorrelationConfigAttributeAssignmentsItem>
@@ -2755,7 +3090,7 @@ for super::CorrelationConfigAttributeAssignmentsItem {
             property: value.property?,
             sequence: value.sequence?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2772,6 +3107,7 @@ for CorrelationConfigAttributeAssignmentsItem {
             property: Ok(value.property),
             sequence: Ok(value.sequence),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2803,6 +3139,7 @@ pub struct CreateFormDefinitionRequest {
         ::std::option::Option<::std::vec::Vec<super::FormUsedBy>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for CreateFormDefinitionRequest {
@@ -2815,6 +3152,7 @@ impl ::std::default::Default for CreateFormDefinitionRequest {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             used_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2906,6 +3244,15 @@ impl CreateFormDefinitionRequest {
             .map_err(|e| format!("error converting supplied value for used_by: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<CreateFormDefinitionRequest>
@@ -2922,7 +3269,7 @@ for super::CreateFormDefinitionRequest {
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2938,6 +3285,7 @@ for CreateFormDefinitionRequest {
             name: Ok(value.name),
             owner: Ok(value.owner),
             used_by: Ok(value.used_by),
+            extra: value.extra,
         }
     }
 }
@@ -2972,6 +3320,7 @@ pub struct CreateFormInstanceRequest {
         ::std::string::String,
     >,
     ttl: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for CreateFormInstanceRequest {
@@ -2987,6 +3336,7 @@ impl ::std::default::Default for CreateFormInstanceRequest {
             stand_alone_form: Ok(Default::default()),
             state: Ok(Default::default()),
             ttl: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3082,6 +3432,15 @@ impl CreateFormInstanceRequest {
             .map_err(|e| format!("error converting supplied value for ttl: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<CreateFormInstanceRequest>
@@ -3099,7 +3458,7 @@ for super::CreateFormInstanceRequest {
             stand_alone_form: value.stand_alone_form?,
             state: value.state?,
             ttl: value.ttl?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3116,6 +3475,7 @@ for CreateFormInstanceRequest {
             stand_alone_form: Ok(value.stand_alone_form),
             state: Ok(value.state),
             ttl: Ok(value.ttl),
+            extra: value.extra,
         }
     }
 }
@@ -3170,6 +3530,7 @@ pub struct CreateOAuthClientRequest {
         ::std::option::Option<super::ClientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "oauth-clients")]
 impl ::std::default::Default for CreateOAuthClientRequest {
@@ -3192,6 +3553,7 @@ impl ::std::default::Default for CreateOAuthClientRequest {
             scope: Ok(Default::default()),
             strong_auth_supported: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3377,6 +3739,15 @@ impl CreateOAuthClientRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "oauth-clients")]
 impl ::std::convert::TryFrom<CreateOAuthClientRequest>
@@ -3401,7 +3772,7 @@ for super::CreateOAuthClientRequest {
             scope: value.scope?,
             strong_auth_supported: value.strong_auth_supported?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3424,6 +3795,7 @@ impl ::std::convert::From<super::CreateOAuthClientRequest> for CreateOAuthClient
             scope: Ok(value.scope),
             strong_auth_supported: Ok(value.strong_auth_supported),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3443,6 +3815,7 @@ pub struct CreatePersonalAccessTokenRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "personal-access-tokens")]
 impl ::std::default::Default for CreatePersonalAccessTokenRequest {
@@ -3452,6 +3825,7 @@ impl ::std::default::Default for CreatePersonalAccessTokenRequest {
             expiration_date: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             scope: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3507,6 +3881,15 @@ impl CreatePersonalAccessTokenRequest {
             .map_err(|e| format!("error converting supplied value for scope: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 impl ::std::convert::TryFrom<CreatePersonalAccessTokenRequest>
@@ -3520,7 +3903,7 @@ for super::CreatePersonalAccessTokenRequest {
             expiration_date: value.expiration_date?,
             name: value.name?,
             scope: value.scope?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3533,6 +3916,7 @@ for CreatePersonalAccessTokenRequest {
             expiration_date: Ok(value.expiration_date),
             name: Ok(value.name),
             scope: Ok(value.scope),
+            extra: value.extra,
         }
     }
 }
@@ -3554,6 +3938,7 @@ pub struct CreateWorkflowBody {
         ::std::option::Option<super::WorkflowTrigger>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for CreateWorkflowBody {
@@ -3565,6 +3950,7 @@ impl ::std::default::Default for CreateWorkflowBody {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             trigger: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3632,6 +4018,15 @@ impl CreateWorkflowBody {
             .map_err(|e| format!("error converting supplied value for trigger: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<CreateWorkflowBody> for super::CreateWorkflowBody {
@@ -3646,7 +4041,7 @@ impl ::std::convert::TryFrom<CreateWorkflowBody> for super::CreateWorkflowBody {
             name: value.name?,
             owner: value.owner?,
             trigger: value.trigger?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3660,6 +4055,7 @@ impl ::std::convert::From<super::CreateWorkflowBody> for CreateWorkflowBody {
             name: Ok(value.name),
             owner: Ok(value.owner),
             trigger: Ok(value.trigger),
+            extra: value.extra,
         }
     }
 }
@@ -3678,6 +4074,7 @@ pub struct CreateWorkflowBodyOwner {
         ::std::option::Option<super::CreateWorkflowBodyOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for CreateWorkflowBodyOwner {
@@ -3686,6 +4083,7 @@ impl ::std::default::Default for CreateWorkflowBodyOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3723,6 +4121,15 @@ impl CreateWorkflowBodyOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<CreateWorkflowBodyOwner>
@@ -3735,7 +4142,7 @@ for super::CreateWorkflowBodyOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3746,6 +4153,7 @@ impl ::std::convert::From<super::CreateWorkflowBodyOwner> for CreateWorkflowBody
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3764,6 +4172,7 @@ pub struct CustomPasswordInstruction {
         ::std::option::Option<super::CustomPasswordInstructionPageId>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-password-instructions")]
 impl ::std::default::Default for CustomPasswordInstruction {
@@ -3772,6 +4181,7 @@ impl ::std::default::Default for CustomPasswordInstruction {
             locale: Ok(Default::default()),
             page_content: Ok(Default::default()),
             page_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3811,6 +4221,15 @@ impl CustomPasswordInstruction {
             .map_err(|e| format!("error converting supplied value for page_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-password-instructions")]
 impl ::std::convert::TryFrom<CustomPasswordInstruction>
@@ -3823,7 +4242,7 @@ for super::CustomPasswordInstruction {
             locale: value.locale?,
             page_content: value.page_content?,
             page_id: value.page_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3835,6 +4254,7 @@ for CustomPasswordInstruction {
             locale: Ok(value.locale),
             page_content: Ok(value.page_content),
             page_id: Ok(value.page_id),
+            extra: value.extra,
         }
     }
 }

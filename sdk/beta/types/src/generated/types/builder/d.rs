@@ -32,6 +32,7 @@ pub struct DateCompare {
         super::DateCompareSecondDate,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for DateCompare {
@@ -48,6 +49,7 @@ impl ::std::default::Default for DateCompare {
             ),
             requires_periodic_refresh: Ok(Default::default()),
             second_date: Err("no value supplied for second_date".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -135,6 +137,15 @@ impl DateCompare {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
@@ -150,7 +161,7 @@ impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             second_date: value.second_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -165,6 +176,7 @@ impl ::std::convert::From<super::DateCompare> for DateCompare {
             positive_condition: Ok(value.positive_condition),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             second_date: Ok(value.second_date),
+            extra: value.extra,
         }
     }
 }
@@ -187,6 +199,7 @@ pub struct DateFormat {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for DateFormat {
@@ -196,6 +209,7 @@ impl ::std::default::Default for DateFormat {
             input_format: Ok(Default::default()),
             output_format: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -251,6 +265,15 @@ impl DateFormat {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
@@ -263,7 +286,7 @@ impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
             input_format: value.input_format?,
             output_format: value.output_format?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -275,6 +298,7 @@ impl ::std::convert::From<super::DateFormat> for DateFormat {
             input_format: Ok(value.input_format),
             output_format: Ok(value.output_format),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -291,6 +315,7 @@ pub struct DateMath {
         ::std::string::String,
     >,
     round_up: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for DateMath {
@@ -300,6 +325,7 @@ impl ::std::default::Default for DateMath {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             round_up: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -351,6 +377,15 @@ impl DateMath {
             .map_err(|e| format!("error converting supplied value for round_up: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<DateMath> for super::DateMath {
@@ -363,7 +398,7 @@ impl ::std::convert::TryFrom<DateMath> for super::DateMath {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             round_up: value.round_up?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -375,6 +410,7 @@ impl ::std::convert::From<super::DateMath> for DateMath {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             round_up: Ok(value.round_up),
+            extra: value.extra,
         }
     }
 }
@@ -389,6 +425,7 @@ pub struct DecomposeDiacriticalMarks {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for DecomposeDiacriticalMarks {
@@ -396,6 +433,7 @@ impl ::std::default::Default for DecomposeDiacriticalMarks {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -427,6 +465,15 @@ impl DecomposeDiacriticalMarks {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<DecomposeDiacriticalMarks>
@@ -438,7 +485,7 @@ for super::DecomposeDiacriticalMarks {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -449,6 +496,7 @@ for DecomposeDiacriticalMarks {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -459,12 +507,14 @@ pub struct DeleteCampaignsRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for DeleteCampaignsRequest {
     fn default() -> Self {
         Self {
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -482,6 +532,15 @@ impl DeleteCampaignsRequest {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<DeleteCampaignsRequest> for super::DeleteCampaignsRequest {
@@ -491,14 +550,17 @@ impl ::std::convert::TryFrom<DeleteCampaignsRequest> for super::DeleteCampaignsR
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::From<super::DeleteCampaignsRequest> for DeleteCampaignsRequest {
     fn from(value: super::DeleteCampaignsRequest) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -508,12 +570,14 @@ pub struct DeleteNonEmployeeRecordInBulkBody {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for DeleteNonEmployeeRecordInBulkBody {
     fn default() -> Self {
         Self {
             ids: Err("no value supplied for ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -529,6 +593,15 @@ impl DeleteNonEmployeeRecordInBulkBody {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<DeleteNonEmployeeRecordInBulkBody>
@@ -539,7 +612,7 @@ for super::DeleteNonEmployeeRecordInBulkBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -547,7 +620,10 @@ for super::DeleteNonEmployeeRecordInBulkBody {
 impl ::std::convert::From<super::DeleteNonEmployeeRecordInBulkBody>
 for DeleteNonEmployeeRecordInBulkBody {
     fn from(value: super::DeleteNonEmployeeRecordInBulkBody) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "roles")]
@@ -565,6 +641,7 @@ pub struct DimensionRef {
         ::std::option::Option<super::DimensionRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for DimensionRef {
@@ -573,6 +650,7 @@ impl ::std::default::Default for DimensionRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -608,6 +686,15 @@ impl DimensionRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
@@ -619,7 +706,7 @@ impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -630,6 +717,7 @@ impl ::std::convert::From<super::DimensionRef> for DimensionRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -640,12 +728,14 @@ pub struct DomainAddress {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for DomainAddress {
     fn default() -> Self {
         Self {
             domain: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -661,6 +751,15 @@ impl DomainAddress {
             .map_err(|e| format!("error converting supplied value for domain: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
@@ -670,14 +769,17 @@ impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             domain: value.domain?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<super::DomainAddress> for DomainAddress {
     fn from(value: super::DomainAddress) -> Self {
-        Self { domain: Ok(value.domain) }
+        Self {
+            domain: Ok(value.domain),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "mfa-controller")]
@@ -685,6 +787,7 @@ impl ::std::convert::From<super::DomainAddress> for DomainAddress {
 pub struct DuoVerificationRequest {
     signed_response: ::std::result::Result<::std::string::String, ::std::string::String>,
     user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::default::Default for DuoVerificationRequest {
@@ -692,6 +795,7 @@ impl ::std::default::Default for DuoVerificationRequest {
         Self {
             signed_response: Err("no value supplied for signed_response".to_string()),
             user_id: Err("no value supplied for user_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -719,6 +823,15 @@ impl DuoVerificationRequest {
             .map_err(|e| format!("error converting supplied value for user_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::convert::TryFrom<DuoVerificationRequest> for super::DuoVerificationRequest {
@@ -729,7 +842,7 @@ impl ::std::convert::TryFrom<DuoVerificationRequest> for super::DuoVerificationR
         Ok(Self {
             signed_response: value.signed_response?,
             user_id: value.user_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -739,6 +852,7 @@ impl ::std::convert::From<super::DuoVerificationRequest> for DuoVerificationRequ
         Self {
             signed_response: Ok(value.signed_response),
             user_id: Ok(value.user_id),
+            extra: value.extra,
         }
     }
 }

@@ -19,6 +19,7 @@ pub struct E164phone {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for E164phone {
@@ -27,6 +28,7 @@ impl ::std::default::Default for E164phone {
             default_region: Ok(Default::default()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -70,6 +72,15 @@ impl E164phone {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<E164phone> for super::E164phone {
@@ -81,7 +92,7 @@ impl ::std::convert::TryFrom<E164phone> for super::E164phone {
             default_region: value.default_region?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -92,6 +103,7 @@ impl ::std::convert::From<super::E164phone> for E164phone {
             default_region: Ok(value.default_region),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -118,6 +130,7 @@ pub struct EmailStatusDto {
         ::std::option::Option<super::EmailStatusDtoVerificationStatus>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for EmailStatusDto {
@@ -128,6 +141,7 @@ impl ::std::default::Default for EmailStatusDto {
             is_verified_by_domain: Ok(Default::default()),
             region: Ok(Default::default()),
             verification_status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -189,6 +203,15 @@ impl EmailStatusDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<EmailStatusDto> for super::EmailStatusDto {
@@ -202,7 +225,7 @@ impl ::std::convert::TryFrom<EmailStatusDto> for super::EmailStatusDto {
             is_verified_by_domain: value.is_verified_by_domain?,
             region: value.region?,
             verification_status: value.verification_status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -215,6 +238,7 @@ impl ::std::convert::From<super::EmailStatusDto> for EmailStatusDto {
             is_verified_by_domain: Ok(value.is_verified_by_domain),
             region: Ok(value.region),
             verification_status: Ok(value.verification_status),
+            extra: value.extra,
         }
     }
 }
@@ -247,6 +271,7 @@ pub struct EntitlementAccessRequestConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementAccessRequestConfig {
@@ -258,6 +283,7 @@ impl ::std::default::Default for EntitlementAccessRequestConfig {
             reauthorization_required: Ok(Default::default()),
             request_comment_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -349,6 +375,15 @@ impl EntitlementAccessRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementAccessRequestConfig>
@@ -364,7 +399,7 @@ for super::EntitlementAccessRequestConfig {
             reauthorization_required: value.reauthorization_required?,
             request_comment_required: value.request_comment_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -379,6 +414,7 @@ for EntitlementAccessRequestConfig {
             reauthorization_required: Ok(value.reauthorization_required),
             request_comment_required: Ok(value.request_comment_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -392,6 +428,7 @@ pub struct EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default
@@ -400,6 +437,7 @@ for EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         Self {
             time_unit: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -429,6 +467,15 @@ impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementAccessRequestConfigMaxPermittedAccessDuration>
@@ -440,7 +487,7 @@ for super::EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -454,6 +501,7 @@ impl ::std::convert::From<
         Self {
             time_unit: Ok(value.time_unit),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -468,6 +516,7 @@ pub struct EntitlementApprovalScheme {
         ::std::option::Option<super::EntitlementApprovalSchemeApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementApprovalScheme {
@@ -475,6 +524,7 @@ impl ::std::default::Default for EntitlementApprovalScheme {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -506,6 +556,15 @@ impl EntitlementApprovalScheme {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementApprovalScheme>
@@ -517,7 +576,7 @@ for super::EntitlementApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -528,6 +587,7 @@ for EntitlementApprovalScheme {
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -542,6 +602,7 @@ pub struct EntitlementBulkUpdateRequest {
         ::std::vec::Vec<super::V3JsonPatchOperation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "entitlements")]
 impl ::std::default::Default for EntitlementBulkUpdateRequest {
@@ -549,6 +610,7 @@ impl ::std::default::Default for EntitlementBulkUpdateRequest {
         Self {
             entitlement_ids: Err("no value supplied for entitlement_ids".to_string()),
             json_patch: Err("no value supplied for json_patch".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -576,6 +638,15 @@ impl EntitlementBulkUpdateRequest {
             .map_err(|e| format!("error converting supplied value for json_patch: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "entitlements")]
 impl ::std::convert::TryFrom<EntitlementBulkUpdateRequest>
@@ -587,7 +658,7 @@ for super::EntitlementBulkUpdateRequest {
         Ok(Self {
             entitlement_ids: value.entitlement_ids?,
             json_patch: value.json_patch?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -598,6 +669,7 @@ for EntitlementBulkUpdateRequest {
         Self {
             entitlement_ids: Ok(value.entitlement_ids),
             json_patch: Ok(value.json_patch),
+            extra: value.extra,
         }
     }
 }
@@ -616,6 +688,7 @@ pub struct EntitlementRef {
         ::std::option::Option<super::EntitlementRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 impl ::std::default::Default for EntitlementRef {
@@ -624,6 +697,7 @@ impl ::std::default::Default for EntitlementRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -659,6 +733,15 @@ impl EntitlementRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 impl ::std::convert::TryFrom<EntitlementRef> for super::EntitlementRef {
@@ -670,7 +753,7 @@ impl ::std::convert::TryFrom<EntitlementRef> for super::EntitlementRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -681,6 +764,7 @@ impl ::std::convert::From<super::EntitlementRef> for EntitlementRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -695,6 +779,7 @@ pub struct EntitlementRequestConfig {
         ::std::option::Option<super::EntitlementRevocationRequestConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "entitlements")]
 impl ::std::default::Default for EntitlementRequestConfig {
@@ -702,6 +787,7 @@ impl ::std::default::Default for EntitlementRequestConfig {
         Self {
             access_request_config: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -737,6 +823,15 @@ impl EntitlementRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "entitlements")]
 impl ::std::convert::TryFrom<EntitlementRequestConfig>
@@ -748,7 +843,7 @@ for super::EntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -758,6 +853,7 @@ impl ::std::convert::From<super::EntitlementRequestConfig> for EntitlementReques
         Self {
             access_request_config: Ok(value.access_request_config),
             revocation_request_config: Ok(value.revocation_request_config),
+            extra: value.extra,
         }
     }
 }
@@ -768,12 +864,14 @@ pub struct EntitlementRevocationRequestConfig {
         ::std::option::Option<::std::vec::Vec<super::EntitlementApprovalScheme>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementRevocationRequestConfig {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -793,6 +891,15 @@ impl EntitlementRevocationRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementRevocationRequestConfig>
@@ -803,7 +910,7 @@ for super::EntitlementRevocationRequestConfig {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -813,6 +920,7 @@ for EntitlementRevocationRequestConfig {
     fn from(value: super::EntitlementRevocationRequestConfig) -> Self {
         Self {
             approval_schemes: Ok(value.approval_schemes),
+            extra: value.extra,
         }
     }
 }
@@ -839,6 +947,7 @@ pub struct EventAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for EventAttributes {
@@ -849,6 +958,7 @@ impl ::std::default::Default for EventAttributes {
             filter: Ok(Default::default()),
             form_definition_id: Ok(Default::default()),
             id: Err("no value supplied for id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -910,6 +1020,15 @@ impl EventAttributes {
             .map_err(|e| format!("error converting supplied value for id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<EventAttributes> for super::EventAttributes {
@@ -923,7 +1042,7 @@ impl ::std::convert::TryFrom<EventAttributes> for super::EventAttributes {
             filter: value.filter?,
             form_definition_id: value.form_definition_id?,
             id: value.id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -936,6 +1055,7 @@ impl ::std::convert::From<super::EventAttributes> for EventAttributes {
             filter: Ok(value.filter),
             form_definition_id: Ok(value.form_definition_id),
             id: Ok(value.id),
+            extra: value.extra,
         }
     }
 }
@@ -944,6 +1064,7 @@ impl ::std::convert::From<super::EventAttributes> for EventAttributes {
 pub struct EventBridgeConfig {
     aws_account: ::std::result::Result<::std::string::String, ::std::string::String>,
     aws_region: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for EventBridgeConfig {
@@ -951,6 +1072,7 @@ impl ::std::default::Default for EventBridgeConfig {
         Self {
             aws_account: Err("no value supplied for aws_account".to_string()),
             aws_region: Err("no value supplied for aws_region".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -978,6 +1100,15 @@ impl EventBridgeConfig {
             .map_err(|e| format!("error converting supplied value for aws_region: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<EventBridgeConfig> for super::EventBridgeConfig {
@@ -988,7 +1119,7 @@ impl ::std::convert::TryFrom<EventBridgeConfig> for super::EventBridgeConfig {
         Ok(Self {
             aws_account: value.aws_account?,
             aws_region: value.aws_region?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -998,6 +1129,7 @@ impl ::std::convert::From<super::EventBridgeConfig> for EventBridgeConfig {
         Self {
             aws_account: Ok(value.aws_account),
             aws_region: Ok(value.aws_region),
+            extra: value.extra,
         }
     }
 }
@@ -1025,6 +1157,7 @@ pub struct ExportPayload {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sp-config")]
 impl ::std::default::Default for ExportPayload {
@@ -1034,6 +1167,7 @@ impl ::std::default::Default for ExportPayload {
             exclude_types: Ok(Default::default()),
             include_types: Ok(Default::default()),
             object_options: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1098,6 +1232,15 @@ impl ExportPayload {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ::std::convert::TryFrom<ExportPayload> for super::ExportPayload {
@@ -1110,7 +1253,7 @@ impl ::std::convert::TryFrom<ExportPayload> for super::ExportPayload {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1122,6 +1265,7 @@ impl ::std::convert::From<super::ExportPayload> for ExportPayload {
             exclude_types: Ok(value.exclude_types),
             include_types: Ok(value.include_types),
             object_options: Ok(value.object_options),
+            extra: value.extra,
         }
     }
 }
@@ -1144,6 +1288,7 @@ pub struct Expression {
         ::std::option::Option<super::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for Expression {
@@ -1153,6 +1298,7 @@ impl ::std::default::Default for Expression {
             children: Ok(Default::default()),
             operator: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1200,6 +1346,15 @@ impl Expression {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<Expression> for super::Expression {
@@ -1212,7 +1367,7 @@ impl ::std::convert::TryFrom<Expression> for super::Expression {
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1224,6 +1379,7 @@ impl ::std::convert::From<super::Expression> for Expression {
             children: Ok(value.children),
             operator: Ok(value.operator),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1246,6 +1402,7 @@ pub struct ExternalAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for ExternalAttributes {
@@ -1255,6 +1412,7 @@ impl ::std::default::Default for ExternalAttributes {
             description: Ok(Default::default()),
             name: Ok(Default::default()),
             url: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1302,6 +1460,15 @@ impl ExternalAttributes {
             .map_err(|e| format!("error converting supplied value for url: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<ExternalAttributes> for super::ExternalAttributes {
@@ -1314,7 +1481,7 @@ impl ::std::convert::TryFrom<ExternalAttributes> for super::ExternalAttributes {
             description: value.description?,
             name: value.name?,
             url: value.url?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1326,6 +1493,7 @@ impl ::std::convert::From<super::ExternalAttributes> for ExternalAttributes {
             description: Ok(value.description),
             name: Ok(value.name),
             url: Ok(value.url),
+            extra: value.extra,
         }
     }
 }

@@ -35,6 +35,7 @@ pub struct FieldDetailsDto {
         ::std::option::Option<super::FieldDetailsDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for FieldDetailsDto {
@@ -46,6 +47,7 @@ impl ::std::default::Default for FieldDetailsDto {
             name: Ok(Default::default()),
             transform: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -123,6 +125,15 @@ impl FieldDetailsDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
@@ -137,7 +148,7 @@ impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
             name: value.name?,
             transform: value.transform?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -151,6 +162,7 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
             name: Ok(value.name),
             transform: Ok(value.transform),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -169,6 +181,7 @@ pub struct FirstValid {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for FirstValid {
@@ -177,6 +190,7 @@ impl ::std::default::Default for FirstValid {
             ignore_errors: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -224,6 +238,15 @@ impl FirstValid {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
@@ -235,7 +258,7 @@ impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
             ignore_errors: value.ignore_errors?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -246,6 +269,7 @@ impl ::std::convert::From<super::FirstValid> for FirstValid {
             ignore_errors: Ok(value.ignore_errors),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -264,6 +288,7 @@ pub struct FormCondition {
         ::std::option::Option<::std::vec::Vec<super::ConditionRule>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormCondition {
@@ -272,6 +297,7 @@ impl ::std::default::Default for FormCondition {
             effects: Ok(Default::default()),
             rule_operator: Ok(Default::default()),
             rules: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -315,6 +341,15 @@ impl FormCondition {
             .map_err(|e| format!("error converting supplied value for rules: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
@@ -326,7 +361,7 @@ impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
             effects: value.effects?,
             rule_operator: value.rule_operator?,
             rules: value.rules?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -337,6 +372,7 @@ impl ::std::convert::From<super::FormCondition> for FormCondition {
             effects: Ok(value.effects),
             rule_operator: Ok(value.rule_operator),
             rules: Ok(value.rules),
+            extra: value.extra,
         }
     }
 }
@@ -363,6 +399,7 @@ pub struct FormDefinitionDynamicSchemaRequest {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionDynamicSchemaRequest {
@@ -373,6 +410,7 @@ impl ::std::default::Default for FormDefinitionDynamicSchemaRequest {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
             version_number: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -434,6 +472,15 @@ impl FormDefinitionDynamicSchemaRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionDynamicSchemaRequest>
@@ -448,7 +495,7 @@ for super::FormDefinitionDynamicSchemaRequest {
             id: value.id?,
             type_: value.type_?,
             version_number: value.version_number?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -462,6 +509,7 @@ for FormDefinitionDynamicSchemaRequest {
             id: Ok(value.id),
             type_: Ok(value.type_),
             version_number: Ok(value.version_number),
+            extra: value.extra,
         }
     }
 }
@@ -472,12 +520,14 @@ pub struct FormDefinitionDynamicSchemaRequestAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionDynamicSchemaRequestAttributes {
     fn default() -> Self {
         Self {
             form_definition_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -495,6 +545,15 @@ impl FormDefinitionDynamicSchemaRequestAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionDynamicSchemaRequestAttributes>
@@ -505,7 +564,7 @@ for super::FormDefinitionDynamicSchemaRequestAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             form_definition_id: value.form_definition_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -515,6 +574,7 @@ for FormDefinitionDynamicSchemaRequestAttributes {
     fn from(value: super::FormDefinitionDynamicSchemaRequestAttributes) -> Self {
         Self {
             form_definition_id: Ok(value.form_definition_id),
+            extra: value.extra,
         }
     }
 }
@@ -537,6 +597,7 @@ pub struct FormDefinitionInput {
         ::std::option::Option<super::FormDefinitionInputType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionInput {
@@ -546,6 +607,7 @@ impl ::std::default::Default for FormDefinitionInput {
             id: Ok(Default::default()),
             label: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -595,6 +657,15 @@ impl FormDefinitionInput {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput {
@@ -607,7 +678,7 @@ impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput
             id: value.id?,
             label: value.label?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -619,6 +690,7 @@ impl ::std::convert::From<super::FormDefinitionInput> for FormDefinitionInput {
             id: Ok(value.id),
             label: Ok(value.label),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -665,6 +737,7 @@ pub struct FormDefinitionResponse {
         ::std::option::Option<::std::vec::Vec<super::FormUsedBy>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionResponse {
@@ -680,6 +753,7 @@ impl ::std::default::Default for FormDefinitionResponse {
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
             used_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -803,6 +877,15 @@ impl FormDefinitionResponse {
             .map_err(|e| format!("error converting supplied value for used_by: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionResponse {
@@ -821,7 +904,7 @@ impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionRe
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -839,6 +922,7 @@ impl ::std::convert::From<super::FormDefinitionResponse> for FormDefinitionRespo
             name: Ok(value.name),
             owner: Ok(value.owner),
             used_by: Ok(value.used_by),
+            extra: value.extra,
         }
     }
 }
@@ -867,6 +951,7 @@ pub struct FormElement {
         ::std::option::Option<::std::vec::Vec<super::FormElementValidationsSet>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElement {
@@ -877,6 +962,7 @@ impl ::std::default::Default for FormElement {
             id: Ok(Default::default()),
             key: Ok(Default::default()),
             validations: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -942,6 +1028,15 @@ impl FormElement {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElement> for super::FormElement {
@@ -955,7 +1050,7 @@ impl ::std::convert::TryFrom<FormElement> for super::FormElement {
             id: value.id?,
             key: value.key?,
             validations: value.validations?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -968,6 +1063,7 @@ impl ::std::convert::From<super::FormElement> for FormElement {
             id: Ok(value.id),
             key: Ok(value.key),
             validations: Ok(value.validations),
+            extra: value.extra,
         }
     }
 }
@@ -982,6 +1078,7 @@ pub struct FormElementDynamicDataSource {
         ::std::option::Option<super::FormElementDynamicDataSourceDataSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementDynamicDataSource {
@@ -989,6 +1086,7 @@ impl ::std::default::Default for FormElementDynamicDataSource {
         Self {
             config: Ok(Default::default()),
             data_source_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1020,6 +1118,15 @@ impl FormElementDynamicDataSource {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementDynamicDataSource>
@@ -1031,7 +1138,7 @@ for super::FormElementDynamicDataSource {
         Ok(Self {
             config: value.config?,
             data_source_type: value.data_source_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1042,6 +1149,7 @@ for FormElementDynamicDataSource {
         Self {
             config: Ok(value.config),
             data_source_type: Ok(value.data_source_type),
+            extra: value.extra,
         }
     }
 }
@@ -1066,6 +1174,7 @@ pub struct FormElementDynamicDataSourceConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementDynamicDataSourceConfig {
@@ -1075,6 +1184,7 @@ impl ::std::default::Default for FormElementDynamicDataSourceConfig {
             indices: Ok(Default::default()),
             object_type: Ok(Default::default()),
             query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1132,6 +1242,15 @@ impl FormElementDynamicDataSourceConfig {
             .map_err(|e| format!("error converting supplied value for query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementDynamicDataSourceConfig>
@@ -1145,7 +1264,7 @@ for super::FormElementDynamicDataSourceConfig {
             indices: value.indices?,
             object_type: value.object_type?,
             query: value.query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1158,6 +1277,7 @@ for FormElementDynamicDataSourceConfig {
             indices: Ok(value.indices),
             object_type: Ok(value.object_type),
             query: Ok(value.query),
+            extra: value.extra,
         }
     }
 }
@@ -1168,12 +1288,14 @@ pub struct FormElementPreviewRequest {
         ::std::option::Option<super::FormElementDynamicDataSource>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementPreviewRequest {
     fn default() -> Self {
         Self {
             data_source: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1193,6 +1315,15 @@ impl FormElementPreviewRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementPreviewRequest>
@@ -1203,7 +1334,7 @@ for super::FormElementPreviewRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             data_source: value.data_source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1213,6 +1344,7 @@ for FormElementPreviewRequest {
     fn from(value: super::FormElementPreviewRequest) -> Self {
         Self {
             data_source: Ok(value.data_source),
+            extra: value.extra,
         }
     }
 }
@@ -1223,12 +1355,14 @@ pub struct FormElementValidationsSet {
         ::std::option::Option<super::FormElementValidationsSetValidationType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementValidationsSet {
     fn default() -> Self {
         Self {
             validation_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1248,6 +1382,15 @@ impl FormElementValidationsSet {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementValidationsSet>
@@ -1258,7 +1401,7 @@ for super::FormElementValidationsSet {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             validation_type: value.validation_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1268,6 +1411,7 @@ for FormElementValidationsSet {
     fn from(value: super::FormElementValidationsSet) -> Self {
         Self {
             validation_type: Ok(value.validation_type),
+            extra: value.extra,
         }
     }
 }
@@ -1282,6 +1426,7 @@ pub struct FormInstanceCreatedBy {
         ::std::option::Option<super::FormInstanceCreatedByType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormInstanceCreatedBy {
@@ -1289,6 +1434,7 @@ impl ::std::default::Default for FormInstanceCreatedBy {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1316,6 +1462,15 @@ impl FormInstanceCreatedBy {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreatedBy {
@@ -1326,7 +1481,7 @@ impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreat
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1336,6 +1491,7 @@ impl ::std::convert::From<super::FormInstanceCreatedBy> for FormInstanceCreatedB
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1350,6 +1506,7 @@ pub struct FormInstanceRecipient {
         ::std::option::Option<super::FormInstanceRecipientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormInstanceRecipient {
@@ -1357,6 +1514,7 @@ impl ::std::default::Default for FormInstanceRecipient {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1384,6 +1542,15 @@ impl FormInstanceRecipient {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecipient {
@@ -1394,7 +1561,7 @@ impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecip
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1404,6 +1571,7 @@ impl ::std::convert::From<super::FormInstanceRecipient> for FormInstanceRecipien
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1422,6 +1590,7 @@ pub struct FormOwner {
         ::std::option::Option<super::FormOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormOwner {
@@ -1430,6 +1599,7 @@ impl ::std::default::Default for FormOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1465,6 +1635,15 @@ impl FormOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
@@ -1476,7 +1655,7 @@ impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1487,6 +1666,7 @@ impl ::std::convert::From<super::FormOwner> for FormOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1505,6 +1685,7 @@ pub struct FormUsedBy {
         ::std::option::Option<super::FormUsedByType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormUsedBy {
@@ -1513,6 +1694,7 @@ impl ::std::default::Default for FormUsedBy {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1548,6 +1730,15 @@ impl FormUsedBy {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
@@ -1559,7 +1750,7 @@ impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1570,6 +1761,7 @@ impl ::std::convert::From<super::FormUsedBy> for FormUsedBy {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1584,6 +1776,7 @@ pub struct ForwardApprovalDto {
         super::ForwardApprovalDtoNewOwnerId,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::default::Default for ForwardApprovalDto {
@@ -1591,6 +1784,7 @@ impl ::std::default::Default for ForwardApprovalDto {
         Self {
             comment: Err("no value supplied for comment".to_string()),
             new_owner_id: Err("no value supplied for new_owner_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1618,6 +1812,15 @@ impl ForwardApprovalDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
@@ -1628,7 +1831,7 @@ impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
         Ok(Self {
             comment: value.comment?,
             new_owner_id: value.new_owner_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1638,6 +1841,7 @@ impl ::std::convert::From<super::ForwardApprovalDto> for ForwardApprovalDto {
         Self {
             comment: Ok(value.comment),
             new_owner_id: Ok(value.new_owner_id),
+            extra: value.extra,
         }
     }
 }
@@ -1729,6 +1933,7 @@ pub struct Fullcampaign {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::FullcampaignType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for Fullcampaign {
@@ -1757,6 +1962,7 @@ impl ::std::default::Default for Fullcampaign {
             sunset_comments_required: Ok(Default::default()),
             total_certifications: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2062,6 +2268,15 @@ impl Fullcampaign {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<Fullcampaign> for super::Fullcampaign {
@@ -2093,7 +2308,7 @@ impl ::std::convert::TryFrom<Fullcampaign> for super::Fullcampaign {
             sunset_comments_required: value.sunset_comments_required?,
             total_certifications: value.total_certifications?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2124,6 +2339,7 @@ impl ::std::convert::From<super::Fullcampaign> for Fullcampaign {
             sunset_comments_required: Ok(value.sunset_comments_required),
             total_certifications: Ok(value.total_certifications),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2142,6 +2358,7 @@ pub struct FullcampaignFilter {
         ::std::option::Option<super::FullcampaignFilterType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignFilter {
@@ -2150,6 +2367,7 @@ impl ::std::default::Default for FullcampaignFilter {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2185,6 +2403,15 @@ impl FullcampaignFilter {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignFilter> for super::FullcampaignFilter {
@@ -2196,7 +2423,7 @@ impl ::std::convert::TryFrom<FullcampaignFilter> for super::FullcampaignFilter {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2207,6 +2434,7 @@ impl ::std::convert::From<super::FullcampaignFilter> for FullcampaignFilter {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2221,6 +2449,7 @@ pub struct FullcampaignMachineAccountCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignMachineAccountCampaignInfo {
@@ -2228,6 +2457,7 @@ impl ::std::default::Default for FullcampaignMachineAccountCampaignInfo {
         Self {
             reviewer_type: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2261,6 +2491,15 @@ impl FullcampaignMachineAccountCampaignInfo {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignMachineAccountCampaignInfo>
@@ -2272,7 +2511,7 @@ for super::FullcampaignMachineAccountCampaignInfo {
         Ok(Self {
             reviewer_type: value.reviewer_type?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2283,6 +2522,7 @@ for FullcampaignMachineAccountCampaignInfo {
         Self {
             reviewer_type: Ok(value.reviewer_type),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2309,6 +2549,7 @@ pub struct FullcampaignRoleCompositionCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignRoleCompositionCampaignInfo {
@@ -2319,6 +2560,7 @@ impl ::std::default::Default for FullcampaignRoleCompositionCampaignInfo {
             remediator_ref: Err("no value supplied for remediator_ref".to_string()),
             reviewer: Ok(Default::default()),
             role_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2384,6 +2626,15 @@ impl FullcampaignRoleCompositionCampaignInfo {
             .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignRoleCompositionCampaignInfo>
@@ -2398,7 +2649,7 @@ for super::FullcampaignRoleCompositionCampaignInfo {
             remediator_ref: value.remediator_ref?,
             reviewer: value.reviewer?,
             role_ids: value.role_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2412,6 +2663,7 @@ for FullcampaignRoleCompositionCampaignInfo {
             remediator_ref: Ok(value.remediator_ref),
             reviewer: Ok(value.reviewer),
             role_ids: Ok(value.role_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2427,6 +2679,7 @@ pub struct FullcampaignRoleCompositionCampaignInfoRemediatorRef {
         super::FullcampaignRoleCompositionCampaignInfoRemediatorRefType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignRoleCompositionCampaignInfoRemediatorRef {
@@ -2435,6 +2688,7 @@ impl ::std::default::Default for FullcampaignRoleCompositionCampaignInfoRemediat
             id: Err("no value supplied for id".to_string()),
             name: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2472,6 +2726,15 @@ impl FullcampaignRoleCompositionCampaignInfoRemediatorRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignRoleCompositionCampaignInfoRemediatorRef>
@@ -2484,7 +2747,7 @@ for super::FullcampaignRoleCompositionCampaignInfoRemediatorRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2496,6 +2759,7 @@ for FullcampaignRoleCompositionCampaignInfoRemediatorRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2516,6 +2780,7 @@ pub struct FullcampaignRoleCompositionCampaignInfoReviewer {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignRoleCompositionCampaignInfoReviewer {
@@ -2524,6 +2789,7 @@ impl ::std::default::Default for FullcampaignRoleCompositionCampaignInfoReviewer
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2563,6 +2829,15 @@ impl FullcampaignRoleCompositionCampaignInfoReviewer {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignRoleCompositionCampaignInfoReviewer>
@@ -2575,7 +2850,7 @@ for super::FullcampaignRoleCompositionCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2587,6 +2862,7 @@ for FullcampaignRoleCompositionCampaignInfoReviewer {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2617,6 +2893,7 @@ pub struct FullcampaignSearchCampaignInfo {
         super::FullcampaignSearchCampaignInfoType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignSearchCampaignInfo {
@@ -2628,6 +2905,7 @@ impl ::std::default::Default for FullcampaignSearchCampaignInfo {
             query: Ok(Default::default()),
             reviewer: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2705,6 +2983,15 @@ impl FullcampaignSearchCampaignInfo {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignSearchCampaignInfo>
@@ -2720,7 +3007,7 @@ for super::FullcampaignSearchCampaignInfo {
             query: value.query?,
             reviewer: value.reviewer?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2735,6 +3022,7 @@ for FullcampaignSearchCampaignInfo {
             query: Ok(value.query),
             reviewer: Ok(value.reviewer),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2753,6 +3041,7 @@ pub struct FullcampaignSearchCampaignInfoReviewer {
         ::std::option::Option<super::FullcampaignSearchCampaignInfoReviewerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignSearchCampaignInfoReviewer {
@@ -2761,6 +3050,7 @@ impl ::std::default::Default for FullcampaignSearchCampaignInfoReviewer {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2798,6 +3088,15 @@ impl FullcampaignSearchCampaignInfoReviewer {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignSearchCampaignInfoReviewer>
@@ -2810,7 +3109,7 @@ for super::FullcampaignSearchCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2822,6 +3121,7 @@ for FullcampaignSearchCampaignInfoReviewer {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2832,12 +3132,14 @@ pub struct FullcampaignSourceOwnerCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignSourceOwnerCampaignInfo {
     fn default() -> Self {
         Self {
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2855,6 +3157,15 @@ impl FullcampaignSourceOwnerCampaignInfo {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignSourceOwnerCampaignInfo>
@@ -2865,7 +3176,7 @@ for super::FullcampaignSourceOwnerCampaignInfo {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2875,6 +3186,7 @@ for FullcampaignSourceOwnerCampaignInfo {
     fn from(value: super::FullcampaignSourceOwnerCampaignInfo) -> Self {
         Self {
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2893,6 +3205,7 @@ pub struct FullcampaignSourcesWithOrphanEntitlementsItem {
         ::std::option::Option<super::FullcampaignSourcesWithOrphanEntitlementsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for FullcampaignSourcesWithOrphanEntitlementsItem {
@@ -2901,6 +3214,7 @@ impl ::std::default::Default for FullcampaignSourcesWithOrphanEntitlementsItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2940,6 +3254,15 @@ impl FullcampaignSourcesWithOrphanEntitlementsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<FullcampaignSourcesWithOrphanEntitlementsItem>
@@ -2952,7 +3275,7 @@ for super::FullcampaignSourcesWithOrphanEntitlementsItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2964,6 +3287,7 @@ for FullcampaignSourcesWithOrphanEntitlementsItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

@@ -11,12 +11,14 @@ pub struct IdentitiesAccountsBulkRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for IdentitiesAccountsBulkRequest {
     fn default() -> Self {
         Self {
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -36,6 +38,15 @@ impl IdentitiesAccountsBulkRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<IdentitiesAccountsBulkRequest>
@@ -46,7 +57,7 @@ for super::IdentitiesAccountsBulkRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -56,6 +67,7 @@ for IdentitiesAccountsBulkRequest {
     fn from(value: super::IdentitiesAccountsBulkRequest) -> Self {
         Self {
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }
@@ -82,6 +94,7 @@ pub struct IdentityAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::default::Default for IdentityAttribute {
@@ -95,6 +108,7 @@ impl ::std::default::Default for IdentityAttribute {
             standard: Ok(Default::default()),
             system: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -184,6 +198,15 @@ impl IdentityAttribute {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::TryFrom<IdentityAttribute> for super::IdentityAttribute {
@@ -200,7 +223,7 @@ impl ::std::convert::TryFrom<IdentityAttribute> for super::IdentityAttribute {
             standard: value.standard?,
             system: value.system?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -216,6 +239,7 @@ impl ::std::convert::From<super::IdentityAttribute> for IdentityAttribute {
             standard: Ok(value.standard),
             system: Ok(value.system),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -227,6 +251,7 @@ pub struct IdentityAttributeConfig {
         ::std::string::String,
     >,
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityAttributeConfig {
@@ -234,6 +259,7 @@ impl ::std::default::Default for IdentityAttributeConfig {
         Self {
             attribute_transforms: Ok(Default::default()),
             enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -263,6 +289,15 @@ impl IdentityAttributeConfig {
             .map_err(|e| format!("error converting supplied value for enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityAttributeConfig>
@@ -274,7 +309,7 @@ for super::IdentityAttributeConfig {
         Ok(Self {
             attribute_transforms: value.attribute_transforms?,
             enabled: value.enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -284,6 +319,7 @@ impl ::std::convert::From<super::IdentityAttributeConfig> for IdentityAttributeC
         Self {
             attribute_transforms: Ok(value.attribute_transforms),
             enabled: Ok(value.enabled),
+            extra: value.extra,
         }
     }
 }
@@ -294,12 +330,14 @@ pub struct IdentityAttributeNames {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::default::Default for IdentityAttributeNames {
     fn default() -> Self {
         Self {
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -317,6 +355,15 @@ impl IdentityAttributeNames {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::TryFrom<IdentityAttributeNames> for super::IdentityAttributeNames {
@@ -326,14 +373,17 @@ impl ::std::convert::TryFrom<IdentityAttributeNames> for super::IdentityAttribut
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::From<super::IdentityAttributeNames> for IdentityAttributeNames {
     fn from(value: super::IdentityAttributeNames) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "identity-profiles")]
@@ -347,6 +397,7 @@ pub struct IdentityAttributeTransform {
         ::std::option::Option<super::TransformDefinition>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityAttributeTransform {
@@ -354,6 +405,7 @@ impl ::std::default::Default for IdentityAttributeTransform {
         Self {
             identity_attribute_name: Ok(Default::default()),
             transform_definition: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -385,6 +437,15 @@ impl IdentityAttributeTransform {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityAttributeTransform>
@@ -396,7 +457,7 @@ for super::IdentityAttributeTransform {
         Ok(Self {
             identity_attribute_name: value.identity_attribute_name?,
             transform_definition: value.transform_definition?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -407,6 +468,7 @@ for IdentityAttributeTransform {
         Self {
             identity_attribute_name: Ok(value.identity_attribute_name),
             transform_definition: Ok(value.transform_definition),
+            extra: value.extra,
         }
     }
 }
@@ -423,6 +485,7 @@ pub struct IdentityAttributesSource {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::default::Default for IdentityAttributesSource {
@@ -430,6 +493,7 @@ impl ::std::default::Default for IdentityAttributesSource {
         Self {
             properties: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -459,6 +523,15 @@ impl IdentityAttributesSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::TryFrom<IdentityAttributesSource>
@@ -470,7 +543,7 @@ for super::IdentityAttributesSource {
         Ok(Self {
             properties: value.properties?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -480,6 +553,7 @@ impl ::std::convert::From<super::IdentityAttributesSource> for IdentityAttribute
         Self {
             properties: Ok(value.properties),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -494,6 +568,7 @@ pub struct IdentityExceptionReportReference {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityExceptionReportReference {
@@ -501,6 +576,7 @@ impl ::std::default::Default for IdentityExceptionReportReference {
         Self {
             report_name: Ok(Default::default()),
             task_result_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -530,6 +606,15 @@ impl IdentityExceptionReportReference {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityExceptionReportReference>
@@ -541,7 +626,7 @@ for super::IdentityExceptionReportReference {
         Ok(Self {
             report_name: value.report_name?,
             task_result_id: value.task_result_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -552,6 +637,7 @@ for IdentityExceptionReportReference {
         Self {
             report_name: Ok(value.report_name),
             task_result_id: Ok(value.task_result_id),
+            extra: value.extra,
         }
     }
 }
@@ -566,6 +652,7 @@ pub struct IdentityPreviewRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityPreviewRequest {
@@ -573,6 +660,7 @@ impl ::std::default::Default for IdentityPreviewRequest {
         Self {
             identity_attribute_config: Ok(Default::default()),
             identity_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -606,6 +694,15 @@ impl IdentityPreviewRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityPreviewRequest> for super::IdentityPreviewRequest {
@@ -616,7 +713,7 @@ impl ::std::convert::TryFrom<IdentityPreviewRequest> for super::IdentityPreviewR
         Ok(Self {
             identity_attribute_config: value.identity_attribute_config?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -626,6 +723,7 @@ impl ::std::convert::From<super::IdentityPreviewRequest> for IdentityPreviewRequ
         Self {
             identity_attribute_config: Ok(value.identity_attribute_config),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -681,6 +779,7 @@ pub struct IdentityProfile {
         ::std::string::String,
     >,
     priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfile {
@@ -701,6 +800,7 @@ impl ::std::default::Default for IdentityProfile {
             name: Err("no value supplied for name".to_string()),
             owner: Ok(Default::default()),
             priority: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -864,6 +964,15 @@ impl IdentityProfile {
             .map_err(|e| format!("error converting supplied value for priority: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfile> for super::IdentityProfile {
@@ -886,7 +995,7 @@ impl ::std::convert::TryFrom<IdentityProfile> for super::IdentityProfile {
             name: value.name?,
             owner: value.owner?,
             priority: value.priority?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -909,6 +1018,7 @@ impl ::std::convert::From<super::IdentityProfile> for IdentityProfile {
             name: Ok(value.name),
             owner: Ok(value.owner),
             priority: Ok(value.priority),
+            extra: value.extra,
         }
     }
 }
@@ -927,6 +1037,7 @@ pub struct IdentityProfileAuthoritativeSource {
         ::std::option::Option<super::IdentityProfileAuthoritativeSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileAuthoritativeSource {
@@ -935,6 +1046,7 @@ impl ::std::default::Default for IdentityProfileAuthoritativeSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -972,6 +1084,15 @@ impl IdentityProfileAuthoritativeSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileAuthoritativeSource>
@@ -984,7 +1105,7 @@ for super::IdentityProfileAuthoritativeSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -996,6 +1117,7 @@ for IdentityProfileAuthoritativeSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1011,6 +1133,7 @@ pub struct IdentityProfileExportedObject {
         ::std::string::String,
     >,
     version: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileExportedObject {
@@ -1019,6 +1142,7 @@ impl ::std::default::Default for IdentityProfileExportedObject {
             object: Ok(Default::default()),
             self_: Ok(Default::default()),
             version: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1054,6 +1178,15 @@ impl IdentityProfileExportedObject {
             .map_err(|e| format!("error converting supplied value for version: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileExportedObject>
@@ -1066,7 +1199,7 @@ for super::IdentityProfileExportedObject {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1078,6 +1211,7 @@ for IdentityProfileExportedObject {
             object: Ok(value.object),
             self_: Ok(value.self_),
             version: Ok(value.version),
+            extra: value.extra,
         }
     }
 }
@@ -1096,6 +1230,7 @@ pub struct IdentityProfileOwner {
         ::std::option::Option<super::IdentityProfileOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileOwner {
@@ -1104,6 +1239,7 @@ impl ::std::default::Default for IdentityProfileOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1141,6 +1277,15 @@ impl IdentityProfileOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileOwner> for super::IdentityProfileOwner {
@@ -1152,7 +1297,7 @@ impl ::std::convert::TryFrom<IdentityProfileOwner> for super::IdentityProfileOwn
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1163,6 +1308,7 @@ impl ::std::convert::From<super::IdentityProfileOwner> for IdentityProfileOwner 
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1181,6 +1327,7 @@ pub struct IdentityReference {
         ::std::option::Option<super::V3DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for IdentityReference {
@@ -1189,6 +1336,7 @@ impl ::std::default::Default for IdentityReference {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1224,6 +1372,15 @@ impl IdentityReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<IdentityReference> for super::IdentityReference {
@@ -1235,7 +1392,7 @@ impl ::std::convert::TryFrom<IdentityReference> for super::IdentityReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1246,6 +1403,7 @@ impl ::std::convert::From<super::IdentityReference> for IdentityReference {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1274,6 +1432,7 @@ pub struct IdentityReferenceWithNameAndEmail {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -1289,6 +1448,7 @@ impl ::std::default::Default for IdentityReferenceWithNameAndEmail {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1340,6 +1500,15 @@ impl IdentityReferenceWithNameAndEmail {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -1359,7 +1528,7 @@ for super::IdentityReferenceWithNameAndEmail {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1378,6 +1547,7 @@ for IdentityReferenceWithNameAndEmail {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1389,6 +1559,7 @@ pub struct IdentityWithNewAccess {
         ::std::string::String,
     >,
     identity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::default::Default for IdentityWithNewAccess {
@@ -1396,6 +1567,7 @@ impl ::std::default::Default for IdentityWithNewAccess {
         Self {
             access_refs: Err("no value supplied for access_refs".to_string()),
             identity_id: Err("no value supplied for identity_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1427,6 +1599,15 @@ impl IdentityWithNewAccess {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::convert::TryFrom<IdentityWithNewAccess> for super::IdentityWithNewAccess {
@@ -1437,7 +1618,7 @@ impl ::std::convert::TryFrom<IdentityWithNewAccess> for super::IdentityWithNewAc
         Ok(Self {
             access_refs: value.access_refs?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1447,6 +1628,7 @@ impl ::std::convert::From<super::IdentityWithNewAccess> for IdentityWithNewAcces
         Self {
             access_refs: Ok(value.access_refs),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -1461,6 +1643,7 @@ pub struct IdentityWithNewAccessAccessRefsItem {
         ::std::option::Option<super::IdentityWithNewAccessAccessRefsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::default::Default for IdentityWithNewAccessAccessRefsItem {
@@ -1468,6 +1651,7 @@ impl ::std::default::Default for IdentityWithNewAccessAccessRefsItem {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1495,6 +1679,15 @@ impl IdentityWithNewAccessAccessRefsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::convert::TryFrom<IdentityWithNewAccessAccessRefsItem>
@@ -1506,7 +1699,7 @@ for super::IdentityWithNewAccessAccessRefsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1517,6 +1710,7 @@ for IdentityWithNewAccessAccessRefsItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1532,6 +1726,7 @@ pub struct ImportFormDefinitionsBodyItem {
         ::std::string::String,
     >,
     version: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ImportFormDefinitionsBodyItem {
@@ -1540,6 +1735,7 @@ impl ::std::default::Default for ImportFormDefinitionsBodyItem {
             object: Ok(Default::default()),
             self_: Ok(Default::default()),
             version: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1575,6 +1771,15 @@ impl ImportFormDefinitionsBodyItem {
             .map_err(|e| format!("error converting supplied value for version: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ImportFormDefinitionsBodyItem>
@@ -1587,7 +1792,7 @@ for super::ImportFormDefinitionsBodyItem {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1599,6 +1804,7 @@ for ImportFormDefinitionsBodyItem {
             object: Ok(value.object),
             self_: Ok(value.self_),
             version: Ok(value.version),
+            extra: value.extra,
         }
     }
 }
@@ -1632,6 +1838,7 @@ pub struct ImportOptions {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sp-config")]
 impl ::std::default::Default for ImportOptions {
@@ -1642,6 +1849,7 @@ impl ::std::default::Default for ImportOptions {
             exclude_types: Ok(Default::default()),
             include_types: Ok(Default::default()),
             object_options: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1722,6 +1930,15 @@ impl ImportOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ::std::convert::TryFrom<ImportOptions> for super::ImportOptions {
@@ -1735,7 +1952,7 @@ impl ::std::convert::TryFrom<ImportOptions> for super::ImportOptions {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1748,6 +1965,7 @@ impl ::std::convert::From<super::ImportOptions> for ImportOptions {
             exclude_types: Ok(value.exclude_types),
             include_types: Ok(value.include_types),
             object_options: Ok(value.object_options),
+            extra: value.extra,
         }
     }
 }
@@ -1763,6 +1981,7 @@ pub struct IndexOf {
         ::std::string::String,
     >,
     substring: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for IndexOf {
@@ -1771,6 +1990,7 @@ impl ::std::default::Default for IndexOf {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             substring: Err("no value supplied for substring".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1812,6 +2032,15 @@ impl IndexOf {
             .map_err(|e| format!("error converting supplied value for substring: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<IndexOf> for super::IndexOf {
@@ -1823,7 +2052,7 @@ impl ::std::convert::TryFrom<IndexOf> for super::IndexOf {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             substring: value.substring?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1834,6 +2063,7 @@ impl ::std::convert::From<super::IndexOf> for IndexOf {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             substring: Ok(value.substring),
+            extra: value.extra,
         }
     }
 }
@@ -1845,6 +2075,7 @@ pub struct InviteIdentitiesRequest {
         ::std::string::String,
     >,
     uninvited: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for InviteIdentitiesRequest {
@@ -1852,6 +2083,7 @@ impl ::std::default::Default for InviteIdentitiesRequest {
         Self {
             ids: Ok(Default::default()),
             uninvited: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1879,6 +2111,15 @@ impl InviteIdentitiesRequest {
             .map_err(|e| format!("error converting supplied value for uninvited: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<InviteIdentitiesRequest>
@@ -1890,7 +2131,7 @@ for super::InviteIdentitiesRequest {
         Ok(Self {
             ids: value.ids?,
             uninvited: value.uninvited?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1900,6 +2141,7 @@ impl ::std::convert::From<super::InviteIdentitiesRequest> for InviteIdentitiesRe
         Self {
             ids: Ok(value.ids),
             uninvited: Ok(value.uninvited),
+            extra: value.extra,
         }
     }
 }
@@ -1918,6 +2160,7 @@ pub struct Iso3166 {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Iso3166 {
@@ -1926,6 +2169,7 @@ impl ::std::default::Default for Iso3166 {
             format: Ok(Default::default()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1967,6 +2211,15 @@ impl Iso3166 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Iso3166> for super::Iso3166 {
@@ -1978,7 +2231,7 @@ impl ::std::convert::TryFrom<Iso3166> for super::Iso3166 {
             format: value.format?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1989,6 +2242,7 @@ impl ::std::convert::From<super::Iso3166> for Iso3166 {
             format: Ok(value.format),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

@@ -39,6 +39,7 @@ pub struct JsonPatchOperation {
         ::std::option::Option<super::JsonPatchOperationValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -73,6 +74,7 @@ impl ::std::default::Default for JsonPatchOperation {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -136,6 +138,15 @@ impl JsonPatchOperation {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -173,7 +184,7 @@ impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -210,6 +221,7 @@ impl ::std::convert::From<super::JsonPatchOperation> for JsonPatchOperation {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -225,6 +237,7 @@ pub struct JsonPatchOperationRoleMining {
         ::std::option::Option<super::JsonPatchOperationRoleMiningValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for JsonPatchOperationRoleMining {
@@ -233,6 +246,7 @@ impl ::std::default::Default for JsonPatchOperationRoleMining {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -270,6 +284,15 @@ impl JsonPatchOperationRoleMining {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<JsonPatchOperationRoleMining>
@@ -282,7 +305,7 @@ for super::JsonPatchOperationRoleMining {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -294,6 +317,7 @@ for JsonPatchOperationRoleMining {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -306,6 +330,7 @@ pub struct JsonPatchOperations {
         ::std::option::Option<super::JsonPatchOperationsValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "application-discovery")]
 impl ::std::default::Default for JsonPatchOperations {
@@ -314,6 +339,7 @@ impl ::std::default::Default for JsonPatchOperations {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -351,6 +377,15 @@ impl JsonPatchOperations {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "application-discovery")]
 impl ::std::convert::TryFrom<JsonPatchOperations> for super::JsonPatchOperations {
@@ -362,7 +397,7 @@ impl ::std::convert::TryFrom<JsonPatchOperations> for super::JsonPatchOperations
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -373,6 +408,7 @@ impl ::std::convert::From<super::JsonPatchOperations> for JsonPatchOperations {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }

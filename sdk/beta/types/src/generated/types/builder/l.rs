@@ -16,6 +16,7 @@ pub struct LauncherRequest {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::LauncherRequestType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "launchers")]
 impl ::std::default::Default for LauncherRequest {
@@ -27,6 +28,7 @@ impl ::std::default::Default for LauncherRequest {
             name: Err("no value supplied for name".to_string()),
             reference: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -96,6 +98,15 @@ impl LauncherRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "launchers")]
 impl ::std::convert::TryFrom<LauncherRequest> for super::LauncherRequest {
@@ -110,7 +121,7 @@ impl ::std::convert::TryFrom<LauncherRequest> for super::LauncherRequest {
             name: value.name?,
             reference: value.reference?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -124,6 +135,7 @@ impl ::std::convert::From<super::LauncherRequest> for LauncherRequest {
             name: Ok(value.name),
             reference: Ok(value.reference),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -135,6 +147,7 @@ pub struct LauncherRequestReference {
         super::LauncherRequestReferenceType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "launchers")]
 impl ::std::default::Default for LauncherRequestReference {
@@ -142,6 +155,7 @@ impl ::std::default::Default for LauncherRequestReference {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -167,6 +181,15 @@ impl LauncherRequestReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "launchers")]
 impl ::std::convert::TryFrom<LauncherRequestReference>
@@ -178,7 +201,7 @@ for super::LauncherRequestReference {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -188,6 +211,7 @@ impl ::std::convert::From<super::LauncherRequestReference> for LauncherRequestRe
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -207,6 +231,7 @@ pub struct LeftPad {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for LeftPad {
@@ -216,6 +241,7 @@ impl ::std::default::Default for LeftPad {
             length: Err("no value supplied for length".to_string()),
             padding: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -267,6 +293,15 @@ impl LeftPad {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<LeftPad> for super::LeftPad {
@@ -279,7 +314,7 @@ impl ::std::convert::TryFrom<LeftPad> for super::LeftPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -291,6 +326,7 @@ impl ::std::convert::From<super::LeftPad> for LeftPad {
             length: Ok(value.length),
             padding: Ok(value.padding),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -309,6 +345,7 @@ pub struct Lookup {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Lookup {
@@ -317,6 +354,7 @@ impl ::std::default::Default for Lookup {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             table: Err("no value supplied for table".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -360,6 +398,15 @@ impl Lookup {
             .map_err(|e| format!("error converting supplied value for table: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Lookup> for super::Lookup {
@@ -371,7 +418,7 @@ impl ::std::convert::TryFrom<Lookup> for super::Lookup {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -382,6 +429,7 @@ impl ::std::convert::From<super::Lookup> for Lookup {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             table: Ok(value.table),
+            extra: value.extra,
         }
     }
 }
@@ -396,6 +444,7 @@ pub struct Lower {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Lower {
@@ -403,6 +452,7 @@ impl ::std::default::Default for Lower {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -434,6 +484,15 @@ impl Lower {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Lower> for super::Lower {
@@ -444,7 +503,7 @@ impl ::std::convert::TryFrom<Lower> for super::Lower {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -454,6 +513,7 @@ impl ::std::convert::From<super::Lower> for Lower {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

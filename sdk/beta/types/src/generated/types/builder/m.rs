@@ -15,6 +15,7 @@ pub struct MailFromAttributesDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for MailFromAttributesDto {
@@ -22,6 +23,7 @@ impl ::std::default::Default for MailFromAttributesDto {
         Self {
             identity: Ok(Default::default()),
             mail_from_domain: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -49,6 +51,15 @@ impl MailFromAttributesDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttributesDto {
@@ -59,7 +70,7 @@ impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttribute
         Ok(Self {
             identity: value.identity?,
             mail_from_domain: value.mail_from_domain?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -69,6 +80,7 @@ impl ::std::convert::From<super::MailFromAttributesDto> for MailFromAttributesDt
         Self {
             identity: Ok(value.identity),
             mail_from_domain: Ok(value.mail_from_domain),
+            extra: value.extra,
         }
     }
 }
@@ -88,6 +100,7 @@ pub struct ManagedClientStatus {
         ::std::option::Option<super::ManagedClientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clients")]
 impl ::std::default::Default for ManagedClientStatus {
@@ -97,6 +110,7 @@ impl ::std::default::Default for ManagedClientStatus {
             status: Err("no value supplied for status".to_string()),
             timestamp: Err("no value supplied for timestamp".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -144,6 +158,15 @@ impl ManagedClientStatus {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clients")]
 impl ::std::convert::TryFrom<ManagedClientStatus> for super::ManagedClientStatus {
@@ -156,7 +179,7 @@ impl ::std::convert::TryFrom<ManagedClientStatus> for super::ManagedClientStatus
             status: value.status?,
             timestamp: value.timestamp?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -168,6 +191,7 @@ impl ::std::convert::From<super::ManagedClientStatus> for ManagedClientStatus {
             status: Ok(value.status),
             timestamp: Ok(value.timestamp),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -182,6 +206,7 @@ pub struct ManagerCorrelationMapping {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ::std::default::Default for ManagerCorrelationMapping {
@@ -189,6 +214,7 @@ impl ::std::default::Default for ManagerCorrelationMapping {
         Self {
             account_attribute_name: Ok(Default::default()),
             identity_attribute_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -222,6 +248,15 @@ impl ManagerCorrelationMapping {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ::std::convert::TryFrom<ManagerCorrelationMapping>
@@ -233,7 +268,7 @@ for super::ManagerCorrelationMapping {
         Ok(Self {
             account_attribute_name: value.account_attribute_name?,
             identity_attribute_name: value.identity_attribute_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -244,6 +279,7 @@ for ManagerCorrelationMapping {
         Self {
             account_attribute_name: Ok(value.account_attribute_name),
             identity_attribute_name: Ok(value.identity_attribute_name),
+            extra: value.extra,
         }
     }
 }
@@ -273,6 +309,7 @@ pub struct MfaDuoConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for MfaDuoConfig {
@@ -284,6 +321,7 @@ impl ::std::default::Default for MfaDuoConfig {
             host: Ok(Default::default()),
             identity_attribute: Ok(Default::default()),
             mfa_method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -357,6 +395,15 @@ impl MfaDuoConfig {
             .map_err(|e| format!("error converting supplied value for mfa_method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
@@ -371,7 +418,7 @@ impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -385,6 +432,7 @@ impl ::std::convert::From<super::MfaDuoConfig> for MfaDuoConfig {
             host: Ok(value.host),
             identity_attribute: Ok(value.identity_attribute),
             mfa_method: Ok(value.mfa_method),
+            extra: value.extra,
         }
     }
 }
@@ -408,6 +456,7 @@ pub struct MfaOktaConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for MfaOktaConfig {
@@ -418,6 +467,7 @@ impl ::std::default::Default for MfaOktaConfig {
             host: Ok(Default::default()),
             identity_attribute: Ok(Default::default()),
             mfa_method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -475,6 +525,15 @@ impl MfaOktaConfig {
             .map_err(|e| format!("error converting supplied value for mfa_method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
@@ -488,7 +547,7 @@ impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -501,6 +560,7 @@ impl ::std::convert::From<super::MfaOktaConfig> for MfaOktaConfig {
             host: Ok(value.host),
             identity_attribute: Ok(value.identity_attribute),
             mfa_method: Ok(value.mfa_method),
+            extra: value.extra,
         }
     }
 }
@@ -536,6 +596,7 @@ pub struct MultiHostIntegrationsCreate {
         super::MultiHostIntegrationsCreateOwner,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreate {
@@ -550,6 +611,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreate {
             modified: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -663,6 +725,15 @@ impl MultiHostIntegrationsCreate {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreate>
@@ -681,7 +752,7 @@ for super::MultiHostIntegrationsCreate {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -699,6 +770,7 @@ for MultiHostIntegrationsCreate {
             modified: Ok(value.modified),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }
@@ -711,6 +783,7 @@ pub struct MultiHostIntegrationsCreateCluster {
         super::MultiHostIntegrationsCreateClusterType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateCluster {
@@ -719,6 +792,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateCluster {
             id: Err("no value supplied for id".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -754,6 +828,15 @@ impl MultiHostIntegrationsCreateCluster {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateCluster>
@@ -766,7 +849,7 @@ for super::MultiHostIntegrationsCreateCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -778,6 +861,7 @@ for MultiHostIntegrationsCreateCluster {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -796,6 +880,7 @@ pub struct MultiHostIntegrationsCreateManagementWorkgroup {
         ::std::option::Option<super::MultiHostIntegrationsCreateManagementWorkgroupType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateManagementWorkgroup {
@@ -804,6 +889,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateManagementWorkgroup 
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -843,6 +929,15 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateManagementWorkgroup>
@@ -855,7 +950,7 @@ for super::MultiHostIntegrationsCreateManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -867,6 +962,7 @@ for MultiHostIntegrationsCreateManagementWorkgroup {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -885,6 +981,7 @@ pub struct MultiHostIntegrationsCreateOwner {
         ::std::option::Option<super::MultiHostIntegrationsCreateOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateOwner {
@@ -893,6 +990,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -930,6 +1028,15 @@ impl MultiHostIntegrationsCreateOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateOwner>
@@ -942,7 +1049,7 @@ for super::MultiHostIntegrationsCreateOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -954,6 +1061,7 @@ for MultiHostIntegrationsCreateOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -971,6 +1079,7 @@ pub struct MultiHostIntegrationsCreateSources {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateSources {
@@ -979,6 +1088,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateSources {
             connector_attributes: Ok(Default::default()),
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1022,6 +1132,15 @@ impl MultiHostIntegrationsCreateSources {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateSources>
@@ -1034,7 +1153,7 @@ for super::MultiHostIntegrationsCreateSources {
             connector_attributes: value.connector_attributes?,
             description: value.description?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1046,6 +1165,7 @@ for MultiHostIntegrationsCreateSources {
             connector_attributes: Ok(value.connector_attributes),
             description: Ok(value.description),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -1056,12 +1176,14 @@ pub struct MultiPolicyRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for MultiPolicyRequest {
     fn default() -> Self {
         Self {
             filtered_policy_list: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1081,6 +1203,15 @@ impl MultiPolicyRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
@@ -1090,7 +1221,7 @@ impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             filtered_policy_list: value.filtered_policy_list?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1099,6 +1230,7 @@ impl ::std::convert::From<super::MultiPolicyRequest> for MultiPolicyRequest {
     fn from(value: super::MultiPolicyRequest) -> Self {
         Self {
             filtered_policy_list: Ok(value.filtered_policy_list),
+            extra: value.extra,
         }
     }
 }

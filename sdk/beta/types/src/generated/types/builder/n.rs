@@ -15,6 +15,7 @@ pub struct NameNormalizer {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for NameNormalizer {
@@ -22,6 +23,7 @@ impl ::std::default::Default for NameNormalizer {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -53,6 +55,15 @@ impl NameNormalizer {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<NameNormalizer> for super::NameNormalizer {
@@ -63,7 +74,7 @@ impl ::std::convert::TryFrom<NameNormalizer> for super::NameNormalizer {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -73,6 +84,7 @@ impl ::std::convert::From<super::NameNormalizer> for NameNormalizer {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -102,6 +114,7 @@ pub struct NativeChangeDetectionConfig {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for NativeChangeDetectionConfig {
@@ -113,6 +126,7 @@ impl ::std::default::Default for NativeChangeDetectionConfig {
             operations: Ok(Default::default()),
             selected_entitlements: Ok(Default::default()),
             selected_non_entitlement_attributes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -198,6 +212,15 @@ impl NativeChangeDetectionConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<NativeChangeDetectionConfig>
@@ -214,7 +237,7 @@ for super::NativeChangeDetectionConfig {
             selected_entitlements: value.selected_entitlements?,
             selected_non_entitlement_attributes: value
                 .selected_non_entitlement_attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -231,6 +254,7 @@ for NativeChangeDetectionConfig {
             selected_non_entitlement_attributes: Ok(
                 value.selected_non_entitlement_attributes,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -241,12 +265,14 @@ pub struct NonEmployeeApprovalDecision {
         ::std::option::Option<super::NonEmployeeApprovalDecisionComment>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeApprovalDecision {
     fn default() -> Self {
         Self {
             comment: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -264,6 +290,15 @@ impl NonEmployeeApprovalDecision {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeApprovalDecision>
@@ -274,7 +309,7 @@ for super::NonEmployeeApprovalDecision {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -282,19 +317,24 @@ for super::NonEmployeeApprovalDecision {
 impl ::std::convert::From<super::NonEmployeeApprovalDecision>
 for NonEmployeeApprovalDecision {
     fn from(value: super::NonEmployeeApprovalDecision) -> Self {
-        Self { comment: Ok(value.comment) }
+        Self {
+            comment: Ok(value.comment),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 #[derive(Clone, Debug)]
 pub struct NonEmployeeIdnUserRequest {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeIdnUserRequest {
     fn default() -> Self {
         Self {
             id: Err("no value supplied for id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -310,6 +350,15 @@ impl NonEmployeeIdnUserRequest {
             .map_err(|e| format!("error converting supplied value for id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeIdnUserRequest>
@@ -320,7 +369,7 @@ for super::NonEmployeeIdnUserRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             id: value.id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -328,7 +377,10 @@ for super::NonEmployeeIdnUserRequest {
 impl ::std::convert::From<super::NonEmployeeIdnUserRequest>
 for NonEmployeeIdnUserRequest {
     fn from(value: super::NonEmployeeIdnUserRequest) -> Self {
-        Self { id: Ok(value.id) }
+        Self {
+            id: Ok(value.id),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -338,12 +390,14 @@ pub struct NonEmployeeRejectApprovalDecision {
         super::NonEmployeeRejectApprovalDecisionComment,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeRejectApprovalDecision {
     fn default() -> Self {
         Self {
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -359,6 +413,15 @@ impl NonEmployeeRejectApprovalDecision {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeRejectApprovalDecision>
@@ -369,7 +432,7 @@ for super::NonEmployeeRejectApprovalDecision {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -377,7 +440,10 @@ for super::NonEmployeeRejectApprovalDecision {
 impl ::std::convert::From<super::NonEmployeeRejectApprovalDecision>
 for NonEmployeeRejectApprovalDecision {
     fn from(value: super::NonEmployeeRejectApprovalDecision) -> Self {
-        Self { comment: Ok(value.comment) }
+        Self {
+            comment: Ok(value.comment),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -404,6 +470,7 @@ pub struct NonEmployeeRequestBody {
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeRequestBody {
@@ -419,6 +486,7 @@ impl ::std::default::Default for NonEmployeeRequestBody {
             phone: Err("no value supplied for phone".to_string()),
             source_id: Err("no value supplied for source_id".to_string()),
             start_date: Err("no value supplied for start_date".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -530,6 +598,15 @@ impl NonEmployeeRequestBody {
             .map_err(|e| format!("error converting supplied value for start_date: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeRequestBody> for super::NonEmployeeRequestBody {
@@ -548,7 +625,7 @@ impl ::std::convert::TryFrom<NonEmployeeRequestBody> for super::NonEmployeeReque
             phone: value.phone?,
             source_id: value.source_id?,
             start_date: value.start_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -566,6 +643,7 @@ impl ::std::convert::From<super::NonEmployeeRequestBody> for NonEmployeeRequestB
             phone: Ok(value.phone),
             source_id: Ok(value.source_id),
             start_date: Ok(value.start_date),
+            extra: value.extra,
         }
     }
 }
@@ -584,6 +662,7 @@ pub struct NonEmployeeSchemaAttributeBody {
     required: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     technical_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeSchemaAttributeBody {
@@ -595,6 +674,7 @@ impl ::std::default::Default for NonEmployeeSchemaAttributeBody {
             required: Ok(Default::default()),
             technical_name: Err("no value supplied for technical_name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -664,6 +744,15 @@ impl NonEmployeeSchemaAttributeBody {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeSchemaAttributeBody>
@@ -679,7 +768,7 @@ for super::NonEmployeeSchemaAttributeBody {
             required: value.required?,
             technical_name: value.technical_name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -694,6 +783,7 @@ for NonEmployeeSchemaAttributeBody {
             required: Ok(value.required),
             technical_name: Ok(value.technical_name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -718,6 +808,7 @@ pub struct NonEmployeeSourceRequestBody {
         super::NonEmployeeIdnUserRequest,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeSourceRequestBody {
@@ -729,6 +820,7 @@ impl ::std::default::Default for NonEmployeeSourceRequestBody {
             management_workgroup: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -804,6 +896,15 @@ impl NonEmployeeSourceRequestBody {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeSourceRequestBody>
@@ -819,7 +920,7 @@ for super::NonEmployeeSourceRequestBody {
             management_workgroup: value.management_workgroup?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -834,6 +935,7 @@ for NonEmployeeSourceRequestBody {
             management_workgroup: Ok(value.management_workgroup),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct ObjectExportImportOptions {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sp-config")]
 impl ::std::default::Default for ObjectExportImportOptions {
@@ -22,6 +23,7 @@ impl ::std::default::Default for ObjectExportImportOptions {
         Self {
             included_ids: Ok(Default::default()),
             included_names: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -55,6 +57,15 @@ impl ObjectExportImportOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ::std::convert::TryFrom<ObjectExportImportOptions>
@@ -66,7 +77,7 @@ for super::ObjectExportImportOptions {
         Ok(Self {
             included_ids: value.included_ids?,
             included_names: value.included_names?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -77,6 +88,7 @@ for ObjectExportImportOptions {
         Self {
             included_ids: Ok(value.included_ids),
             included_names: Ok(value.included_names),
+            extra: value.extra,
         }
     }
 }
@@ -84,12 +96,14 @@ for ObjectExportImportOptions {
 #[derive(Clone, Debug)]
 pub struct OktaVerificationRequest {
     user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::default::Default for OktaVerificationRequest {
     fn default() -> Self {
         Self {
             user_id: Err("no value supplied for user_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -105,6 +119,15 @@ impl OktaVerificationRequest {
             .map_err(|e| format!("error converting supplied value for user_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::convert::TryFrom<OktaVerificationRequest>
@@ -115,14 +138,17 @@ for super::OktaVerificationRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             user_id: value.user_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::convert::From<super::OktaVerificationRequest> for OktaVerificationRequest {
     fn from(value: super::OktaVerificationRequest) -> Self {
-        Self { user_id: Ok(value.user_id) }
+        Self {
+            user_id: Ok(value.user_id),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
@@ -140,6 +166,7 @@ pub struct OwnerReference {
         ::std::option::Option<super::OwnerReferenceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 impl ::std::default::Default for OwnerReference {
@@ -148,6 +175,7 @@ impl ::std::default::Default for OwnerReference {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -183,6 +211,15 @@ impl OwnerReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 impl ::std::convert::TryFrom<OwnerReference> for super::OwnerReference {
@@ -194,7 +231,7 @@ impl ::std::convert::TryFrom<OwnerReference> for super::OwnerReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -205,6 +242,7 @@ impl ::std::convert::From<super::OwnerReference> for OwnerReference {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -223,6 +261,7 @@ pub struct OwnerReferenceSegments {
         ::std::option::Option<super::OwnerReferenceSegmentsType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for OwnerReferenceSegments {
@@ -231,6 +270,7 @@ impl ::std::default::Default for OwnerReferenceSegments {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -268,6 +308,15 @@ impl OwnerReferenceSegments {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<OwnerReferenceSegments> for super::OwnerReferenceSegments {
@@ -279,7 +328,7 @@ impl ::std::convert::TryFrom<OwnerReferenceSegments> for super::OwnerReferenceSe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -290,6 +339,7 @@ impl ::std::convert::From<super::OwnerReferenceSegments> for OwnerReferenceSegme
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

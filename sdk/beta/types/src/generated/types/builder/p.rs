@@ -27,6 +27,7 @@ pub struct PasswordChangeRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordChangeRequest {
@@ -37,6 +38,7 @@ impl ::std::default::Default for PasswordChangeRequest {
             identity_id: Ok(Default::default()),
             public_key_id: Ok(Default::default()),
             source_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -98,6 +100,15 @@ impl PasswordChangeRequest {
             .map_err(|e| format!("error converting supplied value for source_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeRequest {
@@ -111,7 +122,7 @@ impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeReq
             identity_id: value.identity_id?,
             public_key_id: value.public_key_id?,
             source_id: value.source_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -124,6 +135,7 @@ impl ::std::convert::From<super::PasswordChangeRequest> for PasswordChangeReques
             identity_id: Ok(value.identity_id),
             public_key_id: Ok(value.public_key_id),
             source_id: Ok(value.source_id),
+            extra: value.extra,
         }
     }
 }
@@ -136,6 +148,7 @@ pub struct PasswordDigitTokenReset {
     >,
     length: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordDigitTokenReset {
@@ -144,6 +157,7 @@ impl ::std::default::Default for PasswordDigitTokenReset {
             duration_minutes: Ok(Default::default()),
             length: Ok(Default::default()),
             user_id: Err("no value supplied for user_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -181,6 +195,15 @@ impl PasswordDigitTokenReset {
             .map_err(|e| format!("error converting supplied value for user_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordDigitTokenReset>
@@ -193,7 +216,7 @@ for super::PasswordDigitTokenReset {
             duration_minutes: value.duration_minutes?,
             length: value.length?,
             user_id: value.user_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -204,6 +227,7 @@ impl ::std::convert::From<super::PasswordDigitTokenReset> for PasswordDigitToken
             duration_minutes: Ok(value.duration_minutes),
             length: Ok(value.length),
             user_id: Ok(value.user_id),
+            extra: value.extra,
         }
     }
 }
@@ -218,6 +242,7 @@ pub struct PasswordInfoQueryDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordInfoQueryDto {
@@ -225,6 +250,7 @@ impl ::std::default::Default for PasswordInfoQueryDto {
         Self {
             source_name: Ok(Default::default()),
             user_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -252,6 +278,15 @@ impl PasswordInfoQueryDto {
             .map_err(|e| format!("error converting supplied value for user_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryDto {
@@ -262,7 +297,7 @@ impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryD
         Ok(Self {
             source_name: value.source_name?,
             user_name: value.user_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -272,6 +307,7 @@ impl ::std::convert::From<super::PasswordInfoQueryDto> for PasswordInfoQueryDto 
         Self {
             source_name: Ok(value.source_name),
             user_name: Ok(value.user_name),
+            extra: value.extra,
         }
     }
 }
@@ -294,6 +330,7 @@ pub struct PasswordOrgConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::default::Default for PasswordOrgConfig {
@@ -303,6 +340,7 @@ impl ::std::default::Default for PasswordOrgConfig {
             digit_token_duration_minutes: Ok(Default::default()),
             digit_token_enabled: Ok(Default::default()),
             digit_token_length: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -360,6 +398,15 @@ impl PasswordOrgConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
@@ -372,7 +419,7 @@ impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
             digit_token_duration_minutes: value.digit_token_duration_minutes?,
             digit_token_enabled: value.digit_token_enabled?,
             digit_token_length: value.digit_token_length?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -384,6 +431,7 @@ impl ::std::convert::From<super::PasswordOrgConfig> for PasswordOrgConfig {
             digit_token_duration_minutes: Ok(value.digit_token_duration_minutes),
             digit_token_enabled: Ok(value.digit_token_enabled),
             digit_token_length: Ok(value.digit_token_length),
+            extra: value.extra,
         }
     }
 }
@@ -499,6 +547,7 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-policies")]
 impl ::std::default::Default for PasswordPolicyV3Dto {
@@ -535,6 +584,7 @@ impl ::std::default::Default for PasswordPolicyV3Dto {
             use_identity_attributes: Ok(Default::default()),
             validate_against_account_id: Ok(Default::default()),
             validate_against_account_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -918,6 +968,15 @@ impl PasswordPolicyV3Dto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-policies")]
 impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto {
@@ -958,7 +1017,7 @@ impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto
             use_identity_attributes: value.use_identity_attributes?,
             validate_against_account_id: value.validate_against_account_id?,
             validate_against_account_name: value.validate_against_account_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -999,6 +1058,7 @@ impl ::std::convert::From<super::PasswordPolicyV3Dto> for PasswordPolicyV3Dto {
             use_identity_attributes: Ok(value.use_identity_attributes),
             validate_against_account_id: Ok(value.validate_against_account_id),
             validate_against_account_name: Ok(value.validate_against_account_name),
+            extra: value.extra,
         }
     }
 }
@@ -1029,6 +1089,7 @@ pub struct PasswordSyncGroup {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-sync-groups")]
 impl ::std::default::Default for PasswordSyncGroup {
@@ -1040,6 +1101,7 @@ impl ::std::default::Default for PasswordSyncGroup {
             name: Ok(Default::default()),
             password_policy_id: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1113,6 +1175,15 @@ impl PasswordSyncGroup {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-sync-groups")]
 impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
@@ -1127,7 +1198,7 @@ impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
             name: value.name?,
             password_policy_id: value.password_policy_id?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1141,6 +1212,7 @@ impl ::std::convert::From<super::PasswordSyncGroup> for PasswordSyncGroup {
             name: Ok(value.name),
             password_policy_id: Ok(value.password_policy_id),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1153,12 +1225,14 @@ pub struct PostExternalExecuteWorkflowBody {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for PostExternalExecuteWorkflowBody {
     fn default() -> Self {
         Self {
             input: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1178,6 +1252,15 @@ impl PostExternalExecuteWorkflowBody {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<PostExternalExecuteWorkflowBody>
@@ -1188,7 +1271,7 @@ for super::PostExternalExecuteWorkflowBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1196,7 +1279,10 @@ for super::PostExternalExecuteWorkflowBody {
 impl ::std::convert::From<super::PostExternalExecuteWorkflowBody>
 for PostExternalExecuteWorkflowBody {
     fn from(value: super::PostExternalExecuteWorkflowBody) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "identities")]
@@ -1206,12 +1292,14 @@ pub struct ProcessIdentitiesRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for ProcessIdentitiesRequest {
     fn default() -> Self {
         Self {
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1231,6 +1319,15 @@ impl ProcessIdentitiesRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<ProcessIdentitiesRequest>
@@ -1241,7 +1338,7 @@ for super::ProcessIdentitiesRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1250,6 +1347,7 @@ impl ::std::convert::From<super::ProcessIdentitiesRequest> for ProcessIdentities
     fn from(value: super::ProcessIdentitiesRequest) -> Self {
         Self {
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1276,6 +1374,7 @@ pub struct ProvisioningConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfig {
@@ -1286,6 +1385,7 @@ impl ::std::default::Default for ProvisioningConfig {
             plan_initializer_script: Ok(Default::default()),
             provisioning_request_expiration: Ok(Default::default()),
             universal_manager: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1361,6 +1461,15 @@ impl ProvisioningConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
@@ -1374,7 +1483,7 @@ impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
             plan_initializer_script: value.plan_initializer_script?,
             provisioning_request_expiration: value.provisioning_request_expiration?,
             universal_manager: value.universal_manager?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1387,6 +1496,7 @@ impl ::std::convert::From<super::ProvisioningConfig> for ProvisioningConfig {
             plan_initializer_script: Ok(value.plan_initializer_script),
             provisioning_request_expiration: Ok(value.provisioning_request_expiration),
             universal_manager: Ok(value.universal_manager),
+            extra: value.extra,
         }
     }
 }
@@ -1397,12 +1507,14 @@ pub struct ProvisioningConfigPlanInitializerScript {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfigPlanInitializerScript {
     fn default() -> Self {
         Self {
             source: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1418,6 +1530,15 @@ impl ProvisioningConfigPlanInitializerScript {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ProvisioningConfigPlanInitializerScript>
@@ -1428,7 +1549,7 @@ for super::ProvisioningConfigPlanInitializerScript {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1436,7 +1557,10 @@ for super::ProvisioningConfigPlanInitializerScript {
 impl ::std::convert::From<super::ProvisioningConfigPlanInitializerScript>
 for ProvisioningConfigPlanInitializerScript {
     fn from(value: super::ProvisioningConfigPlanInitializerScript) -> Self {
-        Self { source: Ok(value.source) }
+        Self {
+            source: Ok(value.source),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "access-profiles")]
@@ -1458,6 +1582,7 @@ pub struct ProvisioningCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for ProvisioningCriteriaLevel1 {
@@ -1467,6 +1592,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel1 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1516,6 +1642,15 @@ impl ProvisioningCriteriaLevel1 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel1>
@@ -1529,7 +1664,7 @@ for super::ProvisioningCriteriaLevel1 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1542,6 +1677,7 @@ for ProvisioningCriteriaLevel1 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1564,6 +1700,7 @@ pub struct ProvisioningCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for ProvisioningCriteriaLevel2 {
@@ -1573,6 +1710,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel2 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1622,6 +1760,15 @@ impl ProvisioningCriteriaLevel2 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel2>
@@ -1635,7 +1782,7 @@ for super::ProvisioningCriteriaLevel2 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1648,6 +1795,7 @@ for ProvisioningCriteriaLevel2 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1670,6 +1818,7 @@ pub struct ProvisioningCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for ProvisioningCriteriaLevel3 {
@@ -1679,6 +1828,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel3 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1726,6 +1876,15 @@ impl ProvisioningCriteriaLevel3 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel3>
@@ -1739,7 +1898,7 @@ for super::ProvisioningCriteriaLevel3 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1752,6 +1911,7 @@ for ProvisioningCriteriaLevel3 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1774,6 +1934,7 @@ pub struct ProvisioningPolicyDto {
         ::std::option::Option<super::UsageType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ProvisioningPolicyDto {
@@ -1783,6 +1944,7 @@ impl ::std::default::Default for ProvisioningPolicyDto {
             fields: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             usage_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1832,6 +1994,15 @@ impl ProvisioningPolicyDto {
             .map_err(|e| format!("error converting supplied value for usage_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<ProvisioningPolicyDto> for super::ProvisioningPolicyDto {
@@ -1844,7 +2015,7 @@ impl ::std::convert::TryFrom<ProvisioningPolicyDto> for super::ProvisioningPolic
             fields: value.fields?,
             name: value.name?,
             usage_type: value.usage_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1856,6 +2027,7 @@ impl ::std::convert::From<super::ProvisioningPolicyDto> for ProvisioningPolicyDt
             fields: Ok(value.fields),
             name: Ok(value.name),
             usage_type: Ok(value.usage_type),
+            extra: value.extra,
         }
     }
 }
@@ -1870,6 +2042,7 @@ pub struct PublicIdentityAttributeConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for PublicIdentityAttributeConfig {
@@ -1877,6 +2050,7 @@ impl ::std::default::Default for PublicIdentityAttributeConfig {
         Self {
             key: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1902,6 +2076,15 @@ impl PublicIdentityAttributeConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<PublicIdentityAttributeConfig>
@@ -1913,7 +2096,7 @@ for super::PublicIdentityAttributeConfig {
         Ok(Self {
             key: value.key?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1924,6 +2107,7 @@ for PublicIdentityAttributeConfig {
         Self {
             key: Ok(value.key),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -1942,6 +2126,7 @@ pub struct PublicIdentityConfig {
         ::std::option::Option<super::IdentityReference>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for PublicIdentityConfig {
@@ -1950,6 +2135,7 @@ impl ::std::default::Default for PublicIdentityConfig {
             attributes: Ok(Default::default()),
             modified: Ok(Default::default()),
             modified_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1991,6 +2177,15 @@ impl PublicIdentityConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConfig {
@@ -2002,7 +2197,7 @@ impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConf
             attributes: value.attributes?,
             modified: value.modified?,
             modified_by: value.modified_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2013,6 +2208,7 @@ impl ::std::convert::From<super::PublicIdentityConfig> for PublicIdentityConfig 
             attributes: Ok(value.attributes),
             modified: Ok(value.modified),
             modified_by: Ok(value.modified_by),
+            extra: value.extra,
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct QueuedCheckConfigDetails {
         ::std::string::String,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "service-desk-integration")]
 impl ::std::default::Default for QueuedCheckConfigDetails {
@@ -27,6 +28,7 @@ impl ::std::default::Default for QueuedCheckConfigDetails {
                 "no value supplied for provisioning_status_check_interval_minutes"
                     .to_string(),
             ),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -60,6 +62,15 @@ impl QueuedCheckConfigDetails {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "service-desk-integration")]
 impl ::std::convert::TryFrom<QueuedCheckConfigDetails>
@@ -73,7 +84,7 @@ for super::QueuedCheckConfigDetails {
                 .provisioning_max_status_check_days?,
             provisioning_status_check_interval_minutes: value
                 .provisioning_status_check_interval_minutes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -87,6 +98,7 @@ impl ::std::convert::From<super::QueuedCheckConfigDetails> for QueuedCheckConfig
             provisioning_status_check_interval_minutes: Ok(
                 value.provisioning_status_check_interval_minutes,
             ),
+            extra: value.extra,
         }
     }
 }

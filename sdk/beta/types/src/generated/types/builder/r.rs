@@ -19,6 +19,7 @@ pub struct RandomAlphaNumeric {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for RandomAlphaNumeric {
@@ -27,6 +28,7 @@ impl ::std::default::Default for RandomAlphaNumeric {
             input: Ok(Default::default()),
             length: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -68,6 +70,15 @@ impl RandomAlphaNumeric {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
@@ -79,7 +90,7 @@ impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -90,6 +101,7 @@ impl ::std::convert::From<super::RandomAlphaNumeric> for RandomAlphaNumeric {
             input: Ok(value.input),
             length: Ok(value.length),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -108,6 +120,7 @@ pub struct RandomNumeric {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for RandomNumeric {
@@ -116,6 +129,7 @@ impl ::std::default::Default for RandomNumeric {
             input: Ok(Default::default()),
             length: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -157,6 +171,15 @@ impl RandomNumeric {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
@@ -168,7 +191,7 @@ impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -179,6 +202,7 @@ impl ::std::convert::From<super::RandomNumeric> for RandomNumeric {
             input: Ok(value.input),
             length: Ok(value.length),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -187,6 +211,7 @@ impl ::std::convert::From<super::RandomNumeric> for RandomNumeric {
 pub struct ReassignReference {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::ReassignReferenceType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReassignReference {
@@ -194,6 +219,7 @@ impl ::std::default::Default for ReassignReference {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -219,6 +245,15 @@ impl ReassignReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReassignReference> for super::ReassignReference {
@@ -229,7 +264,7 @@ impl ::std::convert::TryFrom<ReassignReference> for super::ReassignReference {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -239,6 +274,7 @@ impl ::std::convert::From<super::ReassignReference> for ReassignReference {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -261,6 +297,7 @@ pub struct RecommendationConfigDto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationConfigDto {
@@ -270,6 +307,7 @@ impl ::std::default::Default for RecommendationConfigDto {
             peer_group_percentage_threshold: Ok(Default::default()),
             recommender_features: Ok(Default::default()),
             run_auto_select_once: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -327,6 +365,15 @@ impl RecommendationConfigDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationConfigDto>
@@ -340,7 +387,7 @@ for super::RecommendationConfigDto {
             peer_group_percentage_threshold: value.peer_group_percentage_threshold?,
             recommender_features: value.recommender_features?,
             run_auto_select_once: value.run_auto_select_once?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -352,6 +399,7 @@ impl ::std::convert::From<super::RecommendationConfigDto> for RecommendationConf
             peer_group_percentage_threshold: Ok(value.peer_group_percentage_threshold),
             recommender_features: Ok(value.recommender_features),
             run_auto_select_once: Ok(value.run_auto_select_once),
+            extra: value.extra,
         }
     }
 }
@@ -366,6 +414,7 @@ pub struct RecommendationRequest {
         ::std::option::Option<super::AccessItemRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationRequest {
@@ -373,6 +422,7 @@ impl ::std::default::Default for RecommendationRequest {
         Self {
             identity_id: Ok(Default::default()),
             item: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -400,6 +450,15 @@ impl RecommendationRequest {
             .map_err(|e| format!("error converting supplied value for item: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationRequest {
@@ -410,7 +469,7 @@ impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationReq
         Ok(Self {
             identity_id: value.identity_id?,
             item: value.item?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -420,6 +479,7 @@ impl ::std::convert::From<super::RecommendationRequest> for RecommendationReques
         Self {
             identity_id: Ok(value.identity_id),
             item: Ok(value.item),
+            extra: value.extra,
         }
     }
 }
@@ -446,6 +506,7 @@ pub struct RecommendationRequestDto {
         ::std::option::Option<::std::vec::Vec<super::RecommendationRequest>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationRequestDto {
@@ -456,6 +517,7 @@ impl ::std::default::Default for RecommendationRequestDto {
             include_translation_messages: Ok(Default::default()),
             prescribe_mode: Ok(Default::default()),
             requests: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -527,6 +589,15 @@ impl RecommendationRequestDto {
             .map_err(|e| format!("error converting supplied value for requests: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationRequestDto>
@@ -541,7 +612,7 @@ for super::RecommendationRequestDto {
             include_translation_messages: value.include_translation_messages?,
             prescribe_mode: value.prescribe_mode?,
             requests: value.requests?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -554,6 +625,7 @@ impl ::std::convert::From<super::RecommendationRequestDto> for RecommendationReq
             include_translation_messages: Ok(value.include_translation_messages),
             prescribe_mode: Ok(value.prescribe_mode),
             requests: Ok(value.requests),
+            extra: value.extra,
         }
     }
 }
@@ -569,6 +641,7 @@ pub struct Reference {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Reference {
@@ -577,6 +650,7 @@ impl ::std::default::Default for Reference {
             id: Err("no value supplied for id".to_string()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -618,6 +692,15 @@ impl Reference {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Reference> for super::Reference {
@@ -629,7 +712,7 @@ impl ::std::convert::TryFrom<Reference> for super::Reference {
             id: value.id?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -640,6 +723,7 @@ impl ::std::convert::From<super::Reference> for Reference {
             id: Ok(value.id),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -656,6 +740,7 @@ pub struct Replace {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Replace {
@@ -665,6 +750,7 @@ impl ::std::default::Default for Replace {
             regex: Err("no value supplied for regex".to_string()),
             replacement: Err("no value supplied for replacement".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -718,6 +804,15 @@ impl Replace {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Replace> for super::Replace {
@@ -730,7 +825,7 @@ impl ::std::convert::TryFrom<Replace> for super::Replace {
             regex: value.regex?,
             replacement: value.replacement?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -742,6 +837,7 @@ impl ::std::convert::From<super::Replace> for Replace {
             regex: Ok(value.regex),
             replacement: Ok(value.replacement),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -760,6 +856,7 @@ pub struct ReplaceAll {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for ReplaceAll {
@@ -768,6 +865,7 @@ impl ::std::default::Default for ReplaceAll {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             table: Err("no value supplied for table".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -811,6 +909,15 @@ impl ReplaceAll {
             .map_err(|e| format!("error converting supplied value for table: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
@@ -822,7 +929,7 @@ impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -833,6 +940,7 @@ impl ::std::convert::From<super::ReplaceAll> for ReplaceAll {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             table: Ok(value.table),
+            extra: value.extra,
         }
     }
 }
@@ -847,6 +955,7 @@ pub struct RequestOnBehalfOfConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestOnBehalfOfConfig {
@@ -854,6 +963,7 @@ impl ::std::default::Default for RequestOnBehalfOfConfig {
         Self {
             allow_request_on_behalf_of_anyone_by_anyone: Ok(Default::default()),
             allow_request_on_behalf_of_employee_by_manager: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -887,6 +997,15 @@ impl RequestOnBehalfOfConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestOnBehalfOfConfig>
@@ -900,7 +1019,7 @@ for super::RequestOnBehalfOfConfig {
                 .allow_request_on_behalf_of_anyone_by_anyone?,
             allow_request_on_behalf_of_employee_by_manager: value
                 .allow_request_on_behalf_of_employee_by_manager?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -914,6 +1033,7 @@ impl ::std::convert::From<super::RequestOnBehalfOfConfig> for RequestOnBehalfOfC
             allow_request_on_behalf_of_employee_by_manager: Ok(
                 value.allow_request_on_behalf_of_employee_by_manager,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -944,6 +1064,7 @@ pub struct Requestability {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for Requestability {
@@ -955,6 +1076,7 @@ impl ::std::default::Default for Requestability {
             max_permitted_access_duration: Ok(Default::default()),
             reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1040,6 +1162,15 @@ impl Requestability {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<Requestability> for super::Requestability {
@@ -1054,7 +1185,7 @@ impl ::std::convert::TryFrom<Requestability> for super::Requestability {
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1068,6 +1199,7 @@ impl ::std::convert::From<super::Requestability> for Requestability {
             max_permitted_access_duration: Ok(value.max_permitted_access_duration),
             reauthorization_required: Ok(value.reauthorization_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -1102,6 +1234,7 @@ pub struct RequestabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RequestabilityForRole {
@@ -1114,6 +1247,7 @@ impl ::std::default::Default for RequestabilityForRole {
             max_permitted_access_duration: Ok(Default::default()),
             reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1211,6 +1345,15 @@ impl RequestabilityForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityForRole {
@@ -1226,7 +1369,7 @@ impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityFor
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1241,6 +1384,7 @@ impl ::std::convert::From<super::RequestabilityForRole> for RequestabilityForRol
             max_permitted_access_duration: Ok(value.max_permitted_access_duration),
             reauthorization_required: Ok(value.reauthorization_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -1252,6 +1396,7 @@ pub struct RequestedForDtoRef {
         ::std::vec::Vec<super::RequestedItemDtoRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestedForDtoRef {
@@ -1259,6 +1404,7 @@ impl ::std::default::Default for RequestedForDtoRef {
         Self {
             identity_id: Err("no value supplied for identity_id".to_string()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1288,6 +1434,15 @@ impl RequestedForDtoRef {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
@@ -1298,7 +1453,7 @@ impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
         Ok(Self {
             identity_id: value.identity_id?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1308,6 +1463,7 @@ impl ::std::convert::From<super::RequestedForDtoRef> for RequestedForDtoRef {
         Self {
             identity_id: Ok(value.identity_id),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -1338,6 +1494,7 @@ pub struct RequestedItemDtoRef {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RequestedItemDtoRefType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestedItemDtoRef {
@@ -1350,6 +1507,7 @@ impl ::std::default::Default for RequestedItemDtoRef {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1441,6 +1599,15 @@ impl RequestedItemDtoRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef {
@@ -1456,7 +1623,7 @@ impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1471,6 +1638,7 @@ impl ::std::convert::From<super::RequestedItemDtoRef> for RequestedItemDtoRef {
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1482,6 +1650,7 @@ pub struct ResourceObjectsRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ResourceObjectsRequest {
@@ -1489,6 +1658,7 @@ impl ::std::default::Default for ResourceObjectsRequest {
         Self {
             max_count: Ok(Default::default()),
             object_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1516,6 +1686,15 @@ impl ResourceObjectsRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsRequest {
@@ -1526,7 +1705,7 @@ impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsR
         Ok(Self {
             max_count: value.max_count?,
             object_type: value.object_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1536,6 +1715,7 @@ impl ::std::convert::From<super::ResourceObjectsRequest> for ResourceObjectsRequ
         Self {
             max_count: Ok(value.max_count),
             object_type: Ok(value.object_type),
+            extra: value.extra,
         }
     }
 }
@@ -1548,6 +1728,7 @@ pub struct ReviewReassign {
         ::std::string::String,
     >,
     reassign_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReviewReassign {
@@ -1556,6 +1737,7 @@ impl ::std::default::Default for ReviewReassign {
             reason: Err("no value supplied for reason".to_string()),
             reassign: Err("no value supplied for reassign".to_string()),
             reassign_to: Err("no value supplied for reassign_to".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1593,6 +1775,15 @@ impl ReviewReassign {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReviewReassign> for super::ReviewReassign {
@@ -1604,7 +1795,7 @@ impl ::std::convert::TryFrom<ReviewReassign> for super::ReviewReassign {
             reason: value.reason?,
             reassign: value.reassign?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1615,6 +1806,7 @@ impl ::std::convert::From<super::ReviewReassign> for ReviewReassign {
             reason: Ok(value.reason),
             reassign: Ok(value.reassign),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -1625,12 +1817,14 @@ pub struct Revocability {
         ::std::option::Option<::std::vec::Vec<super::AccessProfileApprovalScheme>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for Revocability {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1650,6 +1844,15 @@ impl Revocability {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<Revocability> for super::Revocability {
@@ -1659,7 +1862,7 @@ impl ::std::convert::TryFrom<Revocability> for super::Revocability {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1668,6 +1871,7 @@ impl ::std::convert::From<super::Revocability> for Revocability {
     fn from(value: super::Revocability) -> Self {
         Self {
             approval_schemes: Ok(value.approval_schemes),
+            extra: value.extra,
         }
     }
 }
@@ -1686,6 +1890,7 @@ pub struct RevocabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RevocabilityForRole {
@@ -1694,6 +1899,7 @@ impl ::std::default::Default for RevocabilityForRole {
             approval_schemes: Ok(Default::default()),
             comments_required: Ok(Default::default()),
             denial_comments_required: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1739,6 +1945,15 @@ impl RevocabilityForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole {
@@ -1750,7 +1965,7 @@ impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole
             approval_schemes: value.approval_schemes?,
             comments_required: value.comments_required?,
             denial_comments_required: value.denial_comments_required?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1761,6 +1976,7 @@ impl ::std::convert::From<super::RevocabilityForRole> for RevocabilityForRole {
             approval_schemes: Ok(value.approval_schemes),
             comments_required: Ok(value.comments_required),
             denial_comments_required: Ok(value.denial_comments_required),
+            extra: value.extra,
         }
     }
 }
@@ -1780,6 +1996,7 @@ pub struct RightPad {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for RightPad {
@@ -1789,6 +2006,7 @@ impl ::std::default::Default for RightPad {
             length: Err("no value supplied for length".to_string()),
             padding: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1840,6 +2058,15 @@ impl RightPad {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<RightPad> for super::RightPad {
@@ -1852,7 +2079,7 @@ impl ::std::convert::TryFrom<RightPad> for super::RightPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1864,6 +2091,7 @@ impl ::std::convert::From<super::RightPad> for RightPad {
             length: Ok(value.length),
             padding: Ok(value.padding),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -1943,6 +2171,7 @@ pub struct Role {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for Role {
@@ -1968,6 +2197,7 @@ impl ::std::default::Default for Role {
             requestable: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2219,6 +2449,15 @@ impl Role {
             .map_err(|e| format!("error converting supplied value for segments: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<Role> for super::Role {
@@ -2247,7 +2486,7 @@ impl ::std::convert::TryFrom<Role> for super::Role {
             requestable: value.requestable?,
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2275,6 +2514,7 @@ impl ::std::convert::From<super::Role> for Role {
             requestable: Ok(value.requestable),
             revocation_request_config: Ok(value.revocation_request_config),
             segments: Ok(value.segments),
+            extra: value.extra,
         }
     }
 }
@@ -2285,12 +2525,14 @@ pub struct RoleBulkDeleteRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleBulkDeleteRequest {
     fn default() -> Self {
         Self {
             role_ids: Err("no value supplied for role_ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2306,6 +2548,15 @@ impl RoleBulkDeleteRequest {
             .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteRequest {
@@ -2315,7 +2566,7 @@ impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteReq
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             role_ids: value.role_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2324,6 +2575,7 @@ impl ::std::convert::From<super::RoleBulkDeleteRequest> for RoleBulkDeleteReques
     fn from(value: super::RoleBulkDeleteRequest) -> Self {
         Self {
             role_ids: Ok(value.role_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2336,6 +2588,7 @@ pub struct RoleCriteriaKey {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RoleCriteriaKeyType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaKey {
@@ -2344,6 +2597,7 @@ impl ::std::default::Default for RoleCriteriaKey {
             property: Err("no value supplied for property".to_string()),
             source_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2379,6 +2633,15 @@ impl RoleCriteriaKey {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
@@ -2390,7 +2653,7 @@ impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
             property: value.property?,
             source_id: value.source_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2401,6 +2664,7 @@ impl ::std::convert::From<super::RoleCriteriaKey> for RoleCriteriaKey {
             property: Ok(value.property),
             source_id: Ok(value.source_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2423,6 +2687,7 @@ pub struct RoleCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel1 {
@@ -2432,6 +2697,7 @@ impl ::std::default::Default for RoleCriteriaLevel1 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2481,6 +2747,15 @@ impl RoleCriteriaLevel1 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
@@ -2493,7 +2768,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2505,6 +2780,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel1> for RoleCriteriaLevel1 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -2527,6 +2803,7 @@ pub struct RoleCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel2 {
@@ -2536,6 +2813,7 @@ impl ::std::default::Default for RoleCriteriaLevel2 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2585,6 +2863,15 @@ impl RoleCriteriaLevel2 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
@@ -2597,7 +2884,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2609,6 +2896,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel2> for RoleCriteriaLevel2 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -2627,6 +2915,7 @@ pub struct RoleCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel3 {
@@ -2635,6 +2924,7 @@ impl ::std::default::Default for RoleCriteriaLevel3 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2672,6 +2962,15 @@ impl RoleCriteriaLevel3 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
@@ -2683,7 +2982,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2694,6 +2993,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel3> for RoleCriteriaLevel3 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -2716,6 +3016,7 @@ pub struct RoleMembershipIdentity {
         ::std::option::Option<super::V3DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMembershipIdentity {
@@ -2725,6 +3026,7 @@ impl ::std::default::Default for RoleMembershipIdentity {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2770,6 +3072,15 @@ impl RoleMembershipIdentity {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipIdentity {
@@ -2782,7 +3093,7 @@ impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipId
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2794,6 +3105,7 @@ impl ::std::convert::From<super::RoleMembershipIdentity> for RoleMembershipIdent
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2812,6 +3124,7 @@ pub struct RoleMembershipSelector {
         ::std::option::Option<super::RoleMembershipSelectorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMembershipSelector {
@@ -2820,6 +3133,7 @@ impl ::std::default::Default for RoleMembershipSelector {
             criteria: Ok(Default::default()),
             identities: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2859,6 +3173,15 @@ impl RoleMembershipSelector {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSelector {
@@ -2870,7 +3193,7 @@ impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSe
             criteria: value.criteria?,
             identities: value.identities?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2881,6 +3204,7 @@ impl ::std::convert::From<super::RoleMembershipSelector> for RoleMembershipSelec
             criteria: Ok(value.criteria),
             identities: Ok(value.identities),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2892,6 +3216,7 @@ pub struct RoleMiningPotentialRoleEditEntitlements {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleEditEntitlements {
@@ -2899,6 +3224,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleEditEntitlements {
         Self {
             exclude: Ok(Default::default()),
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2926,6 +3252,15 @@ impl RoleMiningPotentialRoleEditEntitlements {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleEditEntitlements>
@@ -2937,7 +3272,7 @@ for super::RoleMiningPotentialRoleEditEntitlements {
         Ok(Self {
             exclude: value.exclude?,
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2948,6 +3283,7 @@ for RoleMiningPotentialRoleEditEntitlements {
         Self {
             exclude: Ok(value.exclude),
             ids: Ok(value.ids),
+            extra: value.extra,
         }
     }
 }
@@ -2962,6 +3298,7 @@ pub struct RoleMiningPotentialRoleExportRequest {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleExportRequest {
@@ -2969,6 +3306,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleExportRequest {
         Self {
             include_common_access: Ok(Default::default()),
             min_entitlement_popularity: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3000,6 +3338,15 @@ impl RoleMiningPotentialRoleExportRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleExportRequest>
@@ -3011,7 +3358,7 @@ for super::RoleMiningPotentialRoleExportRequest {
         Ok(Self {
             include_common_access: value.include_common_access?,
             min_entitlement_popularity: value.min_entitlement_popularity?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3022,6 +3369,7 @@ for RoleMiningPotentialRoleExportRequest {
         Self {
             include_common_access: Ok(value.include_common_access),
             min_entitlement_popularity: Ok(value.min_entitlement_popularity),
+            extra: value.extra,
         }
     }
 }
@@ -3048,6 +3396,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
@@ -3058,6 +3407,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
             owner_id: Ok(Default::default()),
             role_description: Ok(Default::default()),
             role_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3121,6 +3471,15 @@ impl RoleMiningPotentialRoleProvisionRequest {
             .map_err(|e| format!("error converting supplied value for role_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleProvisionRequest>
@@ -3135,7 +3494,7 @@ for super::RoleMiningPotentialRoleProvisionRequest {
             owner_id: value.owner_id?,
             role_description: value.role_description?,
             role_name: value.role_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3149,6 +3508,7 @@ for RoleMiningPotentialRoleProvisionRequest {
             owner_id: Ok(value.owner_id),
             role_description: Ok(value.role_description),
             role_name: Ok(value.role_name),
+            extra: value.extra,
         }
     }
 }
@@ -3196,6 +3556,7 @@ pub struct RoleMiningSessionDto {
         ::std::option::Option<super::RoleMiningRoleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningSessionDto {
@@ -3212,6 +3573,7 @@ impl ::std::default::Default for RoleMiningSessionDto {
             saved: Ok(Default::default()),
             scope: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3347,6 +3709,15 @@ impl RoleMiningSessionDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionDto {
@@ -3367,7 +3738,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionD
             saved: value.saved?,
             scope: value.scope?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3388,6 +3759,7 @@ impl ::std::convert::From<super::RoleMiningSessionDto> for RoleMiningSessionDto 
             saved: Ok(value.saved),
             scope: Ok(value.scope),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3410,6 +3782,7 @@ pub struct RoleMiningSessionScope {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningSessionScope {
@@ -3418,6 +3791,7 @@ impl ::std::default::Default for RoleMiningSessionScope {
             attribute_filter_criteria: Ok(Default::default()),
             criteria: Ok(Default::default()),
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3467,6 +3841,15 @@ impl RoleMiningSessionScope {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessionScope {
@@ -3478,7 +3861,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessio
             attribute_filter_criteria: value.attribute_filter_criteria?,
             criteria: value.criteria?,
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3489,6 +3872,7 @@ impl ::std::convert::From<super::RoleMiningSessionScope> for RoleMiningSessionSc
             attribute_filter_criteria: Ok(value.attribute_filter_criteria),
             criteria: Ok(value.criteria),
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }

@@ -25,6 +25,7 @@ pub struct Schedule {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::ScheduleTypeValue, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for Schedule {
@@ -36,6 +37,7 @@ impl ::std::default::Default for Schedule {
             months: Ok(Default::default()),
             time_zone_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -105,6 +107,15 @@ impl Schedule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<Schedule> for super::Schedule {
@@ -119,7 +130,7 @@ impl ::std::convert::TryFrom<Schedule> for super::Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -133,6 +144,7 @@ impl ::std::convert::From<super::Schedule> for Schedule {
             months: Ok(value.months),
             time_zone_id: Ok(value.time_zone_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -145,6 +157,7 @@ pub struct ScheduleDays {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ScheduleDays {
@@ -153,6 +166,7 @@ impl ::std::default::Default for ScheduleDays {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -188,6 +202,15 @@ impl ScheduleDays {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<ScheduleDays> for super::ScheduleDays {
@@ -199,7 +222,7 @@ impl ::std::convert::TryFrom<ScheduleDays> for super::ScheduleDays {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -210,6 +233,7 @@ impl ::std::convert::From<super::ScheduleDays> for ScheduleDays {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -222,6 +246,7 @@ pub struct ScheduleHours {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ScheduleHours {
@@ -230,6 +255,7 @@ impl ::std::default::Default for ScheduleHours {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -265,6 +291,15 @@ impl ScheduleHours {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<ScheduleHours> for super::ScheduleHours {
@@ -276,7 +311,7 @@ impl ::std::convert::TryFrom<ScheduleHours> for super::ScheduleHours {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -287,6 +322,7 @@ impl ::std::convert::From<super::ScheduleHours> for ScheduleHours {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -299,6 +335,7 @@ pub struct ScheduleMonths {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ScheduleMonths {
@@ -307,6 +344,7 @@ impl ::std::default::Default for ScheduleMonths {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -342,6 +380,15 @@ impl ScheduleMonths {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<ScheduleMonths> for super::ScheduleMonths {
@@ -353,7 +400,7 @@ impl ::std::convert::TryFrom<ScheduleMonths> for super::ScheduleMonths {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -364,6 +411,7 @@ impl ::std::convert::From<super::ScheduleMonths> for ScheduleMonths {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -388,6 +436,7 @@ pub struct ScheduleSchedule {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::ScheduleType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ScheduleSchedule {
@@ -399,6 +448,7 @@ impl ::std::default::Default for ScheduleSchedule {
             months: Ok(Default::default()),
             time_zone_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -466,6 +516,15 @@ impl ScheduleSchedule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ScheduleSchedule> for super::ScheduleSchedule {
@@ -480,7 +539,7 @@ impl ::std::convert::TryFrom<ScheduleSchedule> for super::ScheduleSchedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -494,6 +553,7 @@ impl ::std::convert::From<super::ScheduleSchedule> for ScheduleSchedule {
             months: Ok(value.months),
             time_zone_id: Ok(value.time_zone_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -506,6 +566,7 @@ pub struct ScheduleSelector {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ScheduleSelector {
@@ -514,6 +575,7 @@ impl ::std::default::Default for ScheduleSelector {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -549,6 +611,15 @@ impl ScheduleSelector {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ScheduleSelector> for super::ScheduleSelector {
@@ -560,7 +631,7 @@ impl ::std::convert::TryFrom<ScheduleSelector> for super::ScheduleSelector {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -571,6 +642,7 @@ impl ::std::convert::From<super::ScheduleSelector> for ScheduleSelector {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -601,6 +673,7 @@ pub struct ScheduledAttributes {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for ScheduledAttributes {
@@ -612,6 +685,7 @@ impl ::std::default::Default for ScheduledAttributes {
             weekly_days: Ok(Default::default()),
             weekly_times: Ok(Default::default()),
             yearly_times: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -693,6 +767,15 @@ impl ScheduledAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<ScheduledAttributes> for super::ScheduledAttributes {
@@ -707,7 +790,7 @@ impl ::std::convert::TryFrom<ScheduledAttributes> for super::ScheduledAttributes
             weekly_days: value.weekly_days?,
             weekly_times: value.weekly_times?,
             yearly_times: value.yearly_times?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -721,6 +804,7 @@ impl ::std::convert::From<super::ScheduledAttributes> for ScheduledAttributes {
             weekly_days: Ok(value.weekly_days),
             weekly_times: Ok(value.weekly_times),
             yearly_times: Ok(value.yearly_times),
+            extra: value.extra,
         }
     }
 }
@@ -777,6 +861,7 @@ pub struct Schema {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for Schema {
@@ -794,6 +879,7 @@ impl ::std::default::Default for Schema {
             modified: Ok(Default::default()),
             name: Ok(Default::default()),
             native_object_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -941,6 +1027,15 @@ impl Schema {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<Schema> for super::Schema {
@@ -961,7 +1056,7 @@ impl ::std::convert::TryFrom<Schema> for super::Schema {
             modified: value.modified?,
             name: value.name?,
             native_object_type: value.native_object_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -981,6 +1076,7 @@ impl ::std::convert::From<super::Schema> for Schema {
             modified: Ok(value.modified),
             name: Ok(value.name),
             native_object_type: Ok(value.native_object_type),
+            extra: value.extra,
         }
     }
 }
@@ -1001,6 +1097,7 @@ pub struct SearchAttributeConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "search-attribute-configuration")]
 impl ::std::default::Default for SearchAttributeConfig {
@@ -1009,6 +1106,7 @@ impl ::std::default::Default for SearchAttributeConfig {
             application_attributes: Ok(Default::default()),
             display_name: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1054,6 +1152,15 @@ impl SearchAttributeConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "search-attribute-configuration")]
 impl ::std::convert::TryFrom<SearchAttributeConfig> for super::SearchAttributeConfig {
@@ -1065,7 +1172,7 @@ impl ::std::convert::TryFrom<SearchAttributeConfig> for super::SearchAttributeCo
             application_attributes: value.application_attributes?,
             display_name: value.display_name?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1076,6 +1183,7 @@ impl ::std::convert::From<super::SearchAttributeConfig> for SearchAttributeConfi
             application_attributes: Ok(value.application_attributes),
             display_name: Ok(value.display_name),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -1119,6 +1227,7 @@ pub struct SearchCriteria {
         ::std::option::Option<super::SearchCriteriaTextQuery>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteria {
@@ -1132,6 +1241,7 @@ impl ::std::default::Default for SearchCriteria {
             search_after: Ok(Default::default()),
             sort: Ok(Default::default()),
             text_query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1234,6 +1344,15 @@ impl SearchCriteria {
             .map_err(|e| format!("error converting supplied value for text_query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteria> for super::SearchCriteria {
@@ -1250,7 +1369,7 @@ impl ::std::convert::TryFrom<SearchCriteria> for super::SearchCriteria {
             search_after: value.search_after?,
             sort: value.sort?,
             text_query: value.text_query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1266,6 +1385,7 @@ impl ::std::convert::From<super::SearchCriteria> for SearchCriteria {
             search_after: Ok(value.search_after),
             sort: Ok(value.sort),
             text_query: Ok(value.text_query),
+            extra: value.extra,
         }
     }
 }
@@ -1284,6 +1404,7 @@ pub struct SearchCriteriaFiltersValue {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValue {
@@ -1292,6 +1413,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValue {
             range: Ok(Default::default()),
             terms: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1331,6 +1453,15 @@ impl SearchCriteriaFiltersValue {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValue>
@@ -1343,7 +1474,7 @@ for super::SearchCriteriaFiltersValue {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1355,6 +1486,7 @@ for SearchCriteriaFiltersValue {
             range: Ok(value.range),
             terms: Ok(value.terms),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1369,6 +1501,7 @@ pub struct SearchCriteriaFiltersValueRange {
         ::std::option::Option<super::SearchCriteriaFiltersValueRangeUpper>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValueRange {
@@ -1376,6 +1509,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRange {
         Self {
             lower: Ok(Default::default()),
             upper: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1405,6 +1539,15 @@ impl SearchCriteriaFiltersValueRange {
             .map_err(|e| format!("error converting supplied value for upper: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValueRange>
@@ -1416,7 +1559,7 @@ for super::SearchCriteriaFiltersValueRange {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1427,6 +1570,7 @@ for SearchCriteriaFiltersValueRange {
         Self {
             lower: Ok(value.lower),
             upper: Ok(value.upper),
+            extra: value.extra,
         }
     }
 }
@@ -1438,6 +1582,7 @@ pub struct SearchCriteriaFiltersValueRangeLower {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValueRangeLower {
@@ -1445,6 +1590,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeLower {
         Self {
             inclusive: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1470,6 +1616,15 @@ impl SearchCriteriaFiltersValueRangeLower {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValueRangeLower>
@@ -1481,7 +1636,7 @@ for super::SearchCriteriaFiltersValueRangeLower {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1492,6 +1647,7 @@ for SearchCriteriaFiltersValueRangeLower {
         Self {
             inclusive: Ok(value.inclusive),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1503,6 +1659,7 @@ pub struct SearchCriteriaFiltersValueRangeUpper {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValueRangeUpper {
@@ -1510,6 +1667,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeUpper {
         Self {
             inclusive: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1535,6 +1693,15 @@ impl SearchCriteriaFiltersValueRangeUpper {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValueRangeUpper>
@@ -1546,7 +1713,7 @@ for super::SearchCriteriaFiltersValueRangeUpper {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1557,6 +1724,7 @@ for SearchCriteriaFiltersValueRangeUpper {
         Self {
             inclusive: Ok(value.inclusive),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1567,12 +1735,14 @@ pub struct SearchCriteriaQuery {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaQuery {
     fn default() -> Self {
         Self {
             query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1588,6 +1758,15 @@ impl SearchCriteriaQuery {
             .map_err(|e| format!("error converting supplied value for query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaQuery> for super::SearchCriteriaQuery {
@@ -1597,14 +1776,17 @@ impl ::std::convert::TryFrom<SearchCriteriaQuery> for super::SearchCriteriaQuery
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             query: value.query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::From<super::SearchCriteriaQuery> for SearchCriteriaQuery {
     fn from(value: super::SearchCriteriaQuery) -> Self {
-        Self { query: Ok(value.query) }
+        Self {
+            query: Ok(value.query),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -1619,6 +1801,7 @@ pub struct SearchCriteriaTextQuery {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaTextQuery {
@@ -1627,6 +1810,7 @@ impl ::std::default::Default for SearchCriteriaTextQuery {
             fields: Ok(Default::default()),
             match_any: Ok(Default::default()),
             terms: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1666,6 +1850,15 @@ impl SearchCriteriaTextQuery {
             .map_err(|e| format!("error converting supplied value for terms: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaTextQuery>
@@ -1678,7 +1871,7 @@ for super::SearchCriteriaTextQuery {
             fields: value.fields?,
             match_any: value.match_any?,
             terms: value.terms?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1689,6 +1882,7 @@ impl ::std::convert::From<super::SearchCriteriaTextQuery> for SearchCriteriaText
             fields: Ok(value.fields),
             match_any: Ok(value.match_any),
             terms: Ok(value.terms),
+            extra: value.extra,
         }
     }
 }
@@ -1699,12 +1893,14 @@ pub struct SedApproval {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedApproval {
     fn default() -> Self {
         Self {
             items: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1722,6 +1918,15 @@ impl SedApproval {
             .map_err(|e| format!("error converting supplied value for items: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedApproval> for super::SedApproval {
@@ -1731,14 +1936,17 @@ impl ::std::convert::TryFrom<SedApproval> for super::SedApproval {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             items: value.items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::From<super::SedApproval> for SedApproval {
     fn from(value: super::SedApproval) -> Self {
-        Self { items: Ok(value.items) }
+        Self {
+            items: Ok(value.items),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -1749,6 +1957,7 @@ pub struct SedAssignee {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedAssignee {
@@ -1756,6 +1965,7 @@ impl ::std::default::Default for SedAssignee {
         Self {
             type_: Err("no value supplied for type_".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1781,6 +1991,15 @@ impl SedAssignee {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedAssignee> for super::SedAssignee {
@@ -1791,7 +2010,7 @@ impl ::std::convert::TryFrom<SedAssignee> for super::SedAssignee {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1801,6 +2020,7 @@ impl ::std::convert::From<super::SedAssignee> for SedAssignee {
         Self {
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1815,6 +2035,7 @@ pub struct SedAssignment {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedAssignment {
@@ -1822,6 +2043,7 @@ impl ::std::default::Default for SedAssignment {
         Self {
             assignee: Ok(Default::default()),
             items: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1849,6 +2071,15 @@ impl SedAssignment {
             .map_err(|e| format!("error converting supplied value for items: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedAssignment> for super::SedAssignment {
@@ -1859,7 +2090,7 @@ impl ::std::convert::TryFrom<SedAssignment> for super::SedAssignment {
         Ok(Self {
             assignee: value.assignee?,
             items: value.items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1869,6 +2100,7 @@ impl ::std::convert::From<super::SedAssignment> for SedAssignment {
         Self {
             assignee: Ok(value.assignee),
             items: Ok(value.items),
+            extra: value.extra,
         }
     }
 }
@@ -1889,6 +2121,7 @@ pub struct SedBatchRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedBatchRequest {
@@ -1897,6 +2130,7 @@ impl ::std::default::Default for SedBatchRequest {
             entitlements: Ok(Default::default()),
             search_criteria: Ok(Default::default()),
             seds: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1944,6 +2178,15 @@ impl SedBatchRequest {
             .map_err(|e| format!("error converting supplied value for seds: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedBatchRequest> for super::SedBatchRequest {
@@ -1955,7 +2198,7 @@ impl ::std::convert::TryFrom<SedBatchRequest> for super::SedBatchRequest {
             entitlements: value.entitlements?,
             search_criteria: value.search_criteria?,
             seds: value.seds?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1966,6 +2209,7 @@ impl ::std::convert::From<super::SedBatchRequest> for SedBatchRequest {
             entitlements: Ok(value.entitlements),
             search_criteria: Ok(value.search_criteria),
             seds: Ok(value.seds),
+            extra: value.extra,
         }
     }
 }
@@ -1984,6 +2228,7 @@ pub struct SedPatch {
         ::std::option::Option<::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedPatch {
@@ -1992,6 +2237,7 @@ impl ::std::default::Default for SedPatch {
             op: Ok(Default::default()),
             path: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2027,6 +2273,15 @@ impl SedPatch {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedPatch> for super::SedPatch {
@@ -2038,7 +2293,7 @@ impl ::std::convert::TryFrom<SedPatch> for super::SedPatch {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2049,6 +2304,7 @@ impl ::std::convert::From<super::SedPatch> for SedPatch {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2084,6 +2340,7 @@ pub struct Segment {
         ::std::option::Option<super::VisibilityCriteria>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for Segment {
@@ -2097,6 +2354,7 @@ impl ::std::default::Default for Segment {
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
             visibility_criteria: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2190,6 +2448,15 @@ impl Segment {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<Segment> for super::Segment {
@@ -2206,7 +2473,7 @@ impl ::std::convert::TryFrom<Segment> for super::Segment {
             name: value.name?,
             owner: value.owner?,
             visibility_criteria: value.visibility_criteria?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2222,6 +2489,7 @@ impl ::std::convert::From<super::Segment> for Segment {
             name: Ok(value.name),
             owner: Ok(value.owner),
             visibility_criteria: Ok(value.visibility_criteria),
+            extra: value.extra,
         }
     }
 }
@@ -2240,6 +2508,7 @@ pub struct SelfImportExportDto {
         ::std::option::Option<super::SelfImportExportDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 impl ::std::default::Default for SelfImportExportDto {
@@ -2248,6 +2517,7 @@ impl ::std::default::Default for SelfImportExportDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2285,6 +2555,15 @@ impl SelfImportExportDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 impl ::std::convert::TryFrom<SelfImportExportDto> for super::SelfImportExportDto {
@@ -2296,7 +2575,7 @@ impl ::std::convert::TryFrom<SelfImportExportDto> for super::SelfImportExportDto
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2307,6 +2586,7 @@ impl ::std::convert::From<super::SelfImportExportDto> for SelfImportExportDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2321,6 +2601,7 @@ pub struct SendAccountVerificationRequest {
         super::SendAccountVerificationRequestVia,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for SendAccountVerificationRequest {
@@ -2328,6 +2609,7 @@ impl ::std::default::Default for SendAccountVerificationRequest {
         Self {
             source_name: Ok(Default::default()),
             via: Err("no value supplied for via".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2355,6 +2637,15 @@ impl SendAccountVerificationRequest {
             .map_err(|e| format!("error converting supplied value for via: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<SendAccountVerificationRequest>
@@ -2366,7 +2657,7 @@ for super::SendAccountVerificationRequest {
         Ok(Self {
             source_name: value.source_name?,
             via: value.via?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2377,6 +2668,7 @@ for SendAccountVerificationRequest {
         Self {
             source_name: Ok(value.source_name),
             via: Ok(value.via),
+            extra: value.extra,
         }
     }
 }
@@ -2413,6 +2705,7 @@ pub struct SendTestNotificationRequestDto {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for SendTestNotificationRequestDto {
@@ -2425,6 +2718,7 @@ impl ::std::default::Default for SendTestNotificationRequestDto {
             locale: Ok(Default::default()),
             medium: Ok(Default::default()),
             recipient_email_list: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2518,6 +2812,15 @@ impl SendTestNotificationRequestDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<SendTestNotificationRequestDto>
@@ -2534,7 +2837,7 @@ for super::SendTestNotificationRequestDto {
             locale: value.locale?,
             medium: value.medium?,
             recipient_email_list: value.recipient_email_list?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2550,6 +2853,7 @@ for SendTestNotificationRequestDto {
             locale: Ok(value.locale),
             medium: Ok(value.medium),
             recipient_email_list: Ok(value.recipient_email_list),
+            extra: value.extra,
         }
     }
 }
@@ -2561,6 +2865,7 @@ pub struct SendTokenRequest {
         ::std::string::String,
     >,
     user_alias: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::default::Default for SendTokenRequest {
@@ -2568,6 +2873,7 @@ impl ::std::default::Default for SendTokenRequest {
         Self {
             delivery_type: Err("no value supplied for delivery_type".to_string()),
             user_alias: Err("no value supplied for user_alias".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2595,6 +2901,15 @@ impl SendTokenRequest {
             .map_err(|e| format!("error converting supplied value for user_alias: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::convert::TryFrom<SendTokenRequest> for super::SendTokenRequest {
@@ -2605,7 +2920,7 @@ impl ::std::convert::TryFrom<SendTokenRequest> for super::SendTokenRequest {
         Ok(Self {
             delivery_type: value.delivery_type?,
             user_alias: value.user_alias?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2615,6 +2930,7 @@ impl ::std::convert::From<super::SendTokenRequest> for SendTokenRequest {
         Self {
             delivery_type: Ok(value.delivery_type),
             user_alias: Ok(value.user_alias),
+            extra: value.extra,
         }
     }
 }
@@ -2652,6 +2968,7 @@ pub struct ServiceDeskIntegrationDto {
         ::std::string::String,
     >,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ServiceDeskIntegrationDto {
@@ -2667,6 +2984,7 @@ impl ::std::default::Default for ServiceDeskIntegrationDto {
             owner_ref: Ok(Default::default()),
             provisioning_config: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2790,6 +3108,15 @@ impl ServiceDeskIntegrationDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ServiceDeskIntegrationDto>
@@ -2809,7 +3136,7 @@ for super::ServiceDeskIntegrationDto {
             owner_ref: value.owner_ref?,
             provisioning_config: value.provisioning_config?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2828,6 +3155,7 @@ for ServiceDeskIntegrationDto {
             owner_ref: Ok(value.owner_ref),
             provisioning_config: Ok(value.provisioning_config),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2846,6 +3174,7 @@ pub struct ServiceDeskSource {
         ::std::option::Option<super::ServiceDeskSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ServiceDeskSource {
@@ -2854,6 +3183,7 @@ impl ::std::default::Default for ServiceDeskSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2889,6 +3219,15 @@ impl ServiceDeskSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ServiceDeskSource> for super::ServiceDeskSource {
@@ -2900,7 +3239,7 @@ impl ::std::convert::TryFrom<ServiceDeskSource> for super::ServiceDeskSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2911,6 +3250,7 @@ impl ::std::convert::From<super::ServiceDeskSource> for ServiceDeskSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2971,6 +3311,7 @@ pub struct SimIntegrationDetails {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::default::Default for SimIntegrationDetails {
@@ -2988,6 +3329,7 @@ impl ::std::default::Default for SimIntegrationDetails {
             sources: Ok(Default::default()),
             status_map: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3137,6 +3479,15 @@ impl SimIntegrationDetails {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::convert::TryFrom<SimIntegrationDetails> for super::SimIntegrationDetails {
@@ -3157,7 +3508,7 @@ impl ::std::convert::TryFrom<SimIntegrationDetails> for super::SimIntegrationDet
             sources: value.sources?,
             status_map: value.status_map?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3177,6 +3528,7 @@ impl ::std::convert::From<super::SimIntegrationDetails> for SimIntegrationDetail
             sources: Ok(value.sources),
             status_map: Ok(value.status_map),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3195,6 +3547,7 @@ pub struct SimIntegrationDetailsBeforeProvisioningRule {
         ::std::option::Option<super::V3DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::default::Default for SimIntegrationDetailsBeforeProvisioningRule {
@@ -3203,6 +3556,7 @@ impl ::std::default::Default for SimIntegrationDetailsBeforeProvisioningRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3238,6 +3592,15 @@ impl SimIntegrationDetailsBeforeProvisioningRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::convert::TryFrom<SimIntegrationDetailsBeforeProvisioningRule>
@@ -3250,7 +3613,7 @@ for super::SimIntegrationDetailsBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3262,6 +3625,7 @@ for SimIntegrationDetailsBeforeProvisioningRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3337,6 +3701,7 @@ pub struct SodPolicy {
         ::std::option::Option<super::ViolationOwnerAssignmentConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodPolicy {
@@ -3360,6 +3725,7 @@ impl ::std::default::Default for SodPolicy {
             tags: Ok(Default::default()),
             type_: Ok(Default::default()),
             violation_owner_assignment_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3577,6 +3943,15 @@ impl SodPolicy {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodPolicy> for super::SodPolicy {
@@ -3603,7 +3978,7 @@ impl ::std::convert::TryFrom<SodPolicy> for super::SodPolicy {
             tags: value.tags?,
             type_: value.type_?,
             violation_owner_assignment_config: value.violation_owner_assignment_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3631,6 +4006,7 @@ impl ::std::convert::From<super::SodPolicy> for SodPolicy {
             violation_owner_assignment_config: Ok(
                 value.violation_owner_assignment_config,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -3649,6 +4025,7 @@ pub struct SodPolicyOwnerRef {
         ::std::option::Option<super::SodPolicyOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodPolicyOwnerRef {
@@ -3657,6 +4034,7 @@ impl ::std::default::Default for SodPolicyOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3692,6 +4070,15 @@ impl SodPolicyOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodPolicyOwnerRef> for super::SodPolicyOwnerRef {
@@ -3703,7 +4090,7 @@ impl ::std::convert::TryFrom<SodPolicyOwnerRef> for super::SodPolicyOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3714,6 +4101,7 @@ impl ::std::convert::From<super::SodPolicyOwnerRef> for SodPolicyOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3756,6 +4144,7 @@ pub struct SodPolicySchedule {
         ::std::option::Option<super::ScheduleSchedule>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodPolicySchedule {
@@ -3770,6 +4159,7 @@ impl ::std::default::Default for SodPolicySchedule {
             name: Ok(Default::default()),
             recipients: Ok(Default::default()),
             schedule: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3877,6 +4267,15 @@ impl SodPolicySchedule {
             .map_err(|e| format!("error converting supplied value for schedule: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodPolicySchedule> for super::SodPolicySchedule {
@@ -3894,7 +4293,7 @@ impl ::std::convert::TryFrom<SodPolicySchedule> for super::SodPolicySchedule {
             name: value.name?,
             recipients: value.recipients?,
             schedule: value.schedule?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3911,6 +4310,7 @@ impl ::std::convert::From<super::SodPolicySchedule> for SodPolicySchedule {
             name: Ok(value.name),
             recipients: Ok(value.recipients),
             schedule: Ok(value.schedule),
+            extra: value.extra,
         }
     }
 }
@@ -3929,6 +4329,7 @@ pub struct SodRecipient {
         ::std::option::Option<super::SodRecipientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodRecipient {
@@ -3937,6 +4338,7 @@ impl ::std::default::Default for SodRecipient {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3972,6 +4374,15 @@ impl SodRecipient {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodRecipient> for super::SodRecipient {
@@ -3983,7 +4394,7 @@ impl ::std::convert::TryFrom<SodRecipient> for super::SodRecipient {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3994,6 +4405,7 @@ impl ::std::convert::From<super::SodRecipient> for SodRecipient {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4117,6 +4529,7 @@ pub struct Source {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for Source {
@@ -4153,6 +4566,7 @@ impl ::std::default::Default for Source {
             since: Ok(Default::default()),
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4540,6 +4954,15 @@ impl Source {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<Source> for super::Source {
@@ -4579,7 +5002,7 @@ impl ::std::convert::TryFrom<Source> for super::Source {
             since: value.since?,
             status: value.status?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4618,6 +5041,7 @@ impl ::std::convert::From<super::Source> for Source {
             since: Ok(value.since),
             status: Ok(value.status),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4636,6 +5060,7 @@ pub struct SourceAccountCorrelationConfig {
         ::std::option::Option<super::SourceAccountCorrelationConfigType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceAccountCorrelationConfig {
@@ -4644,6 +5069,7 @@ impl ::std::default::Default for SourceAccountCorrelationConfig {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4681,6 +5107,15 @@ impl SourceAccountCorrelationConfig {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceAccountCorrelationConfig>
@@ -4693,7 +5128,7 @@ for super::SourceAccountCorrelationConfig {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4705,6 +5140,7 @@ for SourceAccountCorrelationConfig {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4723,6 +5159,7 @@ pub struct SourceAccountCorrelationRule {
         ::std::option::Option<super::SourceAccountCorrelationRuleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceAccountCorrelationRule {
@@ -4731,6 +5168,7 @@ impl ::std::default::Default for SourceAccountCorrelationRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4768,6 +5206,15 @@ impl SourceAccountCorrelationRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceAccountCorrelationRule>
@@ -4780,7 +5227,7 @@ for super::SourceAccountCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4792,6 +5239,7 @@ for SourceAccountCorrelationRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4806,6 +5254,7 @@ pub struct SourceAppBulkUpdateRequest {
         ::std::vec::Vec<super::V3JsonPatchOperation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "apps")]
 impl ::std::default::Default for SourceAppBulkUpdateRequest {
@@ -4813,6 +5262,7 @@ impl ::std::default::Default for SourceAppBulkUpdateRequest {
         Self {
             app_ids: Err("no value supplied for app_ids".to_string()),
             json_patch: Err("no value supplied for json_patch".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4838,6 +5288,15 @@ impl SourceAppBulkUpdateRequest {
             .map_err(|e| format!("error converting supplied value for json_patch: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "apps")]
 impl ::std::convert::TryFrom<SourceAppBulkUpdateRequest>
@@ -4849,7 +5308,7 @@ for super::SourceAppBulkUpdateRequest {
         Ok(Self {
             app_ids: value.app_ids?,
             json_patch: value.json_patch?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4860,6 +5319,7 @@ for SourceAppBulkUpdateRequest {
         Self {
             app_ids: Ok(value.app_ids),
             json_patch: Ok(value.json_patch),
+            extra: value.extra,
         }
     }
 }
@@ -4876,6 +5336,7 @@ pub struct SourceAppCreateDto {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "apps")]
 impl ::std::default::Default for SourceAppCreateDto {
@@ -4885,6 +5346,7 @@ impl ::std::default::Default for SourceAppCreateDto {
             description: Err("no value supplied for description".to_string()),
             match_all_accounts: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4936,6 +5398,15 @@ impl SourceAppCreateDto {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "apps")]
 impl ::std::convert::TryFrom<SourceAppCreateDto> for super::SourceAppCreateDto {
@@ -4948,7 +5419,7 @@ impl ::std::convert::TryFrom<SourceAppCreateDto> for super::SourceAppCreateDto {
             description: value.description?,
             match_all_accounts: value.match_all_accounts?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4960,6 +5431,7 @@ impl ::std::convert::From<super::SourceAppCreateDto> for SourceAppCreateDto {
             description: Ok(value.description),
             match_all_accounts: Ok(value.match_all_accounts),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -4975,6 +5447,7 @@ pub struct SourceAppCreateDtoAccountSource {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "apps")]
 impl ::std::default::Default for SourceAppCreateDtoAccountSource {
@@ -4983,6 +5456,7 @@ impl ::std::default::Default for SourceAppCreateDtoAccountSource {
             id: Err("no value supplied for id".to_string()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5018,6 +5492,15 @@ impl SourceAppCreateDtoAccountSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "apps")]
 impl ::std::convert::TryFrom<SourceAppCreateDtoAccountSource>
@@ -5030,7 +5513,7 @@ for super::SourceAppCreateDtoAccountSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5042,6 +5525,7 @@ for SourceAppCreateDtoAccountSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5060,6 +5544,7 @@ pub struct SourceBeforeProvisioningRule {
         ::std::option::Option<super::SourceBeforeProvisioningRuleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceBeforeProvisioningRule {
@@ -5068,6 +5553,7 @@ impl ::std::default::Default for SourceBeforeProvisioningRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5105,6 +5591,15 @@ impl SourceBeforeProvisioningRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceBeforeProvisioningRule>
@@ -5117,7 +5612,7 @@ for super::SourceBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5129,6 +5624,7 @@ for SourceBeforeProvisioningRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5138,6 +5634,7 @@ pub struct SourceCluster {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::SourceClusterType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceCluster {
@@ -5146,6 +5643,7 @@ impl ::std::default::Default for SourceCluster {
             id: Err("no value supplied for id".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5181,6 +5679,15 @@ impl SourceCluster {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceCluster> for super::SourceCluster {
@@ -5192,7 +5699,7 @@ impl ::std::convert::TryFrom<SourceCluster> for super::SourceCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5203,6 +5710,7 @@ impl ::std::convert::From<super::SourceCluster> for SourceCluster {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5221,6 +5729,7 @@ pub struct SourceClusterDto {
         ::std::option::Option<super::SourceClusterDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for SourceClusterDto {
@@ -5229,6 +5738,7 @@ impl ::std::default::Default for SourceClusterDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5264,6 +5774,15 @@ impl SourceClusterDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<SourceClusterDto> for super::SourceClusterDto {
@@ -5275,7 +5794,7 @@ impl ::std::convert::TryFrom<SourceClusterDto> for super::SourceClusterDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5286,6 +5805,7 @@ impl ::std::convert::From<super::SourceClusterDto> for SourceClusterDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5294,6 +5814,7 @@ impl ::std::convert::From<super::SourceClusterDto> for SourceClusterDto {
 pub struct SourceCode {
     script: ::std::result::Result<::std::string::String, ::std::string::String>,
     version: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for SourceCode {
@@ -5301,6 +5822,7 @@ impl ::std::default::Default for SourceCode {
         Self {
             script: Err("no value supplied for script".to_string()),
             version: Err("no value supplied for version".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5326,6 +5848,15 @@ impl SourceCode {
             .map_err(|e| format!("error converting supplied value for version: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<SourceCode> for super::SourceCode {
@@ -5336,7 +5867,7 @@ impl ::std::convert::TryFrom<SourceCode> for super::SourceCode {
         Ok(Self {
             script: value.script?,
             version: value.version?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5346,6 +5877,7 @@ impl ::std::convert::From<super::SourceCode> for SourceCode {
         Self {
             script: Ok(value.script),
             version: Ok(value.version),
+            extra: value.extra,
         }
     }
 }
@@ -5360,6 +5892,7 @@ pub struct SourceEntitlementRequestConfig {
         ::std::option::Option<super::EntitlementRevocationRequestConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceEntitlementRequestConfig {
@@ -5367,6 +5900,7 @@ impl ::std::default::Default for SourceEntitlementRequestConfig {
         Self {
             access_request_config: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5402,6 +5936,15 @@ impl SourceEntitlementRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceEntitlementRequestConfig>
@@ -5413,7 +5956,7 @@ for super::SourceEntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5424,6 +5967,7 @@ for SourceEntitlementRequestConfig {
         Self {
             access_request_config: Ok(value.access_request_config),
             revocation_request_config: Ok(value.revocation_request_config),
+            extra: value.extra,
         }
     }
 }
@@ -5438,6 +5982,7 @@ pub struct SourceItemRef {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for SourceItemRef {
@@ -5445,6 +5990,7 @@ impl ::std::default::Default for SourceItemRef {
         Self {
             accounts: Ok(Default::default()),
             source_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5472,6 +6018,15 @@ impl SourceItemRef {
             .map_err(|e| format!("error converting supplied value for source_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<SourceItemRef> for super::SourceItemRef {
@@ -5482,7 +6037,7 @@ impl ::std::convert::TryFrom<SourceItemRef> for super::SourceItemRef {
         Ok(Self {
             accounts: value.accounts?,
             source_id: value.source_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5492,6 +6047,7 @@ impl ::std::convert::From<super::SourceItemRef> for SourceItemRef {
         Self {
             accounts: Ok(value.accounts),
             source_id: Ok(value.source_id),
+            extra: value.extra,
         }
     }
 }
@@ -5510,6 +6066,7 @@ pub struct SourceManagementWorkgroup {
         ::std::option::Option<super::SourceManagementWorkgroupType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceManagementWorkgroup {
@@ -5518,6 +6075,7 @@ impl ::std::default::Default for SourceManagementWorkgroup {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5555,6 +6113,15 @@ impl SourceManagementWorkgroup {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceManagementWorkgroup>
@@ -5567,7 +6134,7 @@ for super::SourceManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5579,6 +6146,7 @@ for SourceManagementWorkgroup {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5597,6 +6165,7 @@ pub struct SourceManagerCorrelationRule {
         ::std::option::Option<super::SourceManagerCorrelationRuleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceManagerCorrelationRule {
@@ -5605,6 +6174,7 @@ impl ::std::default::Default for SourceManagerCorrelationRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5642,6 +6212,15 @@ impl SourceManagerCorrelationRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceManagerCorrelationRule>
@@ -5654,7 +6233,7 @@ for super::SourceManagerCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5666,6 +6245,7 @@ for SourceManagerCorrelationRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5684,6 +6264,7 @@ pub struct SourceOwner {
         ::std::option::Option<super::SourceOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceOwner {
@@ -5692,6 +6273,7 @@ impl ::std::default::Default for SourceOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5727,6 +6309,15 @@ impl SourceOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceOwner> for super::SourceOwner {
@@ -5738,7 +6329,7 @@ impl ::std::convert::TryFrom<SourceOwner> for super::SourceOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5749,6 +6340,7 @@ impl ::std::convert::From<super::SourceOwner> for SourceOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5767,6 +6359,7 @@ pub struct SourcePasswordPoliciesItem {
         ::std::option::Option<super::SourcePasswordPoliciesItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourcePasswordPoliciesItem {
@@ -5775,6 +6368,7 @@ impl ::std::default::Default for SourcePasswordPoliciesItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5812,6 +6406,15 @@ impl SourcePasswordPoliciesItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourcePasswordPoliciesItem>
@@ -5824,7 +6427,7 @@ for super::SourcePasswordPoliciesItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5836,6 +6439,7 @@ for SourcePasswordPoliciesItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5854,6 +6458,7 @@ pub struct SourceSchemasItem {
         ::std::option::Option<super::SourceSchemasItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceSchemasItem {
@@ -5862,6 +6467,7 @@ impl ::std::default::Default for SourceSchemasItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5897,6 +6503,15 @@ impl SourceSchemasItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceSchemasItem> for super::SourceSchemasItem {
@@ -5908,7 +6523,7 @@ impl ::std::convert::TryFrom<SourceSchemasItem> for super::SourceSchemasItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5919,6 +6534,7 @@ impl ::std::convert::From<super::SourceSchemasItem> for SourceSchemasItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5936,6 +6552,7 @@ pub struct Split {
         ::std::string::String,
     >,
     throws: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Split {
@@ -5946,6 +6563,7 @@ impl ::std::default::Default for Split {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             throws: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6007,6 +6625,15 @@ impl Split {
             .map_err(|e| format!("error converting supplied value for throws: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Split> for super::Split {
@@ -6020,7 +6647,7 @@ impl ::std::convert::TryFrom<Split> for super::Split {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             throws: value.throws?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6033,6 +6660,7 @@ impl ::std::convert::From<super::Split> for Split {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             throws: Ok(value.throws),
+            extra: value.extra,
         }
     }
 }
@@ -6044,6 +6672,7 @@ pub struct Static {
         ::std::string::String,
     >,
     values: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Static {
@@ -6051,6 +6680,7 @@ impl ::std::default::Default for Static {
         Self {
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6082,6 +6712,15 @@ impl Static {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Static> for super::Static {
@@ -6092,7 +6731,7 @@ impl ::std::convert::TryFrom<Static> for super::Static {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6102,6 +6741,7 @@ impl ::std::convert::From<super::Static> for Static {
         Self {
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -6116,6 +6756,7 @@ pub struct SubscriptionPatchRequestItem {
         ::std::option::Option<super::SubscriptionPatchRequestItemValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for SubscriptionPatchRequestItem {
     fn default() -> Self {
@@ -6123,6 +6764,7 @@ impl ::std::default::Default for SubscriptionPatchRequestItem {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6159,6 +6801,15 @@ impl SubscriptionPatchRequestItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<SubscriptionPatchRequestItem>
 for super::SubscriptionPatchRequestItem {
@@ -6170,7 +6821,7 @@ for super::SubscriptionPatchRequestItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6181,6 +6832,7 @@ for SubscriptionPatchRequestItem {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -6211,6 +6863,7 @@ pub struct SubscriptionPostRequest {
     >,
     trigger_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::SubscriptionType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for SubscriptionPostRequest {
@@ -6225,6 +6878,7 @@ impl ::std::default::Default for SubscriptionPostRequest {
             response_deadline: Ok(Default::default()),
             trigger_id: Err("no value supplied for trigger_id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6328,6 +6982,15 @@ impl SubscriptionPostRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<SubscriptionPostRequest>
@@ -6346,7 +7009,7 @@ for super::SubscriptionPostRequest {
             response_deadline: value.response_deadline?,
             trigger_id: value.trigger_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6363,6 +7026,7 @@ impl ::std::convert::From<super::SubscriptionPostRequest> for SubscriptionPostRe
             response_deadline: Ok(value.response_deadline),
             trigger_id: Ok(value.trigger_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6398,6 +7062,7 @@ pub struct SubscriptionPutRequest {
         ::std::option::Option<super::SubscriptionType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for SubscriptionPutRequest {
@@ -6411,6 +7076,7 @@ impl ::std::default::Default for SubscriptionPutRequest {
             name: Ok(Default::default()),
             response_deadline: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6504,6 +7170,15 @@ impl SubscriptionPutRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<SubscriptionPutRequest> for super::SubscriptionPutRequest {
@@ -6520,7 +7195,7 @@ impl ::std::convert::TryFrom<SubscriptionPutRequest> for super::SubscriptionPutR
             name: value.name?,
             response_deadline: value.response_deadline?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6536,6 +7211,7 @@ impl ::std::convert::From<super::SubscriptionPutRequest> for SubscriptionPutRequ
             name: Ok(value.name),
             response_deadline: Ok(value.response_deadline),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6557,6 +7233,7 @@ pub struct Substring {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Substring {
@@ -6568,6 +7245,7 @@ impl ::std::default::Default for Substring {
             end_offset: Ok(Default::default()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6641,6 +7319,15 @@ impl Substring {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Substring> for super::Substring {
@@ -6655,7 +7342,7 @@ impl ::std::convert::TryFrom<Substring> for super::Substring {
             end_offset: value.end_offset?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6669,6 +7356,7 @@ impl ::std::convert::From<super::Substring> for Substring {
             end_offset: Ok(value.end_offset),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct Tag {
         ::std::option::Option<::std::vec::Vec<super::TagTagCategoryRefsItem>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tags")]
 impl ::std::default::Default for Tag {
@@ -34,6 +35,7 @@ impl ::std::default::Default for Tag {
             modified: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             tag_category_refs: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -97,6 +99,15 @@ impl Tag {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tags")]
 impl ::std::convert::TryFrom<Tag> for super::Tag {
@@ -110,7 +121,7 @@ impl ::std::convert::TryFrom<Tag> for super::Tag {
             modified: value.modified?,
             name: value.name?,
             tag_category_refs: value.tag_category_refs?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -123,6 +134,7 @@ impl ::std::convert::From<super::Tag> for Tag {
             modified: Ok(value.modified),
             name: Ok(value.name),
             tag_category_refs: Ok(value.tag_category_refs),
+            extra: value.extra,
         }
     }
 }
@@ -141,6 +153,7 @@ pub struct TagTagCategoryRefsItem {
         ::std::option::Option<super::TagTagCategoryRefsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tags")]
 impl ::std::default::Default for TagTagCategoryRefsItem {
@@ -149,6 +162,7 @@ impl ::std::default::Default for TagTagCategoryRefsItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -186,6 +200,15 @@ impl TagTagCategoryRefsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tags")]
 impl ::std::convert::TryFrom<TagTagCategoryRefsItem> for super::TagTagCategoryRefsItem {
@@ -197,7 +220,7 @@ impl ::std::convert::TryFrom<TagTagCategoryRefsItem> for super::TagTagCategoryRe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -208,6 +231,7 @@ impl ::std::convert::From<super::TagTagCategoryRefsItem> for TagTagCategoryRefsI
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -222,6 +246,7 @@ pub struct TaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for TaggedObject {
@@ -229,6 +254,7 @@ impl ::std::default::Default for TaggedObject {
         Self {
             object_ref: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -256,6 +282,15 @@ impl TaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<TaggedObject> for super::TaggedObject {
@@ -266,7 +301,7 @@ impl ::std::convert::TryFrom<TaggedObject> for super::TaggedObject {
         Ok(Self {
             object_ref: value.object_ref?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -276,6 +311,7 @@ impl ::std::convert::From<super::TaggedObject> for TaggedObject {
         Self {
             object_ref: Ok(value.object_ref),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -294,6 +330,7 @@ pub struct TaggedObjectDto {
         ::std::option::Option<super::TaggedObjectDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for TaggedObjectDto {
@@ -302,6 +339,7 @@ impl ::std::default::Default for TaggedObjectDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -337,6 +375,15 @@ impl TaggedObjectDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<TaggedObjectDto> for super::TaggedObjectDto {
@@ -348,7 +395,7 @@ impl ::std::convert::TryFrom<TaggedObjectDto> for super::TaggedObjectDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -359,6 +406,7 @@ impl ::std::convert::From<super::TaggedObjectDto> for TaggedObjectDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -377,6 +425,7 @@ pub struct TaggedObjectObjectRef {
         ::std::option::Option<super::TaggedObjectObjectRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for TaggedObjectObjectRef {
@@ -385,6 +434,7 @@ impl ::std::default::Default for TaggedObjectObjectRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -422,6 +472,15 @@ impl TaggedObjectObjectRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<TaggedObjectObjectRef> for super::TaggedObjectObjectRef {
@@ -433,7 +492,7 @@ impl ::std::convert::TryFrom<TaggedObjectObjectRef> for super::TaggedObjectObjec
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -444,6 +503,7 @@ impl ::std::convert::From<super::TaggedObjectObjectRef> for TaggedObjectObjectRe
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -459,6 +519,7 @@ pub struct TemplateBulkDeleteDto {
         ::std::option::Option<super::TemplateBulkDeleteDtoMedium>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateBulkDeleteDto {
@@ -467,6 +528,7 @@ impl ::std::default::Default for TemplateBulkDeleteDto {
             key: Err("no value supplied for key".to_string()),
             locale: Ok(Default::default()),
             medium: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -504,6 +566,15 @@ impl TemplateBulkDeleteDto {
             .map_err(|e| format!("error converting supplied value for medium: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateBulkDeleteDto> for super::TemplateBulkDeleteDto {
@@ -515,7 +586,7 @@ impl ::std::convert::TryFrom<TemplateBulkDeleteDto> for super::TemplateBulkDelet
             key: value.key?,
             locale: value.locale?,
             medium: value.medium?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -526,6 +597,7 @@ impl ::std::convert::From<super::TemplateBulkDeleteDto> for TemplateBulkDeleteDt
             key: Ok(value.key),
             locale: Ok(value.locale),
             medium: Ok(value.medium),
+            extra: value.extra,
         }
     }
 }
@@ -587,6 +659,7 @@ pub struct TemplateDto {
         ::std::option::Option<super::TemplateTeams>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateDto {
@@ -608,6 +681,7 @@ impl ::std::default::Default for TemplateDto {
             slack_template: Ok(Default::default()),
             subject: Ok(Default::default()),
             teams_template: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -783,6 +857,15 @@ impl TemplateDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateDto> for super::TemplateDto {
@@ -807,7 +890,7 @@ impl ::std::convert::TryFrom<TemplateDto> for super::TemplateDto {
             slack_template: value.slack_template?,
             subject: value.subject?,
             teams_template: value.teams_template?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -831,6 +914,7 @@ impl ::std::convert::From<super::TemplateDto> for TemplateDto {
             slack_template: Ok(value.slack_template),
             subject: Ok(value.subject),
             teams_template: Ok(value.teams_template),
+            extra: value.extra,
         }
     }
 }
@@ -881,6 +965,7 @@ pub struct TemplateSlack {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateSlack {
@@ -897,6 +982,7 @@ impl ::std::default::Default for TemplateSlack {
             request_id: Ok(Default::default()),
             requested_by_id: Ok(Default::default()),
             text: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1030,6 +1116,15 @@ impl TemplateSlack {
             .map_err(|e| format!("error converting supplied value for text: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateSlack> for super::TemplateSlack {
@@ -1049,7 +1144,7 @@ impl ::std::convert::TryFrom<TemplateSlack> for super::TemplateSlack {
             request_id: value.request_id?,
             requested_by_id: value.requested_by_id?,
             text: value.text?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1068,6 +1163,7 @@ impl ::std::convert::From<super::TemplateSlack> for TemplateSlack {
             request_id: Ok(value.request_id),
             requested_by_id: Ok(value.requested_by_id),
             text: Ok(value.text),
+            extra: value.extra,
         }
     }
 }
@@ -1094,6 +1190,7 @@ pub struct TemplateSlackAutoApprovalData {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateSlackAutoApprovalData {
@@ -1104,6 +1201,7 @@ impl ::std::default::Default for TemplateSlackAutoApprovalData {
             is_auto_approved: Ok(Default::default()),
             item_id: Ok(Default::default()),
             item_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1167,6 +1265,15 @@ impl TemplateSlackAutoApprovalData {
             .map_err(|e| format!("error converting supplied value for item_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateSlackAutoApprovalData>
@@ -1181,7 +1288,7 @@ for super::TemplateSlackAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1195,6 +1302,7 @@ for TemplateSlackAutoApprovalData {
             is_auto_approved: Ok(value.is_auto_approved),
             item_id: Ok(value.item_id),
             item_type: Ok(value.item_type),
+            extra: value.extra,
         }
     }
 }
@@ -1217,6 +1325,7 @@ pub struct TemplateSlackCustomFields {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateSlackCustomFields {
@@ -1226,6 +1335,7 @@ impl ::std::default::Default for TemplateSlackCustomFields {
             campaign_status: Ok(Default::default()),
             contains_deny: Ok(Default::default()),
             request_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1279,6 +1389,15 @@ impl TemplateSlackCustomFields {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateSlackCustomFields>
@@ -1292,7 +1411,7 @@ for super::TemplateSlackCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1305,6 +1424,7 @@ for TemplateSlackCustomFields {
             campaign_status: Ok(value.campaign_status),
             contains_deny: Ok(value.contains_deny),
             request_type: Ok(value.request_type),
+            extra: value.extra,
         }
     }
 }
@@ -1355,6 +1475,7 @@ pub struct TemplateTeams {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateTeams {
@@ -1371,6 +1492,7 @@ impl ::std::default::Default for TemplateTeams {
             requested_by_id: Ok(Default::default()),
             text: Ok(Default::default()),
             title: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1504,6 +1626,15 @@ impl TemplateTeams {
             .map_err(|e| format!("error converting supplied value for title: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateTeams> for super::TemplateTeams {
@@ -1523,7 +1654,7 @@ impl ::std::convert::TryFrom<TemplateTeams> for super::TemplateTeams {
             requested_by_id: value.requested_by_id?,
             text: value.text?,
             title: value.title?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1542,6 +1673,7 @@ impl ::std::convert::From<super::TemplateTeams> for TemplateTeams {
             requested_by_id: Ok(value.requested_by_id),
             text: Ok(value.text),
             title: Ok(value.title),
+            extra: value.extra,
         }
     }
 }
@@ -1568,6 +1700,7 @@ pub struct TemplateTeamsAutoApprovalData {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateTeamsAutoApprovalData {
@@ -1578,6 +1711,7 @@ impl ::std::default::Default for TemplateTeamsAutoApprovalData {
             is_auto_approved: Ok(Default::default()),
             item_id: Ok(Default::default()),
             item_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1641,6 +1775,15 @@ impl TemplateTeamsAutoApprovalData {
             .map_err(|e| format!("error converting supplied value for item_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateTeamsAutoApprovalData>
@@ -1655,7 +1798,7 @@ for super::TemplateTeamsAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1669,6 +1812,7 @@ for TemplateTeamsAutoApprovalData {
             is_auto_approved: Ok(value.is_auto_approved),
             item_id: Ok(value.item_id),
             item_type: Ok(value.item_type),
+            extra: value.extra,
         }
     }
 }
@@ -1691,6 +1835,7 @@ pub struct TemplateTeamsCustomFields {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateTeamsCustomFields {
@@ -1700,6 +1845,7 @@ impl ::std::default::Default for TemplateTeamsCustomFields {
             campaign_status: Ok(Default::default()),
             contains_deny: Ok(Default::default()),
             request_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1753,6 +1899,15 @@ impl TemplateTeamsCustomFields {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateTeamsCustomFields>
@@ -1766,7 +1921,7 @@ for super::TemplateTeamsCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1779,6 +1934,7 @@ for TemplateTeamsCustomFields {
             campaign_status: Ok(value.campaign_status),
             contains_deny: Ok(value.contains_deny),
             request_type: Ok(value.request_type),
+            extra: value.extra,
         }
     }
 }
@@ -1786,12 +1942,14 @@ for TemplateTeamsCustomFields {
 #[derive(Clone, Debug)]
 pub struct TenantConfigurationDetails {
     disabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::default::Default for TenantConfigurationDetails {
     fn default() -> Self {
         Self {
             disabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1807,6 +1965,15 @@ impl TenantConfigurationDetails {
             .map_err(|e| format!("error converting supplied value for disabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::convert::TryFrom<TenantConfigurationDetails>
@@ -1817,7 +1984,7 @@ for super::TenantConfigurationDetails {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             disabled: value.disabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1827,6 +1994,7 @@ for TenantConfigurationDetails {
     fn from(value: super::TenantConfigurationDetails) -> Self {
         Self {
             disabled: Ok(value.disabled),
+            extra: value.extra,
         }
     }
 }
@@ -1837,12 +2005,14 @@ pub struct TenantConfigurationRequest {
         ::std::option::Option<super::TenantConfigurationDetails>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::default::Default for TenantConfigurationRequest {
     fn default() -> Self {
         Self {
             config_details: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1862,6 +2032,15 @@ impl TenantConfigurationRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::convert::TryFrom<TenantConfigurationRequest>
@@ -1872,7 +2051,7 @@ for super::TenantConfigurationRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             config_details: value.config_details?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1882,6 +2061,7 @@ for TenantConfigurationRequest {
     fn from(value: super::TenantConfigurationRequest) -> Self {
         Self {
             config_details: Ok(value.config_details),
+            extra: value.extra,
         }
     }
 }
@@ -1900,6 +2080,7 @@ pub struct TenantUiMetadataItemUpdateRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "ui-metadata")]
 impl ::std::default::Default for TenantUiMetadataItemUpdateRequest {
@@ -1908,6 +2089,7 @@ impl ::std::default::Default for TenantUiMetadataItemUpdateRequest {
             iframe_white_list: Ok(Default::default()),
             username_empty_text: Ok(Default::default()),
             username_label: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1949,6 +2131,15 @@ impl TenantUiMetadataItemUpdateRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "ui-metadata")]
 impl ::std::convert::TryFrom<TenantUiMetadataItemUpdateRequest>
@@ -1961,7 +2152,7 @@ for super::TenantUiMetadataItemUpdateRequest {
             iframe_white_list: value.iframe_white_list?,
             username_empty_text: value.username_empty_text?,
             username_label: value.username_label?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1973,6 +2164,7 @@ for TenantUiMetadataItemUpdateRequest {
             iframe_white_list: Ok(value.iframe_white_list),
             username_empty_text: Ok(value.username_empty_text),
             username_label: Ok(value.username_label),
+            extra: value.extra,
         }
     }
 }
@@ -1985,12 +2177,14 @@ pub struct TestExternalExecuteWorkflowBody {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for TestExternalExecuteWorkflowBody {
     fn default() -> Self {
         Self {
             input: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2010,6 +2204,15 @@ impl TestExternalExecuteWorkflowBody {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<TestExternalExecuteWorkflowBody>
@@ -2020,7 +2223,7 @@ for super::TestExternalExecuteWorkflowBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2028,7 +2231,10 @@ for super::TestExternalExecuteWorkflowBody {
 impl ::std::convert::From<super::TestExternalExecuteWorkflowBody>
 for TestExternalExecuteWorkflowBody {
     fn from(value: super::TestExternalExecuteWorkflowBody) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "triggers")]
@@ -2049,6 +2255,7 @@ pub struct TestInvocation {
         ::std::string::String,
     >,
     trigger_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for TestInvocation {
@@ -2058,6 +2265,7 @@ impl ::std::default::Default for TestInvocation {
             input: Ok(Default::default()),
             subscription_ids: Ok(Default::default()),
             trigger_id: Err("no value supplied for trigger_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2115,6 +2323,15 @@ impl TestInvocation {
             .map_err(|e| format!("error converting supplied value for trigger_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<TestInvocation> for super::TestInvocation {
@@ -2127,7 +2344,7 @@ impl ::std::convert::TryFrom<TestInvocation> for super::TestInvocation {
             input: value.input?,
             subscription_ids: value.subscription_ids?,
             trigger_id: value.trigger_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2139,6 +2356,7 @@ impl ::std::convert::From<super::TestInvocation> for TestInvocation {
             input: Ok(value.input),
             subscription_ids: Ok(value.subscription_ids),
             trigger_id: Ok(value.trigger_id),
+            extra: value.extra,
         }
     }
 }
@@ -2149,12 +2367,14 @@ pub struct TestWorkflowBody {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for TestWorkflowBody {
     fn default() -> Self {
         Self {
             input: Err("no value supplied for input".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2172,6 +2392,15 @@ impl TestWorkflowBody {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<TestWorkflowBody> for super::TestWorkflowBody {
@@ -2181,14 +2410,17 @@ impl ::std::convert::TryFrom<TestWorkflowBody> for super::TestWorkflowBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::From<super::TestWorkflowBody> for TestWorkflowBody {
     fn from(value: super::TestWorkflowBody) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "mfa-controller")]
@@ -2200,6 +2432,7 @@ pub struct TokenAuthRequest {
     >,
     token: ::std::result::Result<::std::string::String, ::std::string::String>,
     user_alias: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::default::Default for TokenAuthRequest {
@@ -2208,6 +2441,7 @@ impl ::std::default::Default for TokenAuthRequest {
             delivery_type: Err("no value supplied for delivery_type".to_string()),
             token: Err("no value supplied for token".to_string()),
             user_alias: Err("no value supplied for user_alias".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2245,6 +2479,15 @@ impl TokenAuthRequest {
             .map_err(|e| format!("error converting supplied value for user_alias: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::convert::TryFrom<TokenAuthRequest> for super::TokenAuthRequest {
@@ -2256,7 +2499,7 @@ impl ::std::convert::TryFrom<TokenAuthRequest> for super::TokenAuthRequest {
             delivery_type: value.delivery_type?,
             token: value.token?,
             user_alias: value.user_alias?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2267,6 +2510,7 @@ impl ::std::convert::From<super::TokenAuthRequest> for TokenAuthRequest {
             delivery_type: Ok(value.delivery_type),
             token: Ok(value.token),
             user_alias: Ok(value.user_alias),
+            extra: value.extra,
         }
     }
 }
@@ -2279,6 +2523,7 @@ pub struct Transform {
     >,
     name: ::std::result::Result<super::TransformName, ::std::string::String>,
     type_: ::std::result::Result<super::TransformType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Transform {
@@ -2287,6 +2532,7 @@ impl ::std::default::Default for Transform {
             attributes: Err("no value supplied for attributes".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2322,6 +2568,15 @@ impl Transform {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Transform> for super::Transform {
@@ -2333,7 +2588,7 @@ impl ::std::convert::TryFrom<Transform> for super::Transform {
             attributes: value.attributes?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2344,6 +2599,7 @@ impl ::std::convert::From<super::Transform> for Transform {
             attributes: Ok(value.attributes),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2360,6 +2616,7 @@ pub struct TransformDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for TransformDefinition {
@@ -2367,6 +2624,7 @@ impl ::std::default::Default for TransformDefinition {
         Self {
             attributes: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2396,6 +2654,15 @@ impl TransformDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<TransformDefinition> for super::TransformDefinition {
@@ -2406,7 +2673,7 @@ impl ::std::convert::TryFrom<TransformDefinition> for super::TransformDefinition
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2416,6 +2683,7 @@ impl ::std::convert::From<super::TransformDefinition> for TransformDefinition {
         Self {
             attributes: Ok(value.attributes),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2427,6 +2695,7 @@ pub struct TransformRule {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for TransformRule {
@@ -2434,6 +2703,7 @@ impl ::std::default::Default for TransformRule {
         Self {
             name: Err("no value supplied for name".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2465,6 +2735,15 @@ impl TransformRule {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<TransformRule> for super::TransformRule {
@@ -2475,7 +2754,7 @@ impl ::std::convert::TryFrom<TransformRule> for super::TransformRule {
         Ok(Self {
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2485,6 +2764,7 @@ impl ::std::convert::From<super::TransformRule> for TransformRule {
         Self {
             name: Ok(value.name),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2500,6 +2780,7 @@ pub struct TransformsIdentityAttribute {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for TransformsIdentityAttribute {
@@ -2508,6 +2789,7 @@ impl ::std::default::Default for TransformsIdentityAttribute {
             input: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2549,6 +2831,15 @@ impl TransformsIdentityAttribute {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<TransformsIdentityAttribute>
@@ -2561,7 +2852,7 @@ for super::TransformsIdentityAttribute {
             input: value.input?,
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2573,6 +2864,7 @@ for TransformsIdentityAttribute {
             input: Ok(value.input),
             name: Ok(value.name),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2587,6 +2879,7 @@ pub struct Trim {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Trim {
@@ -2594,6 +2887,7 @@ impl ::std::default::Default for Trim {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2625,6 +2919,15 @@ impl Trim {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Trim> for super::Trim {
@@ -2635,7 +2938,7 @@ impl ::std::convert::TryFrom<Trim> for super::Trim {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2645,6 +2948,7 @@ impl ::std::convert::From<super::Trim> for Trim {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

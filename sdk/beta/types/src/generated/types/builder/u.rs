@@ -16,6 +16,7 @@ pub struct UpdateMultiHostSourcesBodyItem {
         ::std::option::Option<super::UpdateMultiHostSourcesBodyItemValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for UpdateMultiHostSourcesBodyItem {
@@ -24,6 +25,7 @@ impl ::std::default::Default for UpdateMultiHostSourcesBodyItem {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -61,6 +63,15 @@ impl UpdateMultiHostSourcesBodyItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<UpdateMultiHostSourcesBodyItem>
@@ -73,7 +84,7 @@ for super::UpdateMultiHostSourcesBodyItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -85,6 +96,7 @@ for UpdateMultiHostSourcesBodyItem {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -99,6 +111,7 @@ pub struct Upper {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Upper {
@@ -106,6 +119,7 @@ impl ::std::default::Default for Upper {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -137,6 +151,15 @@ impl Upper {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Upper> for super::Upper {
@@ -147,7 +170,7 @@ impl ::std::convert::TryFrom<Upper> for super::Upper {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -157,6 +180,7 @@ impl ::std::convert::From<super::Upper> for Upper {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -167,12 +191,14 @@ pub struct UuidGenerator {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for UuidGenerator {
     fn default() -> Self {
         Self {
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -194,6 +220,15 @@ impl UuidGenerator {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
@@ -203,7 +238,7 @@ impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -212,6 +247,7 @@ impl ::std::convert::From<super::UuidGenerator> for UuidGenerator {
     fn from(value: super::UuidGenerator) -> Self {
         Self {
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

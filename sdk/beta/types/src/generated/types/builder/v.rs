@@ -23,6 +23,7 @@ pub struct V3EntitlementRequestConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for V3EntitlementRequestConfig {
@@ -32,6 +33,7 @@ impl ::std::default::Default for V3EntitlementRequestConfig {
             denied_comments_required: Ok(Default::default()),
             grant_request_approval_schemes: Ok(Default::default()),
             request_comments_required: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -93,6 +95,15 @@ impl V3EntitlementRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<V3EntitlementRequestConfig>
@@ -106,7 +117,7 @@ for super::V3EntitlementRequestConfig {
             denied_comments_required: value.denied_comments_required?,
             grant_request_approval_schemes: value.grant_request_approval_schemes?,
             request_comments_required: value.request_comments_required?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -119,6 +130,7 @@ for V3EntitlementRequestConfig {
             denied_comments_required: Ok(value.denied_comments_required),
             grant_request_approval_schemes: Ok(value.grant_request_approval_schemes),
             request_comments_required: Ok(value.request_comments_required),
+            extra: value.extra,
         }
     }
 }
@@ -136,6 +148,7 @@ pub struct V3ErrorMessageDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for V3ErrorMessageDto {
     fn default() -> Self {
@@ -143,6 +156,7 @@ impl ::std::default::Default for V3ErrorMessageDto {
             locale: Ok(Default::default()),
             locale_origin: Ok(Default::default()),
             text: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -179,6 +193,15 @@ impl V3ErrorMessageDto {
             .map_err(|e| format!("error converting supplied value for text: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<V3ErrorMessageDto> for super::V3ErrorMessageDto {
     type Error = super::error::ConversionError;
@@ -189,7 +212,7 @@ impl ::std::convert::TryFrom<V3ErrorMessageDto> for super::V3ErrorMessageDto {
             locale: value.locale?,
             locale_origin: value.locale_origin?,
             text: value.text?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -199,6 +222,7 @@ impl ::std::convert::From<super::V3ErrorMessageDto> for V3ErrorMessageDto {
             locale: Ok(value.locale),
             locale_origin: Ok(value.locale_origin),
             text: Ok(value.text),
+            extra: value.extra,
         }
     }
 }
@@ -210,6 +234,7 @@ pub struct V3IdentityAttributeConfig {
         ::std::string::String,
     >,
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityAttributeConfig {
@@ -217,6 +242,7 @@ impl ::std::default::Default for V3IdentityAttributeConfig {
         Self {
             attribute_transforms: Ok(Default::default()),
             enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -246,6 +272,15 @@ impl V3IdentityAttributeConfig {
             .map_err(|e| format!("error converting supplied value for enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3IdentityAttributeConfig>
@@ -257,7 +292,7 @@ for super::V3IdentityAttributeConfig {
         Ok(Self {
             attribute_transforms: value.attribute_transforms?,
             enabled: value.enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -268,6 +303,7 @@ for V3IdentityAttributeConfig {
         Self {
             attribute_transforms: Ok(value.attribute_transforms),
             enabled: Ok(value.enabled),
+            extra: value.extra,
         }
     }
 }
@@ -282,6 +318,7 @@ pub struct V3IdentityAttributeTransform {
         ::std::option::Option<super::V3TransformDefinition>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityAttributeTransform {
@@ -289,6 +326,7 @@ impl ::std::default::Default for V3IdentityAttributeTransform {
         Self {
             identity_attribute_name: Ok(Default::default()),
             transform_definition: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -320,6 +358,15 @@ impl V3IdentityAttributeTransform {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3IdentityAttributeTransform>
@@ -331,7 +378,7 @@ for super::V3IdentityAttributeTransform {
         Ok(Self {
             identity_attribute_name: value.identity_attribute_name?,
             transform_definition: value.transform_definition?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -342,6 +389,7 @@ for V3IdentityAttributeTransform {
         Self {
             identity_attribute_name: Ok(value.identity_attribute_name),
             transform_definition: Ok(value.transform_definition),
+            extra: value.extra,
         }
     }
 }
@@ -356,6 +404,7 @@ pub struct V3IdentityExceptionReportReference {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityExceptionReportReference {
@@ -363,6 +412,7 @@ impl ::std::default::Default for V3IdentityExceptionReportReference {
         Self {
             report_name: Ok(Default::default()),
             task_result_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -392,6 +442,15 @@ impl V3IdentityExceptionReportReference {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3IdentityExceptionReportReference>
@@ -403,7 +462,7 @@ for super::V3IdentityExceptionReportReference {
         Ok(Self {
             report_name: value.report_name?,
             task_result_id: value.task_result_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -414,6 +473,7 @@ for V3IdentityExceptionReportReference {
         Self {
             report_name: Ok(value.report_name),
             task_result_id: Ok(value.task_result_id),
+            extra: value.extra,
         }
     }
 }
@@ -469,6 +529,7 @@ pub struct V3IdentityProfile {
         ::std::string::String,
     >,
     priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityProfile {
@@ -489,6 +550,7 @@ impl ::std::default::Default for V3IdentityProfile {
             name: Err("no value supplied for name".to_string()),
             owner: Ok(Default::default()),
             priority: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -652,6 +714,15 @@ impl V3IdentityProfile {
             .map_err(|e| format!("error converting supplied value for priority: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3IdentityProfile> for super::V3IdentityProfile {
@@ -674,7 +745,7 @@ impl ::std::convert::TryFrom<V3IdentityProfile> for super::V3IdentityProfile {
             name: value.name?,
             owner: value.owner?,
             priority: value.priority?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -697,6 +768,7 @@ impl ::std::convert::From<super::V3IdentityProfile> for V3IdentityProfile {
             name: Ok(value.name),
             owner: Ok(value.owner),
             priority: Ok(value.priority),
+            extra: value.extra,
         }
     }
 }
@@ -715,6 +787,7 @@ pub struct V3IdentityProfileAuthoritativeSource {
         ::std::option::Option<super::V3IdentityProfileAuthoritativeSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityProfileAuthoritativeSource {
@@ -723,6 +796,7 @@ impl ::std::default::Default for V3IdentityProfileAuthoritativeSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -760,6 +834,15 @@ impl V3IdentityProfileAuthoritativeSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3IdentityProfileAuthoritativeSource>
@@ -772,7 +855,7 @@ for super::V3IdentityProfileAuthoritativeSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -784,6 +867,7 @@ for V3IdentityProfileAuthoritativeSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -802,6 +886,7 @@ pub struct V3IdentityProfileOwner {
         ::std::option::Option<super::V3IdentityProfileOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3IdentityProfileOwner {
@@ -810,6 +895,7 @@ impl ::std::default::Default for V3IdentityProfileOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -847,6 +933,15 @@ impl V3IdentityProfileOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3IdentityProfileOwner> for super::V3IdentityProfileOwner {
@@ -858,7 +953,7 @@ impl ::std::convert::TryFrom<V3IdentityProfileOwner> for super::V3IdentityProfil
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -869,6 +964,7 @@ impl ::std::convert::From<super::V3IdentityProfileOwner> for V3IdentityProfileOw
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -888,6 +984,7 @@ pub struct V3JsonPatchOperation {
         ::std::option::Option<super::V3JsonPatchOperationValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -903,6 +1000,7 @@ impl ::std::default::Default for V3JsonPatchOperation {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -947,6 +1045,15 @@ impl V3JsonPatchOperation {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -965,7 +1072,7 @@ impl ::std::convert::TryFrom<V3JsonPatchOperation> for super::V3JsonPatchOperati
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -983,6 +1090,7 @@ impl ::std::convert::From<super::V3JsonPatchOperation> for V3JsonPatchOperation 
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1007,6 +1115,7 @@ pub struct V3OwnerDto {
         ::std::option::Option<super::V3OwnerDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -1021,6 +1130,7 @@ impl ::std::default::Default for V3OwnerDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1062,6 +1172,15 @@ impl V3OwnerDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -1079,7 +1198,7 @@ impl ::std::convert::TryFrom<V3OwnerDto> for super::V3OwnerDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1096,6 +1215,7 @@ impl ::std::convert::From<super::V3OwnerDto> for V3OwnerDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1112,6 +1232,7 @@ pub struct V3TransformDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for V3TransformDefinition {
@@ -1119,6 +1240,7 @@ impl ::std::default::Default for V3TransformDefinition {
         Self {
             attributes: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1148,6 +1270,15 @@ impl V3TransformDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<V3TransformDefinition> for super::V3TransformDefinition {
@@ -1158,7 +1289,7 @@ impl ::std::convert::TryFrom<V3TransformDefinition> for super::V3TransformDefini
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1168,6 +1299,7 @@ impl ::std::convert::From<super::V3TransformDefinition> for V3TransformDefinitio
         Self {
             attributes: Ok(value.attributes),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1179,6 +1311,7 @@ pub struct ValidateFilterInputDto {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for ValidateFilterInputDto {
@@ -1186,6 +1319,7 @@ impl ::std::default::Default for ValidateFilterInputDto {
         Self {
             filter: Err("no value supplied for filter".to_string()),
             input: Err("no value supplied for input".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1213,6 +1347,15 @@ impl ValidateFilterInputDto {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterInputDto {
@@ -1223,7 +1366,7 @@ impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterIn
         Ok(Self {
             filter: value.filter?,
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1233,6 +1376,7 @@ impl ::std::convert::From<super::ValidateFilterInputDto> for ValidateFilterInput
         Self {
             filter: Ok(value.filter),
             input: Ok(value.input),
+            extra: value.extra,
         }
     }
 }
@@ -1247,6 +1391,7 @@ pub struct Value {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for Value {
@@ -1254,6 +1399,7 @@ impl ::std::default::Default for Value {
         Self {
             type_: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1279,6 +1425,15 @@ impl Value {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<Value> for super::Value {
@@ -1289,7 +1444,7 @@ impl ::std::convert::TryFrom<Value> for super::Value {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1299,6 +1454,7 @@ impl ::std::convert::From<super::Value> for Value {
         Self {
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1306,12 +1462,14 @@ impl ::std::convert::From<super::Value> for Value {
 #[derive(Clone, Debug)]
 pub struct VerificationPollRequest {
     request_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::default::Default for VerificationPollRequest {
     fn default() -> Self {
         Self {
             request_id: Err("no value supplied for request_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1327,6 +1485,15 @@ impl VerificationPollRequest {
             .map_err(|e| format!("error converting supplied value for request_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-controller")]
 impl ::std::convert::TryFrom<VerificationPollRequest>
@@ -1337,7 +1504,7 @@ for super::VerificationPollRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             request_id: value.request_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1346,6 +1513,7 @@ impl ::std::convert::From<super::VerificationPollRequest> for VerificationPollRe
     fn from(value: super::VerificationPollRequest) -> Self {
         Self {
             request_id: Ok(value.request_id),
+            extra: value.extra,
         }
     }
 }
@@ -1360,6 +1528,7 @@ pub struct ViolationOwnerAssignmentConfig {
         ::std::option::Option<super::ViolationOwnerAssignmentConfigOwnerRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ViolationOwnerAssignmentConfig {
@@ -1367,6 +1536,7 @@ impl ::std::default::Default for ViolationOwnerAssignmentConfig {
         Self {
             assignment_rule: Ok(Default::default()),
             owner_ref: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1398,6 +1568,15 @@ impl ViolationOwnerAssignmentConfig {
             .map_err(|e| format!("error converting supplied value for owner_ref: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ViolationOwnerAssignmentConfig>
@@ -1409,7 +1588,7 @@ for super::ViolationOwnerAssignmentConfig {
         Ok(Self {
             assignment_rule: value.assignment_rule?,
             owner_ref: value.owner_ref?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1420,6 +1599,7 @@ for ViolationOwnerAssignmentConfig {
         Self {
             assignment_rule: Ok(value.assignment_rule),
             owner_ref: Ok(value.owner_ref),
+            extra: value.extra,
         }
     }
 }
@@ -1438,6 +1618,7 @@ pub struct ViolationOwnerAssignmentConfigOwnerRef {
         ::std::option::Option<super::ViolationOwnerAssignmentConfigOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ViolationOwnerAssignmentConfigOwnerRef {
@@ -1446,6 +1627,7 @@ impl ::std::default::Default for ViolationOwnerAssignmentConfigOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1483,6 +1665,15 @@ impl ViolationOwnerAssignmentConfigOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ViolationOwnerAssignmentConfigOwnerRef>
@@ -1495,7 +1686,7 @@ for super::ViolationOwnerAssignmentConfigOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1507,6 +1698,7 @@ for ViolationOwnerAssignmentConfigOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1517,12 +1709,14 @@ pub struct VisibilityCriteria {
         ::std::option::Option<super::Expression>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for VisibilityCriteria {
     fn default() -> Self {
         Self {
             expression: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1538,6 +1732,15 @@ impl VisibilityCriteria {
             .map_err(|e| format!("error converting supplied value for expression: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
@@ -1547,7 +1750,7 @@ impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             expression: value.expression?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1556,6 +1759,7 @@ impl ::std::convert::From<super::VisibilityCriteria> for VisibilityCriteria {
     fn from(value: super::VisibilityCriteria) -> Self {
         Self {
             expression: Ok(value.expression),
+            extra: value.extra,
         }
     }
 }

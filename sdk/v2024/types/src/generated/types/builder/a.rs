@@ -16,6 +16,7 @@ pub struct AccessConstraint {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessConstraintType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AccessConstraint {
@@ -24,6 +25,7 @@ impl ::std::default::Default for AccessConstraint {
             ids: Ok(Default::default()),
             operator: Err("no value supplied for operator".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -61,6 +63,15 @@ impl AccessConstraint {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
@@ -72,7 +83,7 @@ impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
             ids: value.ids?,
             operator: value.operator?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -83,6 +94,7 @@ impl ::std::convert::From<super::AccessConstraint> for AccessConstraint {
             ids: Ok(value.ids),
             operator: Ok(value.operator),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -97,6 +109,7 @@ pub struct AccessCriteria {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for AccessCriteria {
@@ -104,6 +117,7 @@ impl ::std::default::Default for AccessCriteria {
         Self {
             criteria_list: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -133,6 +147,15 @@ impl AccessCriteria {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
@@ -143,7 +166,7 @@ impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
         Ok(Self {
             criteria_list: value.criteria_list?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -153,6 +176,7 @@ impl ::std::convert::From<super::AccessCriteria> for AccessCriteria {
         Self {
             criteria_list: Ok(value.criteria_list),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -171,6 +195,7 @@ pub struct AccessCriteriaCriteriaListItem {
         ::std::option::Option<super::AccessCriteriaCriteriaListItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for AccessCriteriaCriteriaListItem {
@@ -179,6 +204,7 @@ impl ::std::default::Default for AccessCriteriaCriteriaListItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -216,6 +242,15 @@ impl AccessCriteriaCriteriaListItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<AccessCriteriaCriteriaListItem>
@@ -228,7 +263,7 @@ for super::AccessCriteriaCriteriaListItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -240,6 +275,7 @@ for AccessCriteriaCriteriaListItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -251,6 +287,7 @@ pub struct AccessDuration {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for AccessDuration {
@@ -258,6 +295,7 @@ impl ::std::default::Default for AccessDuration {
         Self {
             time_unit: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -283,6 +321,15 @@ impl AccessDuration {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
@@ -293,7 +340,7 @@ impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -303,6 +350,7 @@ impl ::std::convert::From<super::AccessDuration> for AccessDuration {
         Self {
             time_unit: Ok(value.time_unit),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -317,6 +365,7 @@ pub struct AccessItemRef {
         ::std::option::Option<super::AccessItemRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for AccessItemRef {
@@ -324,6 +373,7 @@ impl ::std::default::Default for AccessItemRef {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -349,6 +399,15 @@ impl AccessItemRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
@@ -359,7 +418,7 @@ impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -369,6 +428,7 @@ impl ::std::convert::From<super::AccessItemRef> for AccessItemRef {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -430,6 +490,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     source: ::std::result::Result<super::AccessProfileSourceRef, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for AccessProfile {
@@ -451,6 +512,7 @@ impl ::std::default::Default for AccessProfile {
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
             source: Err("no value supplied for source".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -646,6 +708,15 @@ impl AccessProfile {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
@@ -670,7 +741,7 @@ impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -694,6 +765,7 @@ impl ::std::convert::From<super::AccessProfile> for AccessProfile {
             revocation_request_config: Ok(value.revocation_request_config),
             segments: Ok(value.segments),
             source: Ok(value.source),
+            extra: value.extra,
         }
     }
 }
@@ -708,6 +780,7 @@ pub struct AccessProfileApprovalScheme {
         ::std::option::Option<super::AccessProfileApprovalSchemeApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for AccessProfileApprovalScheme {
@@ -715,6 +788,7 @@ impl ::std::default::Default for AccessProfileApprovalScheme {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -746,6 +820,15 @@ impl AccessProfileApprovalScheme {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<AccessProfileApprovalScheme>
@@ -757,7 +840,7 @@ for super::AccessProfileApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -768,6 +851,7 @@ for AccessProfileApprovalScheme {
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -782,6 +866,7 @@ pub struct AccessProfileBulkDeleteRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for AccessProfileBulkDeleteRequest {
@@ -789,6 +874,7 @@ impl ::std::default::Default for AccessProfileBulkDeleteRequest {
         Self {
             access_profile_ids: Ok(Default::default()),
             best_effort_only: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -820,6 +906,15 @@ impl AccessProfileBulkDeleteRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<AccessProfileBulkDeleteRequest>
@@ -831,7 +926,7 @@ for super::AccessProfileBulkDeleteRequest {
         Ok(Self {
             access_profile_ids: value.access_profile_ids?,
             best_effort_only: value.best_effort_only?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -842,6 +937,7 @@ for AccessProfileBulkDeleteRequest {
         Self {
             access_profile_ids: Ok(value.access_profile_ids),
             best_effort_only: Ok(value.best_effort_only),
+            extra: value.extra,
         }
     }
 }
@@ -855,12 +951,14 @@ pub struct AccessProfileBulkUpdateRequestItem {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for AccessProfileBulkUpdateRequestItem {
     fn default() -> Self {
         Self {
             id: Ok(Default::default()),
             requestable: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -887,6 +985,15 @@ impl AccessProfileBulkUpdateRequestItem {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<AccessProfileBulkUpdateRequestItem>
 for super::AccessProfileBulkUpdateRequestItem {
@@ -897,7 +1004,7 @@ for super::AccessProfileBulkUpdateRequestItem {
         Ok(Self {
             id: value.id?,
             requestable: value.requestable?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -907,6 +1014,7 @@ for AccessProfileBulkUpdateRequestItem {
         Self {
             id: Ok(value.id),
             requestable: Ok(value.requestable),
+            extra: value.extra,
         }
     }
 }
@@ -925,6 +1033,7 @@ pub struct AccessProfileRef {
         ::std::option::Option<super::AccessProfileRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for AccessProfileRef {
@@ -933,6 +1042,7 @@ impl ::std::default::Default for AccessProfileRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -968,6 +1078,15 @@ impl AccessProfileRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
@@ -979,7 +1098,7 @@ impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -990,6 +1109,7 @@ impl ::std::convert::From<super::AccessProfileRef> for AccessProfileRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1008,6 +1128,7 @@ pub struct AccessProfileSourceRef {
         ::std::option::Option<super::AccessProfileSourceRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for AccessProfileSourceRef {
@@ -1016,6 +1137,7 @@ impl ::std::default::Default for AccessProfileSourceRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1053,6 +1175,15 @@ impl AccessProfileSourceRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSourceRef {
@@ -1064,7 +1195,7 @@ impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSou
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1075,6 +1206,7 @@ impl ::std::convert::From<super::AccessProfileSourceRef> for AccessProfileSource
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1103,6 +1235,7 @@ pub struct AccessRequest {
         ::std::vec::Vec<super::AccessRequestItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequest {
@@ -1113,6 +1246,7 @@ impl ::std::default::Default for AccessRequest {
             requested_for: Err("no value supplied for requested_for".to_string()),
             requested_for_with_requested_items: Ok(Default::default()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1186,6 +1320,15 @@ impl AccessRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
@@ -1200,7 +1343,7 @@ impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
             requested_for_with_requested_items: value
                 .requested_for_with_requested_items?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1215,6 +1358,7 @@ impl ::std::convert::From<super::AccessRequest> for AccessRequest {
                 value.requested_for_with_requested_items,
             ),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -1245,6 +1389,7 @@ pub struct AccessRequestConfig {
         ::std::option::Option<super::RequestOnBehalfOfConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequestConfig {
@@ -1256,6 +1401,7 @@ impl ::std::default::Default for AccessRequestConfig {
             entitlement_request_config: Ok(Default::default()),
             reauthorization_enabled: Ok(Default::default()),
             request_on_behalf_of_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1349,6 +1495,15 @@ impl AccessRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig {
@@ -1364,7 +1519,7 @@ impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig
             entitlement_request_config: value.entitlement_request_config?,
             reauthorization_enabled: value.reauthorization_enabled?,
             request_on_behalf_of_config: value.request_on_behalf_of_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1380,6 +1535,7 @@ impl ::std::convert::From<super::AccessRequestConfig> for AccessRequestConfig {
             entitlement_request_config: Ok(value.entitlement_request_config),
             reauthorization_enabled: Ok(value.reauthorization_enabled),
             request_on_behalf_of_config: Ok(value.request_on_behalf_of_config),
+            extra: value.extra,
         }
     }
 }
@@ -1414,6 +1570,7 @@ pub struct AccessRequestItem {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessRequestItemType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequestItem {
@@ -1427,6 +1584,7 @@ impl ::std::default::Default for AccessRequestItem {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1528,6 +1686,15 @@ impl AccessRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
@@ -1544,7 +1711,7 @@ impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1560,6 +1727,7 @@ impl ::std::convert::From<super::AccessRequestItem> for AccessRequestItem {
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1571,6 +1739,7 @@ pub struct AccessRequestRecommendationActionItemDto {
         ::std::string::String,
     >,
     identity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationActionItemDto {
@@ -1578,6 +1747,7 @@ impl ::std::default::Default for AccessRequestRecommendationActionItemDto {
         Self {
             access: Err("no value supplied for access".to_string()),
             identity_id: Err("no value supplied for identity_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1605,6 +1775,15 @@ impl AccessRequestRecommendationActionItemDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationActionItemDto>
@@ -1616,7 +1795,7 @@ for super::AccessRequestRecommendationActionItemDto {
         Ok(Self {
             access: value.access?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1627,6 +1806,7 @@ for AccessRequestRecommendationActionItemDto {
         Self {
             access: Ok(value.access),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -1654,6 +1834,7 @@ pub struct AccessRequestRecommendationConfigDto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationConfigDto {
@@ -1665,6 +1846,7 @@ impl ::std::default::Default for AccessRequestRecommendationConfigDto {
             score_threshold: Err("no value supplied for score_threshold".to_string()),
             start_date_attribute: Ok(Default::default()),
             use_restriction_attribute: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1744,6 +1926,15 @@ impl AccessRequestRecommendationConfigDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationConfigDto>
@@ -1759,7 +1950,7 @@ for super::AccessRequestRecommendationConfigDto {
             score_threshold: value.score_threshold?,
             start_date_attribute: value.start_date_attribute?,
             use_restriction_attribute: value.use_restriction_attribute?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1774,6 +1965,7 @@ for AccessRequestRecommendationConfigDto {
             score_threshold: Ok(value.score_threshold),
             start_date_attribute: Ok(value.start_date_attribute),
             use_restriction_attribute: Ok(value.use_restriction_attribute),
+            extra: value.extra,
         }
     }
 }
@@ -1788,6 +1980,7 @@ pub struct AccessRequestRecommendationItem {
         ::std::option::Option<super::AccessRequestRecommendationItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationItem {
@@ -1795,6 +1988,7 @@ impl ::std::default::Default for AccessRequestRecommendationItem {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1822,6 +2016,15 @@ impl AccessRequestRecommendationItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationItem>
@@ -1833,7 +2036,7 @@ for super::AccessRequestRecommendationItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1844,6 +2047,7 @@ for AccessRequestRecommendationItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1856,6 +2060,7 @@ pub struct AccessReviewReassignment {
         ::std::string::String,
     >,
     reassign_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for AccessReviewReassignment {
@@ -1864,6 +2069,7 @@ impl ::std::default::Default for AccessReviewReassignment {
             reason: Err("no value supplied for reason".to_string()),
             reassign: Err("no value supplied for reassign".to_string()),
             reassign_to: Err("no value supplied for reassign_to".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1901,6 +2107,15 @@ impl AccessReviewReassignment {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<AccessReviewReassignment>
@@ -1913,7 +2128,7 @@ for super::AccessReviewReassignment {
             reason: value.reason?,
             reassign: value.reassign?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1924,6 +2139,7 @@ impl ::std::convert::From<super::AccessReviewReassignment> for AccessReviewReass
             reason: Ok(value.reason),
             reassign: Ok(value.reassign),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -1938,6 +2154,7 @@ pub struct AccountAction {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for AccountAction {
@@ -1945,6 +2162,7 @@ impl ::std::default::Default for AccountAction {
         Self {
             action: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1972,6 +2190,15 @@ impl AccountAction {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::convert::TryFrom<AccountAction> for super::AccountAction {
@@ -1982,7 +2209,7 @@ impl ::std::convert::TryFrom<AccountAction> for super::AccountAction {
         Ok(Self {
             action: value.action?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1992,6 +2219,7 @@ impl ::std::convert::From<super::AccountAction> for AccountAction {
         Self {
             action: Ok(value.action),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2028,6 +2256,7 @@ pub struct AccountAttribute {
         ::std::string::String,
     >,
     source_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for AccountAttribute {
@@ -2042,6 +2271,7 @@ impl ::std::default::Default for AccountAttribute {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             source_name: Err("no value supplied for source_name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2165,6 +2395,15 @@ impl AccountAttribute {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
@@ -2182,7 +2421,7 @@ impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2199,6 +2438,7 @@ impl ::std::convert::From<super::AccountAttribute> for AccountAttribute {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -2209,12 +2449,14 @@ pub struct AccountAttributes {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountAttributes {
     fn default() -> Self {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2232,6 +2474,15 @@ impl AccountAttributes {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
@@ -2241,7 +2492,7 @@ impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2250,6 +2501,7 @@ impl ::std::convert::From<super::AccountAttributes> for AccountAttributes {
     fn from(value: super::AccountAttributes) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -2260,12 +2512,14 @@ pub struct AccountAttributesCreate {
         super::AccountAttributesCreateAttributes,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountAttributesCreate {
     fn default() -> Self {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2281,6 +2535,15 @@ impl AccountAttributesCreate {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountAttributesCreate>
@@ -2291,7 +2554,7 @@ for super::AccountAttributesCreate {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2300,6 +2563,7 @@ impl ::std::convert::From<super::AccountAttributesCreate> for AccountAttributesC
     fn from(value: super::AccountAttributesCreate) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -2380,6 +2644,7 @@ pub struct AccountItemRef {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccountItemRef {
@@ -2387,6 +2652,7 @@ impl ::std::default::Default for AccountItemRef {
         Self {
             account_uuid: Ok(Default::default()),
             native_identity: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2416,6 +2682,15 @@ impl AccountItemRef {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
@@ -2426,7 +2701,7 @@ impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
         Ok(Self {
             account_uuid: value.account_uuid?,
             native_identity: value.native_identity?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2436,6 +2711,7 @@ impl ::std::convert::From<super::AccountItemRef> for AccountItemRef {
         Self {
             account_uuid: Ok(value.account_uuid),
             native_identity: Ok(value.native_identity),
+            extra: value.extra,
         }
     }
 }
@@ -2450,6 +2726,7 @@ pub struct AccountToggleRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountToggleRequest {
@@ -2457,6 +2734,7 @@ impl ::std::default::Default for AccountToggleRequest {
         Self {
             external_verification_id: Ok(Default::default()),
             force_provisioning: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2488,6 +2766,15 @@ impl AccountToggleRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleRequest {
@@ -2498,7 +2785,7 @@ impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleReque
         Ok(Self {
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2508,6 +2795,7 @@ impl ::std::convert::From<super::AccountToggleRequest> for AccountToggleRequest 
         Self {
             external_verification_id: Ok(value.external_verification_id),
             force_provisioning: Ok(value.force_provisioning),
+            extra: value.extra,
         }
     }
 }
@@ -2526,6 +2814,7 @@ pub struct AccountUnlockRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountUnlockRequest {
@@ -2534,6 +2823,7 @@ impl ::std::default::Default for AccountUnlockRequest {
             external_verification_id: Ok(Default::default()),
             force_provisioning: Ok(Default::default()),
             unlock_idn_account: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2577,6 +2867,15 @@ impl AccountUnlockRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockRequest {
@@ -2588,7 +2887,7 @@ impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockReque
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
             unlock_idn_account: value.unlock_idn_account?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2599,6 +2898,7 @@ impl ::std::convert::From<super::AccountUnlockRequest> for AccountUnlockRequest 
             external_verification_id: Ok(value.external_verification_id),
             force_provisioning: Ok(value.force_provisioning),
             unlock_idn_account: Ok(value.unlock_idn_account),
+            extra: value.extra,
         }
     }
 }
@@ -2607,6 +2907,7 @@ impl ::std::convert::From<super::AccountUnlockRequest> for AccountUnlockRequest 
 pub struct AccountsExportReportArguments {
     application: ::std::result::Result<::std::string::String, ::std::string::String>,
     source_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for AccountsExportReportArguments {
@@ -2614,6 +2915,7 @@ impl ::std::default::Default for AccountsExportReportArguments {
         Self {
             application: Err("no value supplied for application".to_string()),
             source_name: Err("no value supplied for source_name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2643,6 +2945,15 @@ impl AccountsExportReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<AccountsExportReportArguments>
@@ -2654,7 +2965,7 @@ for super::AccountsExportReportArguments {
         Ok(Self {
             application: value.application?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2665,6 +2976,7 @@ for AccountsExportReportArguments {
         Self {
             application: Ok(value.application),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -2689,6 +3001,7 @@ pub struct AccountsSelectionRequest {
         ::std::vec::Vec<super::AccessRequestItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccountsSelectionRequest {
@@ -2698,6 +3011,7 @@ impl ::std::default::Default for AccountsSelectionRequest {
             request_type: Ok(Default::default()),
             requested_for: Err("no value supplied for requested_for".to_string()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2755,6 +3069,15 @@ impl AccountsSelectionRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccountsSelectionRequest>
@@ -2768,7 +3091,7 @@ for super::AccountsSelectionRequest {
             request_type: value.request_type?,
             requested_for: value.requested_for?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2780,6 +3103,7 @@ impl ::std::convert::From<super::AccountsSelectionRequest> for AccountsSelection
             request_type: Ok(value.request_type),
             requested_for: Ok(value.requested_for),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -2790,12 +3114,14 @@ pub struct ActivateCampaignOptions {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ActivateCampaignOptions {
     fn default() -> Self {
         Self {
             time_zone: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2811,6 +3137,15 @@ impl ActivateCampaignOptions {
             .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<ActivateCampaignOptions>
@@ -2821,7 +3156,7 @@ for super::ActivateCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             time_zone: value.time_zone?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2830,6 +3165,7 @@ impl ::std::convert::From<super::ActivateCampaignOptions> for ActivateCampaignOp
     fn from(value: super::ActivateCampaignOptions) -> Self {
         Self {
             time_zone: Ok(value.time_zone),
+            extra: value.extra,
         }
     }
 }
@@ -2856,6 +3192,7 @@ pub struct AdditionalOwnerRef {
         ::std::option::Option<super::AdditionalOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -2872,6 +3209,7 @@ impl ::std::default::Default for AdditionalOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2915,6 +3253,15 @@ impl AdditionalOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -2934,7 +3281,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2953,6 +3300,7 @@ impl ::std::convert::From<super::AdditionalOwnerRef> for AdditionalOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2971,6 +3319,7 @@ pub struct AdminReviewReassign {
         ::std::option::Option<super::AdminReviewReassignReassignTo>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AdminReviewReassign {
@@ -2979,6 +3328,7 @@ impl ::std::default::Default for AdminReviewReassign {
             certification_ids: Ok(Default::default()),
             reason: Ok(Default::default()),
             reassign_to: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3022,6 +3372,15 @@ impl AdminReviewReassign {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign {
@@ -3033,7 +3392,7 @@ impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign
             certification_ids: value.certification_ids?,
             reason: value.reason?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3044,6 +3403,7 @@ impl ::std::convert::From<super::AdminReviewReassign> for AdminReviewReassign {
             certification_ids: Ok(value.certification_ids),
             reason: Ok(value.reason),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -3058,6 +3418,7 @@ pub struct AdminReviewReassignReassignTo {
         ::std::option::Option<super::AdminReviewReassignReassignToType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AdminReviewReassignReassignTo {
@@ -3065,6 +3426,7 @@ impl ::std::default::Default for AdminReviewReassignReassignTo {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3092,6 +3454,15 @@ impl AdminReviewReassignReassignTo {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AdminReviewReassignReassignTo>
@@ -3103,7 +3474,7 @@ for super::AdminReviewReassignReassignTo {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3114,6 +3485,7 @@ for AdminReviewReassignReassignTo {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3136,6 +3508,7 @@ pub struct Aggregations {
         ::std::option::Option<super::NestedAggregation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for Aggregations {
@@ -3145,6 +3518,7 @@ impl ::std::default::Default for Aggregations {
             filter: Ok(Default::default()),
             metric: Ok(Default::default()),
             nested: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3190,6 +3564,15 @@ impl Aggregations {
             .map_err(|e| format!("error converting supplied value for nested: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
@@ -3202,7 +3585,7 @@ impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
             filter: value.filter?,
             metric: value.metric?,
             nested: value.nested?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3214,6 +3597,7 @@ impl ::std::convert::From<super::Aggregations> for Aggregations {
             filter: Ok(value.filter),
             metric: Ok(value.metric),
             nested: Ok(value.nested),
+            extra: value.extra,
         }
     }
 }
@@ -3236,6 +3620,7 @@ pub struct ApprovalReminderAndEscalationConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
@@ -3245,6 +3630,7 @@ impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
             days_until_escalation: Ok(Default::default()),
             fallback_approver_ref: Ok(Default::default()),
             max_reminders: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3302,6 +3688,15 @@ impl ApprovalReminderAndEscalationConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<ApprovalReminderAndEscalationConfig>
@@ -3315,7 +3710,7 @@ for super::ApprovalReminderAndEscalationConfig {
             days_until_escalation: value.days_until_escalation?,
             fallback_approver_ref: value.fallback_approver_ref?,
             max_reminders: value.max_reminders?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3328,6 +3723,7 @@ for ApprovalReminderAndEscalationConfig {
             days_until_escalation: Ok(value.days_until_escalation),
             fallback_approver_ref: Ok(value.fallback_approver_ref),
             max_reminders: Ok(value.max_reminders),
+            extra: value.extra,
         }
     }
 }
@@ -3342,6 +3738,7 @@ pub struct ApprovalSchemeForRole {
         ::std::option::Option<super::ApprovalSchemeForRoleApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for ApprovalSchemeForRole {
@@ -3349,6 +3746,7 @@ impl ::std::default::Default for ApprovalSchemeForRole {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3380,6 +3778,15 @@ impl ApprovalSchemeForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeForRole {
@@ -3390,7 +3797,7 @@ impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeFor
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3400,6 +3807,7 @@ impl ::std::convert::From<super::ApprovalSchemeForRole> for ApprovalSchemeForRol
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -3415,6 +3823,7 @@ pub struct Argument {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for Argument {
@@ -3423,6 +3832,7 @@ impl ::std::default::Default for Argument {
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3460,6 +3870,15 @@ impl Argument {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<Argument> for super::Argument {
@@ -3471,7 +3890,7 @@ impl ::std::convert::TryFrom<Argument> for super::Argument {
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3482,6 +3901,7 @@ impl ::std::convert::From<super::Argument> for Argument {
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3500,6 +3920,7 @@ pub struct AttrSyncSource {
         ::std::option::Option<super::AttrSyncSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSource {
@@ -3508,6 +3929,7 @@ impl ::std::default::Default for AttrSyncSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3543,6 +3965,15 @@ impl AttrSyncSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
@@ -3554,7 +3985,7 @@ impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3565,6 +3996,7 @@ impl ::std::convert::From<super::AttrSyncSource> for AttrSyncSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3575,6 +4007,7 @@ pub struct AttrSyncSourceAttributeConfig {
     enabled: ::std::result::Result<bool, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     target: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSourceAttributeConfig {
@@ -3584,6 +4017,7 @@ impl ::std::default::Default for AttrSyncSourceAttributeConfig {
             enabled: Err("no value supplied for enabled".to_string()),
             name: Err("no value supplied for name".to_string()),
             target: Err("no value supplied for target".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3631,6 +4065,15 @@ impl AttrSyncSourceAttributeConfig {
             .map_err(|e| format!("error converting supplied value for target: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSourceAttributeConfig>
@@ -3644,7 +4087,7 @@ for super::AttrSyncSourceAttributeConfig {
             enabled: value.enabled?,
             name: value.name?,
             target: value.target?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3657,6 +4100,7 @@ for AttrSyncSourceAttributeConfig {
             enabled: Ok(value.enabled),
             name: Ok(value.name),
             target: Ok(value.target),
+            extra: value.extra,
         }
     }
 }
@@ -3668,6 +4112,7 @@ pub struct AttrSyncSourceConfig {
         ::std::string::String,
     >,
     source: ::std::result::Result<super::AttrSyncSource, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSourceConfig {
@@ -3675,6 +4120,7 @@ impl ::std::default::Default for AttrSyncSourceConfig {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
             source: Err("no value supplied for source".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3702,6 +4148,15 @@ impl AttrSyncSourceConfig {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConfig {
@@ -3712,7 +4167,7 @@ impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConf
         Ok(Self {
             attributes: value.attributes?,
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3722,6 +4177,7 @@ impl ::std::convert::From<super::AttrSyncSourceConfig> for AttrSyncSourceConfig 
         Self {
             attributes: Ok(value.attributes),
             source: Ok(value.source),
+            extra: value.extra,
         }
     }
 }
@@ -3754,6 +4210,7 @@ pub struct AttributeDefinition {
         ::std::option::Option<super::AttributeDefinitionType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttributeDefinition {
@@ -3767,6 +4224,7 @@ impl ::std::default::Default for AttributeDefinition {
             native_name: Ok(Default::default()),
             schema: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3862,6 +4320,15 @@ impl AttributeDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition {
@@ -3878,7 +4345,7 @@ impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition
             native_name: value.native_name?,
             schema: value.schema?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3894,6 +4361,7 @@ impl ::std::convert::From<super::AttributeDefinition> for AttributeDefinition {
             native_name: Ok(value.native_name),
             schema: Ok(value.schema),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3912,6 +4380,7 @@ pub struct AttributeDefinitionSchema {
         ::std::option::Option<super::AttributeDefinitionSchemaType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttributeDefinitionSchema {
@@ -3920,6 +4389,7 @@ impl ::std::default::Default for AttributeDefinitionSchema {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3957,6 +4427,15 @@ impl AttributeDefinitionSchema {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttributeDefinitionSchema>
@@ -3969,7 +4448,7 @@ for super::AttributeDefinitionSchema {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3981,6 +4460,7 @@ for AttributeDefinitionSchema {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4026,6 +4506,7 @@ pub struct AttributeDto {
         ::std::option::Option<::std::vec::Vec<super::AttributeValueDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -4046,6 +4527,7 @@ impl ::std::default::Default for AttributeDto {
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
             values: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4148,6 +4630,15 @@ impl AttributeDto {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -4171,7 +4662,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
             status: value.status?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4194,6 +4685,7 @@ impl ::std::convert::From<super::AttributeDto> for AttributeDto {
             status: Ok(value.status),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4204,12 +4696,14 @@ pub struct AttributeDtoList {
         ::std::option::Option<::std::vec::Vec<super::AttributeDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for AttributeDtoList {
     fn default() -> Self {
         Self {
             attributes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4227,6 +4721,15 @@ impl AttributeDtoList {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
@@ -4236,7 +4739,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4245,6 +4748,7 @@ impl ::std::convert::From<super::AttributeDtoList> for AttributeDtoList {
     fn from(value: super::AttributeDtoList) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -4259,6 +4763,7 @@ pub struct AttributeMappings {
         ::std::option::Option<super::AttributeMappingsTransformDefinition>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappings {
@@ -4266,6 +4771,7 @@ impl ::std::default::Default for AttributeMappings {
         Self {
             target: Ok(Default::default()),
             transform_definition: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4297,6 +4803,15 @@ impl AttributeMappings {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappings> for super::AttributeMappings {
@@ -4307,7 +4822,7 @@ impl ::std::convert::TryFrom<AttributeMappings> for super::AttributeMappings {
         Ok(Self {
             target: value.target?,
             transform_definition: value.transform_definition?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4317,6 +4832,7 @@ impl ::std::convert::From<super::AttributeMappings> for AttributeMappings {
         Self {
             target: Ok(value.target),
             transform_definition: Ok(value.transform_definition),
+            extra: value.extra,
         }
     }
 }
@@ -4335,6 +4851,7 @@ pub struct AttributeMappingsTarget {
         ::std::option::Option<super::AttributeMappingsTargetType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTarget {
@@ -4343,6 +4860,7 @@ impl ::std::default::Default for AttributeMappingsTarget {
             attribute_name: Ok(Default::default()),
             source_id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4382,6 +4900,15 @@ impl AttributeMappingsTarget {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTarget>
@@ -4394,7 +4921,7 @@ for super::AttributeMappingsTarget {
             attribute_name: value.attribute_name?,
             source_id: value.source_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4405,6 +4932,7 @@ impl ::std::convert::From<super::AttributeMappingsTarget> for AttributeMappingsT
             attribute_name: Ok(value.attribute_name),
             source_id: Ok(value.source_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4423,6 +4951,7 @@ pub struct AttributeMappingsTransformDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTransformDefinition {
@@ -4431,6 +4960,7 @@ impl ::std::default::Default for AttributeMappingsTransformDefinition {
             attributes: Ok(Default::default()),
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4468,6 +4998,15 @@ impl AttributeMappingsTransformDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTransformDefinition>
@@ -4480,7 +5019,7 @@ for super::AttributeMappingsTransformDefinition {
             attributes: value.attributes?,
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4492,6 +5031,7 @@ for AttributeMappingsTransformDefinition {
             attributes: Ok(value.attributes),
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4504,12 +5044,14 @@ pub struct AttributeMappingsTransformDefinitionAttributes {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTransformDefinitionAttributes {
     fn default() -> Self {
         Self {
             input: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4529,6 +5071,15 @@ impl AttributeMappingsTransformDefinitionAttributes {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTransformDefinitionAttributes>
@@ -4539,7 +5090,7 @@ for super::AttributeMappingsTransformDefinitionAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4547,7 +5098,10 @@ for super::AttributeMappingsTransformDefinitionAttributes {
 impl ::std::convert::From<super::AttributeMappingsTransformDefinitionAttributes>
 for AttributeMappingsTransformDefinitionAttributes {
     fn from(value: super::AttributeMappingsTransformDefinitionAttributes) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "machine-account-mappings")]
@@ -4563,6 +5117,7 @@ pub struct AttributeMappingsTransformDefinitionAttributesInput {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTransformDefinitionAttributesInput {
@@ -4570,6 +5125,7 @@ impl ::std::default::Default for AttributeMappingsTransformDefinitionAttributesI
         Self {
             attributes: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4599,6 +5155,15 @@ impl AttributeMappingsTransformDefinitionAttributesInput {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTransformDefinitionAttributesInput>
@@ -4610,7 +5175,7 @@ for super::AttributeMappingsTransformDefinitionAttributesInput {
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4621,6 +5186,7 @@ for AttributeMappingsTransformDefinitionAttributesInput {
         Self {
             attributes: Ok(value.attributes),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4639,6 +5205,7 @@ pub struct AttributeMappingsTransformDefinitionAttributesInputAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default
@@ -4648,6 +5215,7 @@ for AttributeMappingsTransformDefinitionAttributesInputAttributes {
             attribute_name: Ok(Default::default()),
             name: Ok(Default::default()),
             source_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4687,6 +5255,15 @@ impl AttributeMappingsTransformDefinitionAttributesInputAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<
@@ -4700,7 +5277,7 @@ impl ::std::convert::TryFrom<
             attribute_name: value.attribute_name?,
             name: value.name?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4715,6 +5292,7 @@ impl ::std::convert::From<
             attribute_name: Ok(value.attribute_name),
             name: Ok(value.name),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -4740,6 +5318,7 @@ pub struct AttributeValueDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -4755,6 +5334,7 @@ impl ::std::default::Default for AttributeValueDto {
             name: Ok(Default::default()),
             status: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4797,6 +5377,15 @@ impl AttributeValueDto {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -4815,7 +5404,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
             name: value.name?,
             status: value.status?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4833,6 +5422,7 @@ impl ::std::convert::From<super::AttributeValueDto> for AttributeValueDto {
             name: Ok(value.name),
             status: Ok(value.status),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct Base64Decode {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Base64Decode {
@@ -22,6 +23,7 @@ impl ::std::default::Default for Base64Decode {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -53,6 +55,15 @@ impl Base64Decode {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
@@ -63,7 +74,7 @@ impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -73,6 +84,7 @@ impl ::std::convert::From<super::Base64Decode> for Base64Decode {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -87,6 +99,7 @@ pub struct Base64Encode {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Base64Encode {
@@ -94,6 +107,7 @@ impl ::std::default::Default for Base64Encode {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -125,6 +139,15 @@ impl Base64Encode {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
@@ -135,7 +158,7 @@ impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -145,6 +168,7 @@ impl ::std::convert::From<super::Base64Encode> for Base64Encode {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -159,6 +183,7 @@ pub struct BasicAuthConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for BasicAuthConfig {
@@ -166,6 +191,7 @@ impl ::std::default::Default for BasicAuthConfig {
         Self {
             password: Ok(Default::default()),
             user_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -191,6 +217,15 @@ impl BasicAuthConfig {
             .map_err(|e| format!("error converting supplied value for user_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
@@ -201,7 +236,7 @@ impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
         Ok(Self {
             password: value.password?,
             user_name: value.user_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -211,6 +246,7 @@ impl ::std::convert::From<super::BasicAuthConfig> for BasicAuthConfig {
         Self {
             password: Ok(value.password),
             user_name: Ok(value.user_name),
+            extra: value.extra,
         }
     }
 }
@@ -221,12 +257,14 @@ pub struct BearerTokenAuthConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for BearerTokenAuthConfig {
     fn default() -> Self {
         Self {
             bearer_token: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -244,6 +282,15 @@ impl BearerTokenAuthConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthConfig {
@@ -253,7 +300,7 @@ impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             bearer_token: value.bearer_token?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -262,6 +309,7 @@ impl ::std::convert::From<super::BearerTokenAuthConfig> for BearerTokenAuthConfi
     fn from(value: super::BearerTokenAuthConfig) -> Self {
         Self {
             bearer_token: Ok(value.bearer_token),
+            extra: value.extra,
         }
     }
 }
@@ -280,6 +328,7 @@ pub struct BeforeProvisioningRuleDto {
         ::std::option::Option<super::BeforeProvisioningRuleDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for BeforeProvisioningRuleDto {
@@ -288,6 +337,7 @@ impl ::std::default::Default for BeforeProvisioningRuleDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -325,6 +375,15 @@ impl BeforeProvisioningRuleDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<BeforeProvisioningRuleDto>
@@ -337,7 +396,7 @@ for super::BeforeProvisioningRuleDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -349,6 +408,7 @@ for BeforeProvisioningRuleDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -357,6 +417,7 @@ for BeforeProvisioningRuleDto {
 pub struct Bound {
     inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::default::Default for Bound {
@@ -364,6 +425,7 @@ impl ::std::default::Default for Bound {
         Self {
             inclusive: Ok(Default::default()),
             value: Err("no value supplied for value".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -389,6 +451,15 @@ impl Bound {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<Bound> for super::Bound {
@@ -399,7 +470,7 @@ impl ::std::convert::TryFrom<Bound> for super::Bound {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -409,6 +480,7 @@ impl ::std::convert::From<super::Bound> for Bound {
         Self {
             inclusive: Ok(value.inclusive),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -426,6 +498,7 @@ pub struct BucketAggregation {
         ::std::option::Option<super::BucketType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for BucketAggregation {
@@ -436,6 +509,7 @@ impl ::std::default::Default for BucketAggregation {
             name: Err("no value supplied for name".to_string()),
             size: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -493,6 +567,15 @@ impl BucketAggregation {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
@@ -506,7 +589,7 @@ impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
             name: value.name?,
             size: value.size?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -519,6 +602,7 @@ impl ::std::convert::From<super::BucketAggregation> for BucketAggregation {
             name: Ok(value.name),
             size: Ok(value.size),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -537,6 +621,7 @@ pub struct BulkAddTaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for BulkAddTaggedObject {
@@ -545,6 +630,7 @@ impl ::std::default::Default for BulkAddTaggedObject {
             object_refs: Ok(Default::default()),
             operation: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -588,6 +674,15 @@ impl BulkAddTaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<BulkAddTaggedObject> for super::BulkAddTaggedObject {
@@ -599,7 +694,7 @@ impl ::std::convert::TryFrom<BulkAddTaggedObject> for super::BulkAddTaggedObject
             object_refs: value.object_refs?,
             operation: value.operation?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -610,6 +705,7 @@ impl ::std::convert::From<super::BulkAddTaggedObject> for BulkAddTaggedObject {
             object_refs: Ok(value.object_refs),
             operation: Ok(value.operation),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -621,6 +717,7 @@ pub struct BulkApproveAccessRequest {
         ::std::string::String,
     >,
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for BulkApproveAccessRequest {
@@ -628,6 +725,7 @@ impl ::std::default::Default for BulkApproveAccessRequest {
         Self {
             approval_ids: Err("no value supplied for approval_ids".to_string()),
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -655,6 +753,15 @@ impl BulkApproveAccessRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<BulkApproveAccessRequest>
@@ -666,7 +773,7 @@ for super::BulkApproveAccessRequest {
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -676,6 +783,7 @@ impl ::std::convert::From<super::BulkApproveAccessRequest> for BulkApproveAccess
         Self {
             approval_ids: Ok(value.approval_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -687,6 +795,7 @@ pub struct BulkCancelAccessRequest {
         ::std::string::String,
     >,
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for BulkCancelAccessRequest {
@@ -696,6 +805,7 @@ impl ::std::default::Default for BulkCancelAccessRequest {
                 "no value supplied for access_request_ids".to_string(),
             ),
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -723,6 +833,15 @@ impl BulkCancelAccessRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<BulkCancelAccessRequest>
@@ -734,7 +853,7 @@ for super::BulkCancelAccessRequest {
         Ok(Self {
             access_request_ids: value.access_request_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -744,6 +863,7 @@ impl ::std::convert::From<super::BulkCancelAccessRequest> for BulkCancelAccessRe
         Self {
             access_request_ids: Ok(value.access_request_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -758,6 +878,7 @@ pub struct BulkRemoveTaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for BulkRemoveTaggedObject {
@@ -765,6 +886,7 @@ impl ::std::default::Default for BulkRemoveTaggedObject {
         Self {
             object_refs: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -796,6 +918,15 @@ impl BulkRemoveTaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<BulkRemoveTaggedObject> for super::BulkRemoveTaggedObject {
@@ -806,7 +937,7 @@ impl ::std::convert::TryFrom<BulkRemoveTaggedObject> for super::BulkRemoveTagged
         Ok(Self {
             object_refs: value.object_refs?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -816,6 +947,7 @@ impl ::std::convert::From<super::BulkRemoveTaggedObject> for BulkRemoveTaggedObj
         Self {
             object_refs: Ok(value.object_refs),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -833,6 +965,7 @@ pub struct BulkWorkgroupMembersRequestItem {
         ::std::option::Option<super::BulkWorkgroupMembersRequestItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for BulkWorkgroupMembersRequestItem {
     fn default() -> Self {
@@ -840,6 +973,7 @@ impl ::std::default::Default for BulkWorkgroupMembersRequestItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -876,6 +1010,15 @@ impl BulkWorkgroupMembersRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<BulkWorkgroupMembersRequestItem>
 for super::BulkWorkgroupMembersRequestItem {
@@ -887,7 +1030,7 @@ for super::BulkWorkgroupMembersRequestItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -898,6 +1041,7 @@ for BulkWorkgroupMembersRequestItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct CampaignAlert {
         ::std::option::Option<::std::vec::Vec<super::ErrorMessageDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignAlert {
@@ -22,6 +23,7 @@ impl ::std::default::Default for CampaignAlert {
         Self {
             level: Ok(Default::default()),
             localizations: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -51,6 +53,15 @@ impl CampaignAlert {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignAlert> for super::CampaignAlert {
@@ -61,7 +72,7 @@ impl ::std::convert::TryFrom<CampaignAlert> for super::CampaignAlert {
         Ok(Self {
             level: value.level?,
             localizations: value.localizations?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -71,6 +82,7 @@ impl ::std::convert::From<super::CampaignAlert> for CampaignAlert {
         Self {
             level: Ok(value.level),
             localizations: Ok(value.localizations),
+            extra: value.extra,
         }
     }
 }
@@ -81,12 +93,14 @@ pub struct CampaignCompleteOptions {
         ::std::option::Option<super::CampaignCompleteOptionsAutoCompleteAction>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignCompleteOptions {
     fn default() -> Self {
         Self {
             auto_complete_action: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -106,6 +120,15 @@ impl CampaignCompleteOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignCompleteOptions>
@@ -116,7 +139,7 @@ for super::CampaignCompleteOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             auto_complete_action: value.auto_complete_action?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -125,6 +148,7 @@ impl ::std::convert::From<super::CampaignCompleteOptions> for CampaignCompleteOp
     fn from(value: super::CampaignCompleteOptions) -> Self {
         Self {
             auto_complete_action: Ok(value.auto_complete_action),
+            extra: value.extra,
         }
     }
 }
@@ -149,6 +173,7 @@ pub struct CampaignFilterDetails {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl ::std::default::Default for CampaignFilterDetails {
@@ -161,6 +186,7 @@ impl ::std::default::Default for CampaignFilterDetails {
             mode: Err("no value supplied for mode".to_string()),
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -246,6 +272,15 @@ impl CampaignFilterDetails {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl ::std::convert::TryFrom<CampaignFilterDetails> for super::CampaignFilterDetails {
@@ -261,7 +296,7 @@ impl ::std::convert::TryFrom<CampaignFilterDetails> for super::CampaignFilterDet
             mode: value.mode?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -276,6 +311,7 @@ impl ::std::convert::From<super::CampaignFilterDetails> for CampaignFilterDetail
             mode: Ok(value.mode),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }
@@ -323,6 +359,7 @@ pub struct CampaignFilterDetailsCriteriaListItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl ::std::default::Default for CampaignFilterDetailsCriteriaListItem {
@@ -338,6 +375,7 @@ impl ::std::default::Default for CampaignFilterDetailsCriteriaListItem {
             suppress_matched_items: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             value: Err("no value supplied for value".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -459,6 +497,15 @@ impl CampaignFilterDetailsCriteriaListItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl ::std::convert::TryFrom<CampaignFilterDetailsCriteriaListItem>
@@ -478,7 +525,7 @@ for super::CampaignFilterDetailsCriteriaListItem {
             suppress_matched_items: value.suppress_matched_items?,
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -497,6 +544,7 @@ for CampaignFilterDetailsCriteriaListItem {
             suppress_matched_items: Ok(value.suppress_matched_items),
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -507,12 +555,14 @@ pub struct CampaignReportsConfig {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignReportsConfig {
     fn default() -> Self {
         Self {
             identity_attribute_columns: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -534,6 +584,15 @@ impl CampaignReportsConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignReportsConfig> for super::CampaignReportsConfig {
@@ -543,7 +602,7 @@ impl ::std::convert::TryFrom<CampaignReportsConfig> for super::CampaignReportsCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attribute_columns: value.identity_attribute_columns?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -552,6 +611,7 @@ impl ::std::convert::From<super::CampaignReportsConfig> for CampaignReportsConfi
     fn from(value: super::CampaignReportsConfig) -> Self {
         Self {
             identity_attribute_columns: Ok(value.identity_attribute_columns),
+            extra: value.extra,
         }
     }
 }
@@ -582,6 +642,7 @@ pub struct CampaignTemplate {
         ::std::string::String,
     >,
     scheduled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignTemplate {
@@ -596,6 +657,7 @@ impl ::std::default::Default for CampaignTemplate {
             name: Err("no value supplied for name".to_string()),
             owner_ref: Ok(Default::default()),
             scheduled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -701,6 +763,15 @@ impl CampaignTemplate {
             .map_err(|e| format!("error converting supplied value for scheduled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignTemplate> for super::CampaignTemplate {
@@ -718,7 +789,7 @@ impl ::std::convert::TryFrom<CampaignTemplate> for super::CampaignTemplate {
             name: value.name?,
             owner_ref: value.owner_ref?,
             scheduled: value.scheduled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -735,6 +806,7 @@ impl ::std::convert::From<super::CampaignTemplate> for CampaignTemplate {
             name: Ok(value.name),
             owner_ref: Ok(value.owner_ref),
             scheduled: Ok(value.scheduled),
+            extra: value.extra,
         }
     }
 }
@@ -757,6 +829,7 @@ pub struct CampaignTemplateOwnerRef {
         ::std::option::Option<super::CampaignTemplateOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignTemplateOwnerRef {
@@ -766,6 +839,7 @@ impl ::std::default::Default for CampaignTemplateOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -813,6 +887,15 @@ impl CampaignTemplateOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignTemplateOwnerRef>
@@ -826,7 +909,7 @@ for super::CampaignTemplateOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -838,6 +921,7 @@ impl ::std::convert::From<super::CampaignTemplateOwnerRef> for CampaignTemplateO
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -848,12 +932,14 @@ pub struct CampaignsDeleteRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for CampaignsDeleteRequest {
     fn default() -> Self {
         Self {
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -871,6 +957,15 @@ impl CampaignsDeleteRequest {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<CampaignsDeleteRequest> for super::CampaignsDeleteRequest {
@@ -880,14 +975,17 @@ impl ::std::convert::TryFrom<CampaignsDeleteRequest> for super::CampaignsDeleteR
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::From<super::CampaignsDeleteRequest> for CampaignsDeleteRequest {
     fn from(value: super::CampaignsDeleteRequest) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "access-requests")]
@@ -898,6 +996,7 @@ pub struct CancelAccessRequest {
         ::std::string::String,
     >,
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for CancelAccessRequest {
@@ -907,6 +1006,7 @@ impl ::std::default::Default for CancelAccessRequest {
                 "no value supplied for account_activity_id".to_string(),
             ),
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -934,6 +1034,15 @@ impl CancelAccessRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<CancelAccessRequest> for super::CancelAccessRequest {
@@ -944,7 +1053,7 @@ impl ::std::convert::TryFrom<CancelAccessRequest> for super::CancelAccessRequest
         Ok(Self {
             account_activity_id: value.account_activity_id?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -954,6 +1063,7 @@ impl ::std::convert::From<super::CancelAccessRequest> for CancelAccessRequest {
         Self {
             account_activity_id: Ok(value.account_activity_id),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -973,6 +1083,7 @@ pub struct ClientLogConfigurationDurationMinutes {
         ::std::string::String,
     >,
     root_level: ::std::result::Result<super::StandardLevel, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::default::Default for ClientLogConfigurationDurationMinutes {
@@ -982,6 +1093,7 @@ impl ::std::default::Default for ClientLogConfigurationDurationMinutes {
             duration_minutes: Ok(Default::default()),
             log_levels: Ok(Default::default()),
             root_level: Err("no value supplied for root_level".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1029,6 +1141,15 @@ impl ClientLogConfigurationDurationMinutes {
             .map_err(|e| format!("error converting supplied value for root_level: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::convert::TryFrom<ClientLogConfigurationDurationMinutes>
@@ -1042,7 +1163,7 @@ for super::ClientLogConfigurationDurationMinutes {
             duration_minutes: value.duration_minutes?,
             log_levels: value.log_levels?,
             root_level: value.root_level?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1055,6 +1176,7 @@ for ClientLogConfigurationDurationMinutes {
             duration_minutes: Ok(value.duration_minutes),
             log_levels: Ok(value.log_levels),
             root_level: Ok(value.root_level),
+            extra: value.extra,
         }
     }
 }
@@ -1074,6 +1196,7 @@ pub struct ClientLogConfigurationExpiration {
         ::std::string::String,
     >,
     root_level: ::std::result::Result<super::StandardLevel, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::default::Default for ClientLogConfigurationExpiration {
@@ -1083,6 +1206,7 @@ impl ::std::default::Default for ClientLogConfigurationExpiration {
             expiration: Ok(Default::default()),
             log_levels: Ok(Default::default()),
             root_level: Err("no value supplied for root_level".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1130,6 +1254,15 @@ impl ClientLogConfigurationExpiration {
             .map_err(|e| format!("error converting supplied value for root_level: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::convert::TryFrom<ClientLogConfigurationExpiration>
@@ -1143,7 +1276,7 @@ for super::ClientLogConfigurationExpiration {
             expiration: value.expiration?,
             log_levels: value.log_levels?,
             root_level: value.root_level?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1156,6 +1289,7 @@ for ClientLogConfigurationExpiration {
             expiration: Ok(value.expiration),
             log_levels: Ok(value.log_levels),
             root_level: Ok(value.root_level),
+            extra: value.extra,
         }
     }
 }
@@ -1178,6 +1312,7 @@ pub struct CloseAccessRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for CloseAccessRequest {
@@ -1189,6 +1324,7 @@ impl ::std::default::Default for CloseAccessRequest {
             completion_status: Ok(Default::default()),
             execution_status: Ok(Default::default()),
             message: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1244,6 +1380,15 @@ impl CloseAccessRequest {
             .map_err(|e| format!("error converting supplied value for message: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<CloseAccessRequest> for super::CloseAccessRequest {
@@ -1256,7 +1401,7 @@ impl ::std::convert::TryFrom<CloseAccessRequest> for super::CloseAccessRequest {
             completion_status: value.completion_status?,
             execution_status: value.execution_status?,
             message: value.message?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1268,6 +1413,7 @@ impl ::std::convert::From<super::CloseAccessRequest> for CloseAccessRequest {
             completion_status: Ok(value.completion_status),
             execution_status: Ok(value.execution_status),
             message: Ok(value.message),
+            extra: value.extra,
         }
     }
 }
@@ -1279,6 +1425,7 @@ pub struct Column {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "saved-search")]
 impl ::std::default::Default for Column {
@@ -1286,6 +1433,7 @@ impl ::std::default::Default for Column {
         Self {
             field: Err("no value supplied for field".to_string()),
             header: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1311,6 +1459,15 @@ impl Column {
             .map_err(|e| format!("error converting supplied value for header: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "saved-search")]
 impl ::std::convert::TryFrom<Column> for super::Column {
@@ -1321,7 +1478,7 @@ impl ::std::convert::TryFrom<Column> for super::Column {
         Ok(Self {
             field: value.field?,
             header: value.header?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1331,6 +1488,7 @@ impl ::std::convert::From<super::Column> for Column {
         Self {
             field: Ok(value.field),
             header: Ok(value.header),
+            extra: value.extra,
         }
     }
 }
@@ -1349,6 +1507,7 @@ pub struct CommentDto {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl ::std::default::Default for CommentDto {
@@ -1357,6 +1516,7 @@ impl ::std::default::Default for CommentDto {
             author: Ok(Default::default()),
             comment: Ok(Default::default()),
             created: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1394,6 +1554,15 @@ impl CommentDto {
             .map_err(|e| format!("error converting supplied value for created: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl ::std::convert::TryFrom<CommentDto> for super::CommentDto {
@@ -1405,7 +1574,7 @@ impl ::std::convert::TryFrom<CommentDto> for super::CommentDto {
             author: value.author?,
             comment: value.comment?,
             created: value.created?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1416,6 +1585,7 @@ impl ::std::convert::From<super::CommentDto> for CommentDto {
             author: Ok(value.author),
             comment: Ok(value.comment),
             created: Ok(value.created),
+            extra: value.extra,
         }
     }
 }
@@ -1434,6 +1604,7 @@ pub struct CommentDtoAuthor {
         ::std::option::Option<super::CommentDtoAuthorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl ::std::default::Default for CommentDtoAuthor {
@@ -1442,6 +1613,7 @@ impl ::std::default::Default for CommentDtoAuthor {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1477,6 +1649,15 @@ impl CommentDtoAuthor {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl ::std::convert::TryFrom<CommentDtoAuthor> for super::CommentDtoAuthor {
@@ -1488,7 +1669,7 @@ impl ::std::convert::TryFrom<CommentDtoAuthor> for super::CommentDtoAuthor {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1499,6 +1680,7 @@ impl ::std::convert::From<super::CommentDtoAuthor> for CommentDtoAuthor {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1513,6 +1695,7 @@ pub struct CommonAccessIdStatus {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::default::Default for CommonAccessIdStatus {
@@ -1520,6 +1703,7 @@ impl ::std::default::Default for CommonAccessIdStatus {
         Self {
             confirmed_ids: Ok(Default::default()),
             denied_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1551,6 +1735,15 @@ impl CommonAccessIdStatus {
             .map_err(|e| format!("error converting supplied value for denied_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::convert::TryFrom<CommonAccessIdStatus> for super::CommonAccessIdStatus {
@@ -1561,7 +1754,7 @@ impl ::std::convert::TryFrom<CommonAccessIdStatus> for super::CommonAccessIdStat
         Ok(Self {
             confirmed_ids: value.confirmed_ids?,
             denied_ids: value.denied_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1571,6 +1764,7 @@ impl ::std::convert::From<super::CommonAccessIdStatus> for CommonAccessIdStatus 
         Self {
             confirmed_ids: Ok(value.confirmed_ids),
             denied_ids: Ok(value.denied_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1601,6 +1795,7 @@ pub struct CommonAccessItemAccess {
         ::std::option::Option<super::CommonAccessType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::default::Default for CommonAccessItemAccess {
@@ -1612,6 +1807,7 @@ impl ::std::default::Default for CommonAccessItemAccess {
             owner_id: Ok(Default::default()),
             owner_name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1679,6 +1875,15 @@ impl CommonAccessItemAccess {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::convert::TryFrom<CommonAccessItemAccess> for super::CommonAccessItemAccess {
@@ -1693,7 +1898,7 @@ impl ::std::convert::TryFrom<CommonAccessItemAccess> for super::CommonAccessItem
             owner_id: value.owner_id?,
             owner_name: value.owner_name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1707,6 +1912,7 @@ impl ::std::convert::From<super::CommonAccessItemAccess> for CommonAccessItemAcc
             owner_id: Ok(value.owner_id),
             owner_name: Ok(value.owner_name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1721,6 +1927,7 @@ pub struct CommonAccessItemRequest {
         ::std::option::Option<super::CommonAccessItemState>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::default::Default for CommonAccessItemRequest {
@@ -1728,6 +1935,7 @@ impl ::std::default::Default for CommonAccessItemRequest {
         Self {
             access: Ok(Default::default()),
             status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1753,6 +1961,15 @@ impl CommonAccessItemRequest {
             .map_err(|e| format!("error converting supplied value for status: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-common-access")]
 impl ::std::convert::TryFrom<CommonAccessItemRequest>
@@ -1764,7 +1981,7 @@ for super::CommonAccessItemRequest {
         Ok(Self {
             access: value.access?,
             status: value.status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1774,6 +1991,7 @@ impl ::std::convert::From<super::CommonAccessItemRequest> for CommonAccessItemRe
         Self {
             access: Ok(value.access),
             status: Ok(value.status),
+            extra: value.extra,
         }
     }
 }
@@ -1789,6 +2007,7 @@ pub struct CompleteInvocation {
         ::std::string::String,
     >,
     secret: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for CompleteInvocation {
@@ -1797,6 +2016,7 @@ impl ::std::default::Default for CompleteInvocation {
             error: Ok(Default::default()),
             output: Err("no value supplied for output".to_string()),
             secret: Err("no value supplied for secret".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1834,6 +2054,15 @@ impl CompleteInvocation {
             .map_err(|e| format!("error converting supplied value for secret: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<CompleteInvocation> for super::CompleteInvocation {
@@ -1845,7 +2074,7 @@ impl ::std::convert::TryFrom<CompleteInvocation> for super::CompleteInvocation {
             error: value.error?,
             output: value.output?,
             secret: value.secret?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1856,6 +2085,7 @@ impl ::std::convert::From<super::CompleteInvocation> for CompleteInvocation {
             error: Ok(value.error),
             output: Ok(value.output),
             secret: Ok(value.secret),
+            extra: value.extra,
         }
     }
 }
@@ -1874,6 +2104,7 @@ pub struct Concatenation {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Concatenation {
@@ -1882,6 +2113,7 @@ impl ::std::default::Default for Concatenation {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1927,6 +2159,15 @@ impl Concatenation {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Concatenation> for super::Concatenation {
@@ -1938,7 +2179,7 @@ impl ::std::convert::TryFrom<Concatenation> for super::Concatenation {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1949,6 +2190,7 @@ impl ::std::convert::From<super::Concatenation> for Concatenation {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1963,6 +2205,7 @@ pub struct ConditionEffect {
         ::std::option::Option<super::ConditionEffectEffectType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ConditionEffect {
@@ -1970,6 +2213,7 @@ impl ::std::default::Default for ConditionEffect {
         Self {
             config: Ok(Default::default()),
             effect_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1999,6 +2243,15 @@ impl ConditionEffect {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ConditionEffect> for super::ConditionEffect {
@@ -2009,7 +2262,7 @@ impl ::std::convert::TryFrom<ConditionEffect> for super::ConditionEffect {
         Ok(Self {
             config: value.config?,
             effect_type: value.effect_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2019,6 +2272,7 @@ impl ::std::convert::From<super::ConditionEffect> for ConditionEffect {
         Self {
             config: Ok(value.config),
             effect_type: Ok(value.effect_type),
+            extra: value.extra,
         }
     }
 }
@@ -2033,6 +2287,7 @@ pub struct ConditionEffectConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ConditionEffectConfig {
@@ -2040,6 +2295,7 @@ impl ::std::default::Default for ConditionEffectConfig {
         Self {
             default_value_label: Ok(Default::default()),
             element: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2067,6 +2323,15 @@ impl ConditionEffectConfig {
             .map_err(|e| format!("error converting supplied value for element: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ConditionEffectConfig> for super::ConditionEffectConfig {
@@ -2077,7 +2342,7 @@ impl ::std::convert::TryFrom<ConditionEffectConfig> for super::ConditionEffectCo
         Ok(Self {
             default_value_label: value.default_value_label?,
             element: value.element?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2087,6 +2352,7 @@ impl ::std::convert::From<super::ConditionEffectConfig> for ConditionEffectConfi
         Self {
             default_value_label: Ok(value.default_value_label),
             element: Ok(value.element),
+            extra: value.extra,
         }
     }
 }
@@ -2113,6 +2379,7 @@ pub struct ConditionRule {
         ::std::option::Option<super::ConditionRuleValueType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ConditionRule {
@@ -2123,6 +2390,7 @@ impl ::std::default::Default for ConditionRule {
             source_type: Ok(Default::default()),
             value: Ok(Default::default()),
             value_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2182,6 +2450,15 @@ impl ConditionRule {
             .map_err(|e| format!("error converting supplied value for value_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ConditionRule> for super::ConditionRule {
@@ -2195,7 +2472,7 @@ impl ::std::convert::TryFrom<ConditionRule> for super::ConditionRule {
             source_type: value.source_type?,
             value: value.value?,
             value_type: value.value_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2208,6 +2485,7 @@ impl ::std::convert::From<super::ConditionRule> for ConditionRule {
             source_type: Ok(value.source_type),
             value: Ok(value.value),
             value_type: Ok(value.value_type),
+            extra: value.extra,
         }
     }
 }
@@ -2231,6 +2509,7 @@ pub struct Conditional {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Conditional {
@@ -2245,6 +2524,7 @@ impl ::std::default::Default for Conditional {
                 "no value supplied for positive_condition".to_string(),
             ),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2310,6 +2590,15 @@ impl Conditional {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Conditional> for super::Conditional {
@@ -2323,7 +2612,7 @@ impl ::std::convert::TryFrom<Conditional> for super::Conditional {
             negative_condition: value.negative_condition?,
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2336,6 +2625,7 @@ impl ::std::convert::From<super::Conditional> for Conditional {
             negative_condition: Ok(value.negative_condition),
             positive_condition: Ok(value.positive_condition),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2362,6 +2652,7 @@ pub struct ConfigurationItemRequest {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::default::Default for ConfigurationItemRequest {
@@ -2372,6 +2663,7 @@ impl ::std::default::Default for ConfigurationItemRequest {
             reassigned_from_id: Ok(Default::default()),
             reassigned_to_id: Ok(Default::default()),
             start_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2437,6 +2729,15 @@ impl ConfigurationItemRequest {
             .map_err(|e| format!("error converting supplied value for start_date: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::convert::TryFrom<ConfigurationItemRequest>
@@ -2451,7 +2752,7 @@ for super::ConfigurationItemRequest {
             reassigned_from_id: value.reassigned_from_id?,
             reassigned_to_id: value.reassigned_to_id?,
             start_date: value.start_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2464,6 +2765,7 @@ impl ::std::convert::From<super::ConfigurationItemRequest> for ConfigurationItem
             reassigned_from_id: Ok(value.reassigned_from_id),
             reassigned_to_id: Ok(value.reassigned_to_id),
             start_date: Ok(value.start_date),
+            extra: value.extra,
         }
     }
 }
@@ -2478,6 +2780,7 @@ pub struct ConflictingAccessCriteria {
         ::std::option::Option<super::AccessCriteria>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ConflictingAccessCriteria {
@@ -2485,6 +2788,7 @@ impl ::std::default::Default for ConflictingAccessCriteria {
         Self {
             left_criteria: Ok(Default::default()),
             right_criteria: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2514,6 +2818,15 @@ impl ConflictingAccessCriteria {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ConflictingAccessCriteria>
@@ -2525,7 +2838,7 @@ for super::ConflictingAccessCriteria {
         Ok(Self {
             left_criteria: value.left_criteria?,
             right_criteria: value.right_criteria?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2536,6 +2849,7 @@ for ConflictingAccessCriteria {
         Self {
             left_criteria: Ok(value.left_criteria),
             right_criteria: Ok(value.right_criteria),
+            extra: value.extra,
         }
     }
 }
@@ -2546,12 +2860,14 @@ pub struct ConnectorCustomizerCreateRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-customizers")]
 impl ::std::default::Default for ConnectorCustomizerCreateRequest {
     fn default() -> Self {
         Self {
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2567,6 +2883,15 @@ impl ConnectorCustomizerCreateRequest {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-customizers")]
 impl ::std::convert::TryFrom<ConnectorCustomizerCreateRequest>
@@ -2577,7 +2902,7 @@ for super::ConnectorCustomizerCreateRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2585,7 +2910,10 @@ for super::ConnectorCustomizerCreateRequest {
 impl ::std::convert::From<super::ConnectorCustomizerCreateRequest>
 for ConnectorCustomizerCreateRequest {
     fn from(value: super::ConnectorCustomizerCreateRequest) -> Self {
-        Self { name: Ok(value.name) }
+        Self {
+            name: Ok(value.name),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "connector-rule-management")]
@@ -2614,6 +2942,7 @@ pub struct ConnectorRuleCreateRequest {
         super::ConnectorRuleCreateRequestType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleCreateRequest {
@@ -2625,6 +2954,7 @@ impl ::std::default::Default for ConnectorRuleCreateRequest {
             signature: Ok(Default::default()),
             source_code: Err("no value supplied for source_code".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2700,6 +3030,15 @@ impl ConnectorRuleCreateRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleCreateRequest>
@@ -2715,7 +3054,7 @@ for super::ConnectorRuleCreateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2730,6 +3069,7 @@ for ConnectorRuleCreateRequest {
             signature: Ok(value.signature),
             source_code: Ok(value.source_code),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2744,6 +3084,7 @@ pub struct ConnectorRuleCreateRequestSignature {
         ::std::option::Option<super::Argument>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleCreateRequestSignature {
@@ -2751,6 +3092,7 @@ impl ::std::default::Default for ConnectorRuleCreateRequestSignature {
         Self {
             input: Err("no value supplied for input".to_string()),
             output: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2776,6 +3118,15 @@ impl ConnectorRuleCreateRequestSignature {
             .map_err(|e| format!("error converting supplied value for output: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleCreateRequestSignature>
@@ -2787,7 +3138,7 @@ for super::ConnectorRuleCreateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2798,6 +3149,7 @@ for ConnectorRuleCreateRequestSignature {
         Self {
             input: Ok(value.input),
             output: Ok(value.output),
+            extra: value.extra,
         }
     }
 }
@@ -2828,6 +3180,7 @@ pub struct ConnectorRuleUpdateRequest {
         super::ConnectorRuleUpdateRequestType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleUpdateRequest {
@@ -2840,6 +3193,7 @@ impl ::std::default::Default for ConnectorRuleUpdateRequest {
             signature: Ok(Default::default()),
             source_code: Err("no value supplied for source_code".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2925,6 +3279,15 @@ impl ConnectorRuleUpdateRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleUpdateRequest>
@@ -2941,7 +3304,7 @@ for super::ConnectorRuleUpdateRequest {
             signature: value.signature?,
             source_code: value.source_code?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2957,6 +3320,7 @@ for ConnectorRuleUpdateRequest {
             signature: Ok(value.signature),
             source_code: Ok(value.source_code),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2971,6 +3335,7 @@ pub struct ConnectorRuleUpdateRequestSignature {
         ::std::option::Option<super::Argument>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for ConnectorRuleUpdateRequestSignature {
@@ -2978,6 +3343,7 @@ impl ::std::default::Default for ConnectorRuleUpdateRequestSignature {
         Self {
             input: Err("no value supplied for input".to_string()),
             output: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3003,6 +3369,15 @@ impl ConnectorRuleUpdateRequestSignature {
             .map_err(|e| format!("error converting supplied value for output: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<ConnectorRuleUpdateRequestSignature>
@@ -3014,7 +3389,7 @@ for super::ConnectorRuleUpdateRequestSignature {
         Ok(Self {
             input: value.input?,
             output: value.output?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3025,6 +3400,7 @@ for ConnectorRuleUpdateRequestSignature {
         Self {
             input: Ok(value.input),
             output: Ok(value.output),
+            extra: value.extra,
         }
     }
 }
@@ -3045,6 +3421,7 @@ pub struct CorrelationConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for CorrelationConfig {
@@ -3053,6 +3430,7 @@ impl ::std::default::Default for CorrelationConfig {
             attribute_assignments: Ok(Default::default()),
             id: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3094,6 +3472,15 @@ impl CorrelationConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<CorrelationConfig> for super::CorrelationConfig {
@@ -3105,7 +3492,7 @@ impl ::std::convert::TryFrom<CorrelationConfig> for super::CorrelationConfig {
             attribute_assignments: value.attribute_assignments?,
             id: value.id?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3116,6 +3503,7 @@ impl ::std::convert::From<super::CorrelationConfig> for CorrelationConfig {
             attribute_assignments: Ok(value.attribute_assignments),
             id: Ok(value.id),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -3147,6 +3535,7 @@ pub struct CorrelationConfigAttributeAssignmentsItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for CorrelationConfigAttributeAssignmentsItem {
@@ -3159,6 +3548,7 @@ impl ::std::default::Default for CorrelationConfigAttributeAssignmentsItem {
             operation: Ok(Default::default()),
             property: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3246,6 +3636,15 @@ impl CorrelationConfigAttributeAssignmentsItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<CorrelationConfigAttributeAssignmentsItem>
@@ -3262,7 +3661,7 @@ for super::CorrelationConfigAttributeAssignmentsItem {
             operation: value.operation?,
             property: value.property?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3278,6 +3677,7 @@ for CorrelationConfigAttributeAssignmentsItem {
             operation: Ok(value.operation),
             property: Ok(value.property),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -3290,12 +3690,14 @@ pub struct CreateExternalExecuteWorkflowBody {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for CreateExternalExecuteWorkflowBody {
     fn default() -> Self {
         Self {
             input: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3315,6 +3717,15 @@ impl CreateExternalExecuteWorkflowBody {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<CreateExternalExecuteWorkflowBody>
@@ -3325,7 +3736,7 @@ for super::CreateExternalExecuteWorkflowBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3333,7 +3744,10 @@ for super::CreateExternalExecuteWorkflowBody {
 impl ::std::convert::From<super::CreateExternalExecuteWorkflowBody>
 for CreateExternalExecuteWorkflowBody {
     fn from(value: super::CreateExternalExecuteWorkflowBody) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "custom-forms")]
@@ -3364,6 +3778,7 @@ pub struct CreateFormDefinitionRequest {
         ::std::option::Option<::std::vec::Vec<super::FormUsedBy>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for CreateFormDefinitionRequest {
@@ -3376,6 +3791,7 @@ impl ::std::default::Default for CreateFormDefinitionRequest {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             used_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3467,6 +3883,15 @@ impl CreateFormDefinitionRequest {
             .map_err(|e| format!("error converting supplied value for used_by: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<CreateFormDefinitionRequest>
@@ -3483,7 +3908,7 @@ for super::CreateFormDefinitionRequest {
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3499,6 +3924,7 @@ for CreateFormDefinitionRequest {
             name: Ok(value.name),
             owner: Ok(value.owner),
             used_by: Ok(value.used_by),
+            extra: value.extra,
         }
     }
 }
@@ -3533,6 +3959,7 @@ pub struct CreateFormInstanceRequest {
         ::std::string::String,
     >,
     ttl: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for CreateFormInstanceRequest {
@@ -3548,6 +3975,7 @@ impl ::std::default::Default for CreateFormInstanceRequest {
             stand_alone_form: Ok(Default::default()),
             state: Ok(Default::default()),
             ttl: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3643,6 +4071,15 @@ impl CreateFormInstanceRequest {
             .map_err(|e| format!("error converting supplied value for ttl: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<CreateFormInstanceRequest>
@@ -3660,7 +4097,7 @@ for super::CreateFormInstanceRequest {
             stand_alone_form: value.stand_alone_form?,
             state: value.state?,
             ttl: value.ttl?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3677,6 +4114,7 @@ for CreateFormInstanceRequest {
             stand_alone_form: Ok(value.stand_alone_form),
             state: Ok(value.state),
             ttl: Ok(value.ttl),
+            extra: value.extra,
         }
     }
 }
@@ -3731,6 +4169,7 @@ pub struct CreateOAuthClientRequest {
         ::std::option::Option<super::ClientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "oauth-clients")]
 impl ::std::default::Default for CreateOAuthClientRequest {
@@ -3753,6 +4192,7 @@ impl ::std::default::Default for CreateOAuthClientRequest {
             scope: Ok(Default::default()),
             strong_auth_supported: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3938,6 +4378,15 @@ impl CreateOAuthClientRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "oauth-clients")]
 impl ::std::convert::TryFrom<CreateOAuthClientRequest>
@@ -3962,7 +4411,7 @@ for super::CreateOAuthClientRequest {
             scope: value.scope?,
             strong_auth_supported: value.strong_auth_supported?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3985,6 +4434,7 @@ impl ::std::convert::From<super::CreateOAuthClientRequest> for CreateOAuthClient
             scope: Ok(value.scope),
             strong_auth_supported: Ok(value.strong_auth_supported),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4004,6 +4454,7 @@ pub struct CreatePersonalAccessTokenRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "personal-access-tokens")]
 impl ::std::default::Default for CreatePersonalAccessTokenRequest {
@@ -4013,6 +4464,7 @@ impl ::std::default::Default for CreatePersonalAccessTokenRequest {
             expiration_date: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             scope: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4068,6 +4520,15 @@ impl CreatePersonalAccessTokenRequest {
             .map_err(|e| format!("error converting supplied value for scope: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "personal-access-tokens")]
 impl ::std::convert::TryFrom<CreatePersonalAccessTokenRequest>
@@ -4081,7 +4542,7 @@ for super::CreatePersonalAccessTokenRequest {
             expiration_date: value.expiration_date?,
             name: value.name?,
             scope: value.scope?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4094,6 +4555,7 @@ for CreatePersonalAccessTokenRequest {
             expiration_date: Ok(value.expiration_date),
             name: Ok(value.name),
             scope: Ok(value.scope),
+            extra: value.extra,
         }
     }
 }
@@ -4148,6 +4610,7 @@ pub struct CreateSavedSearchBody {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "saved-search")]
 impl ::std::default::Default for CreateSavedSearchBody {
@@ -4164,6 +4627,7 @@ impl ::std::default::Default for CreateSavedSearchBody {
             order_by: Ok(Default::default()),
             query: Err("no value supplied for query".to_string()),
             sort: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4299,6 +4763,15 @@ impl CreateSavedSearchBody {
             .map_err(|e| format!("error converting supplied value for sort: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "saved-search")]
 impl ::std::convert::TryFrom<CreateSavedSearchBody> for super::CreateSavedSearchBody {
@@ -4318,7 +4791,7 @@ impl ::std::convert::TryFrom<CreateSavedSearchBody> for super::CreateSavedSearch
             order_by: value.order_by?,
             query: value.query?,
             sort: value.sort?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4337,6 +4810,7 @@ impl ::std::convert::From<super::CreateSavedSearchBody> for CreateSavedSearchBod
             order_by: Ok(value.order_by),
             query: Ok(value.query),
             sort: Ok(value.sort),
+            extra: value.extra,
         }
     }
 }
@@ -4374,6 +4848,7 @@ pub struct CreateScheduledSearchBody {
     >,
     saved_search_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     schedule: ::std::result::Result<super::Schedule, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::default::Default for CreateScheduledSearchBody {
@@ -4389,6 +4864,7 @@ impl ::std::default::Default for CreateScheduledSearchBody {
             recipients: Err("no value supplied for recipients".to_string()),
             saved_search_id: Err("no value supplied for saved_search_id".to_string()),
             schedule: Err("no value supplied for schedule".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4504,6 +4980,15 @@ impl CreateScheduledSearchBody {
             .map_err(|e| format!("error converting supplied value for schedule: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::convert::TryFrom<CreateScheduledSearchBody>
@@ -4523,7 +5008,7 @@ for super::CreateScheduledSearchBody {
             recipients: value.recipients?,
             saved_search_id: value.saved_search_id?,
             schedule: value.schedule?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4542,6 +5027,7 @@ for CreateScheduledSearchBody {
             recipients: Ok(value.recipients),
             saved_search_id: Ok(value.saved_search_id),
             schedule: Ok(value.schedule),
+            extra: value.extra,
         }
     }
 }
@@ -4553,6 +5039,7 @@ pub struct CreateScheduledSearchBodyRecipientsItem {
         super::CreateScheduledSearchBodyRecipientsItemType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::default::Default for CreateScheduledSearchBodyRecipientsItem {
@@ -4560,6 +5047,7 @@ impl ::std::default::Default for CreateScheduledSearchBodyRecipientsItem {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4585,6 +5073,15 @@ impl CreateScheduledSearchBodyRecipientsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::convert::TryFrom<CreateScheduledSearchBodyRecipientsItem>
@@ -4596,7 +5093,7 @@ for super::CreateScheduledSearchBodyRecipientsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4607,6 +5104,7 @@ for CreateScheduledSearchBodyRecipientsItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4631,6 +5129,7 @@ pub struct CreateWorkflowBody {
         ::std::option::Option<super::WorkflowTrigger>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for CreateWorkflowBody {
@@ -4642,6 +5141,7 @@ impl ::std::default::Default for CreateWorkflowBody {
             name: Err("no value supplied for name".to_string()),
             owner: Ok(Default::default()),
             trigger: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4711,6 +5211,15 @@ impl CreateWorkflowBody {
             .map_err(|e| format!("error converting supplied value for trigger: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<CreateWorkflowBody> for super::CreateWorkflowBody {
@@ -4725,7 +5234,7 @@ impl ::std::convert::TryFrom<CreateWorkflowBody> for super::CreateWorkflowBody {
             name: value.name?,
             owner: value.owner?,
             trigger: value.trigger?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4739,6 +5248,7 @@ impl ::std::convert::From<super::CreateWorkflowBody> for CreateWorkflowBody {
             name: Ok(value.name),
             owner: Ok(value.owner),
             trigger: Ok(value.trigger),
+            extra: value.extra,
         }
     }
 }
@@ -4757,6 +5267,7 @@ pub struct CreateWorkflowBodyOwner {
         ::std::option::Option<super::CreateWorkflowBodyOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for CreateWorkflowBodyOwner {
@@ -4765,6 +5276,7 @@ impl ::std::default::Default for CreateWorkflowBodyOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4802,6 +5314,15 @@ impl CreateWorkflowBodyOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<CreateWorkflowBodyOwner>
@@ -4814,7 +5335,7 @@ for super::CreateWorkflowBodyOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4825,6 +5346,7 @@ impl ::std::convert::From<super::CreateWorkflowBodyOwner> for CreateWorkflowBody
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4843,6 +5365,7 @@ pub struct CustomPasswordInstruction {
         ::std::option::Option<super::CustomPasswordInstructionPageId>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-password-instructions")]
 impl ::std::default::Default for CustomPasswordInstruction {
@@ -4851,6 +5374,7 @@ impl ::std::default::Default for CustomPasswordInstruction {
             locale: Ok(Default::default()),
             page_content: Ok(Default::default()),
             page_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4890,6 +5414,15 @@ impl CustomPasswordInstruction {
             .map_err(|e| format!("error converting supplied value for page_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-password-instructions")]
 impl ::std::convert::TryFrom<CustomPasswordInstruction>
@@ -4902,7 +5435,7 @@ for super::CustomPasswordInstruction {
             locale: value.locale?,
             page_content: value.page_content?,
             page_id: value.page_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4914,6 +5447,7 @@ for CustomPasswordInstruction {
             locale: Ok(value.locale),
             page_content: Ok(value.page_content),
             page_id: Ok(value.page_id),
+            extra: value.extra,
         }
     }
 }

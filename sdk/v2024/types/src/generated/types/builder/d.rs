@@ -51,6 +51,7 @@ pub struct DataSegment {
         ::std::option::Option<super::Scopes>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-segmentation")]
 impl ::std::default::Default for DataSegment {
@@ -67,6 +68,7 @@ impl ::std::default::Default for DataSegment {
             name: Ok(Default::default()),
             published: Ok(Default::default()),
             scopes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -192,6 +194,15 @@ impl DataSegment {
             .map_err(|e| format!("error converting supplied value for scopes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-segmentation")]
 impl ::std::convert::TryFrom<DataSegment> for super::DataSegment {
@@ -211,7 +222,7 @@ impl ::std::convert::TryFrom<DataSegment> for super::DataSegment {
             name: value.name?,
             published: value.published?,
             scopes: value.scopes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -230,6 +241,7 @@ impl ::std::convert::From<super::DataSegment> for DataSegment {
             name: Ok(value.name),
             published: Ok(value.published),
             scopes: Ok(value.scopes),
+            extra: value.extra,
         }
     }
 }
@@ -261,6 +273,7 @@ pub struct DateCompare {
         super::DateCompareSecondDate,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateCompare {
@@ -277,6 +290,7 @@ impl ::std::default::Default for DateCompare {
             ),
             requires_periodic_refresh: Ok(Default::default()),
             second_date: Err("no value supplied for second_date".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -364,6 +378,15 @@ impl DateCompare {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
@@ -379,7 +402,7 @@ impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             second_date: value.second_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -394,6 +417,7 @@ impl ::std::convert::From<super::DateCompare> for DateCompare {
             positive_condition: Ok(value.positive_condition),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             second_date: Ok(value.second_date),
+            extra: value.extra,
         }
     }
 }
@@ -416,6 +440,7 @@ pub struct DateFormat {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateFormat {
@@ -425,6 +450,7 @@ impl ::std::default::Default for DateFormat {
             input_format: Ok(Default::default()),
             output_format: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -480,6 +506,15 @@ impl DateFormat {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
@@ -492,7 +527,7 @@ impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
             input_format: value.input_format?,
             output_format: value.output_format?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -504,6 +539,7 @@ impl ::std::convert::From<super::DateFormat> for DateFormat {
             input_format: Ok(value.input_format),
             output_format: Ok(value.output_format),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -520,6 +556,7 @@ pub struct DateMath {
         ::std::string::String,
     >,
     round_up: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateMath {
@@ -529,6 +566,7 @@ impl ::std::default::Default for DateMath {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             round_up: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -580,6 +618,15 @@ impl DateMath {
             .map_err(|e| format!("error converting supplied value for round_up: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DateMath> for super::DateMath {
@@ -592,7 +639,7 @@ impl ::std::convert::TryFrom<DateMath> for super::DateMath {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             round_up: value.round_up?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -604,6 +651,7 @@ impl ::std::convert::From<super::DateMath> for DateMath {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             round_up: Ok(value.round_up),
+            extra: value.extra,
         }
     }
 }
@@ -618,6 +666,7 @@ pub struct DecomposeDiacriticalMarks {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DecomposeDiacriticalMarks {
@@ -625,6 +674,7 @@ impl ::std::default::Default for DecomposeDiacriticalMarks {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -656,6 +706,15 @@ impl DecomposeDiacriticalMarks {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DecomposeDiacriticalMarks>
@@ -667,7 +726,7 @@ for super::DecomposeDiacriticalMarks {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -678,6 +737,7 @@ for DecomposeDiacriticalMarks {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -688,12 +748,14 @@ pub struct DeleteNonEmployeeRecordsInBulkBody {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for DeleteNonEmployeeRecordsInBulkBody {
     fn default() -> Self {
         Self {
             ids: Err("no value supplied for ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -709,6 +771,15 @@ impl DeleteNonEmployeeRecordsInBulkBody {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<DeleteNonEmployeeRecordsInBulkBody>
@@ -719,7 +790,7 @@ for super::DeleteNonEmployeeRecordsInBulkBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -727,19 +798,24 @@ for super::DeleteNonEmployeeRecordsInBulkBody {
 impl ::std::convert::From<super::DeleteNonEmployeeRecordsInBulkBody>
 for DeleteNonEmployeeRecordsInBulkBody {
     fn from(value: super::DeleteNonEmployeeRecordsInBulkBody) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "configuration-hub")]
 #[derive(Clone, Debug)]
 pub struct DeployRequest {
     draft_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for DeployRequest {
     fn default() -> Self {
         Self {
             draft_id: Err("no value supplied for draft_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -755,6 +831,15 @@ impl DeployRequest {
             .map_err(|e| format!("error converting supplied value for draft_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
@@ -764,7 +849,7 @@ impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             draft_id: value.draft_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -773,6 +858,7 @@ impl ::std::convert::From<super::DeployRequest> for DeployRequest {
     fn from(value: super::DeployRequest) -> Self {
         Self {
             draft_id: Ok(value.draft_id),
+            extra: value.extra,
         }
     }
 }
@@ -816,6 +902,7 @@ pub struct Dimension {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for Dimension {
@@ -831,6 +918,7 @@ impl ::std::default::Default for Dimension {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             parent_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -952,6 +1040,15 @@ impl Dimension {
             .map_err(|e| format!("error converting supplied value for parent_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<Dimension> for super::Dimension {
@@ -970,7 +1067,7 @@ impl ::std::convert::TryFrom<Dimension> for super::Dimension {
             name: value.name?,
             owner: value.owner?,
             parent_id: value.parent_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -988,6 +1085,7 @@ impl ::std::convert::From<super::Dimension> for Dimension {
             name: Ok(value.name),
             owner: Ok(value.owner),
             parent_id: Ok(value.parent_id),
+            extra: value.extra,
         }
     }
 }
@@ -998,12 +1096,14 @@ pub struct DimensionBulkDeleteRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionBulkDeleteRequest {
     fn default() -> Self {
         Self {
             dimension_ids: Err("no value supplied for dimension_ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1021,6 +1121,15 @@ impl DimensionBulkDeleteRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionBulkDeleteRequest>
@@ -1031,7 +1140,7 @@ for super::DimensionBulkDeleteRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dimension_ids: value.dimension_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1041,6 +1150,7 @@ for DimensionBulkDeleteRequest {
     fn from(value: super::DimensionBulkDeleteRequest) -> Self {
         Self {
             dimension_ids: Ok(value.dimension_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1049,6 +1159,7 @@ for DimensionBulkDeleteRequest {
 pub struct DimensionCriteriaKey {
     property: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::DimensionCriteriaKeyType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaKey {
@@ -1056,6 +1167,7 @@ impl ::std::default::Default for DimensionCriteriaKey {
         Self {
             property: Err("no value supplied for property".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1081,6 +1193,15 @@ impl DimensionCriteriaKey {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaKey> for super::DimensionCriteriaKey {
@@ -1091,7 +1212,7 @@ impl ::std::convert::TryFrom<DimensionCriteriaKey> for super::DimensionCriteriaK
         Ok(Self {
             property: value.property?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1101,6 +1222,7 @@ impl ::std::convert::From<super::DimensionCriteriaKey> for DimensionCriteriaKey 
         Self {
             property: Ok(value.property),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1123,6 +1245,7 @@ pub struct DimensionCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaLevel1 {
@@ -1132,6 +1255,7 @@ impl ::std::default::Default for DimensionCriteriaLevel1 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1183,6 +1307,15 @@ impl DimensionCriteriaLevel1 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaLevel1>
@@ -1196,7 +1329,7 @@ for super::DimensionCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1208,6 +1341,7 @@ impl ::std::convert::From<super::DimensionCriteriaLevel1> for DimensionCriteriaL
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -1230,6 +1364,7 @@ pub struct DimensionCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaLevel2 {
@@ -1239,6 +1374,7 @@ impl ::std::default::Default for DimensionCriteriaLevel2 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1290,6 +1426,15 @@ impl DimensionCriteriaLevel2 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaLevel2>
@@ -1303,7 +1448,7 @@ for super::DimensionCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1315,6 +1460,7 @@ impl ::std::convert::From<super::DimensionCriteriaLevel2> for DimensionCriteriaL
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -1333,6 +1479,7 @@ pub struct DimensionCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaLevel3 {
@@ -1341,6 +1488,7 @@ impl ::std::default::Default for DimensionCriteriaLevel3 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1380,6 +1528,15 @@ impl DimensionCriteriaLevel3 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaLevel3>
@@ -1392,7 +1549,7 @@ for super::DimensionCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1403,6 +1560,7 @@ impl ::std::convert::From<super::DimensionCriteriaLevel3> for DimensionCriteriaL
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -1417,6 +1575,7 @@ pub struct DimensionMembershipSelector {
         ::std::option::Option<super::DimensionMembershipSelectorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionMembershipSelector {
@@ -1424,6 +1583,7 @@ impl ::std::default::Default for DimensionMembershipSelector {
         Self {
             criteria: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1453,6 +1613,15 @@ impl DimensionMembershipSelector {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionMembershipSelector>
@@ -1464,7 +1633,7 @@ for super::DimensionMembershipSelector {
         Ok(Self {
             criteria: value.criteria?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1475,6 +1644,7 @@ for DimensionMembershipSelector {
         Self {
             criteria: Ok(value.criteria),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1493,6 +1663,7 @@ pub struct DimensionRef {
         ::std::option::Option<super::DimensionRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for DimensionRef {
@@ -1501,6 +1672,7 @@ impl ::std::default::Default for DimensionRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1536,6 +1708,15 @@ impl DimensionRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
@@ -1547,7 +1728,7 @@ impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1558,6 +1739,7 @@ impl ::std::convert::From<super::DimensionRef> for DimensionRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1568,12 +1750,14 @@ pub struct DomainAddress {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for DomainAddress {
     fn default() -> Self {
         Self {
             domain: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1589,6 +1773,15 @@ impl DomainAddress {
             .map_err(|e| format!("error converting supplied value for domain: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
@@ -1598,13 +1791,16 @@ impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             domain: value.domain?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<super::DomainAddress> for DomainAddress {
     fn from(value: super::DomainAddress) -> Self {
-        Self { domain: Ok(value.domain) }
+        Self {
+            domain: Ok(value.domain),
+            extra: value.extra,
+        }
     }
 }

@@ -19,6 +19,7 @@ pub struct E164phone {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for E164phone {
@@ -27,6 +28,7 @@ impl ::std::default::Default for E164phone {
             default_region: Ok(Default::default()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -70,6 +72,15 @@ impl E164phone {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<E164phone> for super::E164phone {
@@ -81,7 +92,7 @@ impl ::std::convert::TryFrom<E164phone> for super::E164phone {
             default_region: value.default_region?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -92,6 +103,7 @@ impl ::std::convert::From<super::E164phone> for E164phone {
             default_region: Ok(value.default_region),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -114,6 +126,7 @@ pub struct EmailNotificationOption {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for EmailNotificationOption {
@@ -123,6 +136,7 @@ impl ::std::default::Default for EmailNotificationOption {
             notify_all_admins: Ok(Default::default()),
             notify_managers: Ok(Default::default()),
             notify_specific_users: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -178,6 +192,15 @@ impl EmailNotificationOption {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::convert::TryFrom<EmailNotificationOption>
@@ -191,7 +214,7 @@ for super::EmailNotificationOption {
             notify_all_admins: value.notify_all_admins?,
             notify_managers: value.notify_managers?,
             notify_specific_users: value.notify_specific_users?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -203,6 +226,7 @@ impl ::std::convert::From<super::EmailNotificationOption> for EmailNotificationO
             notify_all_admins: Ok(value.notify_all_admins),
             notify_managers: Ok(value.notify_managers),
             notify_specific_users: Ok(value.notify_specific_users),
+            extra: value.extra,
         }
     }
 }
@@ -229,6 +253,7 @@ pub struct EmailStatusDto {
         ::std::option::Option<super::EmailStatusDtoVerificationStatus>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for EmailStatusDto {
@@ -239,6 +264,7 @@ impl ::std::default::Default for EmailStatusDto {
             is_verified_by_domain: Ok(Default::default()),
             region: Ok(Default::default()),
             verification_status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -300,6 +326,15 @@ impl EmailStatusDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<EmailStatusDto> for super::EmailStatusDto {
@@ -313,7 +348,7 @@ impl ::std::convert::TryFrom<EmailStatusDto> for super::EmailStatusDto {
             is_verified_by_domain: value.is_verified_by_domain?,
             region: value.region?,
             verification_status: value.verification_status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -326,6 +361,7 @@ impl ::std::convert::From<super::EmailStatusDto> for EmailStatusDto {
             is_verified_by_domain: Ok(value.is_verified_by_domain),
             region: Ok(value.region),
             verification_status: Ok(value.verification_status),
+            extra: value.extra,
         }
     }
 }
@@ -358,6 +394,7 @@ pub struct EntitlementAccessRequestConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementAccessRequestConfig {
@@ -369,6 +406,7 @@ impl ::std::default::Default for EntitlementAccessRequestConfig {
             reauthorization_required: Ok(Default::default()),
             request_comment_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -460,6 +498,15 @@ impl EntitlementAccessRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementAccessRequestConfig>
@@ -475,7 +522,7 @@ for super::EntitlementAccessRequestConfig {
             reauthorization_required: value.reauthorization_required?,
             request_comment_required: value.request_comment_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -490,6 +537,7 @@ for EntitlementAccessRequestConfig {
             reauthorization_required: Ok(value.reauthorization_required),
             request_comment_required: Ok(value.request_comment_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -503,6 +551,7 @@ pub struct EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default
@@ -511,6 +560,7 @@ for EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         Self {
             time_unit: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -540,6 +590,15 @@ impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementAccessRequestConfigMaxPermittedAccessDuration>
@@ -551,7 +610,7 @@ for super::EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -565,6 +624,7 @@ impl ::std::convert::From<
         Self {
             time_unit: Ok(value.time_unit),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -579,6 +639,7 @@ pub struct EntitlementApprovalScheme {
         ::std::option::Option<super::EntitlementApprovalSchemeApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementApprovalScheme {
@@ -586,6 +647,7 @@ impl ::std::default::Default for EntitlementApprovalScheme {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -617,6 +679,15 @@ impl EntitlementApprovalScheme {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementApprovalScheme>
@@ -628,7 +699,7 @@ for super::EntitlementApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -639,6 +710,7 @@ for EntitlementApprovalScheme {
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -653,6 +725,7 @@ pub struct EntitlementBulkUpdateRequest {
         ::std::vec::Vec<super::JsonPatchOperation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "entitlements")]
 impl ::std::default::Default for EntitlementBulkUpdateRequest {
@@ -660,6 +733,7 @@ impl ::std::default::Default for EntitlementBulkUpdateRequest {
         Self {
             entitlement_ids: Err("no value supplied for entitlement_ids".to_string()),
             json_patch: Err("no value supplied for json_patch".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -687,6 +761,15 @@ impl EntitlementBulkUpdateRequest {
             .map_err(|e| format!("error converting supplied value for json_patch: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "entitlements")]
 impl ::std::convert::TryFrom<EntitlementBulkUpdateRequest>
@@ -698,7 +781,7 @@ for super::EntitlementBulkUpdateRequest {
         Ok(Self {
             entitlement_ids: value.entitlement_ids?,
             json_patch: value.json_patch?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -709,6 +792,7 @@ for EntitlementBulkUpdateRequest {
         Self {
             entitlement_ids: Ok(value.entitlement_ids),
             json_patch: Ok(value.json_patch),
+            extra: value.extra,
         }
     }
 }
@@ -727,6 +811,7 @@ pub struct EntitlementRef {
         ::std::option::Option<super::EntitlementRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for EntitlementRef {
@@ -735,6 +820,7 @@ impl ::std::default::Default for EntitlementRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -770,6 +856,15 @@ impl EntitlementRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<EntitlementRef> for super::EntitlementRef {
@@ -781,7 +876,7 @@ impl ::std::convert::TryFrom<EntitlementRef> for super::EntitlementRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -792,6 +887,7 @@ impl ::std::convert::From<super::EntitlementRef> for EntitlementRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -806,6 +902,7 @@ pub struct EntitlementRequestConfig {
         ::std::option::Option<super::EntitlementRevocationRequestConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements"))]
 impl ::std::default::Default for EntitlementRequestConfig {
@@ -813,6 +910,7 @@ impl ::std::default::Default for EntitlementRequestConfig {
         Self {
             access_request_config: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -848,6 +946,15 @@ impl EntitlementRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements"))]
 impl ::std::convert::TryFrom<EntitlementRequestConfig>
@@ -859,7 +966,7 @@ for super::EntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -869,6 +976,7 @@ impl ::std::convert::From<super::EntitlementRequestConfig> for EntitlementReques
         Self {
             access_request_config: Ok(value.access_request_config),
             revocation_request_config: Ok(value.revocation_request_config),
+            extra: value.extra,
         }
     }
 }
@@ -879,12 +987,14 @@ pub struct EntitlementRevocationRequestConfig {
         ::std::option::Option<::std::vec::Vec<super::EntitlementApprovalScheme>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::default::Default for EntitlementRevocationRequestConfig {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -904,6 +1014,15 @@ impl EntitlementRevocationRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 impl ::std::convert::TryFrom<EntitlementRevocationRequestConfig>
@@ -914,7 +1033,7 @@ for super::EntitlementRevocationRequestConfig {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -924,6 +1043,7 @@ for EntitlementRevocationRequestConfig {
     fn from(value: super::EntitlementRevocationRequestConfig) -> Self {
         Self {
             approval_schemes: Ok(value.approval_schemes),
+            extra: value.extra,
         }
     }
 }
@@ -941,6 +1061,7 @@ pub struct ErrorMessageDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for ErrorMessageDto {
     fn default() -> Self {
@@ -948,6 +1069,7 @@ impl ::std::default::Default for ErrorMessageDto {
             locale: Ok(Default::default()),
             locale_origin: Ok(Default::default()),
             text: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -984,6 +1106,15 @@ impl ErrorMessageDto {
             .map_err(|e| format!("error converting supplied value for text: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<ErrorMessageDto> for super::ErrorMessageDto {
     type Error = super::error::ConversionError;
@@ -994,7 +1125,7 @@ impl ::std::convert::TryFrom<ErrorMessageDto> for super::ErrorMessageDto {
             locale: value.locale?,
             locale_origin: value.locale_origin?,
             text: value.text?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1004,6 +1135,7 @@ impl ::std::convert::From<super::ErrorMessageDto> for ErrorMessageDto {
             locale: Ok(value.locale),
             locale_origin: Ok(value.locale_origin),
             text: Ok(value.text),
+            extra: value.extra,
         }
     }
 }
@@ -1030,6 +1162,7 @@ pub struct EventAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for EventAttributes {
@@ -1040,6 +1173,7 @@ impl ::std::default::Default for EventAttributes {
             filter: Ok(Default::default()),
             form_definition_id: Ok(Default::default()),
             id: Err("no value supplied for id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1101,6 +1235,15 @@ impl EventAttributes {
             .map_err(|e| format!("error converting supplied value for id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<EventAttributes> for super::EventAttributes {
@@ -1114,7 +1257,7 @@ impl ::std::convert::TryFrom<EventAttributes> for super::EventAttributes {
             filter: value.filter?,
             form_definition_id: value.form_definition_id?,
             id: value.id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1127,6 +1270,7 @@ impl ::std::convert::From<super::EventAttributes> for EventAttributes {
             filter: Ok(value.filter),
             form_definition_id: Ok(value.form_definition_id),
             id: Ok(value.id),
+            extra: value.extra,
         }
     }
 }
@@ -1135,6 +1279,7 @@ impl ::std::convert::From<super::EventAttributes> for EventAttributes {
 pub struct EventBridgeConfig {
     aws_account: ::std::result::Result<::std::string::String, ::std::string::String>,
     aws_region: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for EventBridgeConfig {
@@ -1142,6 +1287,7 @@ impl ::std::default::Default for EventBridgeConfig {
         Self {
             aws_account: Err("no value supplied for aws_account".to_string()),
             aws_region: Err("no value supplied for aws_region".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1169,6 +1315,15 @@ impl EventBridgeConfig {
             .map_err(|e| format!("error converting supplied value for aws_region: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<EventBridgeConfig> for super::EventBridgeConfig {
@@ -1179,7 +1334,7 @@ impl ::std::convert::TryFrom<EventBridgeConfig> for super::EventBridgeConfig {
         Ok(Self {
             aws_account: value.aws_account?,
             aws_region: value.aws_region?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1189,6 +1344,7 @@ impl ::std::convert::From<super::EventBridgeConfig> for EventBridgeConfig {
         Self {
             aws_account: Ok(value.aws_account),
             aws_region: Ok(value.aws_region),
+            extra: value.extra,
         }
     }
 }
@@ -1216,6 +1372,7 @@ pub struct ExportPayload {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sp-config")]
 impl ::std::default::Default for ExportPayload {
@@ -1225,6 +1382,7 @@ impl ::std::default::Default for ExportPayload {
             exclude_types: Ok(Default::default()),
             include_types: Ok(Default::default()),
             object_options: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1289,6 +1447,15 @@ impl ExportPayload {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ::std::convert::TryFrom<ExportPayload> for super::ExportPayload {
@@ -1301,7 +1468,7 @@ impl ::std::convert::TryFrom<ExportPayload> for super::ExportPayload {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1313,6 +1480,7 @@ impl ::std::convert::From<super::ExportPayload> for ExportPayload {
             exclude_types: Ok(value.exclude_types),
             include_types: Ok(value.include_types),
             object_options: Ok(value.object_options),
+            extra: value.extra,
         }
     }
 }
@@ -1334,6 +1502,7 @@ pub struct Expression {
         ::std::option::Option<super::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Expression {
     fn default() -> Self {
@@ -1342,6 +1511,7 @@ impl ::std::default::Default for Expression {
             children: Ok(Default::default()),
             operator: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1388,6 +1558,15 @@ impl Expression {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Expression> for super::Expression {
     type Error = super::error::ConversionError;
@@ -1399,7 +1578,7 @@ impl ::std::convert::TryFrom<Expression> for super::Expression {
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1410,6 +1589,7 @@ impl ::std::convert::From<super::Expression> for Expression {
             children: Ok(value.children),
             operator: Ok(value.operator),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1431,6 +1611,7 @@ pub struct ExpressionChildrenItem {
         ::std::option::Option<super::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for ExpressionChildrenItem {
     fn default() -> Self {
@@ -1439,6 +1620,7 @@ impl ::std::default::Default for ExpressionChildrenItem {
             children: Ok(Default::default()),
             operator: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1485,6 +1667,15 @@ impl ExpressionChildrenItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<ExpressionChildrenItem> for super::ExpressionChildrenItem {
     type Error = super::error::ConversionError;
@@ -1496,7 +1687,7 @@ impl ::std::convert::TryFrom<ExpressionChildrenItem> for super::ExpressionChildr
             children: value.children?,
             operator: value.operator?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1507,6 +1698,7 @@ impl ::std::convert::From<super::ExpressionChildrenItem> for ExpressionChildrenI
             children: Ok(value.children),
             operator: Ok(value.operator),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1529,6 +1721,7 @@ pub struct ExternalAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for ExternalAttributes {
@@ -1538,6 +1731,7 @@ impl ::std::default::Default for ExternalAttributes {
             description: Ok(Default::default()),
             name: Ok(Default::default()),
             url: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1585,6 +1779,15 @@ impl ExternalAttributes {
             .map_err(|e| format!("error converting supplied value for url: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<ExternalAttributes> for super::ExternalAttributes {
@@ -1597,7 +1800,7 @@ impl ::std::convert::TryFrom<ExternalAttributes> for super::ExternalAttributes {
             description: value.description?,
             name: value.name?,
             url: value.url?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1609,6 +1812,7 @@ impl ::std::convert::From<super::ExternalAttributes> for ExternalAttributes {
             description: Ok(value.description),
             name: Ok(value.name),
             url: Ok(value.url),
+            extra: value.extra,
         }
     }
 }

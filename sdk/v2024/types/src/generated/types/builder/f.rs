@@ -35,6 +35,7 @@ pub struct FieldDetailsDto {
         ::std::option::Option<super::FieldDetailsDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for FieldDetailsDto {
@@ -46,6 +47,7 @@ impl ::std::default::Default for FieldDetailsDto {
             name: Ok(Default::default()),
             transform: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -123,6 +125,15 @@ impl FieldDetailsDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
@@ -137,7 +148,7 @@ impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
             name: value.name?,
             transform: value.transform?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -151,6 +162,7 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
             name: Ok(value.name),
             transform: Ok(value.transform),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -170,6 +182,7 @@ pub struct Filter {
         ::std::option::Option<super::FilterType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::default::Default for Filter {
@@ -179,6 +192,7 @@ impl ::std::default::Default for Filter {
             range: Ok(Default::default()),
             terms: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -226,6 +240,15 @@ impl Filter {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<Filter> for super::Filter {
@@ -238,7 +261,7 @@ impl ::std::convert::TryFrom<Filter> for super::Filter {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -250,6 +273,7 @@ impl ::std::convert::From<super::Filter> for Filter {
             range: Ok(value.range),
             terms: Ok(value.terms),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -263,6 +287,7 @@ pub struct FilterAggregation {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for FilterAggregation {
@@ -272,6 +297,7 @@ impl ::std::default::Default for FilterAggregation {
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
             value: Err("no value supplied for value".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -317,6 +343,15 @@ impl FilterAggregation {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
@@ -329,7 +364,7 @@ impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
             name: value.name?,
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -341,6 +376,7 @@ impl ::std::convert::From<super::FilterAggregation> for FilterAggregation {
             name: Ok(value.name),
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -359,6 +395,7 @@ pub struct FirstValid {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for FirstValid {
@@ -367,6 +404,7 @@ impl ::std::default::Default for FirstValid {
             ignore_errors: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -414,6 +452,15 @@ impl FirstValid {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
@@ -425,7 +472,7 @@ impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
             ignore_errors: value.ignore_errors?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -436,6 +483,7 @@ impl ::std::convert::From<super::FirstValid> for FirstValid {
             ignore_errors: Ok(value.ignore_errors),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -454,6 +502,7 @@ pub struct FormCondition {
         ::std::option::Option<::std::vec::Vec<super::ConditionRule>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormCondition {
@@ -462,6 +511,7 @@ impl ::std::default::Default for FormCondition {
             effects: Ok(Default::default()),
             rule_operator: Ok(Default::default()),
             rules: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -505,6 +555,15 @@ impl FormCondition {
             .map_err(|e| format!("error converting supplied value for rules: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
@@ -516,7 +575,7 @@ impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
             effects: value.effects?,
             rule_operator: value.rule_operator?,
             rules: value.rules?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -527,6 +586,7 @@ impl ::std::convert::From<super::FormCondition> for FormCondition {
             effects: Ok(value.effects),
             rule_operator: Ok(value.rule_operator),
             rules: Ok(value.rules),
+            extra: value.extra,
         }
     }
 }
@@ -553,6 +613,7 @@ pub struct FormDefinitionDynamicSchemaRequest {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionDynamicSchemaRequest {
@@ -563,6 +624,7 @@ impl ::std::default::Default for FormDefinitionDynamicSchemaRequest {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
             version_number: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -624,6 +686,15 @@ impl FormDefinitionDynamicSchemaRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionDynamicSchemaRequest>
@@ -638,7 +709,7 @@ for super::FormDefinitionDynamicSchemaRequest {
             id: value.id?,
             type_: value.type_?,
             version_number: value.version_number?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -652,6 +723,7 @@ for FormDefinitionDynamicSchemaRequest {
             id: Ok(value.id),
             type_: Ok(value.type_),
             version_number: Ok(value.version_number),
+            extra: value.extra,
         }
     }
 }
@@ -662,12 +734,14 @@ pub struct FormDefinitionDynamicSchemaRequestAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionDynamicSchemaRequestAttributes {
     fn default() -> Self {
         Self {
             form_definition_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -685,6 +759,15 @@ impl FormDefinitionDynamicSchemaRequestAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionDynamicSchemaRequestAttributes>
@@ -695,7 +778,7 @@ for super::FormDefinitionDynamicSchemaRequestAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             form_definition_id: value.form_definition_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -705,6 +788,7 @@ for FormDefinitionDynamicSchemaRequestAttributes {
     fn from(value: super::FormDefinitionDynamicSchemaRequestAttributes) -> Self {
         Self {
             form_definition_id: Ok(value.form_definition_id),
+            extra: value.extra,
         }
     }
 }
@@ -727,6 +811,7 @@ pub struct FormDefinitionInput {
         ::std::option::Option<super::FormDefinitionInputType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionInput {
@@ -736,6 +821,7 @@ impl ::std::default::Default for FormDefinitionInput {
             id: Ok(Default::default()),
             label: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -785,6 +871,15 @@ impl FormDefinitionInput {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput {
@@ -797,7 +892,7 @@ impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput
             id: value.id?,
             label: value.label?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -809,6 +904,7 @@ impl ::std::convert::From<super::FormDefinitionInput> for FormDefinitionInput {
             id: Ok(value.id),
             label: Ok(value.label),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -855,6 +951,7 @@ pub struct FormDefinitionResponse {
         ::std::option::Option<::std::vec::Vec<super::FormUsedBy>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionResponse {
@@ -870,6 +967,7 @@ impl ::std::default::Default for FormDefinitionResponse {
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
             used_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -993,6 +1091,15 @@ impl FormDefinitionResponse {
             .map_err(|e| format!("error converting supplied value for used_by: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionResponse {
@@ -1011,7 +1118,7 @@ impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionRe
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1029,6 +1136,7 @@ impl ::std::convert::From<super::FormDefinitionResponse> for FormDefinitionRespo
             name: Ok(value.name),
             owner: Ok(value.owner),
             used_by: Ok(value.used_by),
+            extra: value.extra,
         }
     }
 }
@@ -1057,6 +1165,7 @@ pub struct FormElement {
         ::std::option::Option<::std::vec::Vec<super::FormElementValidationsSet>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElement {
@@ -1067,6 +1176,7 @@ impl ::std::default::Default for FormElement {
             id: Ok(Default::default()),
             key: Ok(Default::default()),
             validations: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1132,6 +1242,15 @@ impl FormElement {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElement> for super::FormElement {
@@ -1145,7 +1264,7 @@ impl ::std::convert::TryFrom<FormElement> for super::FormElement {
             id: value.id?,
             key: value.key?,
             validations: value.validations?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1158,6 +1277,7 @@ impl ::std::convert::From<super::FormElement> for FormElement {
             id: Ok(value.id),
             key: Ok(value.key),
             validations: Ok(value.validations),
+            extra: value.extra,
         }
     }
 }
@@ -1172,6 +1292,7 @@ pub struct FormElementDynamicDataSource {
         ::std::option::Option<super::FormElementDynamicDataSourceDataSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementDynamicDataSource {
@@ -1179,6 +1300,7 @@ impl ::std::default::Default for FormElementDynamicDataSource {
         Self {
             config: Ok(Default::default()),
             data_source_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1210,6 +1332,15 @@ impl FormElementDynamicDataSource {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementDynamicDataSource>
@@ -1221,7 +1352,7 @@ for super::FormElementDynamicDataSource {
         Ok(Self {
             config: value.config?,
             data_source_type: value.data_source_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1232,6 +1363,7 @@ for FormElementDynamicDataSource {
         Self {
             config: Ok(value.config),
             data_source_type: Ok(value.data_source_type),
+            extra: value.extra,
         }
     }
 }
@@ -1256,6 +1388,7 @@ pub struct FormElementDynamicDataSourceConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementDynamicDataSourceConfig {
@@ -1265,6 +1398,7 @@ impl ::std::default::Default for FormElementDynamicDataSourceConfig {
             indices: Ok(Default::default()),
             object_type: Ok(Default::default()),
             query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1322,6 +1456,15 @@ impl FormElementDynamicDataSourceConfig {
             .map_err(|e| format!("error converting supplied value for query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementDynamicDataSourceConfig>
@@ -1335,7 +1478,7 @@ for super::FormElementDynamicDataSourceConfig {
             indices: value.indices?,
             object_type: value.object_type?,
             query: value.query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1348,6 +1491,7 @@ for FormElementDynamicDataSourceConfig {
             indices: Ok(value.indices),
             object_type: Ok(value.object_type),
             query: Ok(value.query),
+            extra: value.extra,
         }
     }
 }
@@ -1358,12 +1502,14 @@ pub struct FormElementPreviewRequest {
         ::std::option::Option<super::FormElementDynamicDataSource>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementPreviewRequest {
     fn default() -> Self {
         Self {
             data_source: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1383,6 +1529,15 @@ impl FormElementPreviewRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementPreviewRequest>
@@ -1393,7 +1548,7 @@ for super::FormElementPreviewRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             data_source: value.data_source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1403,6 +1558,7 @@ for FormElementPreviewRequest {
     fn from(value: super::FormElementPreviewRequest) -> Self {
         Self {
             data_source: Ok(value.data_source),
+            extra: value.extra,
         }
     }
 }
@@ -1413,12 +1569,14 @@ pub struct FormElementValidationsSet {
         ::std::option::Option<super::FormElementValidationsSetValidationType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementValidationsSet {
     fn default() -> Self {
         Self {
             validation_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1438,6 +1596,15 @@ impl FormElementValidationsSet {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementValidationsSet>
@@ -1448,7 +1615,7 @@ for super::FormElementValidationsSet {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             validation_type: value.validation_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1458,6 +1625,7 @@ for FormElementValidationsSet {
     fn from(value: super::FormElementValidationsSet) -> Self {
         Self {
             validation_type: Ok(value.validation_type),
+            extra: value.extra,
         }
     }
 }
@@ -1472,6 +1640,7 @@ pub struct FormInstanceCreatedBy {
         ::std::option::Option<super::FormInstanceCreatedByType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormInstanceCreatedBy {
@@ -1479,6 +1648,7 @@ impl ::std::default::Default for FormInstanceCreatedBy {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1506,6 +1676,15 @@ impl FormInstanceCreatedBy {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreatedBy {
@@ -1516,7 +1695,7 @@ impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreat
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1526,6 +1705,7 @@ impl ::std::convert::From<super::FormInstanceCreatedBy> for FormInstanceCreatedB
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1540,6 +1720,7 @@ pub struct FormInstanceRecipient {
         ::std::option::Option<super::FormInstanceRecipientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormInstanceRecipient {
@@ -1547,6 +1728,7 @@ impl ::std::default::Default for FormInstanceRecipient {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1574,6 +1756,15 @@ impl FormInstanceRecipient {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecipient {
@@ -1584,7 +1775,7 @@ impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecip
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1594,6 +1785,7 @@ impl ::std::convert::From<super::FormInstanceRecipient> for FormInstanceRecipien
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1612,6 +1804,7 @@ pub struct FormOwner {
         ::std::option::Option<super::FormOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormOwner {
@@ -1620,6 +1813,7 @@ impl ::std::default::Default for FormOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1655,6 +1849,15 @@ impl FormOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
@@ -1666,7 +1869,7 @@ impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1677,6 +1880,7 @@ impl ::std::convert::From<super::FormOwner> for FormOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1695,6 +1899,7 @@ pub struct FormUsedBy {
         ::std::option::Option<super::FormUsedByType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormUsedBy {
@@ -1703,6 +1908,7 @@ impl ::std::default::Default for FormUsedBy {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1738,6 +1944,15 @@ impl FormUsedBy {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
@@ -1749,7 +1964,7 @@ impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1760,6 +1975,7 @@ impl ::std::convert::From<super::FormUsedBy> for FormUsedBy {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1774,6 +1990,7 @@ pub struct ForwardApprovalDto {
         super::ForwardApprovalDtoNewOwnerId,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::default::Default for ForwardApprovalDto {
@@ -1781,6 +1998,7 @@ impl ::std::default::Default for ForwardApprovalDto {
         Self {
             comment: Err("no value supplied for comment".to_string()),
             new_owner_id: Err("no value supplied for new_owner_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1808,6 +2026,15 @@ impl ForwardApprovalDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
@@ -1818,7 +2045,7 @@ impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
         Ok(Self {
             comment: value.comment?,
             new_owner_id: value.new_owner_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1828,6 +2055,7 @@ impl ::std::convert::From<super::ForwardApprovalDto> for ForwardApprovalDto {
         Self {
             comment: Ok(value.comment),
             new_owner_id: Ok(value.new_owner_id),
+            extra: value.extra,
         }
     }
 }

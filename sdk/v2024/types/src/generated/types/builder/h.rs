@@ -24,6 +24,7 @@ pub struct HttpConfig {
         ::std::string::String,
     >,
     url: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for HttpConfig {
@@ -36,6 +37,7 @@ impl ::std::default::Default for HttpConfig {
                 "no value supplied for http_dispatch_mode".to_string(),
             ),
             url: Err("no value supplied for url".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -103,6 +105,15 @@ impl HttpConfig {
             .map_err(|e| format!("error converting supplied value for url: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<HttpConfig> for super::HttpConfig {
@@ -116,7 +127,7 @@ impl ::std::convert::TryFrom<HttpConfig> for super::HttpConfig {
             http_authentication_type: value.http_authentication_type?,
             http_dispatch_mode: value.http_dispatch_mode?,
             url: value.url?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -129,6 +140,7 @@ impl ::std::convert::From<super::HttpConfig> for HttpConfig {
             http_authentication_type: Ok(value.http_authentication_type),
             http_dispatch_mode: Ok(value.http_dispatch_mode),
             url: Ok(value.url),
+            extra: value.extra,
         }
     }
 }

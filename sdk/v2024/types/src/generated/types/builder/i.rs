@@ -11,12 +11,14 @@ pub struct IdentitiesAccountsBulkRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for IdentitiesAccountsBulkRequest {
     fn default() -> Self {
         Self {
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -36,6 +38,15 @@ impl IdentitiesAccountsBulkRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<IdentitiesAccountsBulkRequest>
@@ -46,7 +57,7 @@ for super::IdentitiesAccountsBulkRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -56,6 +67,7 @@ for IdentitiesAccountsBulkRequest {
     fn from(value: super::IdentitiesAccountsBulkRequest) -> Self {
         Self {
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }
@@ -63,12 +75,14 @@ for IdentitiesAccountsBulkRequest {
 #[derive(Clone, Debug)]
 pub struct IdentitiesDetailsReportArguments {
     correlated_only: ::std::result::Result<bool, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for IdentitiesDetailsReportArguments {
     fn default() -> Self {
         Self {
             correlated_only: Err("no value supplied for correlated_only".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -86,6 +100,15 @@ impl IdentitiesDetailsReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<IdentitiesDetailsReportArguments>
@@ -96,7 +119,7 @@ for super::IdentitiesDetailsReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             correlated_only: value.correlated_only?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -106,6 +129,7 @@ for IdentitiesDetailsReportArguments {
     fn from(value: super::IdentitiesDetailsReportArguments) -> Self {
         Self {
             correlated_only: Ok(value.correlated_only),
+            extra: value.extra,
         }
     }
 }
@@ -116,12 +140,14 @@ pub struct IdentitiesReportArguments {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for IdentitiesReportArguments {
     fn default() -> Self {
         Self {
             correlated_only: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -139,6 +165,15 @@ impl IdentitiesReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<IdentitiesReportArguments>
@@ -149,7 +184,7 @@ for super::IdentitiesReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             correlated_only: value.correlated_only?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -159,6 +194,7 @@ for IdentitiesReportArguments {
     fn from(value: super::IdentitiesReportArguments) -> Self {
         Self {
             correlated_only: Ok(value.correlated_only),
+            extra: value.extra,
         }
     }
 }
@@ -185,6 +221,7 @@ pub struct IdentityAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::default::Default for IdentityAttribute {
@@ -198,6 +235,7 @@ impl ::std::default::Default for IdentityAttribute {
             standard: Ok(Default::default()),
             system: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -287,6 +325,15 @@ impl IdentityAttribute {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::TryFrom<IdentityAttribute> for super::IdentityAttribute {
@@ -303,7 +350,7 @@ impl ::std::convert::TryFrom<IdentityAttribute> for super::IdentityAttribute {
             standard: value.standard?,
             system: value.system?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -319,6 +366,7 @@ impl ::std::convert::From<super::IdentityAttribute> for IdentityAttribute {
             standard: Ok(value.standard),
             system: Ok(value.system),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -330,6 +378,7 @@ pub struct IdentityAttributeConfig {
         ::std::string::String,
     >,
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityAttributeConfig {
@@ -337,6 +386,7 @@ impl ::std::default::Default for IdentityAttributeConfig {
         Self {
             attribute_transforms: Ok(Default::default()),
             enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -366,6 +416,15 @@ impl IdentityAttributeConfig {
             .map_err(|e| format!("error converting supplied value for enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityAttributeConfig>
@@ -377,7 +436,7 @@ for super::IdentityAttributeConfig {
         Ok(Self {
             attribute_transforms: value.attribute_transforms?,
             enabled: value.enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -387,6 +446,7 @@ impl ::std::convert::From<super::IdentityAttributeConfig> for IdentityAttributeC
         Self {
             attribute_transforms: Ok(value.attribute_transforms),
             enabled: Ok(value.enabled),
+            extra: value.extra,
         }
     }
 }
@@ -397,12 +457,14 @@ pub struct IdentityAttributeNames {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::default::Default for IdentityAttributeNames {
     fn default() -> Self {
         Self {
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -420,6 +482,15 @@ impl IdentityAttributeNames {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::TryFrom<IdentityAttributeNames> for super::IdentityAttributeNames {
@@ -429,14 +500,17 @@ impl ::std::convert::TryFrom<IdentityAttributeNames> for super::IdentityAttribut
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::From<super::IdentityAttributeNames> for IdentityAttributeNames {
     fn from(value: super::IdentityAttributeNames) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "identity-profiles")]
@@ -450,6 +524,7 @@ pub struct IdentityAttributeTransform {
         ::std::option::Option<super::TransformDefinition>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityAttributeTransform {
@@ -457,6 +532,7 @@ impl ::std::default::Default for IdentityAttributeTransform {
         Self {
             identity_attribute_name: Ok(Default::default()),
             transform_definition: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -488,6 +564,15 @@ impl IdentityAttributeTransform {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityAttributeTransform>
@@ -499,7 +584,7 @@ for super::IdentityAttributeTransform {
         Ok(Self {
             identity_attribute_name: value.identity_attribute_name?,
             transform_definition: value.transform_definition?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -510,6 +595,7 @@ for IdentityAttributeTransform {
         Self {
             identity_attribute_name: Ok(value.identity_attribute_name),
             transform_definition: Ok(value.transform_definition),
+            extra: value.extra,
         }
     }
 }
@@ -526,6 +612,7 @@ pub struct IdentityAttributesSource {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::default::Default for IdentityAttributesSource {
@@ -533,6 +620,7 @@ impl ::std::default::Default for IdentityAttributesSource {
         Self {
             properties: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -562,6 +650,15 @@ impl IdentityAttributesSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-attributes")]
 impl ::std::convert::TryFrom<IdentityAttributesSource>
@@ -573,7 +670,7 @@ for super::IdentityAttributesSource {
         Ok(Self {
             properties: value.properties?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -583,6 +680,7 @@ impl ::std::convert::From<super::IdentityAttributesSource> for IdentityAttribute
         Self {
             properties: Ok(value.properties),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -597,6 +695,7 @@ pub struct IdentityExceptionReportReference {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityExceptionReportReference {
@@ -604,6 +703,7 @@ impl ::std::default::Default for IdentityExceptionReportReference {
         Self {
             report_name: Ok(Default::default()),
             task_result_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -633,6 +733,15 @@ impl IdentityExceptionReportReference {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityExceptionReportReference>
@@ -644,7 +753,7 @@ for super::IdentityExceptionReportReference {
         Ok(Self {
             report_name: value.report_name?,
             task_result_id: value.task_result_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -655,6 +764,7 @@ for IdentityExceptionReportReference {
         Self {
             report_name: Ok(value.report_name),
             task_result_id: Ok(value.task_result_id),
+            extra: value.extra,
         }
     }
 }
@@ -669,6 +779,7 @@ pub struct IdentityPreviewRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityPreviewRequest {
@@ -676,6 +787,7 @@ impl ::std::default::Default for IdentityPreviewRequest {
         Self {
             identity_attribute_config: Ok(Default::default()),
             identity_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -709,6 +821,15 @@ impl IdentityPreviewRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityPreviewRequest> for super::IdentityPreviewRequest {
@@ -719,7 +840,7 @@ impl ::std::convert::TryFrom<IdentityPreviewRequest> for super::IdentityPreviewR
         Ok(Self {
             identity_attribute_config: value.identity_attribute_config?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -729,6 +850,7 @@ impl ::std::convert::From<super::IdentityPreviewRequest> for IdentityPreviewRequ
         Self {
             identity_attribute_config: Ok(value.identity_attribute_config),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -784,6 +906,7 @@ pub struct IdentityProfile {
         ::std::string::String,
     >,
     priority: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfile {
@@ -804,6 +927,7 @@ impl ::std::default::Default for IdentityProfile {
             name: Err("no value supplied for name".to_string()),
             owner: Ok(Default::default()),
             priority: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -967,6 +1091,15 @@ impl IdentityProfile {
             .map_err(|e| format!("error converting supplied value for priority: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfile> for super::IdentityProfile {
@@ -989,7 +1122,7 @@ impl ::std::convert::TryFrom<IdentityProfile> for super::IdentityProfile {
             name: value.name?,
             owner: value.owner?,
             priority: value.priority?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1012,6 +1145,7 @@ impl ::std::convert::From<super::IdentityProfile> for IdentityProfile {
             name: Ok(value.name),
             owner: Ok(value.owner),
             priority: Ok(value.priority),
+            extra: value.extra,
         }
     }
 }
@@ -1030,6 +1164,7 @@ pub struct IdentityProfileAuthoritativeSource {
         ::std::option::Option<super::IdentityProfileAuthoritativeSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileAuthoritativeSource {
@@ -1038,6 +1173,7 @@ impl ::std::default::Default for IdentityProfileAuthoritativeSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1075,6 +1211,15 @@ impl IdentityProfileAuthoritativeSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileAuthoritativeSource>
@@ -1087,7 +1232,7 @@ for super::IdentityProfileAuthoritativeSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1099,6 +1244,7 @@ for IdentityProfileAuthoritativeSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1114,6 +1260,7 @@ pub struct IdentityProfileExportedObject {
         ::std::string::String,
     >,
     version: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileExportedObject {
@@ -1122,6 +1269,7 @@ impl ::std::default::Default for IdentityProfileExportedObject {
             object: Ok(Default::default()),
             self_: Ok(Default::default()),
             version: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1159,6 +1307,15 @@ impl IdentityProfileExportedObject {
             .map_err(|e| format!("error converting supplied value for version: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileExportedObject>
@@ -1171,7 +1328,7 @@ for super::IdentityProfileExportedObject {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1183,6 +1340,7 @@ for IdentityProfileExportedObject {
             object: Ok(value.object),
             self_: Ok(value.self_),
             version: Ok(value.version),
+            extra: value.extra,
         }
     }
 }
@@ -1201,6 +1359,7 @@ pub struct IdentityProfileExportedObjectSelf {
         ::std::option::Option<super::IdentityProfileExportedObjectSelfType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileExportedObjectSelf {
@@ -1209,6 +1368,7 @@ impl ::std::default::Default for IdentityProfileExportedObjectSelf {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1246,6 +1406,15 @@ impl IdentityProfileExportedObjectSelf {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileExportedObjectSelf>
@@ -1258,7 +1427,7 @@ for super::IdentityProfileExportedObjectSelf {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1270,6 +1439,7 @@ for IdentityProfileExportedObjectSelf {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1280,6 +1450,7 @@ pub struct IdentityProfileIdentityErrorReportArguments {
         ::std::string::String,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for IdentityProfileIdentityErrorReportArguments {
@@ -1288,6 +1459,7 @@ impl ::std::default::Default for IdentityProfileIdentityErrorReportArguments {
             authoritative_source: Err(
                 "no value supplied for authoritative_source".to_string(),
             ),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1305,6 +1477,15 @@ impl IdentityProfileIdentityErrorReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<IdentityProfileIdentityErrorReportArguments>
@@ -1315,7 +1496,7 @@ for super::IdentityProfileIdentityErrorReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             authoritative_source: value.authoritative_source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1325,6 +1506,7 @@ for IdentityProfileIdentityErrorReportArguments {
     fn from(value: super::IdentityProfileIdentityErrorReportArguments) -> Self {
         Self {
             authoritative_source: Ok(value.authoritative_source),
+            extra: value.extra,
         }
     }
 }
@@ -1343,6 +1525,7 @@ pub struct IdentityProfileOwner {
         ::std::option::Option<super::IdentityProfileOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for IdentityProfileOwner {
@@ -1351,6 +1534,7 @@ impl ::std::default::Default for IdentityProfileOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1388,6 +1572,15 @@ impl IdentityProfileOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<IdentityProfileOwner> for super::IdentityProfileOwner {
@@ -1399,7 +1592,7 @@ impl ::std::convert::TryFrom<IdentityProfileOwner> for super::IdentityProfileOwn
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1410,6 +1603,7 @@ impl ::std::convert::From<super::IdentityProfileOwner> for IdentityProfileOwner 
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1428,6 +1622,7 @@ pub struct IdentityReference {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "public-identities", feature = "public-identities-config"))]
 impl ::std::default::Default for IdentityReference {
@@ -1436,6 +1631,7 @@ impl ::std::default::Default for IdentityReference {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1471,6 +1667,15 @@ impl IdentityReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "public-identities", feature = "public-identities-config"))]
 impl ::std::convert::TryFrom<IdentityReference> for super::IdentityReference {
@@ -1482,7 +1687,7 @@ impl ::std::convert::TryFrom<IdentityReference> for super::IdentityReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1493,6 +1698,7 @@ impl ::std::convert::From<super::IdentityReference> for IdentityReference {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1522,6 +1728,7 @@ pub struct IdentityReferenceWithNameAndEmail {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -1538,6 +1745,7 @@ impl ::std::default::Default for IdentityReferenceWithNameAndEmail {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1590,6 +1798,15 @@ impl IdentityReferenceWithNameAndEmail {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -1610,7 +1827,7 @@ for super::IdentityReferenceWithNameAndEmail {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1630,6 +1847,7 @@ for IdentityReferenceWithNameAndEmail {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1641,6 +1859,7 @@ pub struct IdentityWithNewAccess {
         ::std::string::String,
     >,
     identity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::default::Default for IdentityWithNewAccess {
@@ -1648,6 +1867,7 @@ impl ::std::default::Default for IdentityWithNewAccess {
         Self {
             access_refs: Err("no value supplied for access_refs".to_string()),
             identity_id: Err("no value supplied for identity_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1679,6 +1899,15 @@ impl IdentityWithNewAccess {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::convert::TryFrom<IdentityWithNewAccess> for super::IdentityWithNewAccess {
@@ -1689,7 +1918,7 @@ impl ::std::convert::TryFrom<IdentityWithNewAccess> for super::IdentityWithNewAc
         Ok(Self {
             access_refs: value.access_refs?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1699,6 +1928,7 @@ impl ::std::convert::From<super::IdentityWithNewAccess> for IdentityWithNewAcces
         Self {
             access_refs: Ok(value.access_refs),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -1713,6 +1943,7 @@ pub struct IdentityWithNewAccessAccessRefsItem {
         ::std::option::Option<super::IdentityWithNewAccessAccessRefsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::default::Default for IdentityWithNewAccessAccessRefsItem {
@@ -1720,6 +1951,7 @@ impl ::std::default::Default for IdentityWithNewAccessAccessRefsItem {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1747,6 +1979,15 @@ impl IdentityWithNewAccessAccessRefsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-violations")]
 impl ::std::convert::TryFrom<IdentityWithNewAccessAccessRefsItem>
@@ -1758,7 +1999,7 @@ for super::IdentityWithNewAccessAccessRefsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1769,6 +2010,7 @@ for IdentityWithNewAccessAccessRefsItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1784,6 +2026,7 @@ pub struct ImportFormDefinitionsBodyItem {
         ::std::string::String,
     >,
     version: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for ImportFormDefinitionsBodyItem {
@@ -1792,6 +2035,7 @@ impl ::std::default::Default for ImportFormDefinitionsBodyItem {
             object: Ok(Default::default()),
             self_: Ok(Default::default()),
             version: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1827,6 +2071,15 @@ impl ImportFormDefinitionsBodyItem {
             .map_err(|e| format!("error converting supplied value for version: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<ImportFormDefinitionsBodyItem>
@@ -1839,7 +2092,7 @@ for super::ImportFormDefinitionsBodyItem {
             object: value.object?,
             self_: value.self_?,
             version: value.version?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1851,6 +2104,7 @@ for ImportFormDefinitionsBodyItem {
             object: Ok(value.object),
             self_: Ok(value.self_),
             version: Ok(value.version),
+            extra: value.extra,
         }
     }
 }
@@ -1884,6 +2138,7 @@ pub struct ImportOptions {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sp-config")]
 impl ::std::default::Default for ImportOptions {
@@ -1894,6 +2149,7 @@ impl ::std::default::Default for ImportOptions {
             exclude_types: Ok(Default::default()),
             include_types: Ok(Default::default()),
             object_options: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1974,6 +2230,15 @@ impl ImportOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ::std::convert::TryFrom<ImportOptions> for super::ImportOptions {
@@ -1987,7 +2252,7 @@ impl ::std::convert::TryFrom<ImportOptions> for super::ImportOptions {
             exclude_types: value.exclude_types?,
             include_types: value.include_types?,
             object_options: value.object_options?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2000,6 +2265,7 @@ impl ::std::convert::From<super::ImportOptions> for ImportOptions {
             exclude_types: Ok(value.exclude_types),
             include_types: Ok(value.include_types),
             object_options: Ok(value.object_options),
+            extra: value.extra,
         }
     }
 }
@@ -2015,6 +2281,7 @@ pub struct IndexOf {
         ::std::string::String,
     >,
     substring: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for IndexOf {
@@ -2023,6 +2290,7 @@ impl ::std::default::Default for IndexOf {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             substring: Err("no value supplied for substring".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2064,6 +2332,15 @@ impl IndexOf {
             .map_err(|e| format!("error converting supplied value for substring: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<IndexOf> for super::IndexOf {
@@ -2075,7 +2352,7 @@ impl ::std::convert::TryFrom<IndexOf> for super::IndexOf {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             substring: value.substring?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2086,6 +2363,7 @@ impl ::std::convert::From<super::IndexOf> for IndexOf {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             substring: Ok(value.substring),
+            extra: value.extra,
         }
     }
 }
@@ -2094,6 +2372,7 @@ impl ::std::convert::From<super::IndexOf> for IndexOf {
 pub struct InnerHit {
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for InnerHit {
@@ -2101,6 +2380,7 @@ impl ::std::default::Default for InnerHit {
         Self {
             query: Err("no value supplied for query".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2126,6 +2406,15 @@ impl InnerHit {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
@@ -2136,7 +2425,7 @@ impl ::std::convert::TryFrom<InnerHit> for super::InnerHit {
         Ok(Self {
             query: value.query?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2146,6 +2435,7 @@ impl ::std::convert::From<super::InnerHit> for InnerHit {
         Self {
             query: Ok(value.query),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2157,6 +2447,7 @@ pub struct InviteIdentitiesRequest {
         ::std::string::String,
     >,
     uninvited: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for InviteIdentitiesRequest {
@@ -2164,6 +2455,7 @@ impl ::std::default::Default for InviteIdentitiesRequest {
         Self {
             ids: Ok(Default::default()),
             uninvited: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2191,6 +2483,15 @@ impl InviteIdentitiesRequest {
             .map_err(|e| format!("error converting supplied value for uninvited: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<InviteIdentitiesRequest>
@@ -2202,7 +2503,7 @@ for super::InviteIdentitiesRequest {
         Ok(Self {
             ids: value.ids?,
             uninvited: value.uninvited?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2212,6 +2513,7 @@ impl ::std::convert::From<super::InviteIdentitiesRequest> for InviteIdentitiesRe
         Self {
             ids: Ok(value.ids),
             uninvited: Ok(value.uninvited),
+            extra: value.extra,
         }
     }
 }
@@ -2230,6 +2532,7 @@ pub struct Iso3166 {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Iso3166 {
@@ -2238,6 +2541,7 @@ impl ::std::default::Default for Iso3166 {
             format: Ok(Default::default()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2279,6 +2583,15 @@ impl Iso3166 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Iso3166> for super::Iso3166 {
@@ -2290,7 +2603,7 @@ impl ::std::convert::TryFrom<Iso3166> for super::Iso3166 {
             format: value.format?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2301,6 +2614,7 @@ impl ::std::convert::From<super::Iso3166> for Iso3166 {
             format: Ok(value.format),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct MachineClassificationConfig {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationConfig {
@@ -34,6 +35,7 @@ impl ::std::default::Default for MachineClassificationConfig {
             criteria: Ok(Default::default()),
             enabled: Ok(Default::default()),
             modified: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -99,6 +101,15 @@ impl MachineClassificationConfig {
             .map_err(|e| format!("error converting supplied value for modified: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationConfig>
@@ -113,7 +124,7 @@ for super::MachineClassificationConfig {
             criteria: value.criteria?,
             enabled: value.enabled?,
             modified: value.modified?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -127,6 +138,7 @@ for MachineClassificationConfig {
             criteria: Ok(value.criteria),
             enabled: Ok(value.enabled),
             modified: Ok(value.modified),
+            extra: value.extra,
         }
     }
 }
@@ -159,6 +171,7 @@ pub struct MachineClassificationCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationCriteriaLevel1 {
@@ -170,6 +183,7 @@ impl ::std::default::Default for MachineClassificationCriteriaLevel1 {
             data_type: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -243,6 +257,15 @@ impl MachineClassificationCriteriaLevel1 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationCriteriaLevel1>
@@ -258,7 +281,7 @@ for super::MachineClassificationCriteriaLevel1 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -273,6 +296,7 @@ for MachineClassificationCriteriaLevel1 {
             data_type: Ok(value.data_type),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -305,6 +329,7 @@ pub struct MachineClassificationCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationCriteriaLevel2 {
@@ -316,6 +341,7 @@ impl ::std::default::Default for MachineClassificationCriteriaLevel2 {
             data_type: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -389,6 +415,15 @@ impl MachineClassificationCriteriaLevel2 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationCriteriaLevel2>
@@ -404,7 +439,7 @@ for super::MachineClassificationCriteriaLevel2 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -419,6 +454,7 @@ for MachineClassificationCriteriaLevel2 {
             data_type: Ok(value.data_type),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -449,6 +485,7 @@ pub struct MachineClassificationCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationCriteriaLevel3 {
@@ -460,6 +497,7 @@ impl ::std::default::Default for MachineClassificationCriteriaLevel3 {
             data_type: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -531,6 +569,15 @@ impl MachineClassificationCriteriaLevel3 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationCriteriaLevel3>
@@ -546,7 +593,7 @@ for super::MachineClassificationCriteriaLevel3 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -561,6 +608,7 @@ for MachineClassificationCriteriaLevel3 {
             data_type: Ok(value.data_type),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -601,6 +649,7 @@ pub struct MachineIdentity {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::default::Default for MachineIdentity {
@@ -616,6 +665,7 @@ impl ::std::default::Default for MachineIdentity {
             manually_edited: Ok(Default::default()),
             modified: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -715,6 +765,15 @@ impl MachineIdentity {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::convert::TryFrom<MachineIdentity> for super::MachineIdentity {
@@ -731,7 +790,7 @@ impl ::std::convert::TryFrom<MachineIdentity> for super::MachineIdentity {
             manually_edited: value.manually_edited?,
             modified: value.modified?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -747,6 +806,7 @@ impl ::std::convert::From<super::MachineIdentity> for MachineIdentity {
             manually_edited: Ok(value.manually_edited),
             modified: Ok(value.modified),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -761,6 +821,7 @@ pub struct MailFromAttributesDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for MailFromAttributesDto {
@@ -768,6 +829,7 @@ impl ::std::default::Default for MailFromAttributesDto {
         Self {
             identity: Ok(Default::default()),
             mail_from_domain: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -795,6 +857,15 @@ impl MailFromAttributesDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttributesDto {
@@ -805,7 +876,7 @@ impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttribute
         Ok(Self {
             identity: value.identity?,
             mail_from_domain: value.mail_from_domain?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -815,6 +886,7 @@ impl ::std::convert::From<super::MailFromAttributesDto> for MailFromAttributesDt
         Self {
             identity: Ok(value.identity),
             mail_from_domain: Ok(value.mail_from_domain),
+            extra: value.extra,
         }
     }
 }
@@ -834,6 +906,7 @@ pub struct ManagedClientRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clients")]
 impl ::std::default::Default for ManagedClientRequest {
@@ -843,6 +916,7 @@ impl ::std::default::Default for ManagedClientRequest {
             description: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -890,6 +964,15 @@ impl ManagedClientRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clients")]
 impl ::std::convert::TryFrom<ManagedClientRequest> for super::ManagedClientRequest {
@@ -902,7 +985,7 @@ impl ::std::convert::TryFrom<ManagedClientRequest> for super::ManagedClientReque
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -914,6 +997,7 @@ impl ::std::convert::From<super::ManagedClientRequest> for ManagedClientRequest 
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -935,6 +1019,7 @@ pub struct ManagedClusterRequest {
         ::std::option::Option<super::ManagedClusterTypes>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::default::Default for ManagedClusterRequest {
@@ -944,6 +1029,7 @@ impl ::std::default::Default for ManagedClusterRequest {
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -997,6 +1083,15 @@ impl ManagedClusterRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::convert::TryFrom<ManagedClusterRequest> for super::ManagedClusterRequest {
@@ -1009,7 +1104,7 @@ impl ::std::convert::TryFrom<ManagedClusterRequest> for super::ManagedClusterReq
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1021,6 +1116,7 @@ impl ::std::convert::From<super::ManagedClusterRequest> for ManagedClusterReques
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1038,6 +1134,7 @@ pub struct ManagedClusterType {
     org: ::std::result::Result<::std::string::String, ::std::string::String>,
     pod: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-cluster-types")]
 impl ::std::default::Default for ManagedClusterType {
@@ -1048,6 +1145,7 @@ impl ::std::default::Default for ManagedClusterType {
             org: Err("no value supplied for org".to_string()),
             pod: Err("no value supplied for pod".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1107,6 +1205,15 @@ impl ManagedClusterType {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-cluster-types")]
 impl ::std::convert::TryFrom<ManagedClusterType> for super::ManagedClusterType {
@@ -1120,7 +1227,7 @@ impl ::std::convert::TryFrom<ManagedClusterType> for super::ManagedClusterType {
             org: value.org?,
             pod: value.pod?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1133,6 +1240,7 @@ impl ::std::convert::From<super::ManagedClusterType> for ManagedClusterType {
             org: Ok(value.org),
             pod: Ok(value.pod),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1147,6 +1255,7 @@ pub struct ManagerCorrelationMapping {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ::std::default::Default for ManagerCorrelationMapping {
@@ -1154,6 +1263,7 @@ impl ::std::default::Default for ManagerCorrelationMapping {
         Self {
             account_attribute_name: Ok(Default::default()),
             identity_attribute_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1187,6 +1297,15 @@ impl ManagerCorrelationMapping {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ::std::convert::TryFrom<ManagerCorrelationMapping>
@@ -1198,7 +1317,7 @@ for super::ManagerCorrelationMapping {
         Ok(Self {
             account_attribute_name: value.account_attribute_name?,
             identity_attribute_name: value.identity_attribute_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1209,6 +1328,7 @@ for ManagerCorrelationMapping {
         Self {
             account_attribute_name: Ok(value.account_attribute_name),
             identity_attribute_name: Ok(value.identity_attribute_name),
+            extra: value.extra,
         }
     }
 }
@@ -1221,6 +1341,7 @@ pub struct MetricAggregation {
         ::std::option::Option<super::MetricType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for MetricAggregation {
@@ -1229,6 +1350,7 @@ impl ::std::default::Default for MetricAggregation {
             field: Err("no value supplied for field".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1264,6 +1386,15 @@ impl MetricAggregation {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
@@ -1275,7 +1406,7 @@ impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
             field: value.field?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1286,6 +1417,7 @@ impl ::std::convert::From<super::MetricAggregation> for MetricAggregation {
             field: Ok(value.field),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1315,6 +1447,7 @@ pub struct MfaDuoConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for MfaDuoConfig {
@@ -1326,6 +1459,7 @@ impl ::std::default::Default for MfaDuoConfig {
             host: Ok(Default::default()),
             identity_attribute: Ok(Default::default()),
             mfa_method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1399,6 +1533,15 @@ impl MfaDuoConfig {
             .map_err(|e| format!("error converting supplied value for mfa_method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
@@ -1413,7 +1556,7 @@ impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1427,6 +1570,7 @@ impl ::std::convert::From<super::MfaDuoConfig> for MfaDuoConfig {
             host: Ok(value.host),
             identity_attribute: Ok(value.identity_attribute),
             mfa_method: Ok(value.mfa_method),
+            extra: value.extra,
         }
     }
 }
@@ -1450,6 +1594,7 @@ pub struct MfaOktaConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for MfaOktaConfig {
@@ -1460,6 +1605,7 @@ impl ::std::default::Default for MfaOktaConfig {
             host: Ok(Default::default()),
             identity_attribute: Ok(Default::default()),
             mfa_method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1517,6 +1663,15 @@ impl MfaOktaConfig {
             .map_err(|e| format!("error converting supplied value for mfa_method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
@@ -1530,7 +1685,7 @@ impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1543,6 +1698,7 @@ impl ::std::convert::From<super::MfaOktaConfig> for MfaOktaConfig {
             host: Ok(value.host),
             identity_attribute: Ok(value.identity_attribute),
             mfa_method: Ok(value.mfa_method),
+            extra: value.extra,
         }
     }
 }
@@ -1578,6 +1734,7 @@ pub struct MultiHostIntegrationsCreate {
         super::MultiHostIntegrationsCreateOwner,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreate {
@@ -1592,6 +1749,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreate {
             modified: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1705,6 +1863,15 @@ impl MultiHostIntegrationsCreate {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreate>
@@ -1723,7 +1890,7 @@ for super::MultiHostIntegrationsCreate {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1741,6 +1908,7 @@ for MultiHostIntegrationsCreate {
             modified: Ok(value.modified),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }
@@ -1753,6 +1921,7 @@ pub struct MultiHostIntegrationsCreateCluster {
         super::MultiHostIntegrationsCreateClusterType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateCluster {
@@ -1761,6 +1930,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateCluster {
             id: Err("no value supplied for id".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1796,6 +1966,15 @@ impl MultiHostIntegrationsCreateCluster {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateCluster>
@@ -1808,7 +1987,7 @@ for super::MultiHostIntegrationsCreateCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1820,6 +1999,7 @@ for MultiHostIntegrationsCreateCluster {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1838,6 +2018,7 @@ pub struct MultiHostIntegrationsCreateManagementWorkgroup {
         ::std::option::Option<super::MultiHostIntegrationsCreateManagementWorkgroupType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateManagementWorkgroup {
@@ -1846,6 +2027,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateManagementWorkgroup 
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1885,6 +2067,15 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateManagementWorkgroup>
@@ -1897,7 +2088,7 @@ for super::MultiHostIntegrationsCreateManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1909,6 +2100,7 @@ for MultiHostIntegrationsCreateManagementWorkgroup {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1927,6 +2119,7 @@ pub struct MultiHostIntegrationsCreateOwner {
         ::std::option::Option<super::MultiHostIntegrationsCreateOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateOwner {
@@ -1935,6 +2128,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1972,6 +2166,15 @@ impl MultiHostIntegrationsCreateOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateOwner>
@@ -1984,7 +2187,7 @@ for super::MultiHostIntegrationsCreateOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1996,6 +2199,7 @@ for MultiHostIntegrationsCreateOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2013,6 +2217,7 @@ pub struct MultiHostIntegrationsCreateSources {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateSources {
@@ -2021,6 +2226,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateSources {
             connector_attributes: Ok(Default::default()),
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2064,6 +2270,15 @@ impl MultiHostIntegrationsCreateSources {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateSources>
@@ -2076,7 +2291,7 @@ for super::MultiHostIntegrationsCreateSources {
             connector_attributes: value.connector_attributes?,
             description: value.description?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2088,6 +2303,7 @@ for MultiHostIntegrationsCreateSources {
             connector_attributes: Ok(value.connector_attributes),
             description: Ok(value.description),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -2098,12 +2314,14 @@ pub struct MultiPolicyRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for MultiPolicyRequest {
     fn default() -> Self {
         Self {
             filtered_policy_list: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2123,6 +2341,15 @@ impl MultiPolicyRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
@@ -2132,7 +2359,7 @@ impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             filtered_policy_list: value.filtered_policy_list?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2141,6 +2368,7 @@ impl ::std::convert::From<super::MultiPolicyRequest> for MultiPolicyRequest {
     fn from(value: super::MultiPolicyRequest) -> Self {
         Self {
             filtered_policy_list: Ok(value.filtered_policy_list),
+            extra: value.extra,
         }
     }
 }

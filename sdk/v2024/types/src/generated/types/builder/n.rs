@@ -15,6 +15,7 @@ pub struct NameNormalizer {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for NameNormalizer {
@@ -22,6 +23,7 @@ impl ::std::default::Default for NameNormalizer {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -53,6 +55,15 @@ impl NameNormalizer {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<NameNormalizer> for super::NameNormalizer {
@@ -63,7 +74,7 @@ impl ::std::convert::TryFrom<NameNormalizer> for super::NameNormalizer {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -73,6 +84,7 @@ impl ::std::convert::From<super::NameNormalizer> for NameNormalizer {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -102,6 +114,7 @@ pub struct NativeChangeDetectionConfig {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for NativeChangeDetectionConfig {
@@ -113,6 +126,7 @@ impl ::std::default::Default for NativeChangeDetectionConfig {
             operations: Ok(Default::default()),
             selected_entitlements: Ok(Default::default()),
             selected_non_entitlement_attributes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -198,6 +212,15 @@ impl NativeChangeDetectionConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<NativeChangeDetectionConfig>
@@ -214,7 +237,7 @@ for super::NativeChangeDetectionConfig {
             selected_entitlements: value.selected_entitlements?,
             selected_non_entitlement_attributes: value
                 .selected_non_entitlement_attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -231,6 +254,7 @@ for NativeChangeDetectionConfig {
             selected_non_entitlement_attributes: Ok(
                 value.selected_non_entitlement_attributes,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -239,6 +263,7 @@ for NativeChangeDetectionConfig {
 pub struct NestedAggregation {
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for NestedAggregation {
@@ -246,6 +271,7 @@ impl ::std::default::Default for NestedAggregation {
         Self {
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -271,6 +297,15 @@ impl NestedAggregation {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<NestedAggregation> for super::NestedAggregation {
@@ -281,7 +316,7 @@ impl ::std::convert::TryFrom<NestedAggregation> for super::NestedAggregation {
         Ok(Self {
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -291,6 +326,7 @@ impl ::std::convert::From<super::NestedAggregation> for NestedAggregation {
         Self {
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -309,6 +345,7 @@ pub struct NetworkConfiguration {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "global-tenant-security-settings")]
 impl ::std::default::Default for NetworkConfiguration {
@@ -317,6 +354,7 @@ impl ::std::default::Default for NetworkConfiguration {
             geolocation: Ok(Default::default()),
             range: Ok(Default::default()),
             whitelisted: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -360,6 +398,15 @@ impl NetworkConfiguration {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "global-tenant-security-settings")]
 impl ::std::convert::TryFrom<NetworkConfiguration> for super::NetworkConfiguration {
@@ -371,7 +418,7 @@ impl ::std::convert::TryFrom<NetworkConfiguration> for super::NetworkConfigurati
             geolocation: value.geolocation?,
             range: value.range?,
             whitelisted: value.whitelisted?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -382,6 +429,7 @@ impl ::std::convert::From<super::NetworkConfiguration> for NetworkConfiguration 
             geolocation: Ok(value.geolocation),
             range: Ok(value.range),
             whitelisted: Ok(value.whitelisted),
+            extra: value.extra,
         }
     }
 }
@@ -392,12 +440,14 @@ pub struct NonEmployeeApprovalDecision {
         ::std::option::Option<super::NonEmployeeApprovalDecisionComment>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeApprovalDecision {
     fn default() -> Self {
         Self {
             comment: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -415,6 +465,15 @@ impl NonEmployeeApprovalDecision {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeApprovalDecision>
@@ -425,7 +484,7 @@ for super::NonEmployeeApprovalDecision {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -433,19 +492,24 @@ for super::NonEmployeeApprovalDecision {
 impl ::std::convert::From<super::NonEmployeeApprovalDecision>
 for NonEmployeeApprovalDecision {
     fn from(value: super::NonEmployeeApprovalDecision) -> Self {
-        Self { comment: Ok(value.comment) }
+        Self {
+            comment: Ok(value.comment),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 #[derive(Clone, Debug)]
 pub struct NonEmployeeIdnUserRequest {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeIdnUserRequest {
     fn default() -> Self {
         Self {
             id: Err("no value supplied for id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -461,6 +525,15 @@ impl NonEmployeeIdnUserRequest {
             .map_err(|e| format!("error converting supplied value for id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeIdnUserRequest>
@@ -471,7 +544,7 @@ for super::NonEmployeeIdnUserRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             id: value.id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -479,7 +552,10 @@ for super::NonEmployeeIdnUserRequest {
 impl ::std::convert::From<super::NonEmployeeIdnUserRequest>
 for NonEmployeeIdnUserRequest {
     fn from(value: super::NonEmployeeIdnUserRequest) -> Self {
-        Self { id: Ok(value.id) }
+        Self {
+            id: Ok(value.id),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -489,12 +565,14 @@ pub struct NonEmployeeRejectApprovalDecision {
         super::NonEmployeeRejectApprovalDecisionComment,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeRejectApprovalDecision {
     fn default() -> Self {
         Self {
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -510,6 +588,15 @@ impl NonEmployeeRejectApprovalDecision {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeRejectApprovalDecision>
@@ -520,7 +607,7 @@ for super::NonEmployeeRejectApprovalDecision {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -528,7 +615,10 @@ for super::NonEmployeeRejectApprovalDecision {
 impl ::std::convert::From<super::NonEmployeeRejectApprovalDecision>
 for NonEmployeeRejectApprovalDecision {
     fn from(value: super::NonEmployeeRejectApprovalDecision) -> Self {
-        Self { comment: Ok(value.comment) }
+        Self {
+            comment: Ok(value.comment),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
@@ -555,6 +645,7 @@ pub struct NonEmployeeRequestBody {
         ::chrono::DateTime<::chrono::offset::Utc>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeRequestBody {
@@ -570,6 +661,7 @@ impl ::std::default::Default for NonEmployeeRequestBody {
             phone: Err("no value supplied for phone".to_string()),
             source_id: Err("no value supplied for source_id".to_string()),
             start_date: Err("no value supplied for start_date".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -681,6 +773,15 @@ impl NonEmployeeRequestBody {
             .map_err(|e| format!("error converting supplied value for start_date: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeRequestBody> for super::NonEmployeeRequestBody {
@@ -699,7 +800,7 @@ impl ::std::convert::TryFrom<NonEmployeeRequestBody> for super::NonEmployeeReque
             phone: value.phone?,
             source_id: value.source_id?,
             start_date: value.start_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -717,6 +818,7 @@ impl ::std::convert::From<super::NonEmployeeRequestBody> for NonEmployeeRequestB
             phone: Ok(value.phone),
             source_id: Ok(value.source_id),
             start_date: Ok(value.start_date),
+            extra: value.extra,
         }
     }
 }
@@ -735,6 +837,7 @@ pub struct NonEmployeeSchemaAttributeBody {
     required: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     technical_name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeSchemaAttributeBody {
@@ -746,6 +849,7 @@ impl ::std::default::Default for NonEmployeeSchemaAttributeBody {
             required: Ok(Default::default()),
             technical_name: Err("no value supplied for technical_name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -815,6 +919,15 @@ impl NonEmployeeSchemaAttributeBody {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeSchemaAttributeBody>
@@ -830,7 +943,7 @@ for super::NonEmployeeSchemaAttributeBody {
             required: value.required?,
             technical_name: value.technical_name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -845,6 +958,7 @@ for NonEmployeeSchemaAttributeBody {
             required: Ok(value.required),
             technical_name: Ok(value.technical_name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -869,6 +983,7 @@ pub struct NonEmployeeSourceRequestBody {
         super::NonEmployeeIdnUserRequest,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for NonEmployeeSourceRequestBody {
@@ -880,6 +995,7 @@ impl ::std::default::Default for NonEmployeeSourceRequestBody {
             management_workgroup: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -955,6 +1071,15 @@ impl NonEmployeeSourceRequestBody {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<NonEmployeeSourceRequestBody>
@@ -970,7 +1095,7 @@ for super::NonEmployeeSourceRequestBody {
             management_workgroup: value.management_workgroup?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -985,6 +1110,7 @@ for NonEmployeeSourceRequestBody {
             management_workgroup: Ok(value.management_workgroup),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }

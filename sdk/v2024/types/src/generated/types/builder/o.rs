@@ -15,6 +15,7 @@ pub struct ObjectExportImportOptions {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sp-config")]
 impl ::std::default::Default for ObjectExportImportOptions {
@@ -22,6 +23,7 @@ impl ::std::default::Default for ObjectExportImportOptions {
         Self {
             included_ids: Ok(Default::default()),
             included_names: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -55,6 +57,15 @@ impl ObjectExportImportOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sp-config")]
 impl ::std::convert::TryFrom<ObjectExportImportOptions>
@@ -66,7 +77,7 @@ for super::ObjectExportImportOptions {
         Ok(Self {
             included_ids: value.included_ids?,
             included_names: value.included_names?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -77,6 +88,7 @@ for ObjectExportImportOptions {
         Self {
             included_ids: Ok(value.included_ids),
             included_names: Ok(value.included_names),
+            extra: value.extra,
         }
     }
 }
@@ -87,6 +99,7 @@ pub struct ObjectMappingBulkCreateRequest {
         ::std::vec::Vec<super::ObjectMappingRequest>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for ObjectMappingBulkCreateRequest {
@@ -95,6 +108,7 @@ impl ::std::default::Default for ObjectMappingBulkCreateRequest {
             new_objects_mappings: Err(
                 "no value supplied for new_objects_mappings".to_string(),
             ),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -112,6 +126,15 @@ impl ObjectMappingBulkCreateRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<ObjectMappingBulkCreateRequest>
@@ -122,7 +145,7 @@ for super::ObjectMappingBulkCreateRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             new_objects_mappings: value.new_objects_mappings?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -132,6 +155,7 @@ for ObjectMappingBulkCreateRequest {
     fn from(value: super::ObjectMappingBulkCreateRequest) -> Self {
         Self {
             new_objects_mappings: Ok(value.new_objects_mappings),
+            extra: value.extra,
         }
     }
 }
@@ -145,12 +169,14 @@ pub struct ObjectMappingBulkPatchRequest {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for ObjectMappingBulkPatchRequest {
     fn default() -> Self {
         Self {
             patches: Err("no value supplied for patches".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -171,6 +197,15 @@ impl ObjectMappingBulkPatchRequest {
             .map_err(|e| format!("error converting supplied value for patches: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<ObjectMappingBulkPatchRequest>
@@ -181,7 +216,7 @@ for super::ObjectMappingBulkPatchRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             patches: value.patches?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -189,7 +224,10 @@ for super::ObjectMappingBulkPatchRequest {
 impl ::std::convert::From<super::ObjectMappingBulkPatchRequest>
 for ObjectMappingBulkPatchRequest {
     fn from(value: super::ObjectMappingBulkPatchRequest) -> Self {
-        Self { patches: Ok(value.patches) }
+        Self {
+            patches: Ok(value.patches),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "configuration-hub")]
@@ -203,6 +241,7 @@ pub struct ObjectMappingRequest {
     >,
     source_value: ::std::result::Result<::std::string::String, ::std::string::String>,
     target_value: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for ObjectMappingRequest {
@@ -213,6 +252,7 @@ impl ::std::default::Default for ObjectMappingRequest {
             object_type: Err("no value supplied for object_type".to_string()),
             source_value: Err("no value supplied for source_value".to_string()),
             target_value: Err("no value supplied for target_value".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -274,6 +314,15 @@ impl ObjectMappingRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<ObjectMappingRequest> for super::ObjectMappingRequest {
@@ -287,7 +336,7 @@ impl ::std::convert::TryFrom<ObjectMappingRequest> for super::ObjectMappingReque
             object_type: value.object_type?,
             source_value: value.source_value?,
             target_value: value.target_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -300,6 +349,7 @@ impl ::std::convert::From<super::ObjectMappingRequest> for ObjectMappingRequest 
             object_type: Ok(value.object_type),
             source_value: Ok(value.source_value),
             target_value: Ok(value.target_value),
+            extra: value.extra,
         }
     }
 }
@@ -312,12 +362,14 @@ pub struct OrphanIdentitiesReportArguments {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for OrphanIdentitiesReportArguments {
     fn default() -> Self {
         Self {
             selected_formats: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -341,6 +393,15 @@ impl OrphanIdentitiesReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<OrphanIdentitiesReportArguments>
@@ -351,7 +412,7 @@ for super::OrphanIdentitiesReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             selected_formats: value.selected_formats?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -361,6 +422,7 @@ for OrphanIdentitiesReportArguments {
     fn from(value: super::OrphanIdentitiesReportArguments) -> Self {
         Self {
             selected_formats: Ok(value.selected_formats),
+            extra: value.extra,
         }
     }
 }
@@ -386,6 +448,7 @@ pub struct OwnerDto {
         ::std::option::Option<super::OwnerDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -401,6 +464,7 @@ impl ::std::default::Default for OwnerDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -443,6 +507,15 @@ impl OwnerDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -461,7 +534,7 @@ impl ::std::convert::TryFrom<OwnerDto> for super::OwnerDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -479,6 +552,7 @@ impl ::std::convert::From<super::OwnerDto> for OwnerDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -497,6 +571,7 @@ pub struct OwnerReference {
         ::std::option::Option<super::OwnerReferenceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for OwnerReference {
@@ -505,6 +580,7 @@ impl ::std::default::Default for OwnerReference {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -540,6 +616,15 @@ impl OwnerReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<OwnerReference> for super::OwnerReference {
@@ -551,7 +636,7 @@ impl ::std::convert::TryFrom<OwnerReference> for super::OwnerReference {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -562,6 +647,7 @@ impl ::std::convert::From<super::OwnerReference> for OwnerReference {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -580,6 +666,7 @@ pub struct OwnerReferenceSegments {
         ::std::option::Option<super::OwnerReferenceSegmentsType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for OwnerReferenceSegments {
@@ -588,6 +675,7 @@ impl ::std::default::Default for OwnerReferenceSegments {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -625,6 +713,15 @@ impl OwnerReferenceSegments {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<OwnerReferenceSegments> for super::OwnerReferenceSegments {
@@ -636,7 +733,7 @@ impl ::std::convert::TryFrom<OwnerReferenceSegments> for super::OwnerReferenceSe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -647,6 +744,7 @@ impl ::std::convert::From<super::OwnerReferenceSegments> for OwnerReferenceSegme
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

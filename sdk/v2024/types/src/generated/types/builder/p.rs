@@ -27,6 +27,7 @@ pub struct PasswordChangeRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordChangeRequest {
@@ -37,6 +38,7 @@ impl ::std::default::Default for PasswordChangeRequest {
             identity_id: Ok(Default::default()),
             public_key_id: Ok(Default::default()),
             source_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -98,6 +100,15 @@ impl PasswordChangeRequest {
             .map_err(|e| format!("error converting supplied value for source_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeRequest {
@@ -111,7 +122,7 @@ impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeReq
             identity_id: value.identity_id?,
             public_key_id: value.public_key_id?,
             source_id: value.source_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -124,6 +135,7 @@ impl ::std::convert::From<super::PasswordChangeRequest> for PasswordChangeReques
             identity_id: Ok(value.identity_id),
             public_key_id: Ok(value.public_key_id),
             source_id: Ok(value.source_id),
+            extra: value.extra,
         }
     }
 }
@@ -136,6 +148,7 @@ pub struct PasswordDigitTokenReset {
     >,
     length: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordDigitTokenReset {
@@ -144,6 +157,7 @@ impl ::std::default::Default for PasswordDigitTokenReset {
             duration_minutes: Ok(Default::default()),
             length: Ok(Default::default()),
             user_id: Err("no value supplied for user_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -181,6 +195,15 @@ impl PasswordDigitTokenReset {
             .map_err(|e| format!("error converting supplied value for user_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordDigitTokenReset>
@@ -193,7 +216,7 @@ for super::PasswordDigitTokenReset {
             duration_minutes: value.duration_minutes?,
             length: value.length?,
             user_id: value.user_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -204,6 +227,7 @@ impl ::std::convert::From<super::PasswordDigitTokenReset> for PasswordDigitToken
             duration_minutes: Ok(value.duration_minutes),
             length: Ok(value.length),
             user_id: Ok(value.user_id),
+            extra: value.extra,
         }
     }
 }
@@ -218,6 +242,7 @@ pub struct PasswordInfoQueryDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordInfoQueryDto {
@@ -225,6 +250,7 @@ impl ::std::default::Default for PasswordInfoQueryDto {
         Self {
             source_name: Ok(Default::default()),
             user_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -252,6 +278,15 @@ impl PasswordInfoQueryDto {
             .map_err(|e| format!("error converting supplied value for user_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryDto {
@@ -262,7 +297,7 @@ impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryD
         Ok(Self {
             source_name: value.source_name?,
             user_name: value.user_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -272,6 +307,7 @@ impl ::std::convert::From<super::PasswordInfoQueryDto> for PasswordInfoQueryDto 
         Self {
             source_name: Ok(value.source_name),
             user_name: Ok(value.user_name),
+            extra: value.extra,
         }
     }
 }
@@ -294,6 +330,7 @@ pub struct PasswordOrgConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::default::Default for PasswordOrgConfig {
@@ -303,6 +340,7 @@ impl ::std::default::Default for PasswordOrgConfig {
             digit_token_duration_minutes: Ok(Default::default()),
             digit_token_enabled: Ok(Default::default()),
             digit_token_length: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -360,6 +398,15 @@ impl PasswordOrgConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
@@ -372,7 +419,7 @@ impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
             digit_token_duration_minutes: value.digit_token_duration_minutes?,
             digit_token_enabled: value.digit_token_enabled?,
             digit_token_length: value.digit_token_length?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -384,6 +431,7 @@ impl ::std::convert::From<super::PasswordOrgConfig> for PasswordOrgConfig {
             digit_token_duration_minutes: Ok(value.digit_token_duration_minutes),
             digit_token_enabled: Ok(value.digit_token_enabled),
             digit_token_length: Ok(value.digit_token_length),
+            extra: value.extra,
         }
     }
 }
@@ -395,11 +443,13 @@ pub struct PasswordPolicyHoldersDtoAttributes {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for PasswordPolicyHoldersDtoAttributes {
     fn default() -> Self {
         Self {
             identity_attr: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -422,6 +472,15 @@ impl PasswordPolicyHoldersDtoAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<PasswordPolicyHoldersDtoAttributes>
 for super::PasswordPolicyHoldersDtoAttributes {
@@ -431,7 +490,7 @@ for super::PasswordPolicyHoldersDtoAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attr: value.identity_attr?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -440,6 +499,7 @@ for PasswordPolicyHoldersDtoAttributes {
     fn from(value: super::PasswordPolicyHoldersDtoAttributes) -> Self {
         Self {
             identity_attr: Ok(value.identity_attr),
+            extra: value.extra,
         }
     }
 }
@@ -453,12 +513,14 @@ pub struct PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
     fn default() -> Self {
         Self {
             name: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -483,6 +545,15 @@ impl PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<PasswordPolicyHoldersDtoAttributesIdentityAttrItem>
 for super::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
@@ -493,7 +564,7 @@ for super::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         Ok(Self {
             name: value.name?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -503,6 +574,7 @@ for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         Self {
             name: Ok(value.name),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -520,6 +592,7 @@ pub struct PasswordPolicyHoldersDtoItem {
         ::std::option::Option<super::PasswordPolicyHoldersDtoAttributes>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for PasswordPolicyHoldersDtoItem {
     fn default() -> Self {
@@ -527,6 +600,7 @@ impl ::std::default::Default for PasswordPolicyHoldersDtoItem {
             policy_id: Ok(Default::default()),
             policy_name: Ok(Default::default()),
             selectors: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -565,6 +639,15 @@ impl PasswordPolicyHoldersDtoItem {
             .map_err(|e| format!("error converting supplied value for selectors: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<PasswordPolicyHoldersDtoItem>
 for super::PasswordPolicyHoldersDtoItem {
@@ -576,7 +659,7 @@ for super::PasswordPolicyHoldersDtoItem {
             policy_id: value.policy_id?,
             policy_name: value.policy_name?,
             selectors: value.selectors?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -587,6 +670,7 @@ for PasswordPolicyHoldersDtoItem {
             policy_id: Ok(value.policy_id),
             policy_name: Ok(value.policy_name),
             selectors: Ok(value.selectors),
+            extra: value.extra,
         }
     }
 }
@@ -702,6 +786,7 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-policies")]
 impl ::std::default::Default for PasswordPolicyV3Dto {
@@ -738,6 +823,7 @@ impl ::std::default::Default for PasswordPolicyV3Dto {
             use_identity_attributes: Ok(Default::default()),
             validate_against_account_id: Ok(Default::default()),
             validate_against_account_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1117,6 +1203,15 @@ impl PasswordPolicyV3Dto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-policies")]
 impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto {
@@ -1157,7 +1252,7 @@ impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto
             use_identity_attributes: value.use_identity_attributes?,
             validate_against_account_id: value.validate_against_account_id?,
             validate_against_account_name: value.validate_against_account_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1198,6 +1293,7 @@ impl ::std::convert::From<super::PasswordPolicyV3Dto> for PasswordPolicyV3Dto {
             use_identity_attributes: Ok(value.use_identity_attributes),
             validate_against_account_id: Ok(value.validate_against_account_id),
             validate_against_account_name: Ok(value.validate_against_account_name),
+            extra: value.extra,
         }
     }
 }
@@ -1228,6 +1324,7 @@ pub struct PasswordSyncGroup {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-sync-groups")]
 impl ::std::default::Default for PasswordSyncGroup {
@@ -1239,6 +1336,7 @@ impl ::std::default::Default for PasswordSyncGroup {
             name: Ok(Default::default()),
             password_policy_id: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1312,6 +1410,15 @@ impl PasswordSyncGroup {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-sync-groups")]
 impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
@@ -1326,7 +1433,7 @@ impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
             name: value.name?,
             password_policy_id: value.password_policy_id?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1340,6 +1447,7 @@ impl ::std::convert::From<super::PasswordSyncGroup> for PasswordSyncGroup {
             name: Ok(value.name),
             password_policy_id: Ok(value.password_policy_id),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1350,12 +1458,14 @@ pub struct ProcessIdentitiesRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for ProcessIdentitiesRequest {
     fn default() -> Self {
         Self {
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1375,6 +1485,15 @@ impl ProcessIdentitiesRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<ProcessIdentitiesRequest>
@@ -1385,7 +1504,7 @@ for super::ProcessIdentitiesRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1394,6 +1513,7 @@ impl ::std::convert::From<super::ProcessIdentitiesRequest> for ProcessIdentities
     fn from(value: super::ProcessIdentitiesRequest) -> Self {
         Self {
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1420,6 +1540,7 @@ pub struct ProvisioningConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfig {
@@ -1430,6 +1551,7 @@ impl ::std::default::Default for ProvisioningConfig {
             plan_initializer_script: Ok(Default::default()),
             provisioning_request_expiration: Ok(Default::default()),
             universal_manager: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1505,6 +1627,15 @@ impl ProvisioningConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
@@ -1518,7 +1649,7 @@ impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
             plan_initializer_script: value.plan_initializer_script?,
             provisioning_request_expiration: value.provisioning_request_expiration?,
             universal_manager: value.universal_manager?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1531,6 +1662,7 @@ impl ::std::convert::From<super::ProvisioningConfig> for ProvisioningConfig {
             plan_initializer_script: Ok(value.plan_initializer_script),
             provisioning_request_expiration: Ok(value.provisioning_request_expiration),
             universal_manager: Ok(value.universal_manager),
+            extra: value.extra,
         }
     }
 }
@@ -1541,12 +1673,14 @@ pub struct ProvisioningConfigPlanInitializerScript {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfigPlanInitializerScript {
     fn default() -> Self {
         Self {
             source: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1562,6 +1696,15 @@ impl ProvisioningConfigPlanInitializerScript {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ProvisioningConfigPlanInitializerScript>
@@ -1572,7 +1715,7 @@ for super::ProvisioningConfigPlanInitializerScript {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1580,7 +1723,10 @@ for super::ProvisioningConfigPlanInitializerScript {
 impl ::std::convert::From<super::ProvisioningConfigPlanInitializerScript>
 for ProvisioningConfigPlanInitializerScript {
     fn from(value: super::ProvisioningConfigPlanInitializerScript) -> Self {
-        Self { source: Ok(value.source) }
+        Self {
+            source: Ok(value.source),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
@@ -1602,6 +1748,7 @@ pub struct ProvisioningCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for ProvisioningCriteriaLevel1 {
@@ -1611,6 +1758,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel1 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1660,6 +1808,15 @@ impl ProvisioningCriteriaLevel1 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel1>
@@ -1673,7 +1830,7 @@ for super::ProvisioningCriteriaLevel1 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1686,6 +1843,7 @@ for ProvisioningCriteriaLevel1 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1708,6 +1866,7 @@ pub struct ProvisioningCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for ProvisioningCriteriaLevel2 {
@@ -1717,6 +1876,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel2 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1766,6 +1926,15 @@ impl ProvisioningCriteriaLevel2 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel2>
@@ -1779,7 +1948,7 @@ for super::ProvisioningCriteriaLevel2 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1792,6 +1961,7 @@ for ProvisioningCriteriaLevel2 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1814,6 +1984,7 @@ pub struct ProvisioningCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for ProvisioningCriteriaLevel3 {
@@ -1823,6 +1994,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel3 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1870,6 +2042,15 @@ impl ProvisioningCriteriaLevel3 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel3>
@@ -1883,7 +2064,7 @@ for super::ProvisioningCriteriaLevel3 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1896,6 +2077,7 @@ for ProvisioningCriteriaLevel3 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1918,6 +2100,7 @@ pub struct ProvisioningPolicy {
         ::std::option::Option<super::UsageType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ProvisioningPolicy {
@@ -1927,6 +2110,7 @@ impl ::std::default::Default for ProvisioningPolicy {
             fields: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             usage_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1976,6 +2160,15 @@ impl ProvisioningPolicy {
             .map_err(|e| format!("error converting supplied value for usage_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<ProvisioningPolicy> for super::ProvisioningPolicy {
@@ -1988,7 +2181,7 @@ impl ::std::convert::TryFrom<ProvisioningPolicy> for super::ProvisioningPolicy {
             fields: value.fields?,
             name: value.name?,
             usage_type: value.usage_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2000,6 +2193,7 @@ impl ::std::convert::From<super::ProvisioningPolicy> for ProvisioningPolicy {
             fields: Ok(value.fields),
             name: Ok(value.name),
             usage_type: Ok(value.usage_type),
+            extra: value.extra,
         }
     }
 }
@@ -2014,6 +2208,7 @@ pub struct PublicIdentityAttributeConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for PublicIdentityAttributeConfig {
@@ -2021,6 +2216,7 @@ impl ::std::default::Default for PublicIdentityAttributeConfig {
         Self {
             key: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2046,6 +2242,15 @@ impl PublicIdentityAttributeConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<PublicIdentityAttributeConfig>
@@ -2057,7 +2262,7 @@ for super::PublicIdentityAttributeConfig {
         Ok(Self {
             key: value.key?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2068,6 +2273,7 @@ for PublicIdentityAttributeConfig {
         Self {
             key: Ok(value.key),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -2086,6 +2292,7 @@ pub struct PublicIdentityConfig {
         ::std::option::Option<super::IdentityReference>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for PublicIdentityConfig {
@@ -2094,6 +2301,7 @@ impl ::std::default::Default for PublicIdentityConfig {
             attributes: Ok(Default::default()),
             modified: Ok(Default::default()),
             modified_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2135,6 +2343,15 @@ impl PublicIdentityConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConfig {
@@ -2146,7 +2363,7 @@ impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConf
             attributes: value.attributes?,
             modified: value.modified?,
             modified_by: value.modified_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2157,6 +2374,7 @@ impl ::std::convert::From<super::PublicIdentityConfig> for PublicIdentityConfig 
             attributes: Ok(value.attributes),
             modified: Ok(value.modified),
             modified_by: Ok(value.modified_by),
+            extra: value.extra,
         }
     }
 }

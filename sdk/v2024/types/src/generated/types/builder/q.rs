@@ -23,6 +23,7 @@ pub struct Query {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for Query {
@@ -32,6 +33,7 @@ impl ::std::default::Default for Query {
             inner_hit: Ok(Default::default()),
             query: Ok(Default::default()),
             time_zone: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -77,6 +79,15 @@ impl Query {
             .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Query> for super::Query {
@@ -89,7 +100,7 @@ impl ::std::convert::TryFrom<Query> for super::Query {
             inner_hit: value.inner_hit?,
             query: value.query?,
             time_zone: value.time_zone?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -101,6 +112,7 @@ impl ::std::convert::From<super::Query> for Query {
             inner_hit: Ok(value.inner_hit),
             query: Ok(value.query),
             time_zone: Ok(value.time_zone),
+            extra: value.extra,
         }
     }
 }
@@ -115,6 +127,7 @@ pub struct QueryResultFilter {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for QueryResultFilter {
@@ -122,6 +135,7 @@ impl ::std::default::Default for QueryResultFilter {
         Self {
             excludes: Ok(Default::default()),
             includes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -151,6 +165,15 @@ impl QueryResultFilter {
             .map_err(|e| format!("error converting supplied value for includes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<QueryResultFilter> for super::QueryResultFilter {
@@ -161,7 +184,7 @@ impl ::std::convert::TryFrom<QueryResultFilter> for super::QueryResultFilter {
         Ok(Self {
             excludes: value.excludes?,
             includes: value.includes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -171,6 +194,7 @@ impl ::std::convert::From<super::QueryResultFilter> for QueryResultFilter {
         Self {
             excludes: Ok(value.excludes),
             includes: Ok(value.includes),
+            extra: value.extra,
         }
     }
 }
@@ -185,6 +209,7 @@ pub struct QueuedCheckConfigDetails {
         ::std::string::String,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "service-desk-integration")]
 impl ::std::default::Default for QueuedCheckConfigDetails {
@@ -197,6 +222,7 @@ impl ::std::default::Default for QueuedCheckConfigDetails {
                 "no value supplied for provisioning_status_check_interval_minutes"
                     .to_string(),
             ),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -230,6 +256,15 @@ impl QueuedCheckConfigDetails {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "service-desk-integration")]
 impl ::std::convert::TryFrom<QueuedCheckConfigDetails>
@@ -243,7 +278,7 @@ for super::QueuedCheckConfigDetails {
                 .provisioning_max_status_check_days?,
             provisioning_status_check_interval_minutes: value
                 .provisioning_status_check_interval_minutes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -257,6 +292,7 @@ impl ::std::convert::From<super::QueuedCheckConfigDetails> for QueuedCheckConfig
             provisioning_status_check_interval_minutes: Ok(
                 value.provisioning_status_check_interval_minutes,
             ),
+            extra: value.extra,
         }
     }
 }

@@ -19,6 +19,7 @@ pub struct RandomAlphaNumeric {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for RandomAlphaNumeric {
@@ -27,6 +28,7 @@ impl ::std::default::Default for RandomAlphaNumeric {
             input: Ok(Default::default()),
             length: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -68,6 +70,15 @@ impl RandomAlphaNumeric {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
@@ -79,7 +90,7 @@ impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -90,6 +101,7 @@ impl ::std::convert::From<super::RandomAlphaNumeric> for RandomAlphaNumeric {
             input: Ok(value.input),
             length: Ok(value.length),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -108,6 +120,7 @@ pub struct RandomNumeric {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for RandomNumeric {
@@ -116,6 +129,7 @@ impl ::std::default::Default for RandomNumeric {
             input: Ok(Default::default()),
             length: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -157,6 +171,15 @@ impl RandomNumeric {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
@@ -168,7 +191,7 @@ impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -179,6 +202,7 @@ impl ::std::convert::From<super::RandomNumeric> for RandomNumeric {
             input: Ok(value.input),
             length: Ok(value.length),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -193,6 +217,7 @@ pub struct Range {
         ::std::option::Option<super::Bound>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::default::Default for Range {
@@ -200,6 +225,7 @@ impl ::std::default::Default for Range {
         Self {
             lower: Ok(Default::default()),
             upper: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -225,6 +251,15 @@ impl Range {
             .map_err(|e| format!("error converting supplied value for upper: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "saved-search", feature = "search"))]
 impl ::std::convert::TryFrom<Range> for super::Range {
@@ -235,7 +270,7 @@ impl ::std::convert::TryFrom<Range> for super::Range {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -245,6 +280,7 @@ impl ::std::convert::From<super::Range> for Range {
         Self {
             lower: Ok(value.lower),
             upper: Ok(value.upper),
+            extra: value.extra,
         }
     }
 }
@@ -256,6 +292,7 @@ pub struct ReassignmentReference {
         super::ReassignmentReferenceType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReassignmentReference {
@@ -263,6 +300,7 @@ impl ::std::default::Default for ReassignmentReference {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -288,6 +326,15 @@ impl ReassignmentReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReassignmentReference> for super::ReassignmentReference {
@@ -298,7 +345,7 @@ impl ::std::convert::TryFrom<ReassignmentReference> for super::ReassignmentRefer
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -308,6 +355,7 @@ impl ::std::convert::From<super::ReassignmentReference> for ReassignmentReferenc
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -330,6 +378,7 @@ pub struct RecommendationConfigDto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationConfigDto {
@@ -339,6 +388,7 @@ impl ::std::default::Default for RecommendationConfigDto {
             peer_group_percentage_threshold: Ok(Default::default()),
             recommender_features: Ok(Default::default()),
             run_auto_select_once: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -396,6 +446,15 @@ impl RecommendationConfigDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationConfigDto>
@@ -409,7 +468,7 @@ for super::RecommendationConfigDto {
             peer_group_percentage_threshold: value.peer_group_percentage_threshold?,
             recommender_features: value.recommender_features?,
             run_auto_select_once: value.run_auto_select_once?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -421,6 +480,7 @@ impl ::std::convert::From<super::RecommendationConfigDto> for RecommendationConf
             peer_group_percentage_threshold: Ok(value.peer_group_percentage_threshold),
             recommender_features: Ok(value.recommender_features),
             run_auto_select_once: Ok(value.run_auto_select_once),
+            extra: value.extra,
         }
     }
 }
@@ -435,6 +495,7 @@ pub struct RecommendationRequest {
         ::std::option::Option<super::AccessItemRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationRequest {
@@ -442,6 +503,7 @@ impl ::std::default::Default for RecommendationRequest {
         Self {
             identity_id: Ok(Default::default()),
             item: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -469,6 +531,15 @@ impl RecommendationRequest {
             .map_err(|e| format!("error converting supplied value for item: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationRequest {
@@ -479,7 +550,7 @@ impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationReq
         Ok(Self {
             identity_id: value.identity_id?,
             item: value.item?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -489,6 +560,7 @@ impl ::std::convert::From<super::RecommendationRequest> for RecommendationReques
         Self {
             identity_id: Ok(value.identity_id),
             item: Ok(value.item),
+            extra: value.extra,
         }
     }
 }
@@ -515,6 +587,7 @@ pub struct RecommendationRequestDto {
         ::std::option::Option<::std::vec::Vec<super::RecommendationRequest>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationRequestDto {
@@ -525,6 +598,7 @@ impl ::std::default::Default for RecommendationRequestDto {
             include_translation_messages: Ok(Default::default()),
             prescribe_mode: Ok(Default::default()),
             requests: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -596,6 +670,15 @@ impl RecommendationRequestDto {
             .map_err(|e| format!("error converting supplied value for requests: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationRequestDto>
@@ -610,7 +693,7 @@ for super::RecommendationRequestDto {
             include_translation_messages: value.include_translation_messages?,
             prescribe_mode: value.prescribe_mode?,
             requests: value.requests?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -623,6 +706,7 @@ impl ::std::convert::From<super::RecommendationRequestDto> for RecommendationReq
             include_translation_messages: Ok(value.include_translation_messages),
             prescribe_mode: Ok(value.prescribe_mode),
             requests: Ok(value.requests),
+            extra: value.extra,
         }
     }
 }
@@ -636,12 +720,14 @@ pub struct Ref {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Ref {
     fn default() -> Self {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -666,6 +752,15 @@ impl Ref {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Ref> for super::Ref {
     type Error = super::error::ConversionError;
@@ -675,7 +770,7 @@ impl ::std::convert::TryFrom<Ref> for super::Ref {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -684,6 +779,7 @@ impl ::std::convert::From<super::Ref> for Ref {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -699,6 +795,7 @@ pub struct Reference {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Reference {
@@ -707,6 +804,7 @@ impl ::std::default::Default for Reference {
             id: Err("no value supplied for id".to_string()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -748,6 +846,15 @@ impl Reference {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Reference> for super::Reference {
@@ -759,7 +866,7 @@ impl ::std::convert::TryFrom<Reference> for super::Reference {
             id: value.id?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -770,6 +877,7 @@ impl ::std::convert::From<super::Reference> for Reference {
             id: Ok(value.id),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -786,6 +894,7 @@ pub struct Replace {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Replace {
@@ -795,6 +904,7 @@ impl ::std::default::Default for Replace {
             regex: Err("no value supplied for regex".to_string()),
             replacement: Err("no value supplied for replacement".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -848,6 +958,15 @@ impl Replace {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Replace> for super::Replace {
@@ -860,7 +979,7 @@ impl ::std::convert::TryFrom<Replace> for super::Replace {
             regex: value.regex?,
             replacement: value.replacement?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -872,6 +991,7 @@ impl ::std::convert::From<super::Replace> for Replace {
             regex: Ok(value.regex),
             replacement: Ok(value.replacement),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -890,6 +1010,7 @@ pub struct ReplaceAll {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for ReplaceAll {
@@ -898,6 +1019,7 @@ impl ::std::default::Default for ReplaceAll {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             table: Err("no value supplied for table".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -941,6 +1063,15 @@ impl ReplaceAll {
             .map_err(|e| format!("error converting supplied value for table: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
@@ -952,7 +1083,7 @@ impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -963,6 +1094,7 @@ impl ::std::convert::From<super::ReplaceAll> for ReplaceAll {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             table: Ok(value.table),
+            extra: value.extra,
         }
     }
 }
@@ -977,6 +1109,7 @@ pub struct ReportDetails {
         ::std::option::Option<super::ReportDetailsReportType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for ReportDetails {
@@ -984,6 +1117,7 @@ impl ::std::default::Default for ReportDetails {
         Self {
             arguments: Ok(Default::default()),
             report_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1013,6 +1147,15 @@ impl ReportDetails {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<ReportDetails> for super::ReportDetails {
@@ -1023,7 +1166,7 @@ impl ::std::convert::TryFrom<ReportDetails> for super::ReportDetails {
         Ok(Self {
             arguments: value.arguments?,
             report_type: value.report_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1033,6 +1176,7 @@ impl ::std::convert::From<super::ReportDetails> for ReportDetails {
         Self {
             arguments: Ok(value.arguments),
             report_type: Ok(value.report_type),
+            extra: value.extra,
         }
     }
 }
@@ -1211,6 +1355,7 @@ pub struct RequestOnBehalfOfConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestOnBehalfOfConfig {
@@ -1218,6 +1363,7 @@ impl ::std::default::Default for RequestOnBehalfOfConfig {
         Self {
             allow_request_on_behalf_of_anyone_by_anyone: Ok(Default::default()),
             allow_request_on_behalf_of_employee_by_manager: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1251,6 +1397,15 @@ impl RequestOnBehalfOfConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestOnBehalfOfConfig>
@@ -1264,7 +1419,7 @@ for super::RequestOnBehalfOfConfig {
                 .allow_request_on_behalf_of_anyone_by_anyone?,
             allow_request_on_behalf_of_employee_by_manager: value
                 .allow_request_on_behalf_of_employee_by_manager?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1278,6 +1433,7 @@ impl ::std::convert::From<super::RequestOnBehalfOfConfig> for RequestOnBehalfOfC
             allow_request_on_behalf_of_employee_by_manager: Ok(
                 value.allow_request_on_behalf_of_employee_by_manager,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -1308,6 +1464,7 @@ pub struct Requestability {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for Requestability {
@@ -1319,6 +1476,7 @@ impl ::std::default::Default for Requestability {
             max_permitted_access_duration: Ok(Default::default()),
             reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1404,6 +1562,15 @@ impl Requestability {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<Requestability> for super::Requestability {
@@ -1418,7 +1585,7 @@ impl ::std::convert::TryFrom<Requestability> for super::Requestability {
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1432,6 +1599,7 @@ impl ::std::convert::From<super::Requestability> for Requestability {
             max_permitted_access_duration: Ok(value.max_permitted_access_duration),
             reauthorization_required: Ok(value.reauthorization_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -1466,6 +1634,7 @@ pub struct RequestabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RequestabilityForRole {
@@ -1478,6 +1647,7 @@ impl ::std::default::Default for RequestabilityForRole {
             max_permitted_access_duration: Ok(Default::default()),
             reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1575,6 +1745,15 @@ impl RequestabilityForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityForRole {
@@ -1590,7 +1769,7 @@ impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityFor
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1605,6 +1784,7 @@ impl ::std::convert::From<super::RequestabilityForRole> for RequestabilityForRol
             max_permitted_access_duration: Ok(value.max_permitted_access_duration),
             reauthorization_required: Ok(value.reauthorization_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -1616,6 +1796,7 @@ pub struct RequestedForDtoRef {
         ::std::vec::Vec<super::RequestedItemDtoRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestedForDtoRef {
@@ -1623,6 +1804,7 @@ impl ::std::default::Default for RequestedForDtoRef {
         Self {
             identity_id: Err("no value supplied for identity_id".to_string()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1652,6 +1834,15 @@ impl RequestedForDtoRef {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
@@ -1662,7 +1853,7 @@ impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
         Ok(Self {
             identity_id: value.identity_id?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1672,6 +1863,7 @@ impl ::std::convert::From<super::RequestedForDtoRef> for RequestedForDtoRef {
         Self {
             identity_id: Ok(value.identity_id),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -1702,6 +1894,7 @@ pub struct RequestedItemDtoRef {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RequestedItemDtoRefType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestedItemDtoRef {
@@ -1714,6 +1907,7 @@ impl ::std::default::Default for RequestedItemDtoRef {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1805,6 +1999,15 @@ impl RequestedItemDtoRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef {
@@ -1820,7 +2023,7 @@ impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1835,6 +2038,7 @@ impl ::std::convert::From<super::RequestedItemDtoRef> for RequestedItemDtoRef {
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1846,6 +2050,7 @@ pub struct ResourceObjectsRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ResourceObjectsRequest {
@@ -1853,6 +2058,7 @@ impl ::std::default::Default for ResourceObjectsRequest {
         Self {
             max_count: Ok(Default::default()),
             object_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1880,6 +2086,15 @@ impl ResourceObjectsRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsRequest {
@@ -1890,7 +2105,7 @@ impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsR
         Ok(Self {
             max_count: value.max_count?,
             object_type: value.object_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1900,6 +2115,7 @@ impl ::std::convert::From<super::ResourceObjectsRequest> for ResourceObjectsRequ
         Self {
             max_count: Ok(value.max_count),
             object_type: Ok(value.object_type),
+            extra: value.extra,
         }
     }
 }
@@ -1909,11 +2125,13 @@ pub struct Result {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Result {
     fn default() -> Self {
         Self {
             status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1928,6 +2146,15 @@ impl Result {
             .map_err(|e| format!("error converting supplied value for status: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Result> for super::Result {
     type Error = super::error::ConversionError;
@@ -1936,13 +2163,16 @@ impl ::std::convert::TryFrom<Result> for super::Result {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             status: value.status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 impl ::std::convert::From<super::Result> for Result {
     fn from(value: super::Result) -> Self {
-        Self { status: Ok(value.status) }
+        Self {
+            status: Ok(value.status),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "certifications")]
@@ -1963,6 +2193,7 @@ pub struct ReviewDecision {
         ::std::option::Option<super::ReviewRecommendation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReviewDecision {
@@ -1974,6 +2205,7 @@ impl ::std::default::Default for ReviewDecision {
             id: Err("no value supplied for id".to_string()),
             proposed_end_date: Ok(Default::default()),
             recommendation: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2045,6 +2277,15 @@ impl ReviewDecision {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReviewDecision> for super::ReviewDecision {
@@ -2059,7 +2300,7 @@ impl ::std::convert::TryFrom<ReviewDecision> for super::ReviewDecision {
             id: value.id?,
             proposed_end_date: value.proposed_end_date?,
             recommendation: value.recommendation?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2073,6 +2314,7 @@ impl ::std::convert::From<super::ReviewDecision> for ReviewDecision {
             id: Ok(value.id),
             proposed_end_date: Ok(value.proposed_end_date),
             recommendation: Ok(value.recommendation),
+            extra: value.extra,
         }
     }
 }
@@ -2091,6 +2333,7 @@ pub struct ReviewRecommendation {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReviewRecommendation {
@@ -2099,6 +2342,7 @@ impl ::std::default::Default for ReviewRecommendation {
             reasons: Ok(Default::default()),
             recommendation: Ok(Default::default()),
             timestamp: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2140,6 +2384,15 @@ impl ReviewRecommendation {
             .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReviewRecommendation> for super::ReviewRecommendation {
@@ -2151,7 +2404,7 @@ impl ::std::convert::TryFrom<ReviewRecommendation> for super::ReviewRecommendati
             reasons: value.reasons?,
             recommendation: value.recommendation?,
             timestamp: value.timestamp?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2162,6 +2415,7 @@ impl ::std::convert::From<super::ReviewRecommendation> for ReviewRecommendation 
             reasons: Ok(value.reasons),
             recommendation: Ok(value.recommendation),
             timestamp: Ok(value.timestamp),
+            extra: value.extra,
         }
     }
 }
@@ -2172,12 +2426,14 @@ pub struct Revocability {
         ::std::option::Option<::std::vec::Vec<super::AccessProfileApprovalScheme>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for Revocability {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2197,6 +2453,15 @@ impl Revocability {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<Revocability> for super::Revocability {
@@ -2206,7 +2471,7 @@ impl ::std::convert::TryFrom<Revocability> for super::Revocability {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2215,6 +2480,7 @@ impl ::std::convert::From<super::Revocability> for Revocability {
     fn from(value: super::Revocability) -> Self {
         Self {
             approval_schemes: Ok(value.approval_schemes),
+            extra: value.extra,
         }
     }
 }
@@ -2233,6 +2499,7 @@ pub struct RevocabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RevocabilityForRole {
@@ -2241,6 +2508,7 @@ impl ::std::default::Default for RevocabilityForRole {
             approval_schemes: Ok(Default::default()),
             comments_required: Ok(Default::default()),
             denial_comments_required: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2286,6 +2554,15 @@ impl RevocabilityForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole {
@@ -2297,7 +2574,7 @@ impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole
             approval_schemes: value.approval_schemes?,
             comments_required: value.comments_required?,
             denial_comments_required: value.denial_comments_required?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2308,6 +2585,7 @@ impl ::std::convert::From<super::RevocabilityForRole> for RevocabilityForRole {
             approval_schemes: Ok(value.approval_schemes),
             comments_required: Ok(value.comments_required),
             denial_comments_required: Ok(value.denial_comments_required),
+            extra: value.extra,
         }
     }
 }
@@ -2327,6 +2605,7 @@ pub struct RightPad {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for RightPad {
@@ -2336,6 +2615,7 @@ impl ::std::default::Default for RightPad {
             length: Err("no value supplied for length".to_string()),
             padding: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2387,6 +2667,15 @@ impl RightPad {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<RightPad> for super::RightPad {
@@ -2399,7 +2688,7 @@ impl ::std::convert::TryFrom<RightPad> for super::RightPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2411,6 +2700,7 @@ impl ::std::convert::From<super::RightPad> for RightPad {
             length: Ok(value.length),
             padding: Ok(value.padding),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2493,6 +2783,7 @@ pub struct Role {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for Role {
@@ -2518,6 +2809,7 @@ impl ::std::default::Default for Role {
             requestable: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2769,6 +3061,15 @@ impl Role {
             .map_err(|e| format!("error converting supplied value for segments: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<Role> for super::Role {
@@ -2797,7 +3098,7 @@ impl ::std::convert::TryFrom<Role> for super::Role {
             requestable: value.requestable?,
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2825,6 +3126,7 @@ impl ::std::convert::From<super::Role> for Role {
             requestable: Ok(value.requestable),
             revocation_request_config: Ok(value.revocation_request_config),
             segments: Ok(value.segments),
+            extra: value.extra,
         }
     }
 }
@@ -2835,12 +3137,14 @@ pub struct RoleBulkDeleteRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleBulkDeleteRequest {
     fn default() -> Self {
         Self {
             role_ids: Err("no value supplied for role_ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2856,6 +3160,15 @@ impl RoleBulkDeleteRequest {
             .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteRequest {
@@ -2865,7 +3178,7 @@ impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteReq
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             role_ids: value.role_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2874,6 +3187,7 @@ impl ::std::convert::From<super::RoleBulkDeleteRequest> for RoleBulkDeleteReques
     fn from(value: super::RoleBulkDeleteRequest) -> Self {
         Self {
             role_ids: Ok(value.role_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2886,6 +3200,7 @@ pub struct RoleCriteriaKey {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RoleCriteriaKeyType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaKey {
@@ -2894,6 +3209,7 @@ impl ::std::default::Default for RoleCriteriaKey {
             property: Err("no value supplied for property".to_string()),
             source_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2929,6 +3245,15 @@ impl RoleCriteriaKey {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
@@ -2940,7 +3265,7 @@ impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
             property: value.property?,
             source_id: value.source_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2951,6 +3276,7 @@ impl ::std::convert::From<super::RoleCriteriaKey> for RoleCriteriaKey {
             property: Ok(value.property),
             source_id: Ok(value.source_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2973,6 +3299,7 @@ pub struct RoleCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel1 {
@@ -2982,6 +3309,7 @@ impl ::std::default::Default for RoleCriteriaLevel1 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3031,6 +3359,15 @@ impl RoleCriteriaLevel1 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
@@ -3043,7 +3380,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3055,6 +3392,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel1> for RoleCriteriaLevel1 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -3077,6 +3415,7 @@ pub struct RoleCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel2 {
@@ -3086,6 +3425,7 @@ impl ::std::default::Default for RoleCriteriaLevel2 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3135,6 +3475,15 @@ impl RoleCriteriaLevel2 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
@@ -3147,7 +3496,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3159,6 +3508,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel2> for RoleCriteriaLevel2 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -3177,6 +3527,7 @@ pub struct RoleCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel3 {
@@ -3185,6 +3536,7 @@ impl ::std::default::Default for RoleCriteriaLevel3 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3222,6 +3574,15 @@ impl RoleCriteriaLevel3 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
@@ -3233,7 +3594,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3244,6 +3605,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel3> for RoleCriteriaLevel3 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -3258,6 +3620,7 @@ pub struct RoleListFilterDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleListFilterDto {
@@ -3265,6 +3628,7 @@ impl ::std::default::Default for RoleListFilterDto {
         Self {
             amm_key_values: Ok(Default::default()),
             filters: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3296,6 +3660,15 @@ impl RoleListFilterDto {
             .map_err(|e| format!("error converting supplied value for filters: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleListFilterDto> for super::RoleListFilterDto {
@@ -3306,7 +3679,7 @@ impl ::std::convert::TryFrom<RoleListFilterDto> for super::RoleListFilterDto {
         Ok(Self {
             amm_key_values: value.amm_key_values?,
             filters: value.filters?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3316,6 +3689,7 @@ impl ::std::convert::From<super::RoleListFilterDto> for RoleListFilterDto {
         Self {
             amm_key_values: Ok(value.amm_key_values),
             filters: Ok(value.filters),
+            extra: value.extra,
         }
     }
 }
@@ -3330,6 +3704,7 @@ pub struct RoleListFilterDtoAmmKeyValuesItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleListFilterDtoAmmKeyValuesItem {
@@ -3337,6 +3712,7 @@ impl ::std::default::Default for RoleListFilterDtoAmmKeyValuesItem {
         Self {
             attribute: Ok(Default::default()),
             values: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3364,6 +3740,15 @@ impl RoleListFilterDtoAmmKeyValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleListFilterDtoAmmKeyValuesItem>
@@ -3375,7 +3760,7 @@ for super::RoleListFilterDtoAmmKeyValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3386,6 +3771,7 @@ for RoleListFilterDtoAmmKeyValuesItem {
         Self {
             attribute: Ok(value.attribute),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3408,6 +3794,7 @@ pub struct RoleMembershipIdentity {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMembershipIdentity {
@@ -3417,6 +3804,7 @@ impl ::std::default::Default for RoleMembershipIdentity {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3462,6 +3850,15 @@ impl RoleMembershipIdentity {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipIdentity {
@@ -3474,7 +3871,7 @@ impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipId
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3486,6 +3883,7 @@ impl ::std::convert::From<super::RoleMembershipIdentity> for RoleMembershipIdent
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3504,6 +3902,7 @@ pub struct RoleMembershipSelector {
         ::std::option::Option<super::RoleMembershipSelectorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMembershipSelector {
@@ -3512,6 +3911,7 @@ impl ::std::default::Default for RoleMembershipSelector {
             criteria: Ok(Default::default()),
             identities: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3551,6 +3951,15 @@ impl RoleMembershipSelector {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSelector {
@@ -3562,7 +3971,7 @@ impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSe
             criteria: value.criteria?,
             identities: value.identities?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3573,6 +3982,7 @@ impl ::std::convert::From<super::RoleMembershipSelector> for RoleMembershipSelec
             criteria: Ok(value.criteria),
             identities: Ok(value.identities),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3592,6 +4002,7 @@ pub struct RoleMetadataBulkUpdateByFilterRequest {
         ::std::vec::Vec<super::RoleMetadataBulkUpdateByFilterRequestValuesItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequest {
@@ -3601,6 +4012,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequest {
             operation: Err("no value supplied for operation".to_string()),
             replace_scope: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3656,6 +4068,15 @@ impl RoleMetadataBulkUpdateByFilterRequest {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByFilterRequest>
@@ -3669,7 +4090,7 @@ for super::RoleMetadataBulkUpdateByFilterRequest {
             operation: value.operation?,
             replace_scope: value.replace_scope?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3682,6 +4103,7 @@ for RoleMetadataBulkUpdateByFilterRequest {
             operation: Ok(value.operation),
             replace_scope: Ok(value.replace_scope),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3697,6 +4119,7 @@ pub struct RoleMetadataBulkUpdateByFilterRequestValuesItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequestValuesItem {
@@ -3705,6 +4128,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequestValuesItem
             attribute: Err("no value supplied for attribute".to_string()),
             attribute_key: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3744,6 +4168,15 @@ impl RoleMetadataBulkUpdateByFilterRequestValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByFilterRequestValuesItem>
@@ -3756,7 +4189,7 @@ for super::RoleMetadataBulkUpdateByFilterRequestValuesItem {
             attribute: value.attribute?,
             attribute_key: value.attribute_key?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3768,6 +4201,7 @@ for RoleMetadataBulkUpdateByFilterRequestValuesItem {
             attribute: Ok(value.attribute),
             attribute_key: Ok(value.attribute_key),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3790,6 +4224,7 @@ pub struct RoleMetadataBulkUpdateByIdRequest {
         ::std::vec::Vec<super::RoleMetadataBulkUpdateByIdRequestValuesItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequest {
@@ -3799,6 +4234,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequest {
             replace_scope: Ok(Default::default()),
             roles: Err("no value supplied for roles".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3850,6 +4286,15 @@ impl RoleMetadataBulkUpdateByIdRequest {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByIdRequest>
@@ -3863,7 +4308,7 @@ for super::RoleMetadataBulkUpdateByIdRequest {
             replace_scope: value.replace_scope?,
             roles: value.roles?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3876,6 +4321,7 @@ for RoleMetadataBulkUpdateByIdRequest {
             replace_scope: Ok(value.replace_scope),
             roles: Ok(value.roles),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3887,6 +4333,7 @@ pub struct RoleMetadataBulkUpdateByIdRequestValuesItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequestValuesItem {
@@ -3894,6 +4341,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequestValuesItem {
         Self {
             attribute: Err("no value supplied for attribute".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3921,6 +4369,15 @@ impl RoleMetadataBulkUpdateByIdRequestValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByIdRequestValuesItem>
@@ -3932,7 +4389,7 @@ for super::RoleMetadataBulkUpdateByIdRequestValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3943,6 +4400,7 @@ for RoleMetadataBulkUpdateByIdRequestValuesItem {
         Self {
             attribute: Ok(value.attribute),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3962,6 +4420,7 @@ pub struct RoleMetadataBulkUpdateByQueryRequest {
         ::std::vec::Vec<super::RoleMetadataBulkUpdateByQueryRequestValuesItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequest {
@@ -3971,6 +4430,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequest {
             query: Err("no value supplied for query".to_string()),
             replace_scope: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4024,6 +4484,15 @@ impl RoleMetadataBulkUpdateByQueryRequest {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByQueryRequest>
@@ -4037,7 +4506,7 @@ for super::RoleMetadataBulkUpdateByQueryRequest {
             query: value.query?,
             replace_scope: value.replace_scope?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4050,6 +4519,7 @@ for RoleMetadataBulkUpdateByQueryRequest {
             query: Ok(value.query),
             replace_scope: Ok(value.replace_scope),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4066,6 +4536,7 @@ pub struct RoleMetadataBulkUpdateByQueryRequestValuesItem {
         ::std::string::String,
     >,
     values: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequestValuesItem {
@@ -4075,6 +4546,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequestValuesItem 
             attribute_key: Ok(Default::default()),
             attribute_value: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4126,6 +4598,15 @@ impl RoleMetadataBulkUpdateByQueryRequestValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByQueryRequestValuesItem>
@@ -4139,7 +4620,7 @@ for super::RoleMetadataBulkUpdateByQueryRequestValuesItem {
             attribute_key: value.attribute_key?,
             attribute_value: value.attribute_value?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4152,6 +4633,7 @@ for RoleMetadataBulkUpdateByQueryRequestValuesItem {
             attribute_key: Ok(value.attribute_key),
             attribute_value: Ok(value.attribute_value),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4163,6 +4645,7 @@ pub struct RoleMiningPotentialRoleEditEntitlements {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleEditEntitlements {
@@ -4170,6 +4653,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleEditEntitlements {
         Self {
             exclude: Ok(Default::default()),
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4197,6 +4681,15 @@ impl RoleMiningPotentialRoleEditEntitlements {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleEditEntitlements>
@@ -4208,7 +4701,7 @@ for super::RoleMiningPotentialRoleEditEntitlements {
         Ok(Self {
             exclude: value.exclude?,
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4219,6 +4712,7 @@ for RoleMiningPotentialRoleEditEntitlements {
         Self {
             exclude: Ok(value.exclude),
             ids: Ok(value.ids),
+            extra: value.extra,
         }
     }
 }
@@ -4233,6 +4727,7 @@ pub struct RoleMiningPotentialRoleExportRequest {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleExportRequest {
@@ -4240,6 +4735,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleExportRequest {
         Self {
             include_common_access: Ok(Default::default()),
             min_entitlement_popularity: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4271,6 +4767,15 @@ impl RoleMiningPotentialRoleExportRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleExportRequest>
@@ -4282,7 +4787,7 @@ for super::RoleMiningPotentialRoleExportRequest {
         Ok(Self {
             include_common_access: value.include_common_access?,
             min_entitlement_popularity: value.min_entitlement_popularity?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4293,6 +4798,7 @@ for RoleMiningPotentialRoleExportRequest {
         Self {
             include_common_access: Ok(value.include_common_access),
             min_entitlement_popularity: Ok(value.min_entitlement_popularity),
+            extra: value.extra,
         }
     }
 }
@@ -4319,6 +4825,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
@@ -4329,6 +4836,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
             owner_id: Ok(Default::default()),
             role_description: Ok(Default::default()),
             role_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4392,6 +4900,15 @@ impl RoleMiningPotentialRoleProvisionRequest {
             .map_err(|e| format!("error converting supplied value for role_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleProvisionRequest>
@@ -4406,7 +4923,7 @@ for super::RoleMiningPotentialRoleProvisionRequest {
             owner_id: value.owner_id?,
             role_description: value.role_description?,
             role_name: value.role_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4420,6 +4937,7 @@ for RoleMiningPotentialRoleProvisionRequest {
             owner_id: Ok(value.owner_id),
             role_description: Ok(value.role_description),
             role_name: Ok(value.role_name),
+            extra: value.extra,
         }
     }
 }
@@ -4467,6 +4985,7 @@ pub struct RoleMiningSessionDto {
         ::std::option::Option<super::RoleMiningRoleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningSessionDto {
@@ -4483,6 +5002,7 @@ impl ::std::default::Default for RoleMiningSessionDto {
             saved: Ok(Default::default()),
             scope: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4618,6 +5138,15 @@ impl RoleMiningSessionDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionDto {
@@ -4638,7 +5167,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionD
             saved: value.saved?,
             scope: value.scope?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4659,6 +5188,7 @@ impl ::std::convert::From<super::RoleMiningSessionDto> for RoleMiningSessionDto 
             saved: Ok(value.saved),
             scope: Ok(value.scope),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4681,6 +5211,7 @@ pub struct RoleMiningSessionScope {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningSessionScope {
@@ -4689,6 +5220,7 @@ impl ::std::default::Default for RoleMiningSessionScope {
             attribute_filter_criteria: Ok(Default::default()),
             criteria: Ok(Default::default()),
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4738,6 +5270,15 @@ impl RoleMiningSessionScope {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessionScope {
@@ -4749,7 +5290,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessio
             attribute_filter_criteria: value.attribute_filter_criteria?,
             criteria: value.criteria?,
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4760,6 +5301,7 @@ impl ::std::convert::From<super::RoleMiningSessionScope> for RoleMiningSessionSc
             attribute_filter_criteria: Ok(value.attribute_filter_criteria),
             criteria: Ok(value.criteria),
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }

@@ -68,6 +68,7 @@ pub struct SavedSearch {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "saved-search")]
 impl ::std::default::Default for SavedSearch {
@@ -88,6 +89,7 @@ impl ::std::default::Default for SavedSearch {
             public: Ok(Default::default()),
             query: Err("no value supplied for query".to_string()),
             sort: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -263,6 +265,15 @@ impl SavedSearch {
             .map_err(|e| format!("error converting supplied value for sort: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "saved-search")]
 impl ::std::convert::TryFrom<SavedSearch> for super::SavedSearch {
@@ -286,7 +297,7 @@ impl ::std::convert::TryFrom<SavedSearch> for super::SavedSearch {
             public: value.public?,
             query: value.query?,
             sort: value.sort?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -309,6 +320,7 @@ impl ::std::convert::From<super::SavedSearch> for SavedSearch {
             public: Ok(value.public),
             query: Ok(value.query),
             sort: Ok(value.sort),
+            extra: value.extra,
         }
     }
 }
@@ -333,6 +345,7 @@ pub struct Schedule {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::ScheduleType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl ::std::default::Default for Schedule {
@@ -344,6 +357,7 @@ impl ::std::default::Default for Schedule {
             months: Ok(Default::default()),
             time_zone_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -411,6 +425,15 @@ impl Schedule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl ::std::convert::TryFrom<Schedule> for super::Schedule {
@@ -425,7 +448,7 @@ impl ::std::convert::TryFrom<Schedule> for super::Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -439,6 +462,7 @@ impl ::std::convert::From<super::Schedule> for Schedule {
             months: Ok(value.months),
             time_zone_id: Ok(value.time_zone_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -451,6 +475,7 @@ pub struct ScheduleSelector {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl ::std::default::Default for ScheduleSelector {
@@ -459,6 +484,7 @@ impl ::std::default::Default for ScheduleSelector {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -494,6 +520,15 @@ impl ScheduleSelector {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl ::std::convert::TryFrom<ScheduleSelector> for super::ScheduleSelector {
@@ -505,7 +540,7 @@ impl ::std::convert::TryFrom<ScheduleSelector> for super::ScheduleSelector {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -516,6 +551,7 @@ impl ::std::convert::From<super::ScheduleSelector> for ScheduleSelector {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -542,6 +578,7 @@ pub struct ScheduledActionPayload {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for ScheduledActionPayload {
@@ -552,6 +589,7 @@ impl ::std::default::Default for ScheduledActionPayload {
             job_type: Err("no value supplied for job_type".to_string()),
             start_time: Ok(Default::default()),
             time_zone_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -613,6 +651,15 @@ impl ScheduledActionPayload {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<ScheduledActionPayload> for super::ScheduledActionPayload {
@@ -626,7 +673,7 @@ impl ::std::convert::TryFrom<ScheduledActionPayload> for super::ScheduledActionP
             job_type: value.job_type?,
             start_time: value.start_time?,
             time_zone_id: value.time_zone_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -639,6 +686,7 @@ impl ::std::convert::From<super::ScheduledActionPayload> for ScheduledActionPayl
             job_type: Ok(value.job_type),
             start_time: Ok(value.start_time),
             time_zone_id: Ok(value.time_zone_id),
+            extra: value.extra,
         }
     }
 }
@@ -665,6 +713,7 @@ pub struct ScheduledActionPayloadContent {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for ScheduledActionPayloadContent {
@@ -675,6 +724,7 @@ impl ::std::default::Default for ScheduledActionPayloadContent {
             name: Err("no value supplied for name".to_string()),
             source_backup_id: Ok(Default::default()),
             source_tenant: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -738,6 +788,15 @@ impl ScheduledActionPayloadContent {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<ScheduledActionPayloadContent>
@@ -752,7 +811,7 @@ for super::ScheduledActionPayloadContent {
             name: value.name?,
             source_backup_id: value.source_backup_id?,
             source_tenant: value.source_tenant?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -766,6 +825,7 @@ for ScheduledActionPayloadContent {
             name: Ok(value.name),
             source_backup_id: Ok(value.source_backup_id),
             source_tenant: Ok(value.source_tenant),
+            extra: value.extra,
         }
     }
 }
@@ -785,6 +845,7 @@ pub struct ScheduledActionPayloadContentBackupOptions {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for ScheduledActionPayloadContentBackupOptions {
@@ -792,6 +853,7 @@ impl ::std::default::Default for ScheduledActionPayloadContentBackupOptions {
         Self {
             include_types: Ok(Default::default()),
             object_options: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -830,6 +892,15 @@ impl ScheduledActionPayloadContentBackupOptions {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<ScheduledActionPayloadContentBackupOptions>
@@ -841,7 +912,7 @@ for super::ScheduledActionPayloadContentBackupOptions {
         Ok(Self {
             include_types: value.include_types?,
             object_options: value.object_options?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -852,6 +923,7 @@ for ScheduledActionPayloadContentBackupOptions {
         Self {
             include_types: Ok(value.include_types),
             object_options: Ok(value.object_options),
+            extra: value.extra,
         }
     }
 }
@@ -862,6 +934,7 @@ pub struct ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default
@@ -869,6 +942,7 @@ for ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
     fn default() -> Self {
         Self {
             included_names: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -888,6 +962,15 @@ impl ScheduledActionPayloadContentBackupOptionsObjectOptionsValue {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<
@@ -899,7 +982,7 @@ impl ::std::convert::TryFrom<
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             included_names: value.included_names?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -912,6 +995,7 @@ impl ::std::convert::From<
     ) -> Self {
         Self {
             included_names: Ok(value.included_names),
+            extra: value.extra,
         }
     }
 }
@@ -942,6 +1026,7 @@ pub struct ScheduledAttributes {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for ScheduledAttributes {
@@ -953,6 +1038,7 @@ impl ::std::default::Default for ScheduledAttributes {
             weekly_days: Ok(Default::default()),
             weekly_times: Ok(Default::default()),
             yearly_times: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1034,6 +1120,15 @@ impl ScheduledAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<ScheduledAttributes> for super::ScheduledAttributes {
@@ -1048,7 +1143,7 @@ impl ::std::convert::TryFrom<ScheduledAttributes> for super::ScheduledAttributes
             weekly_days: value.weekly_days?,
             weekly_times: value.weekly_times?,
             yearly_times: value.yearly_times?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1062,6 +1157,7 @@ impl ::std::convert::From<super::ScheduledAttributes> for ScheduledAttributes {
             weekly_days: Ok(value.weekly_days),
             weekly_times: Ok(value.weekly_times),
             yearly_times: Ok(value.yearly_times),
+            extra: value.extra,
         }
     }
 }
@@ -1102,6 +1198,7 @@ pub struct ScheduledSearch {
     >,
     saved_search_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     schedule: ::std::result::Result<super::Schedule, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::default::Default for ScheduledSearch {
@@ -1120,6 +1217,7 @@ impl ::std::default::Default for ScheduledSearch {
             recipients: Err("no value supplied for recipients".to_string()),
             saved_search_id: Err("no value supplied for saved_search_id".to_string()),
             schedule: Err("no value supplied for schedule".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1265,6 +1363,15 @@ impl ScheduledSearch {
             .map_err(|e| format!("error converting supplied value for schedule: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::convert::TryFrom<ScheduledSearch> for super::ScheduledSearch {
@@ -1286,7 +1393,7 @@ impl ::std::convert::TryFrom<ScheduledSearch> for super::ScheduledSearch {
             recipients: value.recipients?,
             saved_search_id: value.saved_search_id?,
             schedule: value.schedule?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1307,6 +1414,7 @@ impl ::std::convert::From<super::ScheduledSearch> for ScheduledSearch {
             recipients: Ok(value.recipients),
             saved_search_id: Ok(value.saved_search_id),
             schedule: Ok(value.schedule),
+            extra: value.extra,
         }
     }
 }
@@ -1315,6 +1423,7 @@ impl ::std::convert::From<super::ScheduledSearch> for ScheduledSearch {
 pub struct ScheduledSearchOwner {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::ScheduledSearchOwnerType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::default::Default for ScheduledSearchOwner {
@@ -1322,6 +1431,7 @@ impl ::std::default::Default for ScheduledSearchOwner {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1347,6 +1457,15 @@ impl ScheduledSearchOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::convert::TryFrom<ScheduledSearchOwner> for super::ScheduledSearchOwner {
@@ -1357,7 +1476,7 @@ impl ::std::convert::TryFrom<ScheduledSearchOwner> for super::ScheduledSearchOwn
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1367,6 +1486,7 @@ impl ::std::convert::From<super::ScheduledSearchOwner> for ScheduledSearchOwner 
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1378,6 +1498,7 @@ pub struct ScheduledSearchRecipientsItem {
         super::ScheduledSearchRecipientsItemType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::default::Default for ScheduledSearchRecipientsItem {
@@ -1385,6 +1506,7 @@ impl ::std::default::Default for ScheduledSearchRecipientsItem {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1410,6 +1532,15 @@ impl ScheduledSearchRecipientsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "scheduled-search")]
 impl ::std::convert::TryFrom<ScheduledSearchRecipientsItem>
@@ -1421,7 +1552,7 @@ for super::ScheduledSearchRecipientsItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1432,6 +1563,7 @@ for ScheduledSearchRecipientsItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1488,6 +1620,7 @@ pub struct Schema {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for Schema {
@@ -1505,6 +1638,7 @@ impl ::std::default::Default for Schema {
             modified: Ok(Default::default()),
             name: Ok(Default::default()),
             native_object_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1652,6 +1786,15 @@ impl Schema {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<Schema> for super::Schema {
@@ -1672,7 +1815,7 @@ impl ::std::convert::TryFrom<Schema> for super::Schema {
             modified: value.modified?,
             name: value.name?,
             native_object_type: value.native_object_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1692,6 +1835,7 @@ impl ::std::convert::From<super::Schema> for Schema {
             modified: Ok(value.modified),
             name: Ok(value.name),
             native_object_type: Ok(value.native_object_type),
+            extra: value.extra,
         }
     }
 }
@@ -1713,6 +1857,7 @@ pub struct Scope {
         ::std::option::Option<super::ScopeVisibilityType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Scope {
     fn default() -> Self {
@@ -1721,6 +1866,7 @@ impl ::std::default::Default for Scope {
             scope_filter: Ok(Default::default()),
             scope_selection: Ok(Default::default()),
             visibility: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1769,6 +1915,15 @@ impl Scope {
             .map_err(|e| format!("error converting supplied value for visibility: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Scope> for super::Scope {
     type Error = super::error::ConversionError;
@@ -1780,7 +1935,7 @@ impl ::std::convert::TryFrom<Scope> for super::Scope {
             scope_filter: value.scope_filter?,
             scope_selection: value.scope_selection?,
             visibility: value.visibility?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1791,6 +1946,7 @@ impl ::std::convert::From<super::Scope> for Scope {
             scope_filter: Ok(value.scope_filter),
             scope_selection: Ok(value.scope_selection),
             visibility: Ok(value.visibility),
+            extra: value.extra,
         }
     }
 }
@@ -1867,6 +2023,7 @@ pub struct Search {
         ::std::option::Option<super::TypeAheadQuery>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for Search {
@@ -1888,6 +2045,7 @@ impl ::std::default::Default for Search {
             sort: Ok(Default::default()),
             text_query: Ok(Default::default()),
             type_ahead_query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2089,6 +2247,15 @@ impl Search {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Search> for super::Search {
@@ -2113,7 +2280,7 @@ impl ::std::convert::TryFrom<Search> for super::Search {
             sort: value.sort?,
             text_query: value.text_query?,
             type_ahead_query: value.type_ahead_query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2137,6 +2304,7 @@ impl ::std::convert::From<super::Search> for Search {
             sort: Ok(value.sort),
             text_query: Ok(value.text_query),
             type_ahead_query: Ok(value.type_ahead_query),
+            extra: value.extra,
         }
     }
 }
@@ -2163,6 +2331,7 @@ pub struct SearchAggregationSpecification {
         ::std::option::Option<super::SubSearchAggregationSpecification>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for SearchAggregationSpecification {
@@ -2173,6 +2342,7 @@ impl ::std::default::Default for SearchAggregationSpecification {
             metric: Ok(Default::default()),
             nested: Ok(Default::default()),
             sub_aggregation: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2232,6 +2402,15 @@ impl SearchAggregationSpecification {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<SearchAggregationSpecification>
@@ -2246,7 +2425,7 @@ for super::SearchAggregationSpecification {
             metric: value.metric?,
             nested: value.nested?,
             sub_aggregation: value.sub_aggregation?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2260,6 +2439,7 @@ for SearchAggregationSpecification {
             metric: Ok(value.metric),
             nested: Ok(value.nested),
             sub_aggregation: Ok(value.sub_aggregation),
+            extra: value.extra,
         }
     }
 }
@@ -2278,6 +2458,7 @@ pub struct SearchArguments {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "saved-search")]
 impl ::std::default::Default for SearchArguments {
@@ -2286,6 +2467,7 @@ impl ::std::default::Default for SearchArguments {
             owner: Ok(Default::default()),
             recipients: Ok(Default::default()),
             schedule_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2325,6 +2507,15 @@ impl SearchArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "saved-search")]
 impl ::std::convert::TryFrom<SearchArguments> for super::SearchArguments {
@@ -2336,7 +2527,7 @@ impl ::std::convert::TryFrom<SearchArguments> for super::SearchArguments {
             owner: value.owner?,
             recipients: value.recipients?,
             schedule_id: value.schedule_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2347,6 +2538,7 @@ impl ::std::convert::From<super::SearchArguments> for SearchArguments {
             owner: Ok(value.owner),
             recipients: Ok(value.recipients),
             schedule_id: Ok(value.schedule_id),
+            extra: value.extra,
         }
     }
 }
@@ -2367,6 +2559,7 @@ pub struct SearchAttributeConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "search-attribute-configuration")]
 impl ::std::default::Default for SearchAttributeConfig {
@@ -2375,6 +2568,7 @@ impl ::std::default::Default for SearchAttributeConfig {
             application_attributes: Ok(Default::default()),
             display_name: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2420,6 +2614,15 @@ impl SearchAttributeConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "search-attribute-configuration")]
 impl ::std::convert::TryFrom<SearchAttributeConfig> for super::SearchAttributeConfig {
@@ -2431,7 +2634,7 @@ impl ::std::convert::TryFrom<SearchAttributeConfig> for super::SearchAttributeCo
             application_attributes: value.application_attributes?,
             display_name: value.display_name?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2442,6 +2645,7 @@ impl ::std::convert::From<super::SearchAttributeConfig> for SearchAttributeConfi
             application_attributes: Ok(value.application_attributes),
             display_name: Ok(value.display_name),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -2485,6 +2689,7 @@ pub struct SearchCriteria {
         ::std::option::Option<super::SearchCriteriaTextQuery>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteria {
@@ -2498,6 +2703,7 @@ impl ::std::default::Default for SearchCriteria {
             search_after: Ok(Default::default()),
             sort: Ok(Default::default()),
             text_query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2600,6 +2806,15 @@ impl SearchCriteria {
             .map_err(|e| format!("error converting supplied value for text_query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteria> for super::SearchCriteria {
@@ -2616,7 +2831,7 @@ impl ::std::convert::TryFrom<SearchCriteria> for super::SearchCriteria {
             search_after: value.search_after?,
             sort: value.sort?,
             text_query: value.text_query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2632,6 +2847,7 @@ impl ::std::convert::From<super::SearchCriteria> for SearchCriteria {
             search_after: Ok(value.search_after),
             sort: Ok(value.sort),
             text_query: Ok(value.text_query),
+            extra: value.extra,
         }
     }
 }
@@ -2650,6 +2866,7 @@ pub struct SearchCriteriaFiltersValue {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValue {
@@ -2658,6 +2875,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValue {
             range: Ok(Default::default()),
             terms: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2697,6 +2915,15 @@ impl SearchCriteriaFiltersValue {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValue>
@@ -2709,7 +2936,7 @@ for super::SearchCriteriaFiltersValue {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2721,6 +2948,7 @@ for SearchCriteriaFiltersValue {
             range: Ok(value.range),
             terms: Ok(value.terms),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2735,6 +2963,7 @@ pub struct SearchCriteriaFiltersValueRange {
         ::std::option::Option<super::SearchCriteriaFiltersValueRangeUpper>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValueRange {
@@ -2742,6 +2971,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRange {
         Self {
             lower: Ok(Default::default()),
             upper: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2771,6 +3001,15 @@ impl SearchCriteriaFiltersValueRange {
             .map_err(|e| format!("error converting supplied value for upper: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValueRange>
@@ -2782,7 +3021,7 @@ for super::SearchCriteriaFiltersValueRange {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2793,6 +3032,7 @@ for SearchCriteriaFiltersValueRange {
         Self {
             lower: Ok(value.lower),
             upper: Ok(value.upper),
+            extra: value.extra,
         }
     }
 }
@@ -2804,6 +3044,7 @@ pub struct SearchCriteriaFiltersValueRangeLower {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValueRangeLower {
@@ -2811,6 +3052,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeLower {
         Self {
             inclusive: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2836,6 +3078,15 @@ impl SearchCriteriaFiltersValueRangeLower {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValueRangeLower>
@@ -2847,7 +3098,7 @@ for super::SearchCriteriaFiltersValueRangeLower {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2858,6 +3109,7 @@ for SearchCriteriaFiltersValueRangeLower {
         Self {
             inclusive: Ok(value.inclusive),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2869,6 +3121,7 @@ pub struct SearchCriteriaFiltersValueRangeUpper {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaFiltersValueRangeUpper {
@@ -2876,6 +3129,7 @@ impl ::std::default::Default for SearchCriteriaFiltersValueRangeUpper {
         Self {
             inclusive: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2901,6 +3155,15 @@ impl SearchCriteriaFiltersValueRangeUpper {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaFiltersValueRangeUpper>
@@ -2912,7 +3175,7 @@ for super::SearchCriteriaFiltersValueRangeUpper {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2923,6 +3186,7 @@ for SearchCriteriaFiltersValueRangeUpper {
         Self {
             inclusive: Ok(value.inclusive),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2933,12 +3197,14 @@ pub struct SearchCriteriaQuery {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaQuery {
     fn default() -> Self {
         Self {
             query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2954,6 +3220,15 @@ impl SearchCriteriaQuery {
             .map_err(|e| format!("error converting supplied value for query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaQuery> for super::SearchCriteriaQuery {
@@ -2963,14 +3238,17 @@ impl ::std::convert::TryFrom<SearchCriteriaQuery> for super::SearchCriteriaQuery
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             query: value.query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::From<super::SearchCriteriaQuery> for SearchCriteriaQuery {
     fn from(value: super::SearchCriteriaQuery) -> Self {
-        Self { query: Ok(value.query) }
+        Self {
+            query: Ok(value.query),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -2985,6 +3263,7 @@ pub struct SearchCriteriaTextQuery {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SearchCriteriaTextQuery {
@@ -2993,6 +3272,7 @@ impl ::std::default::Default for SearchCriteriaTextQuery {
             fields: Ok(Default::default()),
             match_any: Ok(Default::default()),
             terms: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3032,6 +3312,15 @@ impl SearchCriteriaTextQuery {
             .map_err(|e| format!("error converting supplied value for terms: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SearchCriteriaTextQuery>
@@ -3044,7 +3333,7 @@ for super::SearchCriteriaTextQuery {
             fields: value.fields?,
             match_any: value.match_any?,
             terms: value.terms?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3055,6 +3344,7 @@ impl ::std::convert::From<super::SearchCriteriaTextQuery> for SearchCriteriaText
             fields: Ok(value.fields),
             match_any: Ok(value.match_any),
             terms: Ok(value.terms),
+            extra: value.extra,
         }
     }
 }
@@ -3074,6 +3364,7 @@ pub struct SearchExportReportArguments {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for SearchExportReportArguments {
@@ -3083,6 +3374,7 @@ impl ::std::default::Default for SearchExportReportArguments {
             indices: Ok(Default::default()),
             query: Err("no value supplied for query".to_string()),
             sort: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3130,6 +3422,15 @@ impl SearchExportReportArguments {
             .map_err(|e| format!("error converting supplied value for sort: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<SearchExportReportArguments>
@@ -3143,7 +3444,7 @@ for super::SearchExportReportArguments {
             indices: value.indices?,
             query: value.query?,
             sort: value.sort?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3156,6 +3457,7 @@ for SearchExportReportArguments {
             indices: Ok(value.indices),
             query: Ok(value.query),
             sort: Ok(value.sort),
+            extra: value.extra,
         }
     }
 }
@@ -3166,12 +3468,14 @@ pub struct SedApproval {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedApproval {
     fn default() -> Self {
         Self {
             items: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3189,6 +3493,15 @@ impl SedApproval {
             .map_err(|e| format!("error converting supplied value for items: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedApproval> for super::SedApproval {
@@ -3198,14 +3511,17 @@ impl ::std::convert::TryFrom<SedApproval> for super::SedApproval {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             items: value.items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::From<super::SedApproval> for SedApproval {
     fn from(value: super::SedApproval) -> Self {
-        Self { items: Ok(value.items) }
+        Self {
+            items: Ok(value.items),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "suggested-entitlement-description")]
@@ -3216,6 +3532,7 @@ pub struct SedAssignee {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedAssignee {
@@ -3223,6 +3540,7 @@ impl ::std::default::Default for SedAssignee {
         Self {
             type_: Err("no value supplied for type_".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3248,6 +3566,15 @@ impl SedAssignee {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedAssignee> for super::SedAssignee {
@@ -3258,7 +3585,7 @@ impl ::std::convert::TryFrom<SedAssignee> for super::SedAssignee {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3268,6 +3595,7 @@ impl ::std::convert::From<super::SedAssignee> for SedAssignee {
         Self {
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -3282,6 +3610,7 @@ pub struct SedAssignment {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedAssignment {
@@ -3289,6 +3618,7 @@ impl ::std::default::Default for SedAssignment {
         Self {
             assignee: Ok(Default::default()),
             items: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3316,6 +3646,15 @@ impl SedAssignment {
             .map_err(|e| format!("error converting supplied value for items: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedAssignment> for super::SedAssignment {
@@ -3326,7 +3665,7 @@ impl ::std::convert::TryFrom<SedAssignment> for super::SedAssignment {
         Ok(Self {
             assignee: value.assignee?,
             items: value.items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3336,6 +3675,7 @@ impl ::std::convert::From<super::SedAssignment> for SedAssignment {
         Self {
             assignee: Ok(value.assignee),
             items: Ok(value.items),
+            extra: value.extra,
         }
     }
 }
@@ -3356,6 +3696,7 @@ pub struct SedBatchRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedBatchRequest {
@@ -3364,6 +3705,7 @@ impl ::std::default::Default for SedBatchRequest {
             entitlements: Ok(Default::default()),
             search_criteria: Ok(Default::default()),
             seds: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3411,6 +3753,15 @@ impl SedBatchRequest {
             .map_err(|e| format!("error converting supplied value for seds: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedBatchRequest> for super::SedBatchRequest {
@@ -3422,7 +3773,7 @@ impl ::std::convert::TryFrom<SedBatchRequest> for super::SedBatchRequest {
             entitlements: value.entitlements?,
             search_criteria: value.search_criteria?,
             seds: value.seds?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3433,6 +3784,7 @@ impl ::std::convert::From<super::SedBatchRequest> for SedBatchRequest {
             entitlements: Ok(value.entitlements),
             search_criteria: Ok(value.search_criteria),
             seds: Ok(value.seds),
+            extra: value.extra,
         }
     }
 }
@@ -3451,6 +3803,7 @@ pub struct SedPatch {
         ::std::option::Option<::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::default::Default for SedPatch {
@@ -3459,6 +3812,7 @@ impl ::std::default::Default for SedPatch {
             op: Ok(Default::default()),
             path: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3494,6 +3848,15 @@ impl SedPatch {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "suggested-entitlement-description")]
 impl ::std::convert::TryFrom<SedPatch> for super::SedPatch {
@@ -3505,7 +3868,7 @@ impl ::std::convert::TryFrom<SedPatch> for super::SedPatch {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3516,6 +3879,7 @@ impl ::std::convert::From<super::SedPatch> for SedPatch {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -3551,6 +3915,7 @@ pub struct Segment {
         ::std::option::Option<super::VisibilityCriteria>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "segments")]
 impl ::std::default::Default for Segment {
@@ -3564,6 +3929,7 @@ impl ::std::default::Default for Segment {
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
             visibility_criteria: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3657,6 +4023,15 @@ impl Segment {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "segments")]
 impl ::std::convert::TryFrom<Segment> for super::Segment {
@@ -3673,7 +4048,7 @@ impl ::std::convert::TryFrom<Segment> for super::Segment {
             name: value.name?,
             owner: value.owner?,
             visibility_criteria: value.visibility_criteria?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3689,6 +4064,7 @@ impl ::std::convert::From<super::Segment> for Segment {
             name: Ok(value.name),
             owner: Ok(value.owner),
             visibility_criteria: Ok(value.visibility_criteria),
+            extra: value.extra,
         }
     }
 }
@@ -3703,6 +4079,7 @@ pub struct SendAccountVerificationRequest {
         super::SendAccountVerificationRequestVia,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for SendAccountVerificationRequest {
@@ -3710,6 +4087,7 @@ impl ::std::default::Default for SendAccountVerificationRequest {
         Self {
             source_name: Ok(Default::default()),
             via: Err("no value supplied for via".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3737,6 +4115,15 @@ impl SendAccountVerificationRequest {
             .map_err(|e| format!("error converting supplied value for via: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<SendAccountVerificationRequest>
@@ -3748,7 +4135,7 @@ for super::SendAccountVerificationRequest {
         Ok(Self {
             source_name: value.source_name?,
             via: value.via?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3759,6 +4146,7 @@ for SendAccountVerificationRequest {
         Self {
             source_name: Ok(value.source_name),
             via: Ok(value.via),
+            extra: value.extra,
         }
     }
 }
@@ -3795,6 +4183,7 @@ pub struct SendTestNotificationRequestDto {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for SendTestNotificationRequestDto {
@@ -3807,6 +4196,7 @@ impl ::std::default::Default for SendTestNotificationRequestDto {
             locale: Ok(Default::default()),
             medium: Ok(Default::default()),
             recipient_email_list: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3900,6 +4290,15 @@ impl SendTestNotificationRequestDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<SendTestNotificationRequestDto>
@@ -3916,7 +4315,7 @@ for super::SendTestNotificationRequestDto {
             locale: value.locale?,
             medium: value.medium?,
             recipient_email_list: value.recipient_email_list?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3932,6 +4331,7 @@ for SendTestNotificationRequestDto {
             locale: Ok(value.locale),
             medium: Ok(value.medium),
             recipient_email_list: Ok(value.recipient_email_list),
+            extra: value.extra,
         }
     }
 }
@@ -3981,6 +4381,7 @@ pub struct ServiceDeskIntegrationDto {
         ::std::string::String,
     >,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ServiceDeskIntegrationDto {
@@ -3999,6 +4400,7 @@ impl ::std::default::Default for ServiceDeskIntegrationDto {
             owner_ref: Ok(Default::default()),
             provisioning_config: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4156,6 +4558,15 @@ impl ServiceDeskIntegrationDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ServiceDeskIntegrationDto>
@@ -4178,7 +4589,7 @@ for super::ServiceDeskIntegrationDto {
             owner_ref: value.owner_ref?,
             provisioning_config: value.provisioning_config?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4200,6 +4611,7 @@ for ServiceDeskIntegrationDto {
             owner_ref: Ok(value.owner_ref),
             provisioning_config: Ok(value.provisioning_config),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4218,6 +4630,7 @@ pub struct ServiceDeskSource {
         ::std::option::Option<super::ServiceDeskSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ServiceDeskSource {
@@ -4226,6 +4639,7 @@ impl ::std::default::Default for ServiceDeskSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4261,6 +4675,15 @@ impl ServiceDeskSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ServiceDeskSource> for super::ServiceDeskSource {
@@ -4272,7 +4695,7 @@ impl ::std::convert::TryFrom<ServiceDeskSource> for super::ServiceDeskSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4283,6 +4706,7 @@ impl ::std::convert::From<super::ServiceDeskSource> for ServiceDeskSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4293,12 +4717,14 @@ pub struct SetLifecycleStateBody {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for SetLifecycleStateBody {
     fn default() -> Self {
         Self {
             lifecycle_state_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4316,6 +4742,15 @@ impl SetLifecycleStateBody {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::convert::TryFrom<SetLifecycleStateBody> for super::SetLifecycleStateBody {
@@ -4325,7 +4760,7 @@ impl ::std::convert::TryFrom<SetLifecycleStateBody> for super::SetLifecycleState
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             lifecycle_state_id: value.lifecycle_state_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4334,6 +4769,7 @@ impl ::std::convert::From<super::SetLifecycleStateBody> for SetLifecycleStateBod
     fn from(value: super::SetLifecycleStateBody) -> Self {
         Self {
             lifecycle_state_id: Ok(value.lifecycle_state_id),
+            extra: value.extra,
         }
     }
 }
@@ -4394,6 +4830,7 @@ pub struct SimIntegrationDetails {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::default::Default for SimIntegrationDetails {
@@ -4411,6 +4848,7 @@ impl ::std::default::Default for SimIntegrationDetails {
             sources: Ok(Default::default()),
             status_map: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4560,6 +4998,15 @@ impl SimIntegrationDetails {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::convert::TryFrom<SimIntegrationDetails> for super::SimIntegrationDetails {
@@ -4580,7 +5027,7 @@ impl ::std::convert::TryFrom<SimIntegrationDetails> for super::SimIntegrationDet
             sources: value.sources?,
             status_map: value.status_map?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4600,6 +5047,7 @@ impl ::std::convert::From<super::SimIntegrationDetails> for SimIntegrationDetail
             sources: Ok(value.sources),
             status_map: Ok(value.status_map),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4618,6 +5066,7 @@ pub struct SimIntegrationDetailsBeforeProvisioningRule {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::default::Default for SimIntegrationDetailsBeforeProvisioningRule {
@@ -4626,6 +5075,7 @@ impl ::std::default::Default for SimIntegrationDetailsBeforeProvisioningRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4661,6 +5111,15 @@ impl SimIntegrationDetailsBeforeProvisioningRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sim-integrations")]
 impl ::std::convert::TryFrom<SimIntegrationDetailsBeforeProvisioningRule>
@@ -4673,7 +5132,7 @@ for super::SimIntegrationDetailsBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4685,6 +5144,7 @@ for SimIntegrationDetailsBeforeProvisioningRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4760,6 +5220,7 @@ pub struct SodPolicy {
         ::std::option::Option<super::ViolationOwnerAssignmentConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodPolicy {
@@ -4783,6 +5244,7 @@ impl ::std::default::Default for SodPolicy {
             tags: Ok(Default::default()),
             type_: Ok(Default::default()),
             violation_owner_assignment_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5000,6 +5462,15 @@ impl SodPolicy {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodPolicy> for super::SodPolicy {
@@ -5026,7 +5497,7 @@ impl ::std::convert::TryFrom<SodPolicy> for super::SodPolicy {
             tags: value.tags?,
             type_: value.type_?,
             violation_owner_assignment_config: value.violation_owner_assignment_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5054,6 +5525,7 @@ impl ::std::convert::From<super::SodPolicy> for SodPolicy {
             violation_owner_assignment_config: Ok(
                 value.violation_owner_assignment_config,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -5072,6 +5544,7 @@ pub struct SodPolicyOwnerRef {
         ::std::option::Option<super::SodPolicyOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodPolicyOwnerRef {
@@ -5080,6 +5553,7 @@ impl ::std::default::Default for SodPolicyOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5115,6 +5589,15 @@ impl SodPolicyOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodPolicyOwnerRef> for super::SodPolicyOwnerRef {
@@ -5126,7 +5609,7 @@ impl ::std::convert::TryFrom<SodPolicyOwnerRef> for super::SodPolicyOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5137,6 +5620,7 @@ impl ::std::convert::From<super::SodPolicyOwnerRef> for SodPolicyOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5179,6 +5663,7 @@ pub struct SodPolicySchedule {
         ::std::option::Option<super::Schedule>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodPolicySchedule {
@@ -5193,6 +5678,7 @@ impl ::std::default::Default for SodPolicySchedule {
             name: Ok(Default::default()),
             recipients: Ok(Default::default()),
             schedule: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5300,6 +5786,15 @@ impl SodPolicySchedule {
             .map_err(|e| format!("error converting supplied value for schedule: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodPolicySchedule> for super::SodPolicySchedule {
@@ -5317,7 +5812,7 @@ impl ::std::convert::TryFrom<SodPolicySchedule> for super::SodPolicySchedule {
             name: value.name?,
             recipients: value.recipients?,
             schedule: value.schedule?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5334,6 +5829,7 @@ impl ::std::convert::From<super::SodPolicySchedule> for SodPolicySchedule {
             name: Ok(value.name),
             recipients: Ok(value.recipients),
             schedule: Ok(value.schedule),
+            extra: value.extra,
         }
     }
 }
@@ -5352,6 +5848,7 @@ pub struct SodRecipient {
         ::std::option::Option<super::SodRecipientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for SodRecipient {
@@ -5360,6 +5857,7 @@ impl ::std::default::Default for SodRecipient {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5395,6 +5893,15 @@ impl SodRecipient {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<SodRecipient> for super::SodRecipient {
@@ -5406,7 +5913,7 @@ impl ::std::convert::TryFrom<SodRecipient> for super::SodRecipient {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5417,6 +5924,7 @@ impl ::std::convert::From<super::SodRecipient> for SodRecipient {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5540,6 +6048,7 @@ pub struct Source {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for Source {
@@ -5576,6 +6085,7 @@ impl ::std::default::Default for Source {
             since: Ok(Default::default()),
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5963,6 +6473,15 @@ impl Source {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<Source> for super::Source {
@@ -6002,7 +6521,7 @@ impl ::std::convert::TryFrom<Source> for super::Source {
             since: value.since?,
             status: value.status?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6041,6 +6560,7 @@ impl ::std::convert::From<super::Source> for Source {
             since: Ok(value.since),
             status: Ok(value.status),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6059,6 +6579,7 @@ pub struct SourceAccountCorrelationConfig {
         ::std::option::Option<super::SourceAccountCorrelationConfigType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceAccountCorrelationConfig {
@@ -6067,6 +6588,7 @@ impl ::std::default::Default for SourceAccountCorrelationConfig {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6104,6 +6626,15 @@ impl SourceAccountCorrelationConfig {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceAccountCorrelationConfig>
@@ -6116,7 +6647,7 @@ for super::SourceAccountCorrelationConfig {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6128,6 +6659,7 @@ for SourceAccountCorrelationConfig {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6146,6 +6678,7 @@ pub struct SourceAccountCorrelationRule {
         ::std::option::Option<super::SourceAccountCorrelationRuleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceAccountCorrelationRule {
@@ -6154,6 +6687,7 @@ impl ::std::default::Default for SourceAccountCorrelationRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6191,6 +6725,15 @@ impl SourceAccountCorrelationRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceAccountCorrelationRule>
@@ -6203,7 +6746,7 @@ for super::SourceAccountCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6215,6 +6758,7 @@ for SourceAccountCorrelationRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6229,6 +6773,7 @@ pub struct SourceAppBulkUpdateRequest {
         ::std::vec::Vec<super::JsonPatchOperation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "apps")]
 impl ::std::default::Default for SourceAppBulkUpdateRequest {
@@ -6236,6 +6781,7 @@ impl ::std::default::Default for SourceAppBulkUpdateRequest {
         Self {
             app_ids: Err("no value supplied for app_ids".to_string()),
             json_patch: Err("no value supplied for json_patch".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6261,6 +6807,15 @@ impl SourceAppBulkUpdateRequest {
             .map_err(|e| format!("error converting supplied value for json_patch: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "apps")]
 impl ::std::convert::TryFrom<SourceAppBulkUpdateRequest>
@@ -6272,7 +6827,7 @@ for super::SourceAppBulkUpdateRequest {
         Ok(Self {
             app_ids: value.app_ids?,
             json_patch: value.json_patch?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6283,6 +6838,7 @@ for SourceAppBulkUpdateRequest {
         Self {
             app_ids: Ok(value.app_ids),
             json_patch: Ok(value.json_patch),
+            extra: value.extra,
         }
     }
 }
@@ -6299,6 +6855,7 @@ pub struct SourceAppCreateDto {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "apps")]
 impl ::std::default::Default for SourceAppCreateDto {
@@ -6308,6 +6865,7 @@ impl ::std::default::Default for SourceAppCreateDto {
             description: Err("no value supplied for description".to_string()),
             match_all_accounts: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6359,6 +6917,15 @@ impl SourceAppCreateDto {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "apps")]
 impl ::std::convert::TryFrom<SourceAppCreateDto> for super::SourceAppCreateDto {
@@ -6371,7 +6938,7 @@ impl ::std::convert::TryFrom<SourceAppCreateDto> for super::SourceAppCreateDto {
             description: value.description?,
             match_all_accounts: value.match_all_accounts?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6383,6 +6950,7 @@ impl ::std::convert::From<super::SourceAppCreateDto> for SourceAppCreateDto {
             description: Ok(value.description),
             match_all_accounts: Ok(value.match_all_accounts),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -6398,6 +6966,7 @@ pub struct SourceAppCreateDtoAccountSource {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "apps")]
 impl ::std::default::Default for SourceAppCreateDtoAccountSource {
@@ -6406,6 +6975,7 @@ impl ::std::default::Default for SourceAppCreateDtoAccountSource {
             id: Err("no value supplied for id".to_string()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6441,6 +7011,15 @@ impl SourceAppCreateDtoAccountSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "apps")]
 impl ::std::convert::TryFrom<SourceAppCreateDtoAccountSource>
@@ -6453,7 +7032,7 @@ for super::SourceAppCreateDtoAccountSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6465,6 +7044,7 @@ for SourceAppCreateDtoAccountSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6483,6 +7063,7 @@ pub struct SourceBeforeProvisioningRule {
         ::std::option::Option<super::SourceBeforeProvisioningRuleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceBeforeProvisioningRule {
@@ -6491,6 +7072,7 @@ impl ::std::default::Default for SourceBeforeProvisioningRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6528,6 +7110,15 @@ impl SourceBeforeProvisioningRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceBeforeProvisioningRule>
@@ -6540,7 +7131,7 @@ for super::SourceBeforeProvisioningRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6552,6 +7143,7 @@ for SourceBeforeProvisioningRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6561,6 +7153,7 @@ pub struct SourceCluster {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::SourceClusterType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceCluster {
@@ -6569,6 +7162,7 @@ impl ::std::default::Default for SourceCluster {
             id: Err("no value supplied for id".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6604,6 +7198,15 @@ impl SourceCluster {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceCluster> for super::SourceCluster {
@@ -6615,7 +7218,7 @@ impl ::std::convert::TryFrom<SourceCluster> for super::SourceCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6626,6 +7229,7 @@ impl ::std::convert::From<super::SourceCluster> for SourceCluster {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6644,6 +7248,7 @@ pub struct SourceClusterDto {
         ::std::option::Option<super::SourceClusterDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for SourceClusterDto {
@@ -6652,6 +7257,7 @@ impl ::std::default::Default for SourceClusterDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6687,6 +7293,15 @@ impl SourceClusterDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<SourceClusterDto> for super::SourceClusterDto {
@@ -6698,7 +7313,7 @@ impl ::std::convert::TryFrom<SourceClusterDto> for super::SourceClusterDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6709,6 +7324,7 @@ impl ::std::convert::From<super::SourceClusterDto> for SourceClusterDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6717,6 +7333,7 @@ impl ::std::convert::From<super::SourceClusterDto> for SourceClusterDto {
 pub struct SourceCode {
     script: ::std::result::Result<::std::string::String, ::std::string::String>,
     version: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for SourceCode {
@@ -6724,6 +7341,7 @@ impl ::std::default::Default for SourceCode {
         Self {
             script: Err("no value supplied for script".to_string()),
             version: Err("no value supplied for version".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6749,6 +7367,15 @@ impl SourceCode {
             .map_err(|e| format!("error converting supplied value for version: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<SourceCode> for super::SourceCode {
@@ -6759,7 +7386,7 @@ impl ::std::convert::TryFrom<SourceCode> for super::SourceCode {
         Ok(Self {
             script: value.script?,
             version: value.version?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6769,6 +7396,7 @@ impl ::std::convert::From<super::SourceCode> for SourceCode {
         Self {
             script: Ok(value.script),
             version: Ok(value.version),
+            extra: value.extra,
         }
     }
 }
@@ -6783,6 +7411,7 @@ pub struct SourceEntitlementRequestConfig {
         ::std::option::Option<super::EntitlementRevocationRequestConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceEntitlementRequestConfig {
@@ -6790,6 +7419,7 @@ impl ::std::default::Default for SourceEntitlementRequestConfig {
         Self {
             access_request_config: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6825,6 +7455,15 @@ impl SourceEntitlementRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceEntitlementRequestConfig>
@@ -6836,7 +7475,7 @@ for super::SourceEntitlementRequestConfig {
         Ok(Self {
             access_request_config: value.access_request_config?,
             revocation_request_config: value.revocation_request_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6847,6 +7486,7 @@ for SourceEntitlementRequestConfig {
         Self {
             access_request_config: Ok(value.access_request_config),
             revocation_request_config: Ok(value.revocation_request_config),
+            extra: value.extra,
         }
     }
 }
@@ -6861,6 +7501,7 @@ pub struct SourceItemRef {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for SourceItemRef {
@@ -6868,6 +7509,7 @@ impl ::std::default::Default for SourceItemRef {
         Self {
             accounts: Ok(Default::default()),
             source_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6895,6 +7537,15 @@ impl SourceItemRef {
             .map_err(|e| format!("error converting supplied value for source_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<SourceItemRef> for super::SourceItemRef {
@@ -6905,7 +7556,7 @@ impl ::std::convert::TryFrom<SourceItemRef> for super::SourceItemRef {
         Ok(Self {
             accounts: value.accounts?,
             source_id: value.source_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6915,6 +7566,7 @@ impl ::std::convert::From<super::SourceItemRef> for SourceItemRef {
         Self {
             accounts: Ok(value.accounts),
             source_id: Ok(value.source_id),
+            extra: value.extra,
         }
     }
 }
@@ -6933,6 +7585,7 @@ pub struct SourceManagementWorkgroup {
         ::std::option::Option<super::SourceManagementWorkgroupType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceManagementWorkgroup {
@@ -6941,6 +7594,7 @@ impl ::std::default::Default for SourceManagementWorkgroup {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6978,6 +7632,15 @@ impl SourceManagementWorkgroup {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceManagementWorkgroup>
@@ -6990,7 +7653,7 @@ for super::SourceManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7002,6 +7665,7 @@ for SourceManagementWorkgroup {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -7020,6 +7684,7 @@ pub struct SourceManagerCorrelationRule {
         ::std::option::Option<super::SourceManagerCorrelationRuleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceManagerCorrelationRule {
@@ -7028,6 +7693,7 @@ impl ::std::default::Default for SourceManagerCorrelationRule {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7065,6 +7731,15 @@ impl SourceManagerCorrelationRule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceManagerCorrelationRule>
@@ -7077,7 +7752,7 @@ for super::SourceManagerCorrelationRule {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7089,6 +7764,7 @@ for SourceManagerCorrelationRule {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -7107,6 +7783,7 @@ pub struct SourceOwner {
         ::std::option::Option<super::SourceOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceOwner {
@@ -7115,6 +7792,7 @@ impl ::std::default::Default for SourceOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7150,6 +7828,15 @@ impl SourceOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceOwner> for super::SourceOwner {
@@ -7161,7 +7848,7 @@ impl ::std::convert::TryFrom<SourceOwner> for super::SourceOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7172,6 +7859,7 @@ impl ::std::convert::From<super::SourceOwner> for SourceOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -7190,6 +7878,7 @@ pub struct SourcePasswordPoliciesItem {
         ::std::option::Option<super::SourcePasswordPoliciesItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourcePasswordPoliciesItem {
@@ -7198,6 +7887,7 @@ impl ::std::default::Default for SourcePasswordPoliciesItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7235,6 +7925,15 @@ impl SourcePasswordPoliciesItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourcePasswordPoliciesItem>
@@ -7247,7 +7946,7 @@ for super::SourcePasswordPoliciesItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7259,6 +7958,7 @@ for SourcePasswordPoliciesItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -7267,6 +7967,7 @@ for SourcePasswordPoliciesItem {
 pub struct SourceSchedule {
     cron_expression: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::SourceScheduleType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceSchedule {
@@ -7274,6 +7975,7 @@ impl ::std::default::Default for SourceSchedule {
         Self {
             cron_expression: Err("no value supplied for cron_expression".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7301,6 +8003,15 @@ impl SourceSchedule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceSchedule> for super::SourceSchedule {
@@ -7311,7 +8022,7 @@ impl ::std::convert::TryFrom<SourceSchedule> for super::SourceSchedule {
         Ok(Self {
             cron_expression: value.cron_expression?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7321,6 +8032,7 @@ impl ::std::convert::From<super::SourceSchedule> for SourceSchedule {
         Self {
             cron_expression: Ok(value.cron_expression),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -7339,6 +8051,7 @@ pub struct SourceSchemasItem {
         ::std::option::Option<super::SourceSchemasItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for SourceSchemasItem {
@@ -7347,6 +8060,7 @@ impl ::std::default::Default for SourceSchemasItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7382,6 +8096,15 @@ impl SourceSchemasItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<SourceSchemasItem> for super::SourceSchemasItem {
@@ -7393,7 +8116,7 @@ impl ::std::convert::TryFrom<SourceSchemasItem> for super::SourceSchemasItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7404,6 +8127,7 @@ impl ::std::convert::From<super::SourceSchemasItem> for SourceSchemasItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -7421,6 +8145,7 @@ pub struct Split {
         ::std::string::String,
     >,
     throws: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Split {
@@ -7431,6 +8156,7 @@ impl ::std::default::Default for Split {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             throws: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7492,6 +8218,15 @@ impl Split {
             .map_err(|e| format!("error converting supplied value for throws: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Split> for super::Split {
@@ -7505,7 +8240,7 @@ impl ::std::convert::TryFrom<Split> for super::Split {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             throws: value.throws?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7518,6 +8253,7 @@ impl ::std::convert::From<super::Split> for Split {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             throws: Ok(value.throws),
+            extra: value.extra,
         }
     }
 }
@@ -7529,6 +8265,7 @@ pub struct Static {
         ::std::string::String,
     >,
     values: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Static {
@@ -7536,6 +8273,7 @@ impl ::std::default::Default for Static {
         Self {
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7567,6 +8305,15 @@ impl Static {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Static> for super::Static {
@@ -7577,7 +8324,7 @@ impl ::std::convert::TryFrom<Static> for super::Static {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7587,6 +8334,7 @@ impl ::std::convert::From<super::Static> for Static {
         Self {
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -7613,6 +8361,7 @@ pub struct SubSearchAggregationSpecification {
         ::std::option::Option<super::Aggregations>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::default::Default for SubSearchAggregationSpecification {
@@ -7623,6 +8372,7 @@ impl ::std::default::Default for SubSearchAggregationSpecification {
             metric: Ok(Default::default()),
             nested: Ok(Default::default()),
             sub_aggregation: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7680,6 +8430,15 @@ impl SubSearchAggregationSpecification {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<SubSearchAggregationSpecification>
@@ -7694,7 +8453,7 @@ for super::SubSearchAggregationSpecification {
             metric: value.metric?,
             nested: value.nested?,
             sub_aggregation: value.sub_aggregation?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7708,6 +8467,7 @@ for SubSearchAggregationSpecification {
             metric: Ok(value.metric),
             nested: Ok(value.nested),
             sub_aggregation: Ok(value.sub_aggregation),
+            extra: value.extra,
         }
     }
 }
@@ -7722,6 +8482,7 @@ pub struct SubscriptionPatchRequestItem {
         ::std::option::Option<super::SubscriptionPatchRequestItemValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for SubscriptionPatchRequestItem {
     fn default() -> Self {
@@ -7729,6 +8490,7 @@ impl ::std::default::Default for SubscriptionPatchRequestItem {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7765,6 +8527,15 @@ impl SubscriptionPatchRequestItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<SubscriptionPatchRequestItem>
 for super::SubscriptionPatchRequestItem {
@@ -7776,7 +8547,7 @@ for super::SubscriptionPatchRequestItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7787,6 +8558,7 @@ for SubscriptionPatchRequestItem {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -7817,6 +8589,7 @@ pub struct SubscriptionPostRequest {
     >,
     trigger_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::SubscriptionType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for SubscriptionPostRequest {
@@ -7831,6 +8604,7 @@ impl ::std::default::Default for SubscriptionPostRequest {
             response_deadline: Ok(Default::default()),
             trigger_id: Err("no value supplied for trigger_id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -7934,6 +8708,15 @@ impl SubscriptionPostRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<SubscriptionPostRequest>
@@ -7952,7 +8735,7 @@ for super::SubscriptionPostRequest {
             response_deadline: value.response_deadline?,
             trigger_id: value.trigger_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -7969,6 +8752,7 @@ impl ::std::convert::From<super::SubscriptionPostRequest> for SubscriptionPostRe
             response_deadline: Ok(value.response_deadline),
             trigger_id: Ok(value.trigger_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -8004,6 +8788,7 @@ pub struct SubscriptionPutRequest {
         ::std::option::Option<super::SubscriptionType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for SubscriptionPutRequest {
@@ -8017,6 +8802,7 @@ impl ::std::default::Default for SubscriptionPutRequest {
             name: Ok(Default::default()),
             response_deadline: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -8110,6 +8896,15 @@ impl SubscriptionPutRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<SubscriptionPutRequest> for super::SubscriptionPutRequest {
@@ -8126,7 +8921,7 @@ impl ::std::convert::TryFrom<SubscriptionPutRequest> for super::SubscriptionPutR
             name: value.name?,
             response_deadline: value.response_deadline?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -8142,6 +8937,7 @@ impl ::std::convert::From<super::SubscriptionPutRequest> for SubscriptionPutRequ
             name: Ok(value.name),
             response_deadline: Ok(value.response_deadline),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -8163,6 +8959,7 @@ pub struct Substring {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Substring {
@@ -8174,6 +8971,7 @@ impl ::std::default::Default for Substring {
             end_offset: Ok(Default::default()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -8247,6 +9045,15 @@ impl Substring {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Substring> for super::Substring {
@@ -8261,7 +9068,7 @@ impl ::std::convert::TryFrom<Substring> for super::Substring {
             end_offset: value.end_offset?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -8275,6 +9082,7 @@ impl ::std::convert::From<super::Substring> for Substring {
             end_offset: Ok(value.end_offset),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

@@ -15,12 +15,14 @@ pub struct UncorrelatedAccountsReportArguments {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for UncorrelatedAccountsReportArguments {
     fn default() -> Self {
         Self {
             selected_formats: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -44,6 +46,15 @@ impl UncorrelatedAccountsReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<UncorrelatedAccountsReportArguments>
@@ -54,7 +65,7 @@ for super::UncorrelatedAccountsReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             selected_formats: value.selected_formats?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -64,6 +75,7 @@ for UncorrelatedAccountsReportArguments {
     fn from(value: super::UncorrelatedAccountsReportArguments) -> Self {
         Self {
             selected_formats: Ok(value.selected_formats),
+            extra: value.extra,
         }
     }
 }
@@ -79,6 +91,7 @@ pub struct UpdateMultiHostSourcesBodyItem {
         ::std::option::Option<super::UpdateMultiHostSourcesBodyItemValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for UpdateMultiHostSourcesBodyItem {
@@ -87,6 +100,7 @@ impl ::std::default::Default for UpdateMultiHostSourcesBodyItem {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -124,6 +138,15 @@ impl UpdateMultiHostSourcesBodyItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<UpdateMultiHostSourcesBodyItem>
@@ -136,7 +159,7 @@ for super::UpdateMultiHostSourcesBodyItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -148,6 +171,7 @@ for UpdateMultiHostSourcesBodyItem {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -162,6 +186,7 @@ pub struct Upper {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Upper {
@@ -169,6 +194,7 @@ impl ::std::default::Default for Upper {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -200,6 +226,15 @@ impl Upper {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Upper> for super::Upper {
@@ -210,7 +245,7 @@ impl ::std::convert::TryFrom<Upper> for super::Upper {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -220,6 +255,7 @@ impl ::std::convert::From<super::Upper> for Upper {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -230,12 +266,14 @@ pub struct UuidGenerator {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for UuidGenerator {
     fn default() -> Self {
         Self {
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -257,6 +295,15 @@ impl UuidGenerator {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
@@ -266,7 +313,7 @@ impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -275,6 +322,7 @@ impl ::std::convert::From<super::UuidGenerator> for UuidGenerator {
     fn from(value: super::UuidGenerator) -> Self {
         Self {
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

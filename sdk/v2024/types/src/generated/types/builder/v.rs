@@ -95,6 +95,7 @@ pub struct V2024Campaign {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::V2024CampaignType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024Campaign {
@@ -123,6 +124,7 @@ impl ::std::default::Default for V2024Campaign {
             sunset_comments_required: Ok(Default::default()),
             total_certifications: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -428,6 +430,15 @@ impl V2024Campaign {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024Campaign> for super::V2024Campaign {
@@ -459,7 +470,7 @@ impl ::std::convert::TryFrom<V2024Campaign> for super::V2024Campaign {
             sunset_comments_required: value.sunset_comments_required?,
             total_certifications: value.total_certifications?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -490,6 +501,7 @@ impl ::std::convert::From<super::V2024Campaign> for V2024Campaign {
             sunset_comments_required: Ok(value.sunset_comments_required),
             total_certifications: Ok(value.total_certifications),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -508,6 +520,7 @@ pub struct V2024CampaignFilter {
         ::std::option::Option<super::V2024CampaignFilterType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignFilter {
@@ -516,6 +529,7 @@ impl ::std::default::Default for V2024CampaignFilter {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -553,6 +567,15 @@ impl V2024CampaignFilter {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignFilter> for super::V2024CampaignFilter {
@@ -564,7 +587,7 @@ impl ::std::convert::TryFrom<V2024CampaignFilter> for super::V2024CampaignFilter
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -575,6 +598,7 @@ impl ::std::convert::From<super::V2024CampaignFilter> for V2024CampaignFilter {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -591,6 +615,7 @@ pub struct V2024CampaignMachineAccountCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignMachineAccountCampaignInfo {
@@ -598,6 +623,7 @@ impl ::std::default::Default for V2024CampaignMachineAccountCampaignInfo {
         Self {
             reviewer_type: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -631,6 +657,15 @@ impl V2024CampaignMachineAccountCampaignInfo {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignMachineAccountCampaignInfo>
@@ -642,7 +677,7 @@ for super::V2024CampaignMachineAccountCampaignInfo {
         Ok(Self {
             reviewer_type: value.reviewer_type?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -653,6 +688,7 @@ for V2024CampaignMachineAccountCampaignInfo {
         Self {
             reviewer_type: Ok(value.reviewer_type),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -683,6 +719,7 @@ pub struct V2024CampaignRoleCompositionCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignRoleCompositionCampaignInfo {
@@ -694,6 +731,7 @@ impl ::std::default::Default for V2024CampaignRoleCompositionCampaignInfo {
             reviewer: Ok(Default::default()),
             reviewer_id: Ok(Default::default()),
             role_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -773,6 +811,15 @@ impl V2024CampaignRoleCompositionCampaignInfo {
             .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignRoleCompositionCampaignInfo>
@@ -788,7 +835,7 @@ for super::V2024CampaignRoleCompositionCampaignInfo {
             reviewer: value.reviewer?,
             reviewer_id: value.reviewer_id?,
             role_ids: value.role_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -803,6 +850,7 @@ for V2024CampaignRoleCompositionCampaignInfo {
             reviewer: Ok(value.reviewer),
             reviewer_id: Ok(value.reviewer_id),
             role_ids: Ok(value.role_ids),
+            extra: value.extra,
         }
     }
 }
@@ -818,6 +866,7 @@ pub struct V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
         super::V2024CampaignRoleCompositionCampaignInfoRemediatorRefType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
@@ -826,6 +875,7 @@ impl ::std::default::Default for V2024CampaignRoleCompositionCampaignInfoRemedia
             id: Err("no value supplied for id".to_string()),
             name: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -863,6 +913,15 @@ impl V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignRoleCompositionCampaignInfoRemediatorRef>
@@ -875,7 +934,7 @@ for super::V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -889,6 +948,7 @@ for V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -909,6 +969,7 @@ pub struct V2024CampaignRoleCompositionCampaignInfoReviewer {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignRoleCompositionCampaignInfoReviewer {
@@ -917,6 +978,7 @@ impl ::std::default::Default for V2024CampaignRoleCompositionCampaignInfoReviewe
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -956,6 +1018,15 @@ impl V2024CampaignRoleCompositionCampaignInfoReviewer {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignRoleCompositionCampaignInfoReviewer>
@@ -968,7 +1039,7 @@ for super::V2024CampaignRoleCompositionCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -980,6 +1051,7 @@ for V2024CampaignRoleCompositionCampaignInfoReviewer {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1010,6 +1082,7 @@ pub struct V2024CampaignSearchCampaignInfo {
         super::V2024CampaignSearchCampaignInfoType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignSearchCampaignInfo {
@@ -1021,6 +1094,7 @@ impl ::std::default::Default for V2024CampaignSearchCampaignInfo {
             query: Ok(Default::default()),
             reviewer: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1098,6 +1172,15 @@ impl V2024CampaignSearchCampaignInfo {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignSearchCampaignInfo>
@@ -1113,7 +1196,7 @@ for super::V2024CampaignSearchCampaignInfo {
             query: value.query?,
             reviewer: value.reviewer?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1128,6 +1211,7 @@ for V2024CampaignSearchCampaignInfo {
             query: Ok(value.query),
             reviewer: Ok(value.reviewer),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1146,6 +1230,7 @@ pub struct V2024CampaignSearchCampaignInfoReviewer {
         ::std::option::Option<super::V2024CampaignSearchCampaignInfoReviewerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignSearchCampaignInfoReviewer {
@@ -1154,6 +1239,7 @@ impl ::std::default::Default for V2024CampaignSearchCampaignInfoReviewer {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1191,6 +1277,15 @@ impl V2024CampaignSearchCampaignInfoReviewer {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignSearchCampaignInfoReviewer>
@@ -1203,7 +1298,7 @@ for super::V2024CampaignSearchCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1215,6 +1310,7 @@ for V2024CampaignSearchCampaignInfoReviewer {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1225,12 +1321,14 @@ pub struct V2024CampaignSourceOwnerCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignSourceOwnerCampaignInfo {
     fn default() -> Self {
         Self {
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1248,6 +1346,15 @@ impl V2024CampaignSourceOwnerCampaignInfo {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignSourceOwnerCampaignInfo>
@@ -1258,7 +1365,7 @@ for super::V2024CampaignSourceOwnerCampaignInfo {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1268,6 +1375,7 @@ for V2024CampaignSourceOwnerCampaignInfo {
     fn from(value: super::V2024CampaignSourceOwnerCampaignInfo) -> Self {
         Self {
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1286,6 +1394,7 @@ pub struct V2024CampaignSourcesWithOrphanEntitlementsItem {
         ::std::option::Option<super::V2024CampaignSourcesWithOrphanEntitlementsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024CampaignSourcesWithOrphanEntitlementsItem {
@@ -1294,6 +1403,7 @@ impl ::std::default::Default for V2024CampaignSourcesWithOrphanEntitlementsItem 
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1333,6 +1443,15 @@ impl V2024CampaignSourcesWithOrphanEntitlementsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024CampaignSourcesWithOrphanEntitlementsItem>
@@ -1345,7 +1464,7 @@ for super::V2024CampaignSourcesWithOrphanEntitlementsItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1357,6 +1476,7 @@ for V2024CampaignSourcesWithOrphanEntitlementsItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1381,6 +1501,7 @@ pub struct V2024Schedule {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::V2024ScheduleType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024Schedule {
@@ -1392,6 +1513,7 @@ impl ::std::default::Default for V2024Schedule {
             months: Ok(Default::default()),
             time_zone_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1461,6 +1583,15 @@ impl V2024Schedule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024Schedule> for super::V2024Schedule {
@@ -1475,7 +1606,7 @@ impl ::std::convert::TryFrom<V2024Schedule> for super::V2024Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1489,6 +1620,7 @@ impl ::std::convert::From<super::V2024Schedule> for V2024Schedule {
             months: Ok(value.months),
             time_zone_id: Ok(value.time_zone_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1501,6 +1633,7 @@ pub struct V2024ScheduleDays {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024ScheduleDays {
@@ -1509,6 +1642,7 @@ impl ::std::default::Default for V2024ScheduleDays {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1544,6 +1678,15 @@ impl V2024ScheduleDays {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024ScheduleDays> for super::V2024ScheduleDays {
@@ -1555,7 +1698,7 @@ impl ::std::convert::TryFrom<V2024ScheduleDays> for super::V2024ScheduleDays {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1566,6 +1709,7 @@ impl ::std::convert::From<super::V2024ScheduleDays> for V2024ScheduleDays {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1578,6 +1722,7 @@ pub struct V2024ScheduleHours {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024ScheduleHours {
@@ -1586,6 +1731,7 @@ impl ::std::default::Default for V2024ScheduleHours {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1621,6 +1767,15 @@ impl V2024ScheduleHours {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024ScheduleHours> for super::V2024ScheduleHours {
@@ -1632,7 +1787,7 @@ impl ::std::convert::TryFrom<V2024ScheduleHours> for super::V2024ScheduleHours {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1643,6 +1798,7 @@ impl ::std::convert::From<super::V2024ScheduleHours> for V2024ScheduleHours {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1655,6 +1811,7 @@ pub struct V2024ScheduleMonths {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2024ScheduleMonths {
@@ -1663,6 +1820,7 @@ impl ::std::default::Default for V2024ScheduleMonths {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1698,6 +1856,15 @@ impl V2024ScheduleMonths {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2024ScheduleMonths> for super::V2024ScheduleMonths {
@@ -1709,7 +1876,7 @@ impl ::std::convert::TryFrom<V2024ScheduleMonths> for super::V2024ScheduleMonths
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1720,6 +1887,7 @@ impl ::std::convert::From<super::V2024ScheduleMonths> for V2024ScheduleMonths {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1740,6 +1908,7 @@ pub struct V3CreateConnectorDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connectors")]
 impl ::std::default::Default for V3CreateConnectorDto {
@@ -1750,6 +1919,7 @@ impl ::std::default::Default for V3CreateConnectorDto {
             name: Err("no value supplied for name".to_string()),
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1809,6 +1979,15 @@ impl V3CreateConnectorDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connectors")]
 impl ::std::convert::TryFrom<V3CreateConnectorDto> for super::V3CreateConnectorDto {
@@ -1822,7 +2001,7 @@ impl ::std::convert::TryFrom<V3CreateConnectorDto> for super::V3CreateConnectorD
             name: value.name?,
             status: value.status?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1835,6 +2014,7 @@ impl ::std::convert::From<super::V3CreateConnectorDto> for V3CreateConnectorDto 
             name: Ok(value.name),
             status: Ok(value.status),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1846,6 +2026,7 @@ pub struct ValidateFilterInputDto {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for ValidateFilterInputDto {
@@ -1853,6 +2034,7 @@ impl ::std::default::Default for ValidateFilterInputDto {
         Self {
             filter: Err("no value supplied for filter".to_string()),
             input: Err("no value supplied for input".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1880,6 +2062,15 @@ impl ValidateFilterInputDto {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterInputDto {
@@ -1890,7 +2081,7 @@ impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterIn
         Ok(Self {
             filter: value.filter?,
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1900,6 +2091,7 @@ impl ::std::convert::From<super::ValidateFilterInputDto> for ValidateFilterInput
         Self {
             filter: Ok(value.filter),
             input: Ok(value.input),
+            extra: value.extra,
         }
     }
 }
@@ -1913,12 +2105,14 @@ pub struct Value {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Value {
     fn default() -> Self {
         Self {
             type_: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1943,6 +2137,15 @@ impl Value {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Value> for super::Value {
     type Error = super::error::ConversionError;
@@ -1952,7 +2155,7 @@ impl ::std::convert::TryFrom<Value> for super::Value {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1961,6 +2164,7 @@ impl ::std::convert::From<super::Value> for Value {
         Self {
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -1975,6 +2179,7 @@ pub struct ViolationOwnerAssignmentConfig {
         ::std::option::Option<super::ViolationOwnerAssignmentConfigOwnerRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ViolationOwnerAssignmentConfig {
@@ -1982,6 +2187,7 @@ impl ::std::default::Default for ViolationOwnerAssignmentConfig {
         Self {
             assignment_rule: Ok(Default::default()),
             owner_ref: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2013,6 +2219,15 @@ impl ViolationOwnerAssignmentConfig {
             .map_err(|e| format!("error converting supplied value for owner_ref: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ViolationOwnerAssignmentConfig>
@@ -2024,7 +2239,7 @@ for super::ViolationOwnerAssignmentConfig {
         Ok(Self {
             assignment_rule: value.assignment_rule?,
             owner_ref: value.owner_ref?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2035,6 +2250,7 @@ for ViolationOwnerAssignmentConfig {
         Self {
             assignment_rule: Ok(value.assignment_rule),
             owner_ref: Ok(value.owner_ref),
+            extra: value.extra,
         }
     }
 }
@@ -2053,6 +2269,7 @@ pub struct ViolationOwnerAssignmentConfigOwnerRef {
         ::std::option::Option<super::ViolationOwnerAssignmentConfigOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ViolationOwnerAssignmentConfigOwnerRef {
@@ -2061,6 +2278,7 @@ impl ::std::default::Default for ViolationOwnerAssignmentConfigOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2098,6 +2316,15 @@ impl ViolationOwnerAssignmentConfigOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ViolationOwnerAssignmentConfigOwnerRef>
@@ -2110,7 +2337,7 @@ for super::ViolationOwnerAssignmentConfigOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2122,6 +2349,7 @@ for ViolationOwnerAssignmentConfigOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2131,11 +2359,13 @@ pub struct VisibilityCriteria {
         ::std::option::Option<super::Expression>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for VisibilityCriteria {
     fn default() -> Self {
         Self {
             expression: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2150,6 +2380,15 @@ impl VisibilityCriteria {
             .map_err(|e| format!("error converting supplied value for expression: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     type Error = super::error::ConversionError;
@@ -2158,7 +2397,7 @@ impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             expression: value.expression?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2166,6 +2405,7 @@ impl ::std::convert::From<super::VisibilityCriteria> for VisibilityCriteria {
     fn from(value: super::VisibilityCriteria) -> Self {
         Self {
             expression: Ok(value.expression),
+            extra: value.extra,
         }
     }
 }

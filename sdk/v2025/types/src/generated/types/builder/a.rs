@@ -11,12 +11,14 @@ pub struct AccessActionConfiguration {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for AccessActionConfiguration {
     fn default() -> Self {
         Self {
             remove_all_access_enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -36,6 +38,15 @@ impl AccessActionConfiguration {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::convert::TryFrom<AccessActionConfiguration>
@@ -46,7 +57,7 @@ for super::AccessActionConfiguration {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             remove_all_access_enabled: value.remove_all_access_enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -56,6 +67,7 @@ for AccessActionConfiguration {
     fn from(value: super::AccessActionConfiguration) -> Self {
         Self {
             remove_all_access_enabled: Ok(value.remove_all_access_enabled),
+            extra: value.extra,
         }
     }
 }
@@ -71,6 +83,7 @@ pub struct AccessConstraint {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessConstraintType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AccessConstraint {
@@ -79,6 +92,7 @@ impl ::std::default::Default for AccessConstraint {
             ids: Ok(Default::default()),
             operator: Err("no value supplied for operator".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -116,6 +130,15 @@ impl AccessConstraint {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
@@ -127,7 +150,7 @@ impl ::std::convert::TryFrom<AccessConstraint> for super::AccessConstraint {
             ids: value.ids?,
             operator: value.operator?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -138,6 +161,7 @@ impl ::std::convert::From<super::AccessConstraint> for AccessConstraint {
             ids: Ok(value.ids),
             operator: Ok(value.operator),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -152,6 +176,7 @@ pub struct AccessCriteria {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for AccessCriteria {
@@ -159,6 +184,7 @@ impl ::std::default::Default for AccessCriteria {
         Self {
             criteria_list: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -188,6 +214,15 @@ impl AccessCriteria {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
@@ -198,7 +233,7 @@ impl ::std::convert::TryFrom<AccessCriteria> for super::AccessCriteria {
         Ok(Self {
             criteria_list: value.criteria_list?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -208,6 +243,7 @@ impl ::std::convert::From<super::AccessCriteria> for AccessCriteria {
         Self {
             criteria_list: Ok(value.criteria_list),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -226,6 +262,7 @@ pub struct AccessCriteriaCriteriaListItem {
         ::std::option::Option<super::AccessCriteriaCriteriaListItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for AccessCriteriaCriteriaListItem {
@@ -234,6 +271,7 @@ impl ::std::default::Default for AccessCriteriaCriteriaListItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -271,6 +309,15 @@ impl AccessCriteriaCriteriaListItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<AccessCriteriaCriteriaListItem>
@@ -283,7 +330,7 @@ for super::AccessCriteriaCriteriaListItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -295,6 +342,7 @@ for AccessCriteriaCriteriaListItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -306,6 +354,7 @@ pub struct AccessDuration {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for AccessDuration {
@@ -313,6 +362,7 @@ impl ::std::default::Default for AccessDuration {
         Self {
             time_unit: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -338,6 +388,15 @@ impl AccessDuration {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
@@ -348,7 +407,7 @@ impl ::std::convert::TryFrom<AccessDuration> for super::AccessDuration {
         Ok(Self {
             time_unit: value.time_unit?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -358,6 +417,7 @@ impl ::std::convert::From<super::AccessDuration> for AccessDuration {
         Self {
             time_unit: Ok(value.time_unit),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -372,6 +432,7 @@ pub struct AccessItemRef {
         ::std::option::Option<super::AccessItemRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for AccessItemRef {
@@ -379,6 +440,7 @@ impl ::std::default::Default for AccessItemRef {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -404,6 +466,15 @@ impl AccessItemRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
@@ -414,7 +485,7 @@ impl ::std::convert::TryFrom<AccessItemRef> for super::AccessItemRef {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -424,6 +495,7 @@ impl ::std::convert::From<super::AccessItemRef> for AccessItemRef {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -485,6 +557,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     source: ::std::result::Result<super::AccessProfileSourceRef, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for AccessProfile {
@@ -506,6 +579,7 @@ impl ::std::default::Default for AccessProfile {
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
             source: Err("no value supplied for source".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -701,6 +775,15 @@ impl AccessProfile {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
@@ -725,7 +808,7 @@ impl ::std::convert::TryFrom<AccessProfile> for super::AccessProfile {
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -749,6 +832,7 @@ impl ::std::convert::From<super::AccessProfile> for AccessProfile {
             revocation_request_config: Ok(value.revocation_request_config),
             segments: Ok(value.segments),
             source: Ok(value.source),
+            extra: value.extra,
         }
     }
 }
@@ -763,6 +847,7 @@ pub struct AccessProfileApprovalScheme {
         ::std::option::Option<super::AccessProfileApprovalSchemeApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for AccessProfileApprovalScheme {
@@ -770,6 +855,7 @@ impl ::std::default::Default for AccessProfileApprovalScheme {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -801,6 +887,15 @@ impl AccessProfileApprovalScheme {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<AccessProfileApprovalScheme>
@@ -812,7 +907,7 @@ for super::AccessProfileApprovalScheme {
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -823,6 +918,7 @@ for AccessProfileApprovalScheme {
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -837,6 +933,7 @@ pub struct AccessProfileBulkDeleteRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::default::Default for AccessProfileBulkDeleteRequest {
@@ -844,6 +941,7 @@ impl ::std::default::Default for AccessProfileBulkDeleteRequest {
         Self {
             access_profile_ids: Ok(Default::default()),
             best_effort_only: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -875,6 +973,15 @@ impl AccessProfileBulkDeleteRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-profiles")]
 impl ::std::convert::TryFrom<AccessProfileBulkDeleteRequest>
@@ -886,7 +993,7 @@ for super::AccessProfileBulkDeleteRequest {
         Ok(Self {
             access_profile_ids: value.access_profile_ids?,
             best_effort_only: value.best_effort_only?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -897,6 +1004,7 @@ for AccessProfileBulkDeleteRequest {
         Self {
             access_profile_ids: Ok(value.access_profile_ids),
             best_effort_only: Ok(value.best_effort_only),
+            extra: value.extra,
         }
     }
 }
@@ -910,12 +1018,14 @@ pub struct AccessProfileBulkUpdateRequestItem {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for AccessProfileBulkUpdateRequestItem {
     fn default() -> Self {
         Self {
             id: Ok(Default::default()),
             requestable: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -942,6 +1052,15 @@ impl AccessProfileBulkUpdateRequestItem {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<AccessProfileBulkUpdateRequestItem>
 for super::AccessProfileBulkUpdateRequestItem {
@@ -952,7 +1071,7 @@ for super::AccessProfileBulkUpdateRequestItem {
         Ok(Self {
             id: value.id?,
             requestable: value.requestable?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -962,6 +1081,7 @@ for AccessProfileBulkUpdateRequestItem {
         Self {
             id: Ok(value.id),
             requestable: Ok(value.requestable),
+            extra: value.extra,
         }
     }
 }
@@ -980,6 +1100,7 @@ pub struct AccessProfileRef {
         ::std::option::Option<super::AccessProfileRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for AccessProfileRef {
@@ -988,6 +1109,7 @@ impl ::std::default::Default for AccessProfileRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1023,6 +1145,15 @@ impl AccessProfileRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
@@ -1034,7 +1165,7 @@ impl ::std::convert::TryFrom<AccessProfileRef> for super::AccessProfileRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1045,6 +1176,7 @@ impl ::std::convert::From<super::AccessProfileRef> for AccessProfileRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1063,6 +1195,7 @@ pub struct AccessProfileSourceRef {
         ::std::option::Option<super::AccessProfileSourceRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for AccessProfileSourceRef {
@@ -1071,6 +1204,7 @@ impl ::std::default::Default for AccessProfileSourceRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1108,6 +1242,15 @@ impl AccessProfileSourceRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSourceRef {
@@ -1119,7 +1262,7 @@ impl ::std::convert::TryFrom<AccessProfileSourceRef> for super::AccessProfileSou
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1130,6 +1273,7 @@ impl ::std::convert::From<super::AccessProfileSourceRef> for AccessProfileSource
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1158,6 +1302,7 @@ pub struct AccessRequest {
         ::std::vec::Vec<super::AccessRequestItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequest {
@@ -1168,6 +1313,7 @@ impl ::std::default::Default for AccessRequest {
             requested_for: Err("no value supplied for requested_for".to_string()),
             requested_for_with_requested_items: Ok(Default::default()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1241,6 +1387,15 @@ impl AccessRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
@@ -1255,7 +1410,7 @@ impl ::std::convert::TryFrom<AccessRequest> for super::AccessRequest {
             requested_for_with_requested_items: value
                 .requested_for_with_requested_items?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1270,6 +1425,7 @@ impl ::std::convert::From<super::AccessRequest> for AccessRequest {
                 value.requested_for_with_requested_items,
             ),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -1300,6 +1456,7 @@ pub struct AccessRequestConfig {
         ::std::option::Option<super::RequestOnBehalfOfConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequestConfig {
@@ -1311,6 +1468,7 @@ impl ::std::default::Default for AccessRequestConfig {
             entitlement_request_config: Ok(Default::default()),
             reauthorization_enabled: Ok(Default::default()),
             request_on_behalf_of_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1404,6 +1562,15 @@ impl AccessRequestConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig {
@@ -1419,7 +1586,7 @@ impl ::std::convert::TryFrom<AccessRequestConfig> for super::AccessRequestConfig
             entitlement_request_config: value.entitlement_request_config?,
             reauthorization_enabled: value.reauthorization_enabled?,
             request_on_behalf_of_config: value.request_on_behalf_of_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1435,6 +1602,7 @@ impl ::std::convert::From<super::AccessRequestConfig> for AccessRequestConfig {
             entitlement_request_config: Ok(value.entitlement_request_config),
             reauthorization_enabled: Ok(value.reauthorization_enabled),
             request_on_behalf_of_config: Ok(value.request_on_behalf_of_config),
+            extra: value.extra,
         }
     }
 }
@@ -1469,6 +1637,7 @@ pub struct AccessRequestItem {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessRequestItemType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccessRequestItem {
@@ -1482,6 +1651,7 @@ impl ::std::default::Default for AccessRequestItem {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1583,6 +1753,15 @@ impl AccessRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
@@ -1599,7 +1778,7 @@ impl ::std::convert::TryFrom<AccessRequestItem> for super::AccessRequestItem {
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1615,6 +1794,7 @@ impl ::std::convert::From<super::AccessRequestItem> for AccessRequestItem {
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1626,6 +1806,7 @@ pub struct AccessRequestRecommendationActionItemDto {
         ::std::string::String,
     >,
     identity_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationActionItemDto {
@@ -1633,6 +1814,7 @@ impl ::std::default::Default for AccessRequestRecommendationActionItemDto {
         Self {
             access: Err("no value supplied for access".to_string()),
             identity_id: Err("no value supplied for identity_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1660,6 +1842,15 @@ impl AccessRequestRecommendationActionItemDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationActionItemDto>
@@ -1671,7 +1862,7 @@ for super::AccessRequestRecommendationActionItemDto {
         Ok(Self {
             access: value.access?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1682,6 +1873,7 @@ for AccessRequestRecommendationActionItemDto {
         Self {
             access: Ok(value.access),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -1709,6 +1901,7 @@ pub struct AccessRequestRecommendationConfigDto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationConfigDto {
@@ -1720,6 +1913,7 @@ impl ::std::default::Default for AccessRequestRecommendationConfigDto {
             score_threshold: Err("no value supplied for score_threshold".to_string()),
             start_date_attribute: Ok(Default::default()),
             use_restriction_attribute: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1799,6 +1993,15 @@ impl AccessRequestRecommendationConfigDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationConfigDto>
@@ -1814,7 +2017,7 @@ for super::AccessRequestRecommendationConfigDto {
             score_threshold: value.score_threshold?,
             start_date_attribute: value.start_date_attribute?,
             use_restriction_attribute: value.use_restriction_attribute?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1829,6 +2032,7 @@ for AccessRequestRecommendationConfigDto {
             score_threshold: Ok(value.score_threshold),
             start_date_attribute: Ok(value.start_date_attribute),
             use_restriction_attribute: Ok(value.use_restriction_attribute),
+            extra: value.extra,
         }
     }
 }
@@ -1843,6 +2047,7 @@ pub struct AccessRequestRecommendationItem {
         ::std::option::Option<super::AccessRequestRecommendationItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::default::Default for AccessRequestRecommendationItem {
@@ -1850,6 +2055,7 @@ impl ::std::default::Default for AccessRequestRecommendationItem {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1877,6 +2083,15 @@ impl AccessRequestRecommendationItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 impl ::std::convert::TryFrom<AccessRequestRecommendationItem>
@@ -1888,7 +2103,7 @@ for super::AccessRequestRecommendationItem {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1899,6 +2114,7 @@ for AccessRequestRecommendationItem {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1911,6 +2127,7 @@ pub struct AccessReviewReassignment {
         ::std::string::String,
     >,
     reassign_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for AccessReviewReassignment {
@@ -1919,6 +2136,7 @@ impl ::std::default::Default for AccessReviewReassignment {
             reason: Err("no value supplied for reason".to_string()),
             reassign: Err("no value supplied for reassign".to_string()),
             reassign_to: Err("no value supplied for reassign_to".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1956,6 +2174,15 @@ impl AccessReviewReassignment {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<AccessReviewReassignment>
@@ -1968,7 +2195,7 @@ for super::AccessReviewReassignment {
             reason: value.reason?,
             reassign: value.reassign?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1979,6 +2206,7 @@ impl ::std::convert::From<super::AccessReviewReassignment> for AccessReviewReass
             reason: Ok(value.reason),
             reassign: Ok(value.reassign),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -2001,6 +2229,7 @@ pub struct AccountAction {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::default::Default for AccountAction {
@@ -2010,6 +2239,7 @@ impl ::std::default::Default for AccountAction {
             all_sources: Ok(Default::default()),
             exclude_source_ids: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2063,6 +2293,15 @@ impl AccountAction {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "lifecycle-states")]
 impl ::std::convert::TryFrom<AccountAction> for super::AccountAction {
@@ -2075,7 +2314,7 @@ impl ::std::convert::TryFrom<AccountAction> for super::AccountAction {
             all_sources: value.all_sources?,
             exclude_source_ids: value.exclude_source_ids?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2087,6 +2326,7 @@ impl ::std::convert::From<super::AccountAction> for AccountAction {
             all_sources: Ok(value.all_sources),
             exclude_source_ids: Ok(value.exclude_source_ids),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2123,6 +2363,7 @@ pub struct AccountAttribute {
         ::std::string::String,
     >,
     source_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for AccountAttribute {
@@ -2137,6 +2378,7 @@ impl ::std::default::Default for AccountAttribute {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             source_name: Err("no value supplied for source_name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2260,6 +2502,15 @@ impl AccountAttribute {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
@@ -2277,7 +2528,7 @@ impl ::std::convert::TryFrom<AccountAttribute> for super::AccountAttribute {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2294,6 +2545,7 @@ impl ::std::convert::From<super::AccountAttribute> for AccountAttribute {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -2304,12 +2556,14 @@ pub struct AccountAttributes {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountAttributes {
     fn default() -> Self {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2327,6 +2581,15 @@ impl AccountAttributes {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
@@ -2336,7 +2599,7 @@ impl ::std::convert::TryFrom<AccountAttributes> for super::AccountAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2345,6 +2608,7 @@ impl ::std::convert::From<super::AccountAttributes> for AccountAttributes {
     fn from(value: super::AccountAttributes) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -2355,12 +2619,14 @@ pub struct AccountAttributesCreate {
         super::AccountAttributesCreateAttributes,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountAttributesCreate {
     fn default() -> Self {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2376,6 +2642,15 @@ impl AccountAttributesCreate {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountAttributesCreate>
@@ -2386,7 +2661,7 @@ for super::AccountAttributesCreate {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2395,6 +2670,7 @@ impl ::std::convert::From<super::AccountAttributesCreate> for AccountAttributesC
     fn from(value: super::AccountAttributesCreate) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -2475,6 +2751,7 @@ pub struct AccountItemRef {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccountItemRef {
@@ -2482,6 +2759,7 @@ impl ::std::default::Default for AccountItemRef {
         Self {
             account_uuid: Ok(Default::default()),
             native_identity: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2511,6 +2789,15 @@ impl AccountItemRef {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
@@ -2521,7 +2808,7 @@ impl ::std::convert::TryFrom<AccountItemRef> for super::AccountItemRef {
         Ok(Self {
             account_uuid: value.account_uuid?,
             native_identity: value.native_identity?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2531,6 +2818,7 @@ impl ::std::convert::From<super::AccountItemRef> for AccountItemRef {
         Self {
             account_uuid: Ok(value.account_uuid),
             native_identity: Ok(value.native_identity),
+            extra: value.extra,
         }
     }
 }
@@ -2545,6 +2833,7 @@ pub struct AccountToggleRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountToggleRequest {
@@ -2552,6 +2841,7 @@ impl ::std::default::Default for AccountToggleRequest {
         Self {
             external_verification_id: Ok(Default::default()),
             force_provisioning: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2583,6 +2873,15 @@ impl AccountToggleRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleRequest {
@@ -2593,7 +2892,7 @@ impl ::std::convert::TryFrom<AccountToggleRequest> for super::AccountToggleReque
         Ok(Self {
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2603,6 +2902,7 @@ impl ::std::convert::From<super::AccountToggleRequest> for AccountToggleRequest 
         Self {
             external_verification_id: Ok(value.external_verification_id),
             force_provisioning: Ok(value.force_provisioning),
+            extra: value.extra,
         }
     }
 }
@@ -2621,6 +2921,7 @@ pub struct AccountUnlockRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "accounts")]
 impl ::std::default::Default for AccountUnlockRequest {
@@ -2629,6 +2930,7 @@ impl ::std::default::Default for AccountUnlockRequest {
             external_verification_id: Ok(Default::default()),
             force_provisioning: Ok(Default::default()),
             unlock_idn_account: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2672,6 +2974,15 @@ impl AccountUnlockRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "accounts")]
 impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockRequest {
@@ -2683,7 +2994,7 @@ impl ::std::convert::TryFrom<AccountUnlockRequest> for super::AccountUnlockReque
             external_verification_id: value.external_verification_id?,
             force_provisioning: value.force_provisioning?,
             unlock_idn_account: value.unlock_idn_account?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2694,6 +3005,7 @@ impl ::std::convert::From<super::AccountUnlockRequest> for AccountUnlockRequest 
             external_verification_id: Ok(value.external_verification_id),
             force_provisioning: Ok(value.force_provisioning),
             unlock_idn_account: Ok(value.unlock_idn_account),
+            extra: value.extra,
         }
     }
 }
@@ -2702,6 +3014,7 @@ impl ::std::convert::From<super::AccountUnlockRequest> for AccountUnlockRequest 
 pub struct AccountsExportReportArguments {
     application: ::std::result::Result<::std::string::String, ::std::string::String>,
     source_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for AccountsExportReportArguments {
@@ -2709,6 +3022,7 @@ impl ::std::default::Default for AccountsExportReportArguments {
         Self {
             application: Err("no value supplied for application".to_string()),
             source_name: Err("no value supplied for source_name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2738,6 +3052,15 @@ impl AccountsExportReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<AccountsExportReportArguments>
@@ -2749,7 +3072,7 @@ for super::AccountsExportReportArguments {
         Ok(Self {
             application: value.application?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2760,6 +3083,7 @@ for AccountsExportReportArguments {
         Self {
             application: Ok(value.application),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -2784,6 +3108,7 @@ pub struct AccountsSelectionRequest {
         ::std::vec::Vec<super::V2024AccessRequestItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for AccountsSelectionRequest {
@@ -2793,6 +3118,7 @@ impl ::std::default::Default for AccountsSelectionRequest {
             request_type: Ok(Default::default()),
             requested_for: Err("no value supplied for requested_for".to_string()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2850,6 +3176,15 @@ impl AccountsSelectionRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<AccountsSelectionRequest>
@@ -2863,7 +3198,7 @@ for super::AccountsSelectionRequest {
             request_type: value.request_type?,
             requested_for: value.requested_for?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2875,6 +3210,7 @@ impl ::std::convert::From<super::AccountsSelectionRequest> for AccountsSelection
             request_type: Ok(value.request_type),
             requested_for: Ok(value.requested_for),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -2885,12 +3221,14 @@ pub struct ActivateCampaignOptions {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for ActivateCampaignOptions {
     fn default() -> Self {
         Self {
             time_zone: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2906,6 +3244,15 @@ impl ActivateCampaignOptions {
             .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<ActivateCampaignOptions>
@@ -2916,7 +3263,7 @@ for super::ActivateCampaignOptions {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             time_zone: value.time_zone?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2925,6 +3272,7 @@ impl ::std::convert::From<super::ActivateCampaignOptions> for ActivateCampaignOp
     fn from(value: super::ActivateCampaignOptions) -> Self {
         Self {
             time_zone: Ok(value.time_zone),
+            extra: value.extra,
         }
     }
 }
@@ -2963,6 +3311,7 @@ pub struct ActivityConfigurationSettings {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for ActivityConfigurationSettings {
@@ -2976,6 +3325,7 @@ impl ::std::default::Default for ActivityConfigurationSettings {
             is_enabled: Ok(Default::default()),
             retention_time_period: Ok(Default::default()),
             retention_time_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3083,6 +3433,15 @@ impl ActivityConfigurationSettings {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<ActivityConfigurationSettings>
@@ -3100,7 +3459,7 @@ for super::ActivityConfigurationSettings {
             is_enabled: value.is_enabled?,
             retention_time_period: value.retention_time_period?,
             retention_time_type: value.retention_time_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3117,6 +3476,7 @@ for ActivityConfigurationSettings {
             is_enabled: Ok(value.is_enabled),
             retention_time_period: Ok(value.retention_time_period),
             retention_time_type: Ok(value.retention_time_type),
+            extra: value.extra,
         }
     }
 }
@@ -3143,6 +3503,7 @@ pub struct AdditionalOwnerRef {
         ::std::option::Option<super::AdditionalOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -3159,6 +3520,7 @@ impl ::std::default::Default for AdditionalOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3202,6 +3564,15 @@ impl AdditionalOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -3221,7 +3592,7 @@ impl ::std::convert::TryFrom<AdditionalOwnerRef> for super::AdditionalOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3240,6 +3611,7 @@ impl ::std::convert::From<super::AdditionalOwnerRef> for AdditionalOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3258,6 +3630,7 @@ pub struct AdminReviewReassign {
         ::std::option::Option<super::AdminReviewReassignReassignTo>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AdminReviewReassign {
@@ -3266,6 +3639,7 @@ impl ::std::default::Default for AdminReviewReassign {
             certification_ids: Ok(Default::default()),
             reason: Ok(Default::default()),
             reassign_to: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3309,6 +3683,15 @@ impl AdminReviewReassign {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign {
@@ -3320,7 +3703,7 @@ impl ::std::convert::TryFrom<AdminReviewReassign> for super::AdminReviewReassign
             certification_ids: value.certification_ids?,
             reason: value.reason?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3331,6 +3714,7 @@ impl ::std::convert::From<super::AdminReviewReassign> for AdminReviewReassign {
             certification_ids: Ok(value.certification_ids),
             reason: Ok(value.reason),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -3345,6 +3729,7 @@ pub struct AdminReviewReassignReassignTo {
         ::std::option::Option<super::AdminReviewReassignReassignToType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for AdminReviewReassignReassignTo {
@@ -3352,6 +3737,7 @@ impl ::std::default::Default for AdminReviewReassignReassignTo {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3379,6 +3765,15 @@ impl AdminReviewReassignReassignTo {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<AdminReviewReassignReassignTo>
@@ -3390,7 +3785,7 @@ for super::AdminReviewReassignReassignTo {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3401,6 +3796,7 @@ for AdminReviewReassignReassignTo {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3423,6 +3819,7 @@ pub struct Aggregations {
         ::std::option::Option<super::NestedAggregation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for Aggregations {
@@ -3432,6 +3829,7 @@ impl ::std::default::Default for Aggregations {
             filter: Ok(Default::default()),
             metric: Ok(Default::default()),
             nested: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3477,6 +3875,15 @@ impl Aggregations {
             .map_err(|e| format!("error converting supplied value for nested: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
@@ -3489,7 +3896,7 @@ impl ::std::convert::TryFrom<Aggregations> for super::Aggregations {
             filter: value.filter?,
             metric: value.metric?,
             nested: value.nested?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3501,6 +3908,7 @@ impl ::std::convert::From<super::Aggregations> for Aggregations {
             filter: Ok(value.filter),
             metric: Ok(value.metric),
             nested: Ok(value.nested),
+            extra: value.extra,
         }
     }
 }
@@ -3547,6 +3955,7 @@ pub struct ApplicationCrawlerSettings {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for ApplicationCrawlerSettings {
@@ -3562,6 +3971,7 @@ impl ::std::default::Default for ApplicationCrawlerSettings {
             excluded_resources: Ok(Default::default()),
             include_resources: Ok(Default::default()),
             is_enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3699,6 +4109,15 @@ impl ApplicationCrawlerSettings {
             .map_err(|e| format!("error converting supplied value for is_enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<ApplicationCrawlerSettings>
@@ -3718,7 +4137,7 @@ for super::ApplicationCrawlerSettings {
             excluded_resources: value.excluded_resources?,
             include_resources: value.include_resources?,
             is_enabled: value.is_enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3737,6 +4156,7 @@ for ApplicationCrawlerSettings {
             excluded_resources: Ok(value.excluded_resources),
             include_resources: Ok(value.include_resources),
             is_enabled: Ok(value.is_enabled),
+            extra: value.extra,
         }
     }
 }
@@ -3747,12 +4167,14 @@ pub struct ApplicationDiscoveryRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "application-discovery")]
 impl ::std::default::Default for ApplicationDiscoveryRequest {
     fn default() -> Self {
         Self {
             dataset_ids: Err("no value supplied for dataset_ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3770,6 +4192,15 @@ impl ApplicationDiscoveryRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "application-discovery")]
 impl ::std::convert::TryFrom<ApplicationDiscoveryRequest>
@@ -3780,7 +4211,7 @@ for super::ApplicationDiscoveryRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dataset_ids: value.dataset_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3790,6 +4221,7 @@ for ApplicationDiscoveryRequest {
     fn from(value: super::ApplicationDiscoveryRequest) -> Self {
         Self {
             dataset_ids: Ok(value.dataset_ids),
+            extra: value.extra,
         }
     }
 }
@@ -3810,6 +4242,7 @@ pub struct ApprovalApproveRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalApproveRequest {
@@ -3818,6 +4251,7 @@ impl ::std::default::Default for ApprovalApproveRequest {
             additional_attributes: Ok(Default::default()),
             comment: Ok(Default::default()),
             override_approver_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3861,6 +4295,15 @@ impl ApprovalApproveRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalApproveRequest> for super::ApprovalApproveRequest {
@@ -3872,7 +4315,7 @@ impl ::std::convert::TryFrom<ApprovalApproveRequest> for super::ApprovalApproveR
             additional_attributes: value.additional_attributes?,
             comment: value.comment?,
             override_approver_id: value.override_approver_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3883,6 +4326,7 @@ impl ::std::convert::From<super::ApprovalApproveRequest> for ApprovalApproveRequ
             additional_attributes: Ok(value.additional_attributes),
             comment: Ok(value.comment),
             override_approver_id: Ok(value.override_approver_id),
+            extra: value.extra,
         }
     }
 }
@@ -3903,6 +4347,7 @@ pub struct ApprovalAttributesRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalAttributesRequest {
@@ -3911,6 +4356,7 @@ impl ::std::default::Default for ApprovalAttributesRequest {
             additional_attributes: Ok(Default::default()),
             comment: Ok(Default::default()),
             remove_attribute_keys: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3956,6 +4402,15 @@ impl ApprovalAttributesRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalAttributesRequest>
@@ -3968,7 +4423,7 @@ for super::ApprovalAttributesRequest {
             additional_attributes: value.additional_attributes?,
             comment: value.comment?,
             remove_attribute_keys: value.remove_attribute_keys?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3980,6 +4435,7 @@ for ApprovalAttributesRequest {
             additional_attributes: Ok(value.additional_attributes),
             comment: Ok(value.comment),
             remove_attribute_keys: Ok(value.remove_attribute_keys),
+            extra: value.extra,
         }
     }
 }
@@ -3990,12 +4446,14 @@ pub struct ApprovalCommentsRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalCommentsRequest {
     fn default() -> Self {
         Self {
             comment: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4011,6 +4469,15 @@ impl ApprovalCommentsRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalCommentsRequest>
@@ -4021,14 +4488,17 @@ for super::ApprovalCommentsRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::From<super::ApprovalCommentsRequest> for ApprovalCommentsRequest {
     fn from(value: super::ApprovalCommentsRequest) -> Self {
-        Self { comment: Ok(value.comment) }
+        Self {
+            comment: Ok(value.comment),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "approvals")]
@@ -4074,6 +4544,7 @@ pub struct ApprovalConfig {
         ::std::option::Option<super::ApprovalConfigTimeoutConfig>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfig {
@@ -4089,6 +4560,7 @@ impl ::std::default::Default for ApprovalConfig {
             requires_comment: Ok(Default::default()),
             serial_chain: Ok(Default::default()),
             timeout_config: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4236,6 +4708,15 @@ impl ApprovalConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfig> for super::ApprovalConfig {
@@ -4255,7 +4736,7 @@ impl ::std::convert::TryFrom<ApprovalConfig> for super::ApprovalConfig {
             requires_comment: value.requires_comment?,
             serial_chain: value.serial_chain?,
             timeout_config: value.timeout_config?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4275,6 +4756,7 @@ impl ::std::convert::From<super::ApprovalConfig> for ApprovalConfig {
             requires_comment: Ok(value.requires_comment),
             serial_chain: Ok(value.serial_chain),
             timeout_config: Ok(value.timeout_config),
+            extra: value.extra,
         }
     }
 }
@@ -4289,6 +4771,7 @@ pub struct ApprovalConfigCronTimezone {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigCronTimezone {
@@ -4296,6 +4779,7 @@ impl ::std::default::Default for ApprovalConfigCronTimezone {
         Self {
             location: Ok(Default::default()),
             offset: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4321,6 +4805,15 @@ impl ApprovalConfigCronTimezone {
             .map_err(|e| format!("error converting supplied value for offset: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigCronTimezone>
@@ -4332,7 +4825,7 @@ for super::ApprovalConfigCronTimezone {
         Ok(Self {
             location: value.location?,
             offset: value.offset?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4343,6 +4836,7 @@ for ApprovalConfigCronTimezone {
         Self {
             location: Ok(value.location),
             offset: Ok(value.offset),
+            extra: value.extra,
         }
     }
 }
@@ -4364,6 +4858,7 @@ pub struct ApprovalConfigEscalationConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigEscalationConfig {
@@ -4373,6 +4868,7 @@ impl ::std::default::Default for ApprovalConfigEscalationConfig {
             enabled: Ok(Default::default()),
             escalation_chain: Ok(Default::default()),
             escalation_cron_schedule: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4432,6 +4928,15 @@ impl ApprovalConfigEscalationConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigEscalationConfig>
@@ -4445,7 +4950,7 @@ for super::ApprovalConfigEscalationConfig {
             enabled: value.enabled?,
             escalation_chain: value.escalation_chain?,
             escalation_cron_schedule: value.escalation_cron_schedule?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4458,6 +4963,7 @@ for ApprovalConfigEscalationConfig {
             enabled: Ok(value.enabled),
             escalation_chain: Ok(value.escalation_chain),
             escalation_cron_schedule: Ok(value.escalation_cron_schedule),
+            extra: value.extra,
         }
     }
 }
@@ -4474,6 +4980,7 @@ pub struct ApprovalConfigEscalationConfigEscalationChainItem {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigEscalationConfigEscalationChainItem {
@@ -4481,6 +4988,7 @@ impl ::std::default::Default for ApprovalConfigEscalationConfigEscalationChainIt
         Self {
             identity_id: Ok(Default::default()),
             identity_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4514,6 +5022,15 @@ impl ApprovalConfigEscalationConfigEscalationChainItem {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigEscalationConfigEscalationChainItem>
@@ -4525,7 +5042,7 @@ for super::ApprovalConfigEscalationConfigEscalationChainItem {
         Ok(Self {
             identity_id: value.identity_id?,
             identity_type: value.identity_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4536,6 +5053,7 @@ for ApprovalConfigEscalationConfigEscalationChainItem {
         Self {
             identity_id: Ok(value.identity_id),
             identity_type: Ok(value.identity_type),
+            extra: value.extra,
         }
     }
 }
@@ -4550,6 +5068,7 @@ pub struct ApprovalConfigFallbackApprover {
         ::std::option::Option<super::ApprovalConfigFallbackApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigFallbackApprover {
@@ -4557,6 +5076,7 @@ impl ::std::default::Default for ApprovalConfigFallbackApprover {
         Self {
             identity_id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4586,6 +5106,15 @@ impl ApprovalConfigFallbackApprover {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigFallbackApprover>
@@ -4597,7 +5126,7 @@ for super::ApprovalConfigFallbackApprover {
         Ok(Self {
             identity_id: value.identity_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4608,6 +5137,7 @@ for ApprovalConfigFallbackApprover {
         Self {
             identity_id: Ok(value.identity_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4627,6 +5157,7 @@ pub struct ApprovalConfigReminderConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigReminderConfig {
@@ -4636,6 +5167,7 @@ impl ::std::default::Default for ApprovalConfigReminderConfig {
             enabled: Ok(Default::default()),
             max_reminders: Ok(Default::default()),
             reminder_cron_schedule: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4691,6 +5223,15 @@ impl ApprovalConfigReminderConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigReminderConfig>
@@ -4704,7 +5245,7 @@ for super::ApprovalConfigReminderConfig {
             enabled: value.enabled?,
             max_reminders: value.max_reminders?,
             reminder_cron_schedule: value.reminder_cron_schedule?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4717,6 +5258,7 @@ for ApprovalConfigReminderConfig {
             enabled: Ok(value.enabled),
             max_reminders: Ok(value.max_reminders),
             reminder_cron_schedule: Ok(value.reminder_cron_schedule),
+            extra: value.extra,
         }
     }
 }
@@ -4731,6 +5273,7 @@ pub struct ApprovalConfigSerialChainItem {
         ::std::option::Option<super::ApprovalConfigSerialChainItemIdentityType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigSerialChainItem {
@@ -4738,6 +5281,7 @@ impl ::std::default::Default for ApprovalConfigSerialChainItem {
         Self {
             identity_id: Ok(Default::default()),
             identity_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4769,6 +5313,15 @@ impl ApprovalConfigSerialChainItem {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigSerialChainItem>
@@ -4780,7 +5333,7 @@ for super::ApprovalConfigSerialChainItem {
         Ok(Self {
             identity_id: value.identity_id?,
             identity_type: value.identity_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4791,6 +5344,7 @@ for ApprovalConfigSerialChainItem {
         Self {
             identity_id: Ok(value.identity_id),
             identity_type: Ok(value.identity_type),
+            extra: value.extra,
         }
     }
 }
@@ -4806,6 +5360,7 @@ pub struct ApprovalConfigTimeoutConfig {
         ::std::option::Option<super::ApprovalConfigTimeoutConfigTimeoutResult>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalConfigTimeoutConfig {
@@ -4814,6 +5369,7 @@ impl ::std::default::Default for ApprovalConfigTimeoutConfig {
             days_until_timeout: Ok(Default::default()),
             enabled: Ok(Default::default()),
             timeout_result: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4855,6 +5411,15 @@ impl ApprovalConfigTimeoutConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalConfigTimeoutConfig>
@@ -4867,7 +5432,7 @@ for super::ApprovalConfigTimeoutConfig {
             days_until_timeout: value.days_until_timeout?,
             enabled: value.enabled?,
             timeout_result: value.timeout_result?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4879,6 +5444,7 @@ for ApprovalConfigTimeoutConfig {
             days_until_timeout: Ok(value.days_until_timeout),
             enabled: Ok(value.enabled),
             timeout_result: Ok(value.timeout_result),
+            extra: value.extra,
         }
     }
 }
@@ -4897,6 +5463,7 @@ pub struct ApprovalReassignRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalReassignRequest {
@@ -4905,6 +5472,7 @@ impl ::std::default::Default for ApprovalReassignRequest {
             comment: Ok(Default::default()),
             reassign_from: Ok(Default::default()),
             reassign_to: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4944,6 +5512,15 @@ impl ApprovalReassignRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalReassignRequest>
@@ -4956,7 +5533,7 @@ for super::ApprovalReassignRequest {
             comment: value.comment?,
             reassign_from: value.reassign_from?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4967,6 +5544,7 @@ impl ::std::convert::From<super::ApprovalReassignRequest> for ApprovalReassignRe
             comment: Ok(value.comment),
             reassign_from: Ok(value.reassign_from),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -4981,6 +5559,7 @@ pub struct ApprovalRejectRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for ApprovalRejectRequest {
@@ -4988,6 +5567,7 @@ impl ::std::default::Default for ApprovalRejectRequest {
         Self {
             comment: Ok(Default::default()),
             override_approver_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5015,6 +5595,15 @@ impl ApprovalRejectRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<ApprovalRejectRequest> for super::ApprovalRejectRequest {
@@ -5025,7 +5614,7 @@ impl ::std::convert::TryFrom<ApprovalRejectRequest> for super::ApprovalRejectReq
         Ok(Self {
             comment: value.comment?,
             override_approver_id: value.override_approver_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5035,6 +5624,7 @@ impl ::std::convert::From<super::ApprovalRejectRequest> for ApprovalRejectReques
         Self {
             comment: Ok(value.comment),
             override_approver_id: Ok(value.override_approver_id),
+            extra: value.extra,
         }
     }
 }
@@ -5057,6 +5647,7 @@ pub struct ApprovalReminderAndEscalationConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
@@ -5066,6 +5657,7 @@ impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
             days_until_escalation: Ok(Default::default()),
             fallback_approver_ref: Ok(Default::default()),
             max_reminders: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5123,6 +5715,15 @@ impl ApprovalReminderAndEscalationConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<ApprovalReminderAndEscalationConfig>
@@ -5136,7 +5737,7 @@ for super::ApprovalReminderAndEscalationConfig {
             days_until_escalation: value.days_until_escalation?,
             fallback_approver_ref: value.fallback_approver_ref?,
             max_reminders: value.max_reminders?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5149,6 +5750,7 @@ for ApprovalReminderAndEscalationConfig {
             days_until_escalation: Ok(value.days_until_escalation),
             fallback_approver_ref: Ok(value.fallback_approver_ref),
             max_reminders: Ok(value.max_reminders),
+            extra: value.extra,
         }
     }
 }
@@ -5163,6 +5765,7 @@ pub struct ApprovalSchemeForRole {
         ::std::option::Option<super::ApprovalSchemeForRoleApproverType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for ApprovalSchemeForRole {
@@ -5170,6 +5773,7 @@ impl ::std::default::Default for ApprovalSchemeForRole {
         Self {
             approver_id: Ok(Default::default()),
             approver_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5201,6 +5805,15 @@ impl ApprovalSchemeForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeForRole {
@@ -5211,7 +5824,7 @@ impl ::std::convert::TryFrom<ApprovalSchemeForRole> for super::ApprovalSchemeFor
         Ok(Self {
             approver_id: value.approver_id?,
             approver_type: value.approver_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5221,6 +5834,7 @@ impl ::std::convert::From<super::ApprovalSchemeForRole> for ApprovalSchemeForRol
         Self {
             approver_id: Ok(value.approver_id),
             approver_type: Ok(value.approver_type),
+            extra: value.extra,
         }
     }
 }
@@ -5236,6 +5850,7 @@ pub struct Argument {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::default::Default for Argument {
@@ -5244,6 +5859,7 @@ impl ::std::default::Default for Argument {
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5281,6 +5897,15 @@ impl Argument {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connector-rule-management")]
 impl ::std::convert::TryFrom<Argument> for super::Argument {
@@ -5292,7 +5917,7 @@ impl ::std::convert::TryFrom<Argument> for super::Argument {
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5303,6 +5928,7 @@ impl ::std::convert::From<super::Argument> for Argument {
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5318,6 +5944,7 @@ pub struct AssignResourceOwnerRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for AssignResourceOwnerRequest {
@@ -5326,6 +5953,7 @@ impl ::std::default::Default for AssignResourceOwnerRequest {
             app_id: Ok(Default::default()),
             full_path: Ok(Default::default()),
             identity_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5363,6 +5991,15 @@ impl AssignResourceOwnerRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<AssignResourceOwnerRequest>
@@ -5375,7 +6012,7 @@ for super::AssignResourceOwnerRequest {
             app_id: value.app_id?,
             full_path: value.full_path?,
             identity_id: value.identity_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5387,6 +6024,7 @@ for AssignResourceOwnerRequest {
             app_id: Ok(value.app_id),
             full_path: Ok(value.full_path),
             identity_id: Ok(value.identity_id),
+            extra: value.extra,
         }
     }
 }
@@ -5405,6 +6043,7 @@ pub struct AttrSyncSource {
         ::std::option::Option<super::AttrSyncSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSource {
@@ -5413,6 +6052,7 @@ impl ::std::default::Default for AttrSyncSource {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5448,6 +6088,15 @@ impl AttrSyncSource {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
@@ -5459,7 +6108,7 @@ impl ::std::convert::TryFrom<AttrSyncSource> for super::AttrSyncSource {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5470,6 +6119,7 @@ impl ::std::convert::From<super::AttrSyncSource> for AttrSyncSource {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5480,6 +6130,7 @@ pub struct AttrSyncSourceAttributeConfig {
     enabled: ::std::result::Result<bool, ::std::string::String>,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
     target: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSourceAttributeConfig {
@@ -5489,6 +6140,7 @@ impl ::std::default::Default for AttrSyncSourceAttributeConfig {
             enabled: Err("no value supplied for enabled".to_string()),
             name: Err("no value supplied for name".to_string()),
             target: Err("no value supplied for target".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5536,6 +6188,15 @@ impl AttrSyncSourceAttributeConfig {
             .map_err(|e| format!("error converting supplied value for target: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSourceAttributeConfig>
@@ -5549,7 +6210,7 @@ for super::AttrSyncSourceAttributeConfig {
             enabled: value.enabled?,
             name: value.name?,
             target: value.target?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5562,6 +6223,7 @@ for AttrSyncSourceAttributeConfig {
             enabled: Ok(value.enabled),
             name: Ok(value.name),
             target: Ok(value.target),
+            extra: value.extra,
         }
     }
 }
@@ -5573,6 +6235,7 @@ pub struct AttrSyncSourceConfig {
         ::std::string::String,
     >,
     source: ::std::result::Result<super::AttrSyncSource, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttrSyncSourceConfig {
@@ -5580,6 +6243,7 @@ impl ::std::default::Default for AttrSyncSourceConfig {
         Self {
             attributes: Err("no value supplied for attributes".to_string()),
             source: Err("no value supplied for source".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5607,6 +6271,15 @@ impl AttrSyncSourceConfig {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConfig {
@@ -5617,7 +6290,7 @@ impl ::std::convert::TryFrom<AttrSyncSourceConfig> for super::AttrSyncSourceConf
         Ok(Self {
             attributes: value.attributes?,
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5627,6 +6300,7 @@ impl ::std::convert::From<super::AttrSyncSourceConfig> for AttrSyncSourceConfig 
         Self {
             attributes: Ok(value.attributes),
             source: Ok(value.source),
+            extra: value.extra,
         }
     }
 }
@@ -5659,6 +6333,7 @@ pub struct AttributeDefinition {
         ::std::option::Option<super::AttributeDefinitionType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttributeDefinition {
@@ -5672,6 +6347,7 @@ impl ::std::default::Default for AttributeDefinition {
             native_name: Ok(Default::default()),
             schema: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5767,6 +6443,15 @@ impl AttributeDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition {
@@ -5783,7 +6468,7 @@ impl ::std::convert::TryFrom<AttributeDefinition> for super::AttributeDefinition
             native_name: value.native_name?,
             schema: value.schema?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5799,6 +6484,7 @@ impl ::std::convert::From<super::AttributeDefinition> for AttributeDefinition {
             native_name: Ok(value.native_name),
             schema: Ok(value.schema),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5817,6 +6503,7 @@ pub struct AttributeDefinitionSchema {
         ::std::option::Option<super::AttributeDefinitionSchemaType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for AttributeDefinitionSchema {
@@ -5825,6 +6512,7 @@ impl ::std::default::Default for AttributeDefinitionSchema {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5862,6 +6550,15 @@ impl AttributeDefinitionSchema {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<AttributeDefinitionSchema>
@@ -5874,7 +6571,7 @@ for super::AttributeDefinitionSchema {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5886,6 +6583,7 @@ for AttributeDefinitionSchema {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -5931,6 +6629,7 @@ pub struct AttributeDto {
         ::std::option::Option<::std::vec::Vec<super::AttributeValueDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -5951,6 +6650,7 @@ impl ::std::default::Default for AttributeDto {
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
             values: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6053,6 +6753,15 @@ impl AttributeDto {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -6076,7 +6785,7 @@ impl ::std::convert::TryFrom<AttributeDto> for super::AttributeDto {
             status: value.status?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6099,6 +6808,7 @@ impl ::std::convert::From<super::AttributeDto> for AttributeDto {
             status: Ok(value.status),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -6109,12 +6819,14 @@ pub struct AttributeDtoList {
         ::std::option::Option<::std::vec::Vec<super::AttributeDto>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::default::Default for AttributeDtoList {
     fn default() -> Self {
         Self {
             attributes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6132,6 +6844,15 @@ impl AttributeDtoList {
             .map_err(|e| format!("error converting supplied value for attributes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
@@ -6141,7 +6862,7 @@ impl ::std::convert::TryFrom<AttributeDtoList> for super::AttributeDtoList {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             attributes: value.attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6150,6 +6871,7 @@ impl ::std::convert::From<super::AttributeDtoList> for AttributeDtoList {
     fn from(value: super::AttributeDtoList) -> Self {
         Self {
             attributes: Ok(value.attributes),
+            extra: value.extra,
         }
     }
 }
@@ -6164,6 +6886,7 @@ pub struct AttributeMappings {
         ::std::option::Option<super::AttributeMappingsTransformDefinition>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappings {
@@ -6171,6 +6894,7 @@ impl ::std::default::Default for AttributeMappings {
         Self {
             target: Ok(Default::default()),
             transform_definition: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6202,6 +6926,15 @@ impl AttributeMappings {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappings> for super::AttributeMappings {
@@ -6212,7 +6945,7 @@ impl ::std::convert::TryFrom<AttributeMappings> for super::AttributeMappings {
         Ok(Self {
             target: value.target?,
             transform_definition: value.transform_definition?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6222,6 +6955,7 @@ impl ::std::convert::From<super::AttributeMappings> for AttributeMappings {
         Self {
             target: Ok(value.target),
             transform_definition: Ok(value.transform_definition),
+            extra: value.extra,
         }
     }
 }
@@ -6240,6 +6974,7 @@ pub struct AttributeMappingsTarget {
         ::std::option::Option<super::AttributeMappingsTargetType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTarget {
@@ -6248,6 +6983,7 @@ impl ::std::default::Default for AttributeMappingsTarget {
             attribute_name: Ok(Default::default()),
             source_id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6287,6 +7023,15 @@ impl AttributeMappingsTarget {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTarget>
@@ -6299,7 +7044,7 @@ for super::AttributeMappingsTarget {
             attribute_name: value.attribute_name?,
             source_id: value.source_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6310,6 +7055,7 @@ impl ::std::convert::From<super::AttributeMappingsTarget> for AttributeMappingsT
             attribute_name: Ok(value.attribute_name),
             source_id: Ok(value.source_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6328,6 +7074,7 @@ pub struct AttributeMappingsTransformDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTransformDefinition {
@@ -6336,6 +7083,7 @@ impl ::std::default::Default for AttributeMappingsTransformDefinition {
             attributes: Ok(Default::default()),
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6373,6 +7121,15 @@ impl AttributeMappingsTransformDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTransformDefinition>
@@ -6385,7 +7142,7 @@ for super::AttributeMappingsTransformDefinition {
             attributes: value.attributes?,
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6397,6 +7154,7 @@ for AttributeMappingsTransformDefinition {
             attributes: Ok(value.attributes),
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6409,12 +7167,14 @@ pub struct AttributeMappingsTransformDefinitionAttributes {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTransformDefinitionAttributes {
     fn default() -> Self {
         Self {
             input: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6434,6 +7194,15 @@ impl AttributeMappingsTransformDefinitionAttributes {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTransformDefinitionAttributes>
@@ -6444,7 +7213,7 @@ for super::AttributeMappingsTransformDefinitionAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6452,7 +7221,10 @@ for super::AttributeMappingsTransformDefinitionAttributes {
 impl ::std::convert::From<super::AttributeMappingsTransformDefinitionAttributes>
 for AttributeMappingsTransformDefinitionAttributes {
     fn from(value: super::AttributeMappingsTransformDefinitionAttributes) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "machine-account-mappings")]
@@ -6468,6 +7240,7 @@ pub struct AttributeMappingsTransformDefinitionAttributesInput {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default for AttributeMappingsTransformDefinitionAttributesInput {
@@ -6475,6 +7248,7 @@ impl ::std::default::Default for AttributeMappingsTransformDefinitionAttributesI
         Self {
             attributes: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6504,6 +7278,15 @@ impl AttributeMappingsTransformDefinitionAttributesInput {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<AttributeMappingsTransformDefinitionAttributesInput>
@@ -6515,7 +7298,7 @@ for super::AttributeMappingsTransformDefinitionAttributesInput {
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6526,6 +7309,7 @@ for AttributeMappingsTransformDefinitionAttributesInput {
         Self {
             attributes: Ok(value.attributes),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -6544,6 +7328,7 @@ pub struct AttributeMappingsTransformDefinitionAttributesInputAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::default::Default
@@ -6553,6 +7338,7 @@ for AttributeMappingsTransformDefinitionAttributesInputAttributes {
             attribute_name: Ok(Default::default()),
             name: Ok(Default::default()),
             source_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6592,6 +7378,15 @@ impl AttributeMappingsTransformDefinitionAttributesInputAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-account-mappings")]
 impl ::std::convert::TryFrom<
@@ -6605,7 +7400,7 @@ impl ::std::convert::TryFrom<
             attribute_name: value.attribute_name?,
             name: value.name?,
             source_name: value.source_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6620,6 +7415,7 @@ impl ::std::convert::From<
             attribute_name: Ok(value.attribute_name),
             name: Ok(value.name),
             source_name: Ok(value.source_name),
+            extra: value.extra,
         }
     }
 }
@@ -6645,6 +7441,7 @@ pub struct AttributeValueDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -6660,6 +7457,7 @@ impl ::std::default::Default for AttributeValueDto {
             name: Ok(Default::default()),
             status: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -6702,6 +7500,15 @@ impl AttributeValueDto {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -6720,7 +7527,7 @@ impl ::std::convert::TryFrom<AttributeValueDto> for super::AttributeValueDto {
             name: value.name?,
             status: value.status?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -6738,6 +7545,7 @@ impl ::std::convert::From<super::AttributeValueDto> for AttributeValueDto {
             name: Ok(value.name),
             status: Ok(value.status),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }

@@ -15,6 +15,7 @@ pub struct Base64Decode {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Base64Decode {
@@ -22,6 +23,7 @@ impl ::std::default::Default for Base64Decode {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -53,6 +55,15 @@ impl Base64Decode {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
@@ -63,7 +74,7 @@ impl ::std::convert::TryFrom<Base64Decode> for super::Base64Decode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -73,6 +84,7 @@ impl ::std::convert::From<super::Base64Decode> for Base64Decode {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -87,6 +99,7 @@ pub struct Base64Encode {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Base64Encode {
@@ -94,6 +107,7 @@ impl ::std::default::Default for Base64Encode {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -125,6 +139,15 @@ impl Base64Encode {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
@@ -135,7 +158,7 @@ impl ::std::convert::TryFrom<Base64Encode> for super::Base64Encode {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -145,6 +168,7 @@ impl ::std::convert::From<super::Base64Encode> for Base64Encode {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -196,6 +220,7 @@ pub struct BaseCreateApplicationRequest {
         ::std::option::Option<::std::vec::Vec<super::Int64StringKeyValuePair>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for BaseCreateApplicationRequest {
@@ -213,6 +238,7 @@ impl ::std::default::Default for BaseCreateApplicationRequest {
             nis_identity_collector_id: Ok(Default::default()),
             permission_collector_settings: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -380,6 +406,15 @@ impl BaseCreateApplicationRequest {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<BaseCreateApplicationRequest>
@@ -401,7 +436,7 @@ for super::BaseCreateApplicationRequest {
             nis_identity_collector_id: value.nis_identity_collector_id?,
             permission_collector_settings: value.permission_collector_settings?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -422,6 +457,7 @@ for BaseCreateApplicationRequest {
             nis_identity_collector_id: Ok(value.nis_identity_collector_id),
             permission_collector_settings: Ok(value.permission_collector_settings),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -449,6 +485,7 @@ pub struct BaseReferenceDto {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -466,6 +503,7 @@ impl ::std::default::Default for BaseReferenceDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -510,6 +548,15 @@ impl BaseReferenceDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -530,7 +577,7 @@ impl ::std::convert::TryFrom<BaseReferenceDto> for super::BaseReferenceDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -550,6 +597,7 @@ impl ::std::convert::From<super::BaseReferenceDto> for BaseReferenceDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -564,6 +612,7 @@ pub struct BaseSettings {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for BaseSettings {
@@ -571,6 +620,7 @@ impl ::std::default::Default for BaseSettings {
         Self {
             cluster_id: Ok(Default::default()),
             is_enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -596,6 +646,15 @@ impl BaseSettings {
             .map_err(|e| format!("error converting supplied value for is_enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<BaseSettings> for super::BaseSettings {
@@ -606,7 +665,7 @@ impl ::std::convert::TryFrom<BaseSettings> for super::BaseSettings {
         Ok(Self {
             cluster_id: value.cluster_id?,
             is_enabled: value.is_enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -616,6 +675,7 @@ impl ::std::convert::From<super::BaseSettings> for BaseSettings {
         Self {
             cluster_id: Ok(value.cluster_id),
             is_enabled: Ok(value.is_enabled),
+            extra: value.extra,
         }
     }
 }
@@ -630,6 +690,7 @@ pub struct BasicAuthConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for BasicAuthConfig {
@@ -637,6 +698,7 @@ impl ::std::default::Default for BasicAuthConfig {
         Self {
             password: Ok(Default::default()),
             user_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -662,6 +724,15 @@ impl BasicAuthConfig {
             .map_err(|e| format!("error converting supplied value for user_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
@@ -672,7 +743,7 @@ impl ::std::convert::TryFrom<BasicAuthConfig> for super::BasicAuthConfig {
         Ok(Self {
             password: value.password?,
             user_name: value.user_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -682,6 +753,7 @@ impl ::std::convert::From<super::BasicAuthConfig> for BasicAuthConfig {
         Self {
             password: Ok(value.password),
             user_name: Ok(value.user_name),
+            extra: value.extra,
         }
     }
 }
@@ -692,12 +764,14 @@ pub struct BearerTokenAuthConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for BearerTokenAuthConfig {
     fn default() -> Self {
         Self {
             bearer_token: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -715,6 +789,15 @@ impl BearerTokenAuthConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthConfig {
@@ -724,7 +807,7 @@ impl ::std::convert::TryFrom<BearerTokenAuthConfig> for super::BearerTokenAuthCo
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             bearer_token: value.bearer_token?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -733,6 +816,7 @@ impl ::std::convert::From<super::BearerTokenAuthConfig> for BearerTokenAuthConfi
     fn from(value: super::BearerTokenAuthConfig) -> Self {
         Self {
             bearer_token: Ok(value.bearer_token),
+            extra: value.extra,
         }
     }
 }
@@ -751,6 +835,7 @@ pub struct BeforeProvisioningRuleDto {
         ::std::option::Option<super::BeforeProvisioningRuleDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for BeforeProvisioningRuleDto {
@@ -759,6 +844,7 @@ impl ::std::default::Default for BeforeProvisioningRuleDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -796,6 +882,15 @@ impl BeforeProvisioningRuleDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<BeforeProvisioningRuleDto>
@@ -808,7 +903,7 @@ for super::BeforeProvisioningRuleDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -820,6 +915,7 @@ for BeforeProvisioningRuleDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -835,6 +931,7 @@ for BeforeProvisioningRuleDto {
 pub struct Bound {
     inclusive: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -849,6 +946,7 @@ impl ::std::default::Default for Bound {
         Self {
             inclusive: Ok(Default::default()),
             value: Err("no value supplied for value".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -881,6 +979,15 @@ impl Bound {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -898,7 +1005,7 @@ impl ::std::convert::TryFrom<Bound> for super::Bound {
         Ok(Self {
             inclusive: value.inclusive?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -915,6 +1022,7 @@ impl ::std::convert::From<super::Bound> for Bound {
         Self {
             inclusive: Ok(value.inclusive),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -932,6 +1040,7 @@ pub struct BucketAggregation {
         ::std::option::Option<super::BucketType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for BucketAggregation {
@@ -942,6 +1051,7 @@ impl ::std::default::Default for BucketAggregation {
             name: Err("no value supplied for name".to_string()),
             size: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -999,6 +1109,15 @@ impl BucketAggregation {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
@@ -1012,7 +1131,7 @@ impl ::std::convert::TryFrom<BucketAggregation> for super::BucketAggregation {
             name: value.name?,
             size: value.size?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1025,6 +1144,7 @@ impl ::std::convert::From<super::BucketAggregation> for BucketAggregation {
             name: Ok(value.name),
             size: Ok(value.size),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1043,6 +1163,7 @@ pub struct BulkAddTaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for BulkAddTaggedObject {
@@ -1051,6 +1172,7 @@ impl ::std::default::Default for BulkAddTaggedObject {
             object_refs: Ok(Default::default()),
             operation: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1094,6 +1216,15 @@ impl BulkAddTaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<BulkAddTaggedObject> for super::BulkAddTaggedObject {
@@ -1105,7 +1236,7 @@ impl ::std::convert::TryFrom<BulkAddTaggedObject> for super::BulkAddTaggedObject
             object_refs: value.object_refs?,
             operation: value.operation?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1116,6 +1247,7 @@ impl ::std::convert::From<super::BulkAddTaggedObject> for BulkAddTaggedObject {
             object_refs: Ok(value.object_refs),
             operation: Ok(value.operation),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -1127,6 +1259,7 @@ pub struct BulkApproveAccessRequest {
         ::std::string::String,
     >,
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for BulkApproveAccessRequest {
@@ -1134,6 +1267,7 @@ impl ::std::default::Default for BulkApproveAccessRequest {
         Self {
             approval_ids: Err("no value supplied for approval_ids".to_string()),
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1161,6 +1295,15 @@ impl BulkApproveAccessRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<BulkApproveAccessRequest>
@@ -1172,7 +1315,7 @@ for super::BulkApproveAccessRequest {
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1182,6 +1325,7 @@ impl ::std::convert::From<super::BulkApproveAccessRequest> for BulkApproveAccess
         Self {
             approval_ids: Ok(value.approval_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -1202,6 +1346,7 @@ pub struct BulkApproveRequestDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for BulkApproveRequestDto {
@@ -1210,6 +1355,7 @@ impl ::std::default::Default for BulkApproveRequestDto {
             additional_attributes: Ok(Default::default()),
             approval_ids: Ok(Default::default()),
             comment: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1255,6 +1401,15 @@ impl BulkApproveRequestDto {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<BulkApproveRequestDto> for super::BulkApproveRequestDto {
@@ -1266,7 +1421,7 @@ impl ::std::convert::TryFrom<BulkApproveRequestDto> for super::BulkApproveReques
             additional_attributes: value.additional_attributes?,
             approval_ids: value.approval_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1277,6 +1432,7 @@ impl ::std::convert::From<super::BulkApproveRequestDto> for BulkApproveRequestDt
             additional_attributes: Ok(value.additional_attributes),
             approval_ids: Ok(value.approval_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -1288,6 +1444,7 @@ pub struct BulkCancelAccessRequest {
         ::std::string::String,
     >,
     comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for BulkCancelAccessRequest {
@@ -1297,6 +1454,7 @@ impl ::std::default::Default for BulkCancelAccessRequest {
                 "no value supplied for access_request_ids".to_string(),
             ),
             comment: Err("no value supplied for comment".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1324,6 +1482,15 @@ impl BulkCancelAccessRequest {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<BulkCancelAccessRequest>
@@ -1335,7 +1502,7 @@ for super::BulkCancelAccessRequest {
         Ok(Self {
             access_request_ids: value.access_request_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1345,6 +1512,7 @@ impl ::std::convert::From<super::BulkCancelAccessRequest> for BulkCancelAccessRe
         Self {
             access_request_ids: Ok(value.access_request_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -1359,6 +1527,7 @@ pub struct BulkCancelRequestDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for BulkCancelRequestDto {
@@ -1366,6 +1535,7 @@ impl ::std::default::Default for BulkCancelRequestDto {
         Self {
             approval_ids: Ok(Default::default()),
             comment: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1395,6 +1565,15 @@ impl BulkCancelRequestDto {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<BulkCancelRequestDto> for super::BulkCancelRequestDto {
@@ -1405,7 +1584,7 @@ impl ::std::convert::TryFrom<BulkCancelRequestDto> for super::BulkCancelRequestD
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1415,6 +1594,7 @@ impl ::std::convert::From<super::BulkCancelRequestDto> for BulkCancelRequestDto 
         Self {
             approval_ids: Ok(value.approval_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -1437,6 +1617,7 @@ pub struct BulkReassignRequestDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for BulkReassignRequestDto {
@@ -1446,6 +1627,7 @@ impl ::std::default::Default for BulkReassignRequestDto {
             comment: Ok(Default::default()),
             reassign_from: Ok(Default::default()),
             reassign_to: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1499,6 +1681,15 @@ impl BulkReassignRequestDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<BulkReassignRequestDto> for super::BulkReassignRequestDto {
@@ -1511,7 +1702,7 @@ impl ::std::convert::TryFrom<BulkReassignRequestDto> for super::BulkReassignRequ
             comment: value.comment?,
             reassign_from: value.reassign_from?,
             reassign_to: value.reassign_to?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1523,6 +1714,7 @@ impl ::std::convert::From<super::BulkReassignRequestDto> for BulkReassignRequest
             comment: Ok(value.comment),
             reassign_from: Ok(value.reassign_from),
             reassign_to: Ok(value.reassign_to),
+            extra: value.extra,
         }
     }
 }
@@ -1537,6 +1729,7 @@ pub struct BulkRejectRequestDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "approvals")]
 impl ::std::default::Default for BulkRejectRequestDto {
@@ -1544,6 +1737,7 @@ impl ::std::default::Default for BulkRejectRequestDto {
         Self {
             approval_ids: Ok(Default::default()),
             comment: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1573,6 +1767,15 @@ impl BulkRejectRequestDto {
             .map_err(|e| format!("error converting supplied value for comment: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "approvals")]
 impl ::std::convert::TryFrom<BulkRejectRequestDto> for super::BulkRejectRequestDto {
@@ -1583,7 +1786,7 @@ impl ::std::convert::TryFrom<BulkRejectRequestDto> for super::BulkRejectRequestD
         Ok(Self {
             approval_ids: value.approval_ids?,
             comment: value.comment?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1593,6 +1796,7 @@ impl ::std::convert::From<super::BulkRejectRequestDto> for BulkRejectRequestDto 
         Self {
             approval_ids: Ok(value.approval_ids),
             comment: Ok(value.comment),
+            extra: value.extra,
         }
     }
 }
@@ -1607,6 +1811,7 @@ pub struct BulkRemoveTaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for BulkRemoveTaggedObject {
@@ -1614,6 +1819,7 @@ impl ::std::default::Default for BulkRemoveTaggedObject {
         Self {
             object_refs: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1645,6 +1851,15 @@ impl BulkRemoveTaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<BulkRemoveTaggedObject> for super::BulkRemoveTaggedObject {
@@ -1655,7 +1870,7 @@ impl ::std::convert::TryFrom<BulkRemoveTaggedObject> for super::BulkRemoveTagged
         Ok(Self {
             object_refs: value.object_refs?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1665,6 +1880,7 @@ impl ::std::convert::From<super::BulkRemoveTaggedObject> for BulkRemoveTaggedObj
         Self {
             object_refs: Ok(value.object_refs),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -1675,12 +1891,14 @@ pub struct BulkUpdateAmmKeyValueItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for BulkUpdateAmmKeyValueItem {
     fn default() -> Self {
         Self {
             attribute: Err("no value supplied for attribute".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1707,6 +1925,15 @@ impl BulkUpdateAmmKeyValueItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<BulkUpdateAmmKeyValueItem>
 for super::BulkUpdateAmmKeyValueItem {
@@ -1717,7 +1944,7 @@ for super::BulkUpdateAmmKeyValueItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1727,6 +1954,7 @@ for BulkUpdateAmmKeyValueItem {
         Self {
             attribute: Ok(value.attribute),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1744,6 +1972,7 @@ pub struct BulkWorkgroupMembersRequestItem {
         ::std::option::Option<super::BulkWorkgroupMembersRequestItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for BulkWorkgroupMembersRequestItem {
     fn default() -> Self {
@@ -1751,6 +1980,7 @@ impl ::std::default::Default for BulkWorkgroupMembersRequestItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1787,6 +2017,15 @@ impl BulkWorkgroupMembersRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<BulkWorkgroupMembersRequestItem>
 for super::BulkWorkgroupMembersRequestItem {
@@ -1798,7 +2037,7 @@ for super::BulkWorkgroupMembersRequestItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1809,6 +2048,7 @@ for BulkWorkgroupMembersRequestItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

@@ -51,6 +51,7 @@ pub struct DataSegment {
         ::std::option::Option<super::Scopes>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-segmentation")]
 impl ::std::default::Default for DataSegment {
@@ -67,6 +68,7 @@ impl ::std::default::Default for DataSegment {
             name: Ok(Default::default()),
             published: Ok(Default::default()),
             scopes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -192,6 +194,15 @@ impl DataSegment {
             .map_err(|e| format!("error converting supplied value for scopes: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-segmentation")]
 impl ::std::convert::TryFrom<DataSegment> for super::DataSegment {
@@ -211,7 +222,7 @@ impl ::std::convert::TryFrom<DataSegment> for super::DataSegment {
             name: value.name?,
             published: value.published?,
             scopes: value.scopes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -230,6 +241,7 @@ impl ::std::convert::From<super::DataSegment> for DataSegment {
             name: Ok(value.name),
             published: Ok(value.published),
             scopes: Ok(value.scopes),
+            extra: value.extra,
         }
     }
 }
@@ -261,6 +273,7 @@ pub struct DateCompare {
         super::DateCompareSecondDate,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateCompare {
@@ -277,6 +290,7 @@ impl ::std::default::Default for DateCompare {
             ),
             requires_periodic_refresh: Ok(Default::default()),
             second_date: Err("no value supplied for second_date".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -364,6 +378,15 @@ impl DateCompare {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
@@ -379,7 +402,7 @@ impl ::std::convert::TryFrom<DateCompare> for super::DateCompare {
             positive_condition: value.positive_condition?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             second_date: value.second_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -394,6 +417,7 @@ impl ::std::convert::From<super::DateCompare> for DateCompare {
             positive_condition: Ok(value.positive_condition),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             second_date: Ok(value.second_date),
+            extra: value.extra,
         }
     }
 }
@@ -416,6 +440,7 @@ pub struct DateFormat {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateFormat {
@@ -425,6 +450,7 @@ impl ::std::default::Default for DateFormat {
             input_format: Ok(Default::default()),
             output_format: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -480,6 +506,15 @@ impl DateFormat {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
@@ -492,7 +527,7 @@ impl ::std::convert::TryFrom<DateFormat> for super::DateFormat {
             input_format: value.input_format?,
             output_format: value.output_format?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -504,6 +539,7 @@ impl ::std::convert::From<super::DateFormat> for DateFormat {
             input_format: Ok(value.input_format),
             output_format: Ok(value.output_format),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -520,6 +556,7 @@ pub struct DateMath {
         ::std::string::String,
     >,
     round_up: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DateMath {
@@ -529,6 +566,7 @@ impl ::std::default::Default for DateMath {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             round_up: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -580,6 +618,15 @@ impl DateMath {
             .map_err(|e| format!("error converting supplied value for round_up: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DateMath> for super::DateMath {
@@ -592,7 +639,7 @@ impl ::std::convert::TryFrom<DateMath> for super::DateMath {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             round_up: value.round_up?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -604,6 +651,7 @@ impl ::std::convert::From<super::DateMath> for DateMath {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             round_up: Ok(value.round_up),
+            extra: value.extra,
         }
     }
 }
@@ -618,6 +666,7 @@ pub struct DecomposeDiacriticalMarks {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for DecomposeDiacriticalMarks {
@@ -625,6 +674,7 @@ impl ::std::default::Default for DecomposeDiacriticalMarks {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -656,6 +706,15 @@ impl DecomposeDiacriticalMarks {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<DecomposeDiacriticalMarks>
@@ -667,7 +726,7 @@ for super::DecomposeDiacriticalMarks {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -678,6 +737,7 @@ for DecomposeDiacriticalMarks {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -688,12 +748,14 @@ pub struct DeleteNonEmployeeRecordsInBulkBody {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::default::Default for DeleteNonEmployeeRecordsInBulkBody {
     fn default() -> Self {
         Self {
             ids: Err("no value supplied for ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -709,6 +771,15 @@ impl DeleteNonEmployeeRecordsInBulkBody {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl ::std::convert::TryFrom<DeleteNonEmployeeRecordsInBulkBody>
@@ -719,7 +790,7 @@ for super::DeleteNonEmployeeRecordsInBulkBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -727,7 +798,10 @@ for super::DeleteNonEmployeeRecordsInBulkBody {
 impl ::std::convert::From<super::DeleteNonEmployeeRecordsInBulkBody>
 for DeleteNonEmployeeRecordsInBulkBody {
     fn from(value: super::DeleteNonEmployeeRecordsInBulkBody) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
@@ -745,6 +819,7 @@ pub struct DeliveryRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::default::Default for DeliveryRequest {
@@ -753,6 +828,7 @@ impl ::std::default::Default for DeliveryRequest {
             authorization_header: Ok(Default::default()),
             endpoint_url: Ok(Default::default()),
             method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -792,6 +868,15 @@ impl DeliveryRequest {
             .map_err(|e| format!("error converting supplied value for method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::convert::TryFrom<DeliveryRequest> for super::DeliveryRequest {
@@ -803,7 +888,7 @@ impl ::std::convert::TryFrom<DeliveryRequest> for super::DeliveryRequest {
             authorization_header: value.authorization_header?,
             endpoint_url: value.endpoint_url?,
             method: value.method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -814,6 +899,7 @@ impl ::std::convert::From<super::DeliveryRequest> for DeliveryRequest {
             authorization_header: Ok(value.authorization_header),
             endpoint_url: Ok(value.endpoint_url),
             method: Ok(value.method),
+            extra: value.extra,
         }
     }
 }
@@ -821,12 +907,14 @@ impl ::std::convert::From<super::DeliveryRequest> for DeliveryRequest {
 #[derive(Clone, Debug)]
 pub struct DeployRequest {
     draft_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::default::Default for DeployRequest {
     fn default() -> Self {
         Self {
             draft_id: Err("no value supplied for draft_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -842,6 +930,15 @@ impl DeployRequest {
             .map_err(|e| format!("error converting supplied value for draft_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "configuration-hub")]
 impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
@@ -851,7 +948,7 @@ impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             draft_id: value.draft_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -860,6 +957,7 @@ impl ::std::convert::From<super::DeployRequest> for DeployRequest {
     fn from(value: super::DeployRequest) -> Self {
         Self {
             draft_id: Ok(value.draft_id),
+            extra: value.extra,
         }
     }
 }
@@ -903,6 +1001,7 @@ pub struct Dimension {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for Dimension {
@@ -918,6 +1017,7 @@ impl ::std::default::Default for Dimension {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             parent_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1039,6 +1139,15 @@ impl Dimension {
             .map_err(|e| format!("error converting supplied value for parent_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<Dimension> for super::Dimension {
@@ -1057,7 +1166,7 @@ impl ::std::convert::TryFrom<Dimension> for super::Dimension {
             name: value.name?,
             owner: value.owner?,
             parent_id: value.parent_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1075,6 +1184,7 @@ impl ::std::convert::From<super::Dimension> for Dimension {
             name: Ok(value.name),
             owner: Ok(value.owner),
             parent_id: Ok(value.parent_id),
+            extra: value.extra,
         }
     }
 }
@@ -1090,6 +1200,7 @@ pub struct DimensionAttribute {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for DimensionAttribute {
@@ -1098,6 +1209,7 @@ impl ::std::default::Default for DimensionAttribute {
             derived: Ok(Default::default()),
             display_name: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1135,6 +1247,15 @@ impl DimensionAttribute {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<DimensionAttribute> for super::DimensionAttribute {
@@ -1146,7 +1267,7 @@ impl ::std::convert::TryFrom<DimensionAttribute> for super::DimensionAttribute {
             derived: value.derived?,
             display_name: value.display_name?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1157,6 +1278,7 @@ impl ::std::convert::From<super::DimensionAttribute> for DimensionAttribute {
             derived: Ok(value.derived),
             display_name: Ok(value.display_name),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -1167,12 +1289,14 @@ pub struct DimensionBulkDeleteRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionBulkDeleteRequest {
     fn default() -> Self {
         Self {
             dimension_ids: Err("no value supplied for dimension_ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1190,6 +1314,15 @@ impl DimensionBulkDeleteRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionBulkDeleteRequest>
@@ -1200,7 +1333,7 @@ for super::DimensionBulkDeleteRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dimension_ids: value.dimension_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1210,6 +1343,7 @@ for DimensionBulkDeleteRequest {
     fn from(value: super::DimensionBulkDeleteRequest) -> Self {
         Self {
             dimension_ids: Ok(value.dimension_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1218,6 +1352,7 @@ for DimensionBulkDeleteRequest {
 pub struct DimensionCriteriaKey {
     property: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::DimensionCriteriaKeyType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaKey {
@@ -1225,6 +1360,7 @@ impl ::std::default::Default for DimensionCriteriaKey {
         Self {
             property: Err("no value supplied for property".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1250,6 +1386,15 @@ impl DimensionCriteriaKey {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaKey> for super::DimensionCriteriaKey {
@@ -1260,7 +1405,7 @@ impl ::std::convert::TryFrom<DimensionCriteriaKey> for super::DimensionCriteriaK
         Ok(Self {
             property: value.property?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1270,6 +1415,7 @@ impl ::std::convert::From<super::DimensionCriteriaKey> for DimensionCriteriaKey 
         Self {
             property: Ok(value.property),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1292,6 +1438,7 @@ pub struct DimensionCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaLevel1 {
@@ -1301,6 +1448,7 @@ impl ::std::default::Default for DimensionCriteriaLevel1 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1352,6 +1500,15 @@ impl DimensionCriteriaLevel1 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaLevel1>
@@ -1365,7 +1522,7 @@ for super::DimensionCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1377,6 +1534,7 @@ impl ::std::convert::From<super::DimensionCriteriaLevel1> for DimensionCriteriaL
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -1399,6 +1557,7 @@ pub struct DimensionCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaLevel2 {
@@ -1408,6 +1567,7 @@ impl ::std::default::Default for DimensionCriteriaLevel2 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1459,6 +1619,15 @@ impl DimensionCriteriaLevel2 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaLevel2>
@@ -1472,7 +1641,7 @@ for super::DimensionCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1484,6 +1653,7 @@ impl ::std::convert::From<super::DimensionCriteriaLevel2> for DimensionCriteriaL
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -1502,6 +1672,7 @@ pub struct DimensionCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionCriteriaLevel3 {
@@ -1510,6 +1681,7 @@ impl ::std::default::Default for DimensionCriteriaLevel3 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1549,6 +1721,15 @@ impl DimensionCriteriaLevel3 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionCriteriaLevel3>
@@ -1561,7 +1742,7 @@ for super::DimensionCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1572,6 +1753,7 @@ impl ::std::convert::From<super::DimensionCriteriaLevel3> for DimensionCriteriaL
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -1586,6 +1768,7 @@ pub struct DimensionMembershipSelector {
         ::std::option::Option<super::DimensionMembershipSelectorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "dimensions")]
 impl ::std::default::Default for DimensionMembershipSelector {
@@ -1593,6 +1776,7 @@ impl ::std::default::Default for DimensionMembershipSelector {
         Self {
             criteria: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1622,6 +1806,15 @@ impl DimensionMembershipSelector {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "dimensions")]
 impl ::std::convert::TryFrom<DimensionMembershipSelector>
@@ -1633,7 +1826,7 @@ for super::DimensionMembershipSelector {
         Ok(Self {
             criteria: value.criteria?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1644,6 +1837,7 @@ for DimensionMembershipSelector {
         Self {
             criteria: Ok(value.criteria),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1662,6 +1856,7 @@ pub struct DimensionRef {
         ::std::option::Option<super::DimensionRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for DimensionRef {
@@ -1670,6 +1865,7 @@ impl ::std::default::Default for DimensionRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1705,6 +1901,15 @@ impl DimensionRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
@@ -1716,7 +1921,7 @@ impl ::std::convert::TryFrom<DimensionRef> for super::DimensionRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1727,6 +1932,7 @@ impl ::std::convert::From<super::DimensionRef> for DimensionRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1737,12 +1943,14 @@ pub struct DimensionSchema {
         ::std::vec::Vec<super::DimensionAttribute>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for DimensionSchema {
     fn default() -> Self {
         Self {
             dimension_attributes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1760,6 +1968,15 @@ impl DimensionSchema {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<DimensionSchema> for super::DimensionSchema {
@@ -1769,7 +1986,7 @@ impl ::std::convert::TryFrom<DimensionSchema> for super::DimensionSchema {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             dimension_attributes: value.dimension_attributes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1778,6 +1995,7 @@ impl ::std::convert::From<super::DimensionSchema> for DimensionSchema {
     fn from(value: super::DimensionSchema) -> Self {
         Self {
             dimension_attributes: Ok(value.dimension_attributes),
+            extra: value.extra,
         }
     }
 }
@@ -1788,12 +2006,14 @@ pub struct DomainAddress {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for DomainAddress {
     fn default() -> Self {
         Self {
             domain: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1809,6 +2029,15 @@ impl DomainAddress {
             .map_err(|e| format!("error converting supplied value for domain: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
@@ -1818,13 +2047,16 @@ impl ::std::convert::TryFrom<DomainAddress> for super::DomainAddress {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             domain: value.domain?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<super::DomainAddress> for DomainAddress {
     fn from(value: super::DomainAddress) -> Self {
-        Self { domain: Ok(value.domain) }
+        Self {
+            domain: Ok(value.domain),
+            extra: value.extra,
+        }
     }
 }

@@ -35,6 +35,7 @@ pub struct FieldDetailsDto {
         ::std::option::Option<super::FieldDetailsDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for FieldDetailsDto {
@@ -46,6 +47,7 @@ impl ::std::default::Default for FieldDetailsDto {
             name: Ok(Default::default()),
             transform: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -123,6 +125,15 @@ impl FieldDetailsDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
@@ -137,7 +148,7 @@ impl ::std::convert::TryFrom<FieldDetailsDto> for super::FieldDetailsDto {
             name: value.name?,
             transform: value.transform?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -151,6 +162,7 @@ impl ::std::convert::From<super::FieldDetailsDto> for FieldDetailsDto {
             name: Ok(value.name),
             transform: Ok(value.transform),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -177,6 +189,7 @@ pub struct Filter {
         ::std::option::Option<super::FilterType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -193,6 +206,7 @@ impl ::std::default::Default for Filter {
             range: Ok(Default::default()),
             terms: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -247,6 +261,15 @@ impl Filter {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -266,7 +289,7 @@ impl ::std::convert::TryFrom<Filter> for super::Filter {
             range: value.range?,
             terms: value.terms?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -285,6 +308,7 @@ impl ::std::convert::From<super::Filter> for Filter {
             range: Ok(value.range),
             terms: Ok(value.terms),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -298,6 +322,7 @@ pub struct FilterAggregation {
         ::std::string::String,
     >,
     value: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for FilterAggregation {
@@ -307,6 +332,7 @@ impl ::std::default::Default for FilterAggregation {
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
             value: Err("no value supplied for value".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -352,6 +378,15 @@ impl FilterAggregation {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
@@ -364,7 +399,7 @@ impl ::std::convert::TryFrom<FilterAggregation> for super::FilterAggregation {
             name: value.name?,
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -376,6 +411,7 @@ impl ::std::convert::From<super::FilterAggregation> for FilterAggregation {
             name: Ok(value.name),
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -394,6 +430,7 @@ pub struct FirstValid {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for FirstValid {
@@ -402,6 +439,7 @@ impl ::std::default::Default for FirstValid {
             ignore_errors: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -449,6 +487,15 @@ impl FirstValid {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
@@ -460,7 +507,7 @@ impl ::std::convert::TryFrom<FirstValid> for super::FirstValid {
             ignore_errors: value.ignore_errors?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -471,6 +518,7 @@ impl ::std::convert::From<super::FirstValid> for FirstValid {
             ignore_errors: Ok(value.ignore_errors),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -489,6 +537,7 @@ pub struct FormCondition {
         ::std::option::Option<::std::vec::Vec<super::ConditionRule>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormCondition {
@@ -497,6 +546,7 @@ impl ::std::default::Default for FormCondition {
             effects: Ok(Default::default()),
             rule_operator: Ok(Default::default()),
             rules: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -540,6 +590,15 @@ impl FormCondition {
             .map_err(|e| format!("error converting supplied value for rules: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
@@ -551,7 +610,7 @@ impl ::std::convert::TryFrom<FormCondition> for super::FormCondition {
             effects: value.effects?,
             rule_operator: value.rule_operator?,
             rules: value.rules?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -562,6 +621,7 @@ impl ::std::convert::From<super::FormCondition> for FormCondition {
             effects: Ok(value.effects),
             rule_operator: Ok(value.rule_operator),
             rules: Ok(value.rules),
+            extra: value.extra,
         }
     }
 }
@@ -588,6 +648,7 @@ pub struct FormDefinitionDynamicSchemaRequest {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionDynamicSchemaRequest {
@@ -598,6 +659,7 @@ impl ::std::default::Default for FormDefinitionDynamicSchemaRequest {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
             version_number: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -659,6 +721,15 @@ impl FormDefinitionDynamicSchemaRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionDynamicSchemaRequest>
@@ -673,7 +744,7 @@ for super::FormDefinitionDynamicSchemaRequest {
             id: value.id?,
             type_: value.type_?,
             version_number: value.version_number?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -687,6 +758,7 @@ for FormDefinitionDynamicSchemaRequest {
             id: Ok(value.id),
             type_: Ok(value.type_),
             version_number: Ok(value.version_number),
+            extra: value.extra,
         }
     }
 }
@@ -697,12 +769,14 @@ pub struct FormDefinitionDynamicSchemaRequestAttributes {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionDynamicSchemaRequestAttributes {
     fn default() -> Self {
         Self {
             form_definition_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -720,6 +794,15 @@ impl FormDefinitionDynamicSchemaRequestAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionDynamicSchemaRequestAttributes>
@@ -730,7 +813,7 @@ for super::FormDefinitionDynamicSchemaRequestAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             form_definition_id: value.form_definition_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -740,6 +823,7 @@ for FormDefinitionDynamicSchemaRequestAttributes {
     fn from(value: super::FormDefinitionDynamicSchemaRequestAttributes) -> Self {
         Self {
             form_definition_id: Ok(value.form_definition_id),
+            extra: value.extra,
         }
     }
 }
@@ -762,6 +846,7 @@ pub struct FormDefinitionInput {
         ::std::option::Option<super::FormDefinitionInputType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionInput {
@@ -771,6 +856,7 @@ impl ::std::default::Default for FormDefinitionInput {
             id: Ok(Default::default()),
             label: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -820,6 +906,15 @@ impl FormDefinitionInput {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput {
@@ -832,7 +927,7 @@ impl ::std::convert::TryFrom<FormDefinitionInput> for super::FormDefinitionInput
             id: value.id?,
             label: value.label?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -844,6 +939,7 @@ impl ::std::convert::From<super::FormDefinitionInput> for FormDefinitionInput {
             id: Ok(value.id),
             label: Ok(value.label),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -890,6 +986,7 @@ pub struct FormDefinitionResponse {
         ::std::option::Option<::std::vec::Vec<super::FormUsedBy>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormDefinitionResponse {
@@ -905,6 +1002,7 @@ impl ::std::default::Default for FormDefinitionResponse {
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
             used_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1028,6 +1126,15 @@ impl FormDefinitionResponse {
             .map_err(|e| format!("error converting supplied value for used_by: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionResponse {
@@ -1046,7 +1153,7 @@ impl ::std::convert::TryFrom<FormDefinitionResponse> for super::FormDefinitionRe
             name: value.name?,
             owner: value.owner?,
             used_by: value.used_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1064,6 +1171,7 @@ impl ::std::convert::From<super::FormDefinitionResponse> for FormDefinitionRespo
             name: Ok(value.name),
             owner: Ok(value.owner),
             used_by: Ok(value.used_by),
+            extra: value.extra,
         }
     }
 }
@@ -1092,6 +1200,7 @@ pub struct FormElement {
         ::std::option::Option<::std::vec::Vec<super::FormElementValidationsSet>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElement {
@@ -1102,6 +1211,7 @@ impl ::std::default::Default for FormElement {
             id: Ok(Default::default()),
             key: Ok(Default::default()),
             validations: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1167,6 +1277,15 @@ impl FormElement {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElement> for super::FormElement {
@@ -1180,7 +1299,7 @@ impl ::std::convert::TryFrom<FormElement> for super::FormElement {
             id: value.id?,
             key: value.key?,
             validations: value.validations?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1193,6 +1312,7 @@ impl ::std::convert::From<super::FormElement> for FormElement {
             id: Ok(value.id),
             key: Ok(value.key),
             validations: Ok(value.validations),
+            extra: value.extra,
         }
     }
 }
@@ -1207,6 +1327,7 @@ pub struct FormElementDynamicDataSource {
         ::std::option::Option<super::FormElementDynamicDataSourceDataSourceType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementDynamicDataSource {
@@ -1214,6 +1335,7 @@ impl ::std::default::Default for FormElementDynamicDataSource {
         Self {
             config: Ok(Default::default()),
             data_source_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1245,6 +1367,15 @@ impl FormElementDynamicDataSource {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementDynamicDataSource>
@@ -1256,7 +1387,7 @@ for super::FormElementDynamicDataSource {
         Ok(Self {
             config: value.config?,
             data_source_type: value.data_source_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1267,6 +1398,7 @@ for FormElementDynamicDataSource {
         Self {
             config: Ok(value.config),
             data_source_type: Ok(value.data_source_type),
+            extra: value.extra,
         }
     }
 }
@@ -1291,6 +1423,7 @@ pub struct FormElementDynamicDataSourceConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementDynamicDataSourceConfig {
@@ -1300,6 +1433,7 @@ impl ::std::default::Default for FormElementDynamicDataSourceConfig {
             indices: Ok(Default::default()),
             object_type: Ok(Default::default()),
             query: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1357,6 +1491,15 @@ impl FormElementDynamicDataSourceConfig {
             .map_err(|e| format!("error converting supplied value for query: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementDynamicDataSourceConfig>
@@ -1370,7 +1513,7 @@ for super::FormElementDynamicDataSourceConfig {
             indices: value.indices?,
             object_type: value.object_type?,
             query: value.query?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1383,6 +1526,7 @@ for FormElementDynamicDataSourceConfig {
             indices: Ok(value.indices),
             object_type: Ok(value.object_type),
             query: Ok(value.query),
+            extra: value.extra,
         }
     }
 }
@@ -1393,12 +1537,14 @@ pub struct FormElementPreviewRequest {
         ::std::option::Option<super::FormElementDynamicDataSource>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementPreviewRequest {
     fn default() -> Self {
         Self {
             data_source: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1418,6 +1564,15 @@ impl FormElementPreviewRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementPreviewRequest>
@@ -1428,7 +1583,7 @@ for super::FormElementPreviewRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             data_source: value.data_source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1438,6 +1593,7 @@ for FormElementPreviewRequest {
     fn from(value: super::FormElementPreviewRequest) -> Self {
         Self {
             data_source: Ok(value.data_source),
+            extra: value.extra,
         }
     }
 }
@@ -1448,12 +1604,14 @@ pub struct FormElementValidationsSet {
         ::std::option::Option<super::FormElementValidationsSetValidationType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormElementValidationsSet {
     fn default() -> Self {
         Self {
             validation_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1473,6 +1631,15 @@ impl FormElementValidationsSet {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormElementValidationsSet>
@@ -1483,7 +1650,7 @@ for super::FormElementValidationsSet {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             validation_type: value.validation_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1493,6 +1660,7 @@ for FormElementValidationsSet {
     fn from(value: super::FormElementValidationsSet) -> Self {
         Self {
             validation_type: Ok(value.validation_type),
+            extra: value.extra,
         }
     }
 }
@@ -1507,6 +1675,7 @@ pub struct FormInstanceCreatedBy {
         ::std::option::Option<super::FormInstanceCreatedByType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormInstanceCreatedBy {
@@ -1514,6 +1683,7 @@ impl ::std::default::Default for FormInstanceCreatedBy {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1541,6 +1711,15 @@ impl FormInstanceCreatedBy {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreatedBy {
@@ -1551,7 +1730,7 @@ impl ::std::convert::TryFrom<FormInstanceCreatedBy> for super::FormInstanceCreat
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1561,6 +1740,7 @@ impl ::std::convert::From<super::FormInstanceCreatedBy> for FormInstanceCreatedB
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1575,6 +1755,7 @@ pub struct FormInstanceRecipient {
         ::std::option::Option<super::FormInstanceRecipientType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormInstanceRecipient {
@@ -1582,6 +1763,7 @@ impl ::std::default::Default for FormInstanceRecipient {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1609,6 +1791,15 @@ impl FormInstanceRecipient {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecipient {
@@ -1619,7 +1810,7 @@ impl ::std::convert::TryFrom<FormInstanceRecipient> for super::FormInstanceRecip
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1629,6 +1820,7 @@ impl ::std::convert::From<super::FormInstanceRecipient> for FormInstanceRecipien
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1647,6 +1839,7 @@ pub struct FormOwner {
         ::std::option::Option<super::FormOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormOwner {
@@ -1655,6 +1848,7 @@ impl ::std::default::Default for FormOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1690,6 +1884,15 @@ impl FormOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
@@ -1701,7 +1904,7 @@ impl ::std::convert::TryFrom<FormOwner> for super::FormOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1712,6 +1915,7 @@ impl ::std::convert::From<super::FormOwner> for FormOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1730,6 +1934,7 @@ pub struct FormUsedBy {
         ::std::option::Option<super::FormUsedByType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::default::Default for FormUsedBy {
@@ -1738,6 +1943,7 @@ impl ::std::default::Default for FormUsedBy {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1773,6 +1979,15 @@ impl FormUsedBy {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-forms")]
 impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
@@ -1784,7 +1999,7 @@ impl ::std::convert::TryFrom<FormUsedBy> for super::FormUsedBy {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1795,6 +2010,7 @@ impl ::std::convert::From<super::FormUsedBy> for FormUsedBy {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1809,6 +2025,7 @@ pub struct ForwardApprovalDto {
         super::ForwardApprovalDtoNewOwnerId,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::default::Default for ForwardApprovalDto {
@@ -1816,6 +2033,7 @@ impl ::std::default::Default for ForwardApprovalDto {
         Self {
             comment: Err("no value supplied for comment".to_string()),
             new_owner_id: Err("no value supplied for new_owner_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1843,6 +2061,15 @@ impl ForwardApprovalDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-request-approvals")]
 impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
@@ -1853,7 +2080,7 @@ impl ::std::convert::TryFrom<ForwardApprovalDto> for super::ForwardApprovalDto {
         Ok(Self {
             comment: value.comment?,
             new_owner_id: value.new_owner_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1863,6 +2090,7 @@ impl ::std::convert::From<super::ForwardApprovalDto> for ForwardApprovalDto {
         Self {
             comment: Ok(value.comment),
             new_owner_id: Ok(value.new_owner_id),
+            extra: value.extra,
         }
     }
 }

@@ -16,6 +16,7 @@ pub struct GenerateRandomString {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for GenerateRandomString {
@@ -29,6 +30,7 @@ impl ::std::default::Default for GenerateRandomString {
             name: Err("no value supplied for name".to_string()),
             operation: Err("no value supplied for operation".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -102,6 +104,15 @@ impl GenerateRandomString {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<GenerateRandomString> for super::GenerateRandomString {
@@ -116,7 +127,7 @@ impl ::std::convert::TryFrom<GenerateRandomString> for super::GenerateRandomStri
             name: value.name?,
             operation: value.operation?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -130,6 +141,7 @@ impl ::std::convert::From<super::GenerateRandomString> for GenerateRandomString 
             name: Ok(value.name),
             operation: Ok(value.operation),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -143,6 +155,7 @@ pub struct GetReferenceIdentityAttribute {
         ::std::string::String,
     >,
     uid: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for GetReferenceIdentityAttribute {
@@ -152,6 +165,7 @@ impl ::std::default::Default for GetReferenceIdentityAttribute {
             operation: Err("no value supplied for operation".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
             uid: Err("no value supplied for uid".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -201,6 +215,15 @@ impl GetReferenceIdentityAttribute {
             .map_err(|e| format!("error converting supplied value for uid: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<GetReferenceIdentityAttribute>
@@ -214,7 +237,7 @@ for super::GetReferenceIdentityAttribute {
             operation: value.operation?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             uid: value.uid?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -227,6 +250,7 @@ for GetReferenceIdentityAttribute {
             operation: Ok(value.operation),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             uid: Ok(value.uid),
+            extra: value.extra,
         }
     }
 }

@@ -54,6 +54,7 @@ pub struct JsonPatchOperation {
         ::std::option::Option<super::JsonPatchOperationValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -103,6 +104,7 @@ impl ::std::default::Default for JsonPatchOperation {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -181,6 +183,15 @@ impl JsonPatchOperation {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -233,7 +244,7 @@ impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -285,6 +296,7 @@ impl ::std::convert::From<super::JsonPatchOperation> for JsonPatchOperation {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -300,6 +312,7 @@ pub struct JsonPatchOperationRoleMining {
         ::std::option::Option<super::JsonPatchOperationRoleMiningValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for JsonPatchOperationRoleMining {
@@ -308,6 +321,7 @@ impl ::std::default::Default for JsonPatchOperationRoleMining {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -345,6 +359,15 @@ impl JsonPatchOperationRoleMining {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<JsonPatchOperationRoleMining>
@@ -357,7 +380,7 @@ for super::JsonPatchOperationRoleMining {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -369,6 +392,7 @@ for JsonPatchOperationRoleMining {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }

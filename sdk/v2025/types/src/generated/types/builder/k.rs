@@ -9,6 +9,7 @@
 pub struct KbaAnswerRequestItem {
     answer: ::std::result::Result<::std::string::String, ::std::string::String>,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for KbaAnswerRequestItem {
@@ -16,6 +17,7 @@ impl ::std::default::Default for KbaAnswerRequestItem {
         Self {
             answer: Err("no value supplied for answer".to_string()),
             id: Err("no value supplied for id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -41,6 +43,15 @@ impl KbaAnswerRequestItem {
             .map_err(|e| format!("error converting supplied value for id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<KbaAnswerRequestItem> for super::KbaAnswerRequestItem {
@@ -51,7 +62,7 @@ impl ::std::convert::TryFrom<KbaAnswerRequestItem> for super::KbaAnswerRequestIt
         Ok(Self {
             answer: value.answer?,
             id: value.id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -61,6 +72,7 @@ impl ::std::convert::From<super::KbaAnswerRequestItem> for KbaAnswerRequestItem 
         Self {
             answer: Ok(value.answer),
             id: Ok(value.id),
+            extra: value.extra,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct MachineClassificationConfig {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationConfig {
@@ -34,6 +35,7 @@ impl ::std::default::Default for MachineClassificationConfig {
             criteria: Ok(Default::default()),
             enabled: Ok(Default::default()),
             modified: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -99,6 +101,15 @@ impl MachineClassificationConfig {
             .map_err(|e| format!("error converting supplied value for modified: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationConfig>
@@ -113,7 +124,7 @@ for super::MachineClassificationConfig {
             criteria: value.criteria?,
             enabled: value.enabled?,
             modified: value.modified?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -127,6 +138,7 @@ for MachineClassificationConfig {
             criteria: Ok(value.criteria),
             enabled: Ok(value.enabled),
             modified: Ok(value.modified),
+            extra: value.extra,
         }
     }
 }
@@ -159,6 +171,7 @@ pub struct MachineClassificationCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationCriteriaLevel1 {
@@ -170,6 +183,7 @@ impl ::std::default::Default for MachineClassificationCriteriaLevel1 {
             data_type: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -243,6 +257,15 @@ impl MachineClassificationCriteriaLevel1 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationCriteriaLevel1>
@@ -258,7 +281,7 @@ for super::MachineClassificationCriteriaLevel1 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -273,6 +296,7 @@ for MachineClassificationCriteriaLevel1 {
             data_type: Ok(value.data_type),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -305,6 +329,7 @@ pub struct MachineClassificationCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationCriteriaLevel2 {
@@ -316,6 +341,7 @@ impl ::std::default::Default for MachineClassificationCriteriaLevel2 {
             data_type: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -389,6 +415,15 @@ impl MachineClassificationCriteriaLevel2 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationCriteriaLevel2>
@@ -404,7 +439,7 @@ for super::MachineClassificationCriteriaLevel2 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -419,6 +454,7 @@ for MachineClassificationCriteriaLevel2 {
             data_type: Ok(value.data_type),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -449,6 +485,7 @@ pub struct MachineClassificationCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::default::Default for MachineClassificationCriteriaLevel3 {
@@ -460,6 +497,7 @@ impl ::std::default::Default for MachineClassificationCriteriaLevel3 {
             data_type: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -531,6 +569,15 @@ impl MachineClassificationCriteriaLevel3 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-classification-config")]
 impl ::std::convert::TryFrom<MachineClassificationCriteriaLevel3>
@@ -546,7 +593,7 @@ for super::MachineClassificationCriteriaLevel3 {
             data_type: value.data_type?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -561,6 +608,7 @@ for MachineClassificationCriteriaLevel3 {
             data_type: Ok(value.data_type),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -575,6 +623,7 @@ pub struct MachineIdentityAggregationRequest {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::default::Default for MachineIdentityAggregationRequest {
@@ -582,6 +631,7 @@ impl ::std::default::Default for MachineIdentityAggregationRequest {
         Self {
             dataset_ids: Err("no value supplied for dataset_ids".to_string()),
             disable_optimization: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -611,6 +661,15 @@ impl MachineIdentityAggregationRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::convert::TryFrom<MachineIdentityAggregationRequest>
@@ -622,7 +681,7 @@ for super::MachineIdentityAggregationRequest {
         Ok(Self {
             dataset_ids: value.dataset_ids?,
             disable_optimization: value.disable_optimization?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -633,6 +692,7 @@ for MachineIdentityAggregationRequest {
         Self {
             dataset_ids: Ok(value.dataset_ids),
             disable_optimization: Ok(value.disable_optimization),
+            extra: value.extra,
         }
     }
 }
@@ -692,6 +752,7 @@ pub struct MachineIdentityRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::default::Default for MachineIdentityRequest {
@@ -712,6 +773,7 @@ impl ::std::default::Default for MachineIdentityRequest {
             subtype: Err("no value supplied for subtype".to_string()),
             user_entitlements: Ok(Default::default()),
             uuid: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -869,6 +931,15 @@ impl MachineIdentityRequest {
             .map_err(|e| format!("error converting supplied value for uuid: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::convert::TryFrom<MachineIdentityRequest> for super::MachineIdentityRequest {
@@ -890,7 +961,7 @@ impl ::std::convert::TryFrom<MachineIdentityRequest> for super::MachineIdentityR
             subtype: value.subtype?,
             user_entitlements: value.user_entitlements?,
             uuid: value.uuid?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -911,6 +982,7 @@ impl ::std::convert::From<super::MachineIdentityRequest> for MachineIdentityRequ
             subtype: Ok(value.subtype),
             user_entitlements: Ok(value.user_entitlements),
             uuid: Ok(value.uuid),
+            extra: value.extra,
         }
     }
 }
@@ -925,6 +997,7 @@ pub struct MachineIdentityRequestOwners {
         ::std::vec::Vec<super::BaseReferenceDto>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::default::Default for MachineIdentityRequestOwners {
@@ -934,6 +1007,7 @@ impl ::std::default::Default for MachineIdentityRequestOwners {
             secondary_identities: Err(
                 "no value supplied for secondary_identities".to_string(),
             ),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -963,6 +1037,15 @@ impl MachineIdentityRequestOwners {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::convert::TryFrom<MachineIdentityRequestOwners>
@@ -974,7 +1057,7 @@ for super::MachineIdentityRequestOwners {
         Ok(Self {
             primary_identity: value.primary_identity?,
             secondary_identities: value.secondary_identities?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -985,6 +1068,7 @@ for MachineIdentityRequestOwners {
         Self {
             primary_identity: Ok(value.primary_identity),
             secondary_identities: Ok(value.secondary_identities),
+            extra: value.extra,
         }
     }
 }
@@ -993,6 +1077,7 @@ for MachineIdentityRequestOwners {
 pub struct MachineIdentityRequestUserEntitlementsItem {
     entitlement_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     source_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::default::Default for MachineIdentityRequestUserEntitlementsItem {
@@ -1000,6 +1085,7 @@ impl ::std::default::Default for MachineIdentityRequestUserEntitlementsItem {
         Self {
             entitlement_id: Err("no value supplied for entitlement_id".to_string()),
             source_id: Err("no value supplied for source_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1027,6 +1113,15 @@ impl MachineIdentityRequestUserEntitlementsItem {
             .map_err(|e| format!("error converting supplied value for source_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "machine-identities")]
 impl ::std::convert::TryFrom<MachineIdentityRequestUserEntitlementsItem>
@@ -1038,7 +1133,7 @@ for super::MachineIdentityRequestUserEntitlementsItem {
         Ok(Self {
             entitlement_id: value.entitlement_id?,
             source_id: value.source_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1049,6 +1144,7 @@ for MachineIdentityRequestUserEntitlementsItem {
         Self {
             entitlement_id: Ok(value.entitlement_id),
             source_id: Ok(value.source_id),
+            extra: value.extra,
         }
     }
 }
@@ -1063,6 +1159,7 @@ pub struct MailFromAttributesDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for MailFromAttributesDto {
@@ -1070,6 +1167,7 @@ impl ::std::default::Default for MailFromAttributesDto {
         Self {
             identity: Ok(Default::default()),
             mail_from_domain: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1097,6 +1195,15 @@ impl MailFromAttributesDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttributesDto {
@@ -1107,7 +1214,7 @@ impl ::std::convert::TryFrom<MailFromAttributesDto> for super::MailFromAttribute
         Ok(Self {
             identity: value.identity?,
             mail_from_domain: value.mail_from_domain?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1117,6 +1224,7 @@ impl ::std::convert::From<super::MailFromAttributesDto> for MailFromAttributesDt
         Self {
             identity: Ok(value.identity),
             mail_from_domain: Ok(value.mail_from_domain),
+            extra: value.extra,
         }
     }
 }
@@ -1136,6 +1244,7 @@ pub struct ManagedClientRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clients")]
 impl ::std::default::Default for ManagedClientRequest {
@@ -1145,6 +1254,7 @@ impl ::std::default::Default for ManagedClientRequest {
             description: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1192,6 +1302,15 @@ impl ManagedClientRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clients")]
 impl ::std::convert::TryFrom<ManagedClientRequest> for super::ManagedClientRequest {
@@ -1204,7 +1323,7 @@ impl ::std::convert::TryFrom<ManagedClientRequest> for super::ManagedClientReque
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1216,6 +1335,7 @@ impl ::std::convert::From<super::ManagedClientRequest> for ManagedClientRequest 
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1237,6 +1357,7 @@ pub struct ManagedClusterRequest {
         ::std::option::Option<super::ManagedClusterTypes>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::default::Default for ManagedClusterRequest {
@@ -1246,6 +1367,7 @@ impl ::std::default::Default for ManagedClusterRequest {
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1299,6 +1421,15 @@ impl ManagedClusterRequest {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-clusters")]
 impl ::std::convert::TryFrom<ManagedClusterRequest> for super::ManagedClusterRequest {
@@ -1311,7 +1442,7 @@ impl ::std::convert::TryFrom<ManagedClusterRequest> for super::ManagedClusterReq
             description: value.description?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1323,6 +1454,7 @@ impl ::std::convert::From<super::ManagedClusterRequest> for ManagedClusterReques
             description: Ok(value.description),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1340,6 +1472,7 @@ pub struct ManagedClusterType {
     org: ::std::result::Result<::std::string::String, ::std::string::String>,
     pod: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "managed-cluster-types")]
 impl ::std::default::Default for ManagedClusterType {
@@ -1350,6 +1483,7 @@ impl ::std::default::Default for ManagedClusterType {
             org: Err("no value supplied for org".to_string()),
             pod: Err("no value supplied for pod".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1409,6 +1543,15 @@ impl ManagedClusterType {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "managed-cluster-types")]
 impl ::std::convert::TryFrom<ManagedClusterType> for super::ManagedClusterType {
@@ -1422,7 +1565,7 @@ impl ::std::convert::TryFrom<ManagedClusterType> for super::ManagedClusterType {
             org: value.org?,
             pod: value.pod?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1435,6 +1578,7 @@ impl ::std::convert::From<super::ManagedClusterType> for ManagedClusterType {
             org: Ok(value.org),
             pod: Ok(value.pod),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1449,6 +1593,7 @@ pub struct ManagerCorrelationMapping {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ::std::default::Default for ManagerCorrelationMapping {
@@ -1456,6 +1601,7 @@ impl ::std::default::Default for ManagerCorrelationMapping {
         Self {
             account_attribute_name: Ok(Default::default()),
             identity_attribute_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1489,6 +1635,15 @@ impl ManagerCorrelationMapping {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
 impl ::std::convert::TryFrom<ManagerCorrelationMapping>
@@ -1500,7 +1655,7 @@ for super::ManagerCorrelationMapping {
         Ok(Self {
             account_attribute_name: value.account_attribute_name?,
             identity_attribute_name: value.identity_attribute_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1511,6 +1666,7 @@ for ManagerCorrelationMapping {
         Self {
             account_attribute_name: Ok(value.account_attribute_name),
             identity_attribute_name: Ok(value.identity_attribute_name),
+            extra: value.extra,
         }
     }
 }
@@ -1523,6 +1679,7 @@ pub struct MetricAggregation {
         ::std::option::Option<super::MetricType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for MetricAggregation {
@@ -1531,6 +1688,7 @@ impl ::std::default::Default for MetricAggregation {
             field: Err("no value supplied for field".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1566,6 +1724,15 @@ impl MetricAggregation {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
@@ -1577,7 +1744,7 @@ impl ::std::convert::TryFrom<MetricAggregation> for super::MetricAggregation {
             field: value.field?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1588,6 +1755,7 @@ impl ::std::convert::From<super::MetricAggregation> for MetricAggregation {
             field: Ok(value.field),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1617,6 +1785,7 @@ pub struct MfaDuoConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for MfaDuoConfig {
@@ -1628,6 +1797,7 @@ impl ::std::default::Default for MfaDuoConfig {
             host: Ok(Default::default()),
             identity_attribute: Ok(Default::default()),
             mfa_method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1701,6 +1871,15 @@ impl MfaDuoConfig {
             .map_err(|e| format!("error converting supplied value for mfa_method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
@@ -1715,7 +1894,7 @@ impl ::std::convert::TryFrom<MfaDuoConfig> for super::MfaDuoConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1729,6 +1908,7 @@ impl ::std::convert::From<super::MfaDuoConfig> for MfaDuoConfig {
             host: Ok(value.host),
             identity_attribute: Ok(value.identity_attribute),
             mfa_method: Ok(value.mfa_method),
+            extra: value.extra,
         }
     }
 }
@@ -1752,6 +1932,7 @@ pub struct MfaOktaConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::default::Default for MfaOktaConfig {
@@ -1762,6 +1943,7 @@ impl ::std::default::Default for MfaOktaConfig {
             host: Ok(Default::default()),
             identity_attribute: Ok(Default::default()),
             mfa_method: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1819,6 +2001,15 @@ impl MfaOktaConfig {
             .map_err(|e| format!("error converting supplied value for mfa_method: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "mfa-configuration")]
 impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
@@ -1832,7 +2023,7 @@ impl ::std::convert::TryFrom<MfaOktaConfig> for super::MfaOktaConfig {
             host: value.host?,
             identity_attribute: value.identity_attribute?,
             mfa_method: value.mfa_method?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1845,6 +2036,7 @@ impl ::std::convert::From<super::MfaOktaConfig> for MfaOktaConfig {
             host: Ok(value.host),
             identity_attribute: Ok(value.identity_attribute),
             mfa_method: Ok(value.mfa_method),
+            extra: value.extra,
         }
     }
 }
@@ -1880,6 +2072,7 @@ pub struct MultiHostIntegrationsCreate {
         super::MultiHostIntegrationsCreateOwner,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreate {
@@ -1894,6 +2087,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreate {
             modified: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2007,6 +2201,15 @@ impl MultiHostIntegrationsCreate {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreate>
@@ -2025,7 +2228,7 @@ for super::MultiHostIntegrationsCreate {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2043,6 +2246,7 @@ for MultiHostIntegrationsCreate {
             modified: Ok(value.modified),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }
@@ -2055,6 +2259,7 @@ pub struct MultiHostIntegrationsCreateCluster {
         super::MultiHostIntegrationsCreateClusterType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateCluster {
@@ -2063,6 +2268,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateCluster {
             id: Err("no value supplied for id".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2098,6 +2304,15 @@ impl MultiHostIntegrationsCreateCluster {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateCluster>
@@ -2110,7 +2325,7 @@ for super::MultiHostIntegrationsCreateCluster {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2122,6 +2337,7 @@ for MultiHostIntegrationsCreateCluster {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2140,6 +2356,7 @@ pub struct MultiHostIntegrationsCreateManagementWorkgroup {
         ::std::option::Option<super::MultiHostIntegrationsCreateManagementWorkgroupType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateManagementWorkgroup {
@@ -2148,6 +2365,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateManagementWorkgroup 
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2187,6 +2405,15 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateManagementWorkgroup>
@@ -2199,7 +2426,7 @@ for super::MultiHostIntegrationsCreateManagementWorkgroup {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2211,6 +2438,7 @@ for MultiHostIntegrationsCreateManagementWorkgroup {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2229,6 +2457,7 @@ pub struct MultiHostIntegrationsCreateOwner {
         ::std::option::Option<super::MultiHostIntegrationsCreateOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateOwner {
@@ -2237,6 +2466,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2274,6 +2504,15 @@ impl MultiHostIntegrationsCreateOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateOwner>
@@ -2286,7 +2525,7 @@ for super::MultiHostIntegrationsCreateOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2298,6 +2537,7 @@ for MultiHostIntegrationsCreateOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2315,6 +2555,7 @@ pub struct MultiHostIntegrationsCreateSources {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for MultiHostIntegrationsCreateSources {
@@ -2323,6 +2564,7 @@ impl ::std::default::Default for MultiHostIntegrationsCreateSources {
             connector_attributes: Ok(Default::default()),
             description: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2366,6 +2608,15 @@ impl MultiHostIntegrationsCreateSources {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<MultiHostIntegrationsCreateSources>
@@ -2378,7 +2629,7 @@ for super::MultiHostIntegrationsCreateSources {
             connector_attributes: value.connector_attributes?,
             description: value.description?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2390,6 +2641,7 @@ for MultiHostIntegrationsCreateSources {
             connector_attributes: Ok(value.connector_attributes),
             description: Ok(value.description),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -2400,12 +2652,14 @@ pub struct MultiPolicyRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for MultiPolicyRequest {
     fn default() -> Self {
         Self {
             filtered_policy_list: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2425,6 +2679,15 @@ impl MultiPolicyRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
@@ -2434,7 +2697,7 @@ impl ::std::convert::TryFrom<MultiPolicyRequest> for super::MultiPolicyRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             filtered_policy_list: value.filtered_policy_list?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2443,6 +2706,7 @@ impl ::std::convert::From<super::MultiPolicyRequest> for MultiPolicyRequest {
     fn from(value: super::MultiPolicyRequest) -> Self {
         Self {
             filtered_policy_list: Ok(value.filtered_policy_list),
+            extra: value.extra,
         }
     }
 }

@@ -17,6 +17,7 @@ pub struct ParameterStorageJsonPatch {
         ::std::option::Option<::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "parameter-storage")]
 impl ::std::default::Default for ParameterStorageJsonPatch {
@@ -26,6 +27,7 @@ impl ::std::default::Default for ParameterStorageJsonPatch {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -71,6 +73,15 @@ impl ParameterStorageJsonPatch {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "parameter-storage")]
 impl ::std::convert::TryFrom<ParameterStorageJsonPatch>
@@ -84,7 +95,7 @@ for super::ParameterStorageJsonPatch {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -97,6 +108,7 @@ for ParameterStorageJsonPatch {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -120,6 +132,7 @@ pub struct ParameterStorageNewParameter {
         ::std::string::String,
     >,
     type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "parameter-storage")]
 impl ::std::default::Default for ParameterStorageNewParameter {
@@ -131,6 +144,7 @@ impl ::std::default::Default for ParameterStorageNewParameter {
             private_fields: Ok(Default::default()),
             public_fields: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -206,6 +220,15 @@ impl ParameterStorageNewParameter {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "parameter-storage")]
 impl ::std::convert::TryFrom<ParameterStorageNewParameter>
@@ -221,7 +244,7 @@ for super::ParameterStorageNewParameter {
             private_fields: value.private_fields?,
             public_fields: value.public_fields?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -236,6 +259,7 @@ for ParameterStorageNewParameter {
             private_fields: Ok(value.private_fields),
             public_fields: Ok(value.public_fields),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -264,6 +288,7 @@ pub struct ParameterStorageUpdateParameter {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "parameter-storage")]
 impl ::std::default::Default for ParameterStorageUpdateParameter {
@@ -274,6 +299,7 @@ impl ::std::default::Default for ParameterStorageUpdateParameter {
             owner_id: Ok(Default::default()),
             private_fields: Ok(Default::default()),
             public_fields: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -339,6 +365,15 @@ impl ParameterStorageUpdateParameter {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "parameter-storage")]
 impl ::std::convert::TryFrom<ParameterStorageUpdateParameter>
@@ -353,7 +388,7 @@ for super::ParameterStorageUpdateParameter {
             owner_id: value.owner_id?,
             private_fields: value.private_fields?,
             public_fields: value.public_fields?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -367,6 +402,7 @@ for ParameterStorageUpdateParameter {
             owner_id: Ok(value.owner_id),
             private_fields: Ok(value.private_fields),
             public_fields: Ok(value.public_fields),
+            extra: value.extra,
         }
     }
 }
@@ -393,6 +429,7 @@ pub struct PasswordChangeRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordChangeRequest {
@@ -403,6 +440,7 @@ impl ::std::default::Default for PasswordChangeRequest {
             identity_id: Ok(Default::default()),
             public_key_id: Ok(Default::default()),
             source_id: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -464,6 +502,15 @@ impl PasswordChangeRequest {
             .map_err(|e| format!("error converting supplied value for source_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeRequest {
@@ -477,7 +524,7 @@ impl ::std::convert::TryFrom<PasswordChangeRequest> for super::PasswordChangeReq
             identity_id: value.identity_id?,
             public_key_id: value.public_key_id?,
             source_id: value.source_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -490,6 +537,7 @@ impl ::std::convert::From<super::PasswordChangeRequest> for PasswordChangeReques
             identity_id: Ok(value.identity_id),
             public_key_id: Ok(value.public_key_id),
             source_id: Ok(value.source_id),
+            extra: value.extra,
         }
     }
 }
@@ -502,6 +550,7 @@ pub struct PasswordDigitTokenReset {
     >,
     length: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     user_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordDigitTokenReset {
@@ -510,6 +559,7 @@ impl ::std::default::Default for PasswordDigitTokenReset {
             duration_minutes: Ok(Default::default()),
             length: Ok(Default::default()),
             user_id: Err("no value supplied for user_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -547,6 +597,15 @@ impl PasswordDigitTokenReset {
             .map_err(|e| format!("error converting supplied value for user_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordDigitTokenReset>
@@ -559,7 +618,7 @@ for super::PasswordDigitTokenReset {
             duration_minutes: value.duration_minutes?,
             length: value.length?,
             user_id: value.user_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -570,6 +629,7 @@ impl ::std::convert::From<super::PasswordDigitTokenReset> for PasswordDigitToken
             duration_minutes: Ok(value.duration_minutes),
             length: Ok(value.length),
             user_id: Ok(value.user_id),
+            extra: value.extra,
         }
     }
 }
@@ -584,6 +644,7 @@ pub struct PasswordInfoQueryDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-management")]
 impl ::std::default::Default for PasswordInfoQueryDto {
@@ -591,6 +652,7 @@ impl ::std::default::Default for PasswordInfoQueryDto {
         Self {
             source_name: Ok(Default::default()),
             user_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -618,6 +680,15 @@ impl PasswordInfoQueryDto {
             .map_err(|e| format!("error converting supplied value for user_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-management")]
 impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryDto {
@@ -628,7 +699,7 @@ impl ::std::convert::TryFrom<PasswordInfoQueryDto> for super::PasswordInfoQueryD
         Ok(Self {
             source_name: value.source_name?,
             user_name: value.user_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -638,6 +709,7 @@ impl ::std::convert::From<super::PasswordInfoQueryDto> for PasswordInfoQueryDto 
         Self {
             source_name: Ok(value.source_name),
             user_name: Ok(value.user_name),
+            extra: value.extra,
         }
     }
 }
@@ -660,6 +732,7 @@ pub struct PasswordOrgConfig {
         ::std::option::Option<i32>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::default::Default for PasswordOrgConfig {
@@ -669,6 +742,7 @@ impl ::std::default::Default for PasswordOrgConfig {
             digit_token_duration_minutes: Ok(Default::default()),
             digit_token_enabled: Ok(Default::default()),
             digit_token_length: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -726,6 +800,15 @@ impl PasswordOrgConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-configuration")]
 impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
@@ -738,7 +821,7 @@ impl ::std::convert::TryFrom<PasswordOrgConfig> for super::PasswordOrgConfig {
             digit_token_duration_minutes: value.digit_token_duration_minutes?,
             digit_token_enabled: value.digit_token_enabled?,
             digit_token_length: value.digit_token_length?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -750,6 +833,7 @@ impl ::std::convert::From<super::PasswordOrgConfig> for PasswordOrgConfig {
             digit_token_duration_minutes: Ok(value.digit_token_duration_minutes),
             digit_token_enabled: Ok(value.digit_token_enabled),
             digit_token_length: Ok(value.digit_token_length),
+            extra: value.extra,
         }
     }
 }
@@ -761,11 +845,13 @@ pub struct PasswordPolicyHoldersDtoAttributes {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for PasswordPolicyHoldersDtoAttributes {
     fn default() -> Self {
         Self {
             identity_attr: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -788,6 +874,15 @@ impl PasswordPolicyHoldersDtoAttributes {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<PasswordPolicyHoldersDtoAttributes>
 for super::PasswordPolicyHoldersDtoAttributes {
@@ -797,7 +892,7 @@ for super::PasswordPolicyHoldersDtoAttributes {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_attr: value.identity_attr?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -806,6 +901,7 @@ for PasswordPolicyHoldersDtoAttributes {
     fn from(value: super::PasswordPolicyHoldersDtoAttributes) -> Self {
         Self {
             identity_attr: Ok(value.identity_attr),
+            extra: value.extra,
         }
     }
 }
@@ -819,12 +915,14 @@ pub struct PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
     fn default() -> Self {
         Self {
             name: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -849,6 +947,15 @@ impl PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<PasswordPolicyHoldersDtoAttributesIdentityAttrItem>
 for super::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
@@ -859,7 +966,7 @@ for super::PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         Ok(Self {
             name: value.name?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -869,6 +976,7 @@ for PasswordPolicyHoldersDtoAttributesIdentityAttrItem {
         Self {
             name: Ok(value.name),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -886,6 +994,7 @@ pub struct PasswordPolicyHoldersDtoItem {
         ::std::option::Option<super::PasswordPolicyHoldersDtoAttributes>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for PasswordPolicyHoldersDtoItem {
     fn default() -> Self {
@@ -893,6 +1002,7 @@ impl ::std::default::Default for PasswordPolicyHoldersDtoItem {
             policy_id: Ok(Default::default()),
             policy_name: Ok(Default::default()),
             selectors: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -931,6 +1041,15 @@ impl PasswordPolicyHoldersDtoItem {
             .map_err(|e| format!("error converting supplied value for selectors: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<PasswordPolicyHoldersDtoItem>
 for super::PasswordPolicyHoldersDtoItem {
@@ -942,7 +1061,7 @@ for super::PasswordPolicyHoldersDtoItem {
             policy_id: value.policy_id?,
             policy_name: value.policy_name?,
             selectors: value.selectors?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -953,6 +1072,7 @@ for PasswordPolicyHoldersDtoItem {
             policy_id: Ok(value.policy_id),
             policy_name: Ok(value.policy_name),
             selectors: Ok(value.selectors),
+            extra: value.extra,
         }
     }
 }
@@ -1068,6 +1188,7 @@ pub struct PasswordPolicyV3Dto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-policies")]
 impl ::std::default::Default for PasswordPolicyV3Dto {
@@ -1104,6 +1225,7 @@ impl ::std::default::Default for PasswordPolicyV3Dto {
             use_identity_attributes: Ok(Default::default()),
             validate_against_account_id: Ok(Default::default()),
             validate_against_account_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1483,6 +1605,15 @@ impl PasswordPolicyV3Dto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-policies")]
 impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto {
@@ -1523,7 +1654,7 @@ impl ::std::convert::TryFrom<PasswordPolicyV3Dto> for super::PasswordPolicyV3Dto
             use_identity_attributes: value.use_identity_attributes?,
             validate_against_account_id: value.validate_against_account_id?,
             validate_against_account_name: value.validate_against_account_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1564,6 +1695,7 @@ impl ::std::convert::From<super::PasswordPolicyV3Dto> for PasswordPolicyV3Dto {
             use_identity_attributes: Ok(value.use_identity_attributes),
             validate_against_account_id: Ok(value.validate_against_account_id),
             validate_against_account_name: Ok(value.validate_against_account_name),
+            extra: value.extra,
         }
     }
 }
@@ -1594,6 +1726,7 @@ pub struct PasswordSyncGroup {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "password-sync-groups")]
 impl ::std::default::Default for PasswordSyncGroup {
@@ -1605,6 +1738,7 @@ impl ::std::default::Default for PasswordSyncGroup {
             name: Ok(Default::default()),
             password_policy_id: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1678,6 +1812,15 @@ impl PasswordSyncGroup {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "password-sync-groups")]
 impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
@@ -1692,7 +1835,7 @@ impl ::std::convert::TryFrom<PasswordSyncGroup> for super::PasswordSyncGroup {
             name: value.name?,
             password_policy_id: value.password_policy_id?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1706,6 +1849,7 @@ impl ::std::convert::From<super::PasswordSyncGroup> for PasswordSyncGroup {
             name: Ok(value.name),
             password_policy_id: Ok(value.password_policy_id),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1736,6 +1880,7 @@ pub struct PermissionCollectorSettings {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for PermissionCollectorSettings {
@@ -1747,6 +1892,7 @@ impl ::std::default::Default for PermissionCollectorSettings {
             cluster_id: Ok(Default::default()),
             effective_permissions_source: Ok(Default::default()),
             is_enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1828,6 +1974,15 @@ impl PermissionCollectorSettings {
             .map_err(|e| format!("error converting supplied value for is_enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<PermissionCollectorSettings>
@@ -1843,7 +1998,7 @@ for super::PermissionCollectorSettings {
             cluster_id: value.cluster_id?,
             effective_permissions_source: value.effective_permissions_source?,
             is_enabled: value.is_enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1858,6 +2013,7 @@ for PermissionCollectorSettings {
             cluster_id: Ok(value.cluster_id),
             effective_permissions_source: Ok(value.effective_permissions_source),
             is_enabled: Ok(value.is_enabled),
+            extra: value.extra,
         }
     }
 }
@@ -1888,6 +2044,7 @@ pub struct PrivilegeCriteriaDto {
         ::std::option::Option<super::PrivilegeCriteriaDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "privilege-criteria")]
 impl ::std::default::Default for PrivilegeCriteriaDto {
@@ -1899,6 +2056,7 @@ impl ::std::default::Default for PrivilegeCriteriaDto {
             privilege_level: Ok(Default::default()),
             source_id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1976,6 +2134,15 @@ impl PrivilegeCriteriaDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 impl ::std::convert::TryFrom<PrivilegeCriteriaDto> for super::PrivilegeCriteriaDto {
@@ -1990,7 +2157,7 @@ impl ::std::convert::TryFrom<PrivilegeCriteriaDto> for super::PrivilegeCriteriaD
             privilege_level: value.privilege_level?,
             source_id: value.source_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2004,6 +2171,7 @@ impl ::std::convert::From<super::PrivilegeCriteriaDto> for PrivilegeCriteriaDto 
             privilege_level: Ok(value.privilege_level),
             source_id: Ok(value.source_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2020,6 +2188,7 @@ pub struct PrivilegeCriteriaDtoGroupsItem {
         ::std::option::Option<super::PrivilegeCriteriaDtoGroupsItemOperator>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "privilege-criteria")]
 impl ::std::default::Default for PrivilegeCriteriaDtoGroupsItem {
@@ -2027,6 +2196,7 @@ impl ::std::default::Default for PrivilegeCriteriaDtoGroupsItem {
         Self {
             criteria_items: Ok(Default::default()),
             operator: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2060,6 +2230,15 @@ impl PrivilegeCriteriaDtoGroupsItem {
             .map_err(|e| format!("error converting supplied value for operator: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 impl ::std::convert::TryFrom<PrivilegeCriteriaDtoGroupsItem>
@@ -2071,7 +2250,7 @@ for super::PrivilegeCriteriaDtoGroupsItem {
         Ok(Self {
             criteria_items: value.criteria_items?,
             operator: value.operator?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2082,6 +2261,7 @@ for PrivilegeCriteriaDtoGroupsItem {
         Self {
             criteria_items: Ok(value.criteria_items),
             operator: Ok(value.operator),
+            extra: value.extra,
         }
     }
 }
@@ -2118,6 +2298,7 @@ pub struct PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "privilege-criteria")]
 impl ::std::default::Default for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
@@ -2128,6 +2309,7 @@ impl ::std::default::Default for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem
             property: Ok(Default::default()),
             target_type: Ok(Default::default()),
             values: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2205,6 +2387,15 @@ impl PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "privilege-criteria")]
 impl ::std::convert::TryFrom<PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem>
@@ -2219,7 +2410,7 @@ for super::PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
             property: value.property?,
             target_type: value.target_type?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2233,6 +2424,7 @@ for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
             property: Ok(value.property),
             target_type: Ok(value.target_type),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -2243,12 +2435,14 @@ pub struct ProcessIdentitiesRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identities")]
 impl ::std::default::Default for ProcessIdentitiesRequest {
     fn default() -> Self {
         Self {
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2268,6 +2462,15 @@ impl ProcessIdentitiesRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identities")]
 impl ::std::convert::TryFrom<ProcessIdentitiesRequest>
@@ -2278,7 +2481,7 @@ for super::ProcessIdentitiesRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2287,6 +2490,7 @@ impl ::std::convert::From<super::ProcessIdentitiesRequest> for ProcessIdentities
     fn from(value: super::ProcessIdentitiesRequest) -> Self {
         Self {
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }
@@ -2313,6 +2517,7 @@ pub struct ProvisioningConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfig {
@@ -2323,6 +2528,7 @@ impl ::std::default::Default for ProvisioningConfig {
             plan_initializer_script: Ok(Default::default()),
             provisioning_request_expiration: Ok(Default::default()),
             universal_manager: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2398,6 +2604,15 @@ impl ProvisioningConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
@@ -2411,7 +2626,7 @@ impl ::std::convert::TryFrom<ProvisioningConfig> for super::ProvisioningConfig {
             plan_initializer_script: value.plan_initializer_script?,
             provisioning_request_expiration: value.provisioning_request_expiration?,
             universal_manager: value.universal_manager?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2424,6 +2639,7 @@ impl ::std::convert::From<super::ProvisioningConfig> for ProvisioningConfig {
             plan_initializer_script: Ok(value.plan_initializer_script),
             provisioning_request_expiration: Ok(value.provisioning_request_expiration),
             universal_manager: Ok(value.universal_manager),
+            extra: value.extra,
         }
     }
 }
@@ -2434,12 +2650,14 @@ pub struct ProvisioningConfigPlanInitializerScript {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::default::Default for ProvisioningConfigPlanInitializerScript {
     fn default() -> Self {
         Self {
             source: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2455,6 +2673,15 @@ impl ProvisioningConfigPlanInitializerScript {
             .map_err(|e| format!("error converting supplied value for source: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 impl ::std::convert::TryFrom<ProvisioningConfigPlanInitializerScript>
@@ -2465,7 +2692,7 @@ for super::ProvisioningConfigPlanInitializerScript {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source: value.source?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2473,7 +2700,10 @@ for super::ProvisioningConfigPlanInitializerScript {
 impl ::std::convert::From<super::ProvisioningConfigPlanInitializerScript>
 for ProvisioningConfigPlanInitializerScript {
     fn from(value: super::ProvisioningConfigPlanInitializerScript) -> Self {
-        Self { source: Ok(value.source) }
+        Self {
+            source: Ok(value.source),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
@@ -2495,6 +2725,7 @@ pub struct ProvisioningCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for ProvisioningCriteriaLevel1 {
@@ -2504,6 +2735,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel1 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2553,6 +2785,15 @@ impl ProvisioningCriteriaLevel1 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel1>
@@ -2566,7 +2807,7 @@ for super::ProvisioningCriteriaLevel1 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2579,6 +2820,7 @@ for ProvisioningCriteriaLevel1 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2601,6 +2843,7 @@ pub struct ProvisioningCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for ProvisioningCriteriaLevel2 {
@@ -2610,6 +2853,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel2 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2659,6 +2903,15 @@ impl ProvisioningCriteriaLevel2 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel2>
@@ -2672,7 +2925,7 @@ for super::ProvisioningCriteriaLevel2 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2685,6 +2938,7 @@ for ProvisioningCriteriaLevel2 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2707,6 +2961,7 @@ pub struct ProvisioningCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for ProvisioningCriteriaLevel3 {
@@ -2716,6 +2971,7 @@ impl ::std::default::Default for ProvisioningCriteriaLevel3 {
             children: Ok(Default::default()),
             operation: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2763,6 +3019,15 @@ impl ProvisioningCriteriaLevel3 {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<ProvisioningCriteriaLevel3>
@@ -2776,7 +3041,7 @@ for super::ProvisioningCriteriaLevel3 {
             children: value.children?,
             operation: value.operation?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2789,6 +3054,7 @@ for ProvisioningCriteriaLevel3 {
             children: Ok(value.children),
             operation: Ok(value.operation),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2811,6 +3077,7 @@ pub struct ProvisioningPolicy {
         ::std::option::Option<super::UsageType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ProvisioningPolicy {
@@ -2820,6 +3087,7 @@ impl ::std::default::Default for ProvisioningPolicy {
             fields: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             usage_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2869,6 +3137,15 @@ impl ProvisioningPolicy {
             .map_err(|e| format!("error converting supplied value for usage_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<ProvisioningPolicy> for super::ProvisioningPolicy {
@@ -2881,7 +3158,7 @@ impl ::std::convert::TryFrom<ProvisioningPolicy> for super::ProvisioningPolicy {
             fields: value.fields?,
             name: value.name?,
             usage_type: value.usage_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2893,6 +3170,7 @@ impl ::std::convert::From<super::ProvisioningPolicy> for ProvisioningPolicy {
             fields: Ok(value.fields),
             name: Ok(value.name),
             usage_type: Ok(value.usage_type),
+            extra: value.extra,
         }
     }
 }
@@ -2931,6 +3209,7 @@ pub struct PublicIdentity {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "custom-user-levels", feature = "public-identities"))]
 impl ::std::default::Default for PublicIdentity {
@@ -2944,6 +3223,7 @@ impl ::std::default::Default for PublicIdentity {
             manager: Ok(Default::default()),
             name: Ok(Default::default()),
             status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3035,6 +3315,15 @@ impl PublicIdentity {
             .map_err(|e| format!("error converting supplied value for status: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "custom-user-levels", feature = "public-identities"))]
 impl ::std::convert::TryFrom<PublicIdentity> for super::PublicIdentity {
@@ -3051,7 +3340,7 @@ impl ::std::convert::TryFrom<PublicIdentity> for super::PublicIdentity {
             manager: value.manager?,
             name: value.name?,
             status: value.status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3067,6 +3356,7 @@ impl ::std::convert::From<super::PublicIdentity> for PublicIdentity {
             manager: Ok(value.manager),
             name: Ok(value.name),
             status: Ok(value.status),
+            extra: value.extra,
         }
     }
 }
@@ -3081,6 +3371,7 @@ pub struct PublicIdentityAttributeConfig {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for PublicIdentityAttributeConfig {
@@ -3088,6 +3379,7 @@ impl ::std::default::Default for PublicIdentityAttributeConfig {
         Self {
             key: Ok(Default::default()),
             name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3113,6 +3405,15 @@ impl PublicIdentityAttributeConfig {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<PublicIdentityAttributeConfig>
@@ -3124,7 +3425,7 @@ for super::PublicIdentityAttributeConfig {
         Ok(Self {
             key: value.key?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3135,6 +3436,7 @@ for PublicIdentityAttributeConfig {
         Self {
             key: Ok(value.key),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }
@@ -3153,6 +3455,7 @@ pub struct PublicIdentityAttributesItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "custom-user-levels", feature = "public-identities"))]
 impl ::std::default::Default for PublicIdentityAttributesItem {
@@ -3161,6 +3464,7 @@ impl ::std::default::Default for PublicIdentityAttributesItem {
             key: Ok(Default::default()),
             name: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3196,6 +3500,15 @@ impl PublicIdentityAttributesItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "custom-user-levels", feature = "public-identities"))]
 impl ::std::convert::TryFrom<PublicIdentityAttributesItem>
@@ -3208,7 +3521,7 @@ for super::PublicIdentityAttributesItem {
             key: value.key?,
             name: value.name?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3220,6 +3533,7 @@ for PublicIdentityAttributesItem {
             key: Ok(value.key),
             name: Ok(value.name),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -3238,6 +3552,7 @@ pub struct PublicIdentityConfig {
         ::std::option::Option<super::IdentityReference>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::default::Default for PublicIdentityConfig {
@@ -3246,6 +3561,7 @@ impl ::std::default::Default for PublicIdentityConfig {
             attributes: Ok(Default::default()),
             modified: Ok(Default::default()),
             modified_by: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3287,6 +3603,15 @@ impl PublicIdentityConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "public-identities-config")]
 impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConfig {
@@ -3298,7 +3623,7 @@ impl ::std::convert::TryFrom<PublicIdentityConfig> for super::PublicIdentityConf
             attributes: value.attributes?,
             modified: value.modified?,
             modified_by: value.modified_by?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3309,6 +3634,7 @@ impl ::std::convert::From<super::PublicIdentityConfig> for PublicIdentityConfig 
             attributes: Ok(value.attributes),
             modified: Ok(value.modified),
             modified_by: Ok(value.modified_by),
+            extra: value.extra,
         }
     }
 }

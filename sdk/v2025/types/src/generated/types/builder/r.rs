@@ -19,6 +19,7 @@ pub struct RandomAlphaNumeric {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for RandomAlphaNumeric {
@@ -27,6 +28,7 @@ impl ::std::default::Default for RandomAlphaNumeric {
             input: Ok(Default::default()),
             length: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -68,6 +70,15 @@ impl RandomAlphaNumeric {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
@@ -79,7 +90,7 @@ impl ::std::convert::TryFrom<RandomAlphaNumeric> for super::RandomAlphaNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -90,6 +101,7 @@ impl ::std::convert::From<super::RandomAlphaNumeric> for RandomAlphaNumeric {
             input: Ok(value.input),
             length: Ok(value.length),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -108,6 +120,7 @@ pub struct RandomNumeric {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for RandomNumeric {
@@ -116,6 +129,7 @@ impl ::std::default::Default for RandomNumeric {
             input: Ok(Default::default()),
             length: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -157,6 +171,15 @@ impl RandomNumeric {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
@@ -168,7 +191,7 @@ impl ::std::convert::TryFrom<RandomNumeric> for super::RandomNumeric {
             input: value.input?,
             length: value.length?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -179,6 +202,7 @@ impl ::std::convert::From<super::RandomNumeric> for RandomNumeric {
             input: Ok(value.input),
             length: Ok(value.length),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -200,6 +224,7 @@ pub struct Range {
         ::std::option::Option<super::Bound>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(
     any(
@@ -214,6 +239,7 @@ impl ::std::default::Default for Range {
         Self {
             lower: Ok(Default::default()),
             upper: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -246,6 +272,15 @@ impl Range {
             .map_err(|e| format!("error converting supplied value for upper: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(
     any(
@@ -263,7 +298,7 @@ impl ::std::convert::TryFrom<Range> for super::Range {
         Ok(Self {
             lower: value.lower?,
             upper: value.upper?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -280,6 +315,7 @@ impl ::std::convert::From<super::Range> for Range {
         Self {
             lower: Ok(value.lower),
             upper: Ok(value.upper),
+            extra: value.extra,
         }
     }
 }
@@ -291,6 +327,7 @@ pub struct ReassignmentReference {
         super::ReassignmentReferenceType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReassignmentReference {
@@ -298,6 +335,7 @@ impl ::std::default::Default for ReassignmentReference {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -323,6 +361,15 @@ impl ReassignmentReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReassignmentReference> for super::ReassignmentReference {
@@ -333,7 +380,7 @@ impl ::std::convert::TryFrom<ReassignmentReference> for super::ReassignmentRefer
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -343,6 +390,7 @@ impl ::std::convert::From<super::ReassignmentReference> for ReassignmentReferenc
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -365,6 +413,7 @@ pub struct RecommendationConfigDto {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationConfigDto {
@@ -374,6 +423,7 @@ impl ::std::default::Default for RecommendationConfigDto {
             peer_group_percentage_threshold: Ok(Default::default()),
             recommender_features: Ok(Default::default()),
             run_auto_select_once: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -431,6 +481,15 @@ impl RecommendationConfigDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationConfigDto>
@@ -444,7 +503,7 @@ for super::RecommendationConfigDto {
             peer_group_percentage_threshold: value.peer_group_percentage_threshold?,
             recommender_features: value.recommender_features?,
             run_auto_select_once: value.run_auto_select_once?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -456,6 +515,7 @@ impl ::std::convert::From<super::RecommendationConfigDto> for RecommendationConf
             peer_group_percentage_threshold: Ok(value.peer_group_percentage_threshold),
             recommender_features: Ok(value.recommender_features),
             run_auto_select_once: Ok(value.run_auto_select_once),
+            extra: value.extra,
         }
     }
 }
@@ -470,6 +530,7 @@ pub struct RecommendationRequest {
         ::std::option::Option<super::AccessItemRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationRequest {
@@ -477,6 +538,7 @@ impl ::std::default::Default for RecommendationRequest {
         Self {
             identity_id: Ok(Default::default()),
             item: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -504,6 +566,15 @@ impl RecommendationRequest {
             .map_err(|e| format!("error converting supplied value for item: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationRequest {
@@ -514,7 +585,7 @@ impl ::std::convert::TryFrom<RecommendationRequest> for super::RecommendationReq
         Ok(Self {
             identity_id: value.identity_id?,
             item: value.item?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -524,6 +595,7 @@ impl ::std::convert::From<super::RecommendationRequest> for RecommendationReques
         Self {
             identity_id: Ok(value.identity_id),
             item: Ok(value.item),
+            extra: value.extra,
         }
     }
 }
@@ -550,6 +622,7 @@ pub struct RecommendationRequestDto {
         ::std::option::Option<::std::vec::Vec<super::RecommendationRequest>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::default::Default for RecommendationRequestDto {
@@ -560,6 +633,7 @@ impl ::std::default::Default for RecommendationRequestDto {
             include_translation_messages: Ok(Default::default()),
             prescribe_mode: Ok(Default::default()),
             requests: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -631,6 +705,15 @@ impl RecommendationRequestDto {
             .map_err(|e| format!("error converting supplied value for requests: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-recommendations")]
 impl ::std::convert::TryFrom<RecommendationRequestDto>
@@ -645,7 +728,7 @@ for super::RecommendationRequestDto {
             include_translation_messages: value.include_translation_messages?,
             prescribe_mode: value.prescribe_mode?,
             requests: value.requests?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -658,6 +741,7 @@ impl ::std::convert::From<super::RecommendationRequestDto> for RecommendationReq
             include_translation_messages: Ok(value.include_translation_messages),
             prescribe_mode: Ok(value.prescribe_mode),
             requests: Ok(value.requests),
+            extra: value.extra,
         }
     }
 }
@@ -676,6 +760,7 @@ pub struct ReelectRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for ReelectRequest {
@@ -684,6 +769,7 @@ impl ::std::default::Default for ReelectRequest {
             campaign_name: Ok(Default::default()),
             owner_id: Ok(Default::default()),
             reviewers: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -723,6 +809,15 @@ impl ReelectRequest {
             .map_err(|e| format!("error converting supplied value for reviewers: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<ReelectRequest> for super::ReelectRequest {
@@ -734,7 +829,7 @@ impl ::std::convert::TryFrom<ReelectRequest> for super::ReelectRequest {
             campaign_name: value.campaign_name?,
             owner_id: value.owner_id?,
             reviewers: value.reviewers?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -745,6 +840,7 @@ impl ::std::convert::From<super::ReelectRequest> for ReelectRequest {
             campaign_name: Ok(value.campaign_name),
             owner_id: Ok(value.owner_id),
             reviewers: Ok(value.reviewers),
+            extra: value.extra,
         }
     }
 }
@@ -758,12 +854,14 @@ pub struct Ref {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Ref {
     fn default() -> Self {
         Self {
             id: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -788,6 +886,15 @@ impl Ref {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Ref> for super::Ref {
     type Error = super::error::ConversionError;
@@ -797,7 +904,7 @@ impl ::std::convert::TryFrom<Ref> for super::Ref {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -806,6 +913,7 @@ impl ::std::convert::From<super::Ref> for Ref {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -821,6 +929,7 @@ pub struct Reference {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Reference {
@@ -829,6 +938,7 @@ impl ::std::default::Default for Reference {
             id: Err("no value supplied for id".to_string()),
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -870,6 +980,15 @@ impl Reference {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Reference> for super::Reference {
@@ -881,7 +1000,7 @@ impl ::std::convert::TryFrom<Reference> for super::Reference {
             id: value.id?,
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -892,6 +1011,7 @@ impl ::std::convert::From<super::Reference> for Reference {
             id: Ok(value.id),
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -908,6 +1028,7 @@ pub struct Replace {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Replace {
@@ -917,6 +1038,7 @@ impl ::std::default::Default for Replace {
             regex: Err("no value supplied for regex".to_string()),
             replacement: Err("no value supplied for replacement".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -970,6 +1092,15 @@ impl Replace {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Replace> for super::Replace {
@@ -982,7 +1113,7 @@ impl ::std::convert::TryFrom<Replace> for super::Replace {
             regex: value.regex?,
             replacement: value.replacement?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -994,6 +1125,7 @@ impl ::std::convert::From<super::Replace> for Replace {
             regex: Ok(value.regex),
             replacement: Ok(value.replacement),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -1012,6 +1144,7 @@ pub struct ReplaceAll {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for ReplaceAll {
@@ -1020,6 +1153,7 @@ impl ::std::default::Default for ReplaceAll {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
             table: Err("no value supplied for table".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1063,6 +1197,15 @@ impl ReplaceAll {
             .map_err(|e| format!("error converting supplied value for table: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
@@ -1074,7 +1217,7 @@ impl ::std::convert::TryFrom<ReplaceAll> for super::ReplaceAll {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
             table: value.table?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1085,6 +1228,7 @@ impl ::std::convert::From<super::ReplaceAll> for ReplaceAll {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
             table: Ok(value.table),
+            extra: value.extra,
         }
     }
 }
@@ -1104,6 +1248,7 @@ pub struct ReplaceStreamConfigurationRequest {
         ::std::string::String,
     >,
     stream_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::default::Default for ReplaceStreamConfigurationRequest {
@@ -1113,6 +1258,7 @@ impl ::std::default::Default for ReplaceStreamConfigurationRequest {
             description: Ok(Default::default()),
             events_requested: Ok(Default::default()),
             stream_id: Err("no value supplied for stream_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1164,6 +1310,15 @@ impl ReplaceStreamConfigurationRequest {
             .map_err(|e| format!("error converting supplied value for stream_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::convert::TryFrom<ReplaceStreamConfigurationRequest>
@@ -1177,7 +1332,7 @@ for super::ReplaceStreamConfigurationRequest {
             description: value.description?,
             events_requested: value.events_requested?,
             stream_id: value.stream_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1190,6 +1345,7 @@ for ReplaceStreamConfigurationRequest {
             description: Ok(value.description),
             events_requested: Ok(value.events_requested),
             stream_id: Ok(value.stream_id),
+            extra: value.extra,
         }
     }
 }
@@ -1204,6 +1360,7 @@ pub struct ReportDetails {
         ::std::option::Option<super::ReportDetailsReportType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for ReportDetails {
@@ -1211,6 +1368,7 @@ impl ::std::default::Default for ReportDetails {
         Self {
             arguments: Ok(Default::default()),
             report_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1240,6 +1398,15 @@ impl ReportDetails {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<ReportDetails> for super::ReportDetails {
@@ -1250,7 +1417,7 @@ impl ::std::convert::TryFrom<ReportDetails> for super::ReportDetails {
         Ok(Self {
             arguments: value.arguments?,
             report_type: value.report_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1260,6 +1427,7 @@ impl ::std::convert::From<super::ReportDetails> for ReportDetails {
         Self {
             arguments: Ok(value.arguments),
             report_type: Ok(value.report_type),
+            extra: value.extra,
         }
     }
 }
@@ -1438,6 +1606,7 @@ pub struct RequestOnBehalfOfConfig {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestOnBehalfOfConfig {
@@ -1445,6 +1614,7 @@ impl ::std::default::Default for RequestOnBehalfOfConfig {
         Self {
             allow_request_on_behalf_of_anyone_by_anyone: Ok(Default::default()),
             allow_request_on_behalf_of_employee_by_manager: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1478,6 +1648,15 @@ impl RequestOnBehalfOfConfig {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestOnBehalfOfConfig>
@@ -1491,7 +1670,7 @@ for super::RequestOnBehalfOfConfig {
                 .allow_request_on_behalf_of_anyone_by_anyone?,
             allow_request_on_behalf_of_employee_by_manager: value
                 .allow_request_on_behalf_of_employee_by_manager?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1505,6 +1684,7 @@ impl ::std::convert::From<super::RequestOnBehalfOfConfig> for RequestOnBehalfOfC
             allow_request_on_behalf_of_employee_by_manager: Ok(
                 value.allow_request_on_behalf_of_employee_by_manager,
             ),
+            extra: value.extra,
         }
     }
 }
@@ -1535,6 +1715,7 @@ pub struct Requestability {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for Requestability {
@@ -1546,6 +1727,7 @@ impl ::std::default::Default for Requestability {
             max_permitted_access_duration: Ok(Default::default()),
             reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1631,6 +1813,15 @@ impl Requestability {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<Requestability> for super::Requestability {
@@ -1645,7 +1836,7 @@ impl ::std::convert::TryFrom<Requestability> for super::Requestability {
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1659,6 +1850,7 @@ impl ::std::convert::From<super::Requestability> for Requestability {
             max_permitted_access_duration: Ok(value.max_permitted_access_duration),
             reauthorization_required: Ok(value.reauthorization_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -1697,6 +1889,7 @@ pub struct RequestabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RequestabilityForRole {
@@ -1710,6 +1903,7 @@ impl ::std::default::Default for RequestabilityForRole {
             max_permitted_access_duration: Ok(Default::default()),
             reauthorization_required: Ok(Default::default()),
             require_end_date: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1819,6 +2013,15 @@ impl RequestabilityForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityForRole {
@@ -1835,7 +2038,7 @@ impl ::std::convert::TryFrom<RequestabilityForRole> for super::RequestabilityFor
             max_permitted_access_duration: value.max_permitted_access_duration?,
             reauthorization_required: value.reauthorization_required?,
             require_end_date: value.require_end_date?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1851,6 +2054,7 @@ impl ::std::convert::From<super::RequestabilityForRole> for RequestabilityForRol
             max_permitted_access_duration: Ok(value.max_permitted_access_duration),
             reauthorization_required: Ok(value.reauthorization_required),
             require_end_date: Ok(value.require_end_date),
+            extra: value.extra,
         }
     }
 }
@@ -1862,6 +2066,7 @@ pub struct RequestedForDtoRef {
         ::std::vec::Vec<super::RequestedItemDtoRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestedForDtoRef {
@@ -1869,6 +2074,7 @@ impl ::std::default::Default for RequestedForDtoRef {
         Self {
             identity_id: Err("no value supplied for identity_id".to_string()),
             requested_items: Err("no value supplied for requested_items".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1898,6 +2104,15 @@ impl RequestedForDtoRef {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
@@ -1908,7 +2123,7 @@ impl ::std::convert::TryFrom<RequestedForDtoRef> for super::RequestedForDtoRef {
         Ok(Self {
             identity_id: value.identity_id?,
             requested_items: value.requested_items?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1918,6 +2133,7 @@ impl ::std::convert::From<super::RequestedForDtoRef> for RequestedForDtoRef {
         Self {
             identity_id: Ok(value.identity_id),
             requested_items: Ok(value.requested_items),
+            extra: value.extra,
         }
     }
 }
@@ -1948,6 +2164,7 @@ pub struct RequestedItemDtoRef {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RequestedItemDtoRefType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for RequestedItemDtoRef {
@@ -1960,6 +2177,7 @@ impl ::std::default::Default for RequestedItemDtoRef {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2051,6 +2269,15 @@ impl RequestedItemDtoRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef {
@@ -2066,7 +2293,7 @@ impl ::std::convert::TryFrom<RequestedItemDtoRef> for super::RequestedItemDtoRef
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2081,6 +2308,7 @@ impl ::std::convert::From<super::RequestedItemDtoRef> for RequestedItemDtoRef {
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2092,6 +2320,7 @@ pub struct ResourceObjectsRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sources")]
 impl ::std::default::Default for ResourceObjectsRequest {
@@ -2099,6 +2328,7 @@ impl ::std::default::Default for ResourceObjectsRequest {
         Self {
             max_count: Ok(Default::default()),
             object_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2126,6 +2356,15 @@ impl ResourceObjectsRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsRequest {
@@ -2136,7 +2375,7 @@ impl ::std::convert::TryFrom<ResourceObjectsRequest> for super::ResourceObjectsR
         Ok(Self {
             max_count: value.max_count?,
             object_type: value.object_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2146,6 +2385,7 @@ impl ::std::convert::From<super::ResourceObjectsRequest> for ResourceObjectsRequ
         Self {
             max_count: Ok(value.max_count),
             object_type: Ok(value.object_type),
+            extra: value.extra,
         }
     }
 }
@@ -2155,11 +2395,13 @@ pub struct Result {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Result {
     fn default() -> Self {
         Self {
             status: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2174,6 +2416,15 @@ impl Result {
             .map_err(|e| format!("error converting supplied value for status: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Result> for super::Result {
     type Error = super::error::ConversionError;
@@ -2182,13 +2433,16 @@ impl ::std::convert::TryFrom<Result> for super::Result {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             status: value.status?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 impl ::std::convert::From<super::Result> for Result {
     fn from(value: super::Result) -> Self {
-        Self { status: Ok(value.status) }
+        Self {
+            status: Ok(value.status),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "certifications")]
@@ -2209,6 +2463,7 @@ pub struct ReviewDecision {
         ::std::option::Option<super::ReviewRecommendation>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReviewDecision {
@@ -2220,6 +2475,7 @@ impl ::std::default::Default for ReviewDecision {
             id: Err("no value supplied for id".to_string()),
             proposed_end_date: Ok(Default::default()),
             recommendation: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2291,6 +2547,15 @@ impl ReviewDecision {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReviewDecision> for super::ReviewDecision {
@@ -2305,7 +2570,7 @@ impl ::std::convert::TryFrom<ReviewDecision> for super::ReviewDecision {
             id: value.id?,
             proposed_end_date: value.proposed_end_date?,
             recommendation: value.recommendation?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2319,6 +2584,7 @@ impl ::std::convert::From<super::ReviewDecision> for ReviewDecision {
             id: Ok(value.id),
             proposed_end_date: Ok(value.proposed_end_date),
             recommendation: Ok(value.recommendation),
+            extra: value.extra,
         }
     }
 }
@@ -2337,6 +2603,7 @@ pub struct ReviewRecommendation {
         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certifications")]
 impl ::std::default::Default for ReviewRecommendation {
@@ -2345,6 +2612,7 @@ impl ::std::default::Default for ReviewRecommendation {
             reasons: Ok(Default::default()),
             recommendation: Ok(Default::default()),
             timestamp: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2386,6 +2654,15 @@ impl ReviewRecommendation {
             .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certifications")]
 impl ::std::convert::TryFrom<ReviewRecommendation> for super::ReviewRecommendation {
@@ -2397,7 +2674,7 @@ impl ::std::convert::TryFrom<ReviewRecommendation> for super::ReviewRecommendati
             reasons: value.reasons?,
             recommendation: value.recommendation?,
             timestamp: value.timestamp?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2408,6 +2685,7 @@ impl ::std::convert::From<super::ReviewRecommendation> for ReviewRecommendation 
             reasons: Ok(value.reasons),
             recommendation: Ok(value.recommendation),
             timestamp: Ok(value.timestamp),
+            extra: value.extra,
         }
     }
 }
@@ -2418,12 +2696,14 @@ pub struct Revocability {
         ::std::option::Option<::std::vec::Vec<super::AccessProfileApprovalScheme>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::default::Default for Revocability {
     fn default() -> Self {
         Self {
             approval_schemes: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2443,6 +2723,15 @@ impl Revocability {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 impl ::std::convert::TryFrom<Revocability> for super::Revocability {
@@ -2452,7 +2741,7 @@ impl ::std::convert::TryFrom<Revocability> for super::Revocability {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             approval_schemes: value.approval_schemes?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2461,6 +2750,7 @@ impl ::std::convert::From<super::Revocability> for Revocability {
     fn from(value: super::Revocability) -> Self {
         Self {
             approval_schemes: Ok(value.approval_schemes),
+            extra: value.extra,
         }
     }
 }
@@ -2479,6 +2769,7 @@ pub struct RevocabilityForRole {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RevocabilityForRole {
@@ -2487,6 +2778,7 @@ impl ::std::default::Default for RevocabilityForRole {
             approval_schemes: Ok(Default::default()),
             comments_required: Ok(Default::default()),
             denial_comments_required: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2532,6 +2824,15 @@ impl RevocabilityForRole {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole {
@@ -2543,7 +2844,7 @@ impl ::std::convert::TryFrom<RevocabilityForRole> for super::RevocabilityForRole
             approval_schemes: value.approval_schemes?,
             comments_required: value.comments_required?,
             denial_comments_required: value.denial_comments_required?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2554,6 +2855,7 @@ impl ::std::convert::From<super::RevocabilityForRole> for RevocabilityForRole {
             approval_schemes: Ok(value.approval_schemes),
             comments_required: Ok(value.comments_required),
             denial_comments_required: Ok(value.denial_comments_required),
+            extra: value.extra,
         }
     }
 }
@@ -2573,6 +2875,7 @@ pub struct RightPad {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for RightPad {
@@ -2582,6 +2885,7 @@ impl ::std::default::Default for RightPad {
             length: Err("no value supplied for length".to_string()),
             padding: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2633,6 +2937,15 @@ impl RightPad {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<RightPad> for super::RightPad {
@@ -2645,7 +2958,7 @@ impl ::std::convert::TryFrom<RightPad> for super::RightPad {
             length: value.length?,
             padding: value.padding?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2657,6 +2970,7 @@ impl ::std::convert::From<super::RightPad> for RightPad {
             length: Ok(value.length),
             padding: Ok(value.padding),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2739,6 +3053,7 @@ pub struct Role {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for Role {
@@ -2764,6 +3079,7 @@ impl ::std::default::Default for Role {
             requestable: Ok(Default::default()),
             revocation_request_config: Ok(Default::default()),
             segments: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3015,6 +3331,15 @@ impl Role {
             .map_err(|e| format!("error converting supplied value for segments: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<Role> for super::Role {
@@ -3043,7 +3368,7 @@ impl ::std::convert::TryFrom<Role> for super::Role {
             requestable: value.requestable?,
             revocation_request_config: value.revocation_request_config?,
             segments: value.segments?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3071,6 +3396,7 @@ impl ::std::convert::From<super::Role> for Role {
             requestable: Ok(value.requestable),
             revocation_request_config: Ok(value.revocation_request_config),
             segments: Ok(value.segments),
+            extra: value.extra,
         }
     }
 }
@@ -3081,12 +3407,14 @@ pub struct RoleBulkDeleteRequest {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleBulkDeleteRequest {
     fn default() -> Self {
         Self {
             role_ids: Err("no value supplied for role_ids".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3102,6 +3430,15 @@ impl RoleBulkDeleteRequest {
             .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteRequest {
@@ -3111,7 +3448,7 @@ impl ::std::convert::TryFrom<RoleBulkDeleteRequest> for super::RoleBulkDeleteReq
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             role_ids: value.role_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3120,6 +3457,7 @@ impl ::std::convert::From<super::RoleBulkDeleteRequest> for RoleBulkDeleteReques
     fn from(value: super::RoleBulkDeleteRequest) -> Self {
         Self {
             role_ids: Ok(value.role_ids),
+            extra: value.extra,
         }
     }
 }
@@ -3132,6 +3470,7 @@ pub struct RoleCriteriaKey {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RoleCriteriaKeyType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaKey {
@@ -3140,6 +3479,7 @@ impl ::std::default::Default for RoleCriteriaKey {
             property: Err("no value supplied for property".to_string()),
             source_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3175,6 +3515,15 @@ impl RoleCriteriaKey {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
@@ -3186,7 +3535,7 @@ impl ::std::convert::TryFrom<RoleCriteriaKey> for super::RoleCriteriaKey {
             property: value.property?,
             source_id: value.source_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3197,6 +3546,7 @@ impl ::std::convert::From<super::RoleCriteriaKey> for RoleCriteriaKey {
             property: Ok(value.property),
             source_id: Ok(value.source_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3219,6 +3569,7 @@ pub struct RoleCriteriaLevel1 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel1 {
@@ -3228,6 +3579,7 @@ impl ::std::default::Default for RoleCriteriaLevel1 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3277,6 +3629,15 @@ impl RoleCriteriaLevel1 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
@@ -3289,7 +3650,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel1> for super::RoleCriteriaLevel1 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3301,6 +3662,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel1> for RoleCriteriaLevel1 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -3323,6 +3685,7 @@ pub struct RoleCriteriaLevel2 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel2 {
@@ -3332,6 +3695,7 @@ impl ::std::default::Default for RoleCriteriaLevel2 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3381,6 +3745,15 @@ impl RoleCriteriaLevel2 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
@@ -3393,7 +3766,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel2> for super::RoleCriteriaLevel2 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3405,6 +3778,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel2> for RoleCriteriaLevel2 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -3423,6 +3797,7 @@ pub struct RoleCriteriaLevel3 {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleCriteriaLevel3 {
@@ -3431,6 +3806,7 @@ impl ::std::default::Default for RoleCriteriaLevel3 {
             key: Ok(Default::default()),
             operation: Ok(Default::default()),
             string_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3468,6 +3844,15 @@ impl RoleCriteriaLevel3 {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
@@ -3479,7 +3864,7 @@ impl ::std::convert::TryFrom<RoleCriteriaLevel3> for super::RoleCriteriaLevel3 {
             key: value.key?,
             operation: value.operation?,
             string_value: value.string_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3490,6 +3875,7 @@ impl ::std::convert::From<super::RoleCriteriaLevel3> for RoleCriteriaLevel3 {
             key: Ok(value.key),
             operation: Ok(value.operation),
             string_value: Ok(value.string_value),
+            extra: value.extra,
         }
     }
 }
@@ -3504,6 +3890,7 @@ pub struct RoleListFilterDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleListFilterDto {
@@ -3511,6 +3898,7 @@ impl ::std::default::Default for RoleListFilterDto {
         Self {
             amm_key_values: Ok(Default::default()),
             filters: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3542,6 +3930,15 @@ impl RoleListFilterDto {
             .map_err(|e| format!("error converting supplied value for filters: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleListFilterDto> for super::RoleListFilterDto {
@@ -3552,7 +3949,7 @@ impl ::std::convert::TryFrom<RoleListFilterDto> for super::RoleListFilterDto {
         Ok(Self {
             amm_key_values: value.amm_key_values?,
             filters: value.filters?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3562,6 +3959,7 @@ impl ::std::convert::From<super::RoleListFilterDto> for RoleListFilterDto {
         Self {
             amm_key_values: Ok(value.amm_key_values),
             filters: Ok(value.filters),
+            extra: value.extra,
         }
     }
 }
@@ -3576,6 +3974,7 @@ pub struct RoleListFilterDtoAmmKeyValuesItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleListFilterDtoAmmKeyValuesItem {
@@ -3583,6 +3982,7 @@ impl ::std::default::Default for RoleListFilterDtoAmmKeyValuesItem {
         Self {
             attribute: Ok(Default::default()),
             values: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3610,6 +4010,15 @@ impl RoleListFilterDtoAmmKeyValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleListFilterDtoAmmKeyValuesItem>
@@ -3621,7 +4030,7 @@ for super::RoleListFilterDtoAmmKeyValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3632,6 +4041,7 @@ for RoleListFilterDtoAmmKeyValuesItem {
         Self {
             attribute: Ok(value.attribute),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3654,6 +4064,7 @@ pub struct RoleMembershipIdentity {
         ::std::option::Option<super::DtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMembershipIdentity {
@@ -3663,6 +4074,7 @@ impl ::std::default::Default for RoleMembershipIdentity {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3708,6 +4120,15 @@ impl RoleMembershipIdentity {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipIdentity {
@@ -3720,7 +4141,7 @@ impl ::std::convert::TryFrom<RoleMembershipIdentity> for super::RoleMembershipId
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3732,6 +4153,7 @@ impl ::std::convert::From<super::RoleMembershipIdentity> for RoleMembershipIdent
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3750,6 +4172,7 @@ pub struct RoleMembershipSelector {
         ::std::option::Option<super::RoleMembershipSelectorType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMembershipSelector {
@@ -3758,6 +4181,7 @@ impl ::std::default::Default for RoleMembershipSelector {
             criteria: Ok(Default::default()),
             identities: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3797,6 +4221,15 @@ impl RoleMembershipSelector {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSelector {
@@ -3808,7 +4241,7 @@ impl ::std::convert::TryFrom<RoleMembershipSelector> for super::RoleMembershipSe
             criteria: value.criteria?,
             identities: value.identities?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3819,6 +4252,7 @@ impl ::std::convert::From<super::RoleMembershipSelector> for RoleMembershipSelec
             criteria: Ok(value.criteria),
             identities: Ok(value.identities),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -3838,6 +4272,7 @@ pub struct RoleMetadataBulkUpdateByFilterRequest {
         ::std::vec::Vec<super::RoleMetadataBulkUpdateByFilterRequestValuesItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequest {
@@ -3847,6 +4282,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequest {
             operation: Err("no value supplied for operation".to_string()),
             replace_scope: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3902,6 +4338,15 @@ impl RoleMetadataBulkUpdateByFilterRequest {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByFilterRequest>
@@ -3915,7 +4360,7 @@ for super::RoleMetadataBulkUpdateByFilterRequest {
             operation: value.operation?,
             replace_scope: value.replace_scope?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -3928,6 +4373,7 @@ for RoleMetadataBulkUpdateByFilterRequest {
             operation: Ok(value.operation),
             replace_scope: Ok(value.replace_scope),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -3943,6 +4389,7 @@ pub struct RoleMetadataBulkUpdateByFilterRequestValuesItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequestValuesItem {
@@ -3951,6 +4398,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByFilterRequestValuesItem
             attribute: Err("no value supplied for attribute".to_string()),
             attribute_key: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -3990,6 +4438,15 @@ impl RoleMetadataBulkUpdateByFilterRequestValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByFilterRequestValuesItem>
@@ -4002,7 +4459,7 @@ for super::RoleMetadataBulkUpdateByFilterRequestValuesItem {
             attribute: value.attribute?,
             attribute_key: value.attribute_key?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4014,6 +4471,7 @@ for RoleMetadataBulkUpdateByFilterRequestValuesItem {
             attribute: Ok(value.attribute),
             attribute_key: Ok(value.attribute_key),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4036,6 +4494,7 @@ pub struct RoleMetadataBulkUpdateByIdRequest {
         ::std::vec::Vec<super::RoleMetadataBulkUpdateByIdRequestValuesItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequest {
@@ -4045,6 +4504,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequest {
             replace_scope: Ok(Default::default()),
             roles: Err("no value supplied for roles".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4096,6 +4556,15 @@ impl RoleMetadataBulkUpdateByIdRequest {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByIdRequest>
@@ -4109,7 +4578,7 @@ for super::RoleMetadataBulkUpdateByIdRequest {
             replace_scope: value.replace_scope?,
             roles: value.roles?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4122,6 +4591,7 @@ for RoleMetadataBulkUpdateByIdRequest {
             replace_scope: Ok(value.replace_scope),
             roles: Ok(value.roles),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4133,6 +4603,7 @@ pub struct RoleMetadataBulkUpdateByIdRequestValuesItem {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequestValuesItem {
@@ -4140,6 +4611,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByIdRequestValuesItem {
         Self {
             attribute: Err("no value supplied for attribute".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4167,6 +4639,15 @@ impl RoleMetadataBulkUpdateByIdRequestValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByIdRequestValuesItem>
@@ -4178,7 +4659,7 @@ for super::RoleMetadataBulkUpdateByIdRequestValuesItem {
         Ok(Self {
             attribute: value.attribute?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4189,6 +4670,7 @@ for RoleMetadataBulkUpdateByIdRequestValuesItem {
         Self {
             attribute: Ok(value.attribute),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4208,6 +4690,7 @@ pub struct RoleMetadataBulkUpdateByQueryRequest {
         ::std::vec::Vec<super::RoleMetadataBulkUpdateByQueryRequestValuesItem>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequest {
@@ -4217,6 +4700,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequest {
             query: Err("no value supplied for query".to_string()),
             replace_scope: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4270,6 +4754,15 @@ impl RoleMetadataBulkUpdateByQueryRequest {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByQueryRequest>
@@ -4283,7 +4776,7 @@ for super::RoleMetadataBulkUpdateByQueryRequest {
             query: value.query?,
             replace_scope: value.replace_scope?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4296,6 +4789,7 @@ for RoleMetadataBulkUpdateByQueryRequest {
             query: Ok(value.query),
             replace_scope: Ok(value.replace_scope),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4312,6 +4806,7 @@ pub struct RoleMetadataBulkUpdateByQueryRequestValuesItem {
         ::std::string::String,
     >,
     values: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "roles")]
 impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequestValuesItem {
@@ -4321,6 +4816,7 @@ impl ::std::default::Default for RoleMetadataBulkUpdateByQueryRequestValuesItem 
             attribute_key: Ok(Default::default()),
             attribute_value: Ok(Default::default()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4372,6 +4868,15 @@ impl RoleMetadataBulkUpdateByQueryRequestValuesItem {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "roles")]
 impl ::std::convert::TryFrom<RoleMetadataBulkUpdateByQueryRequestValuesItem>
@@ -4385,7 +4890,7 @@ for super::RoleMetadataBulkUpdateByQueryRequestValuesItem {
             attribute_key: value.attribute_key?,
             attribute_value: value.attribute_value?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4398,6 +4903,7 @@ for RoleMetadataBulkUpdateByQueryRequestValuesItem {
             attribute_key: Ok(value.attribute_key),
             attribute_value: Ok(value.attribute_value),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -4409,6 +4915,7 @@ pub struct RoleMiningPotentialRoleEditEntitlements {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleEditEntitlements {
@@ -4416,6 +4923,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleEditEntitlements {
         Self {
             exclude: Ok(Default::default()),
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4443,6 +4951,15 @@ impl RoleMiningPotentialRoleEditEntitlements {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleEditEntitlements>
@@ -4454,7 +4971,7 @@ for super::RoleMiningPotentialRoleEditEntitlements {
         Ok(Self {
             exclude: value.exclude?,
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4465,6 +4982,7 @@ for RoleMiningPotentialRoleEditEntitlements {
         Self {
             exclude: Ok(value.exclude),
             ids: Ok(value.ids),
+            extra: value.extra,
         }
     }
 }
@@ -4479,6 +4997,7 @@ pub struct RoleMiningPotentialRoleExportRequest {
         ::std::option::Option<i64>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleExportRequest {
@@ -4486,6 +5005,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleExportRequest {
         Self {
             include_common_access: Ok(Default::default()),
             min_entitlement_popularity: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4517,6 +5037,15 @@ impl RoleMiningPotentialRoleExportRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleExportRequest>
@@ -4528,7 +5057,7 @@ for super::RoleMiningPotentialRoleExportRequest {
         Ok(Self {
             include_common_access: value.include_common_access?,
             min_entitlement_popularity: value.min_entitlement_popularity?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4539,6 +5068,7 @@ for RoleMiningPotentialRoleExportRequest {
         Self {
             include_common_access: Ok(value.include_common_access),
             min_entitlement_popularity: Ok(value.min_entitlement_popularity),
+            extra: value.extra,
         }
     }
 }
@@ -4565,6 +5095,7 @@ pub struct RoleMiningPotentialRoleProvisionRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
@@ -4575,6 +5106,7 @@ impl ::std::default::Default for RoleMiningPotentialRoleProvisionRequest {
             owner_id: Ok(Default::default()),
             role_description: Ok(Default::default()),
             role_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4638,6 +5170,15 @@ impl RoleMiningPotentialRoleProvisionRequest {
             .map_err(|e| format!("error converting supplied value for role_name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningPotentialRoleProvisionRequest>
@@ -4652,7 +5193,7 @@ for super::RoleMiningPotentialRoleProvisionRequest {
             owner_id: value.owner_id?,
             role_description: value.role_description?,
             role_name: value.role_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4666,6 +5207,7 @@ for RoleMiningPotentialRoleProvisionRequest {
             owner_id: Ok(value.owner_id),
             role_description: Ok(value.role_description),
             role_name: Ok(value.role_name),
+            extra: value.extra,
         }
     }
 }
@@ -4713,6 +5255,7 @@ pub struct RoleMiningSessionDto {
         ::std::option::Option<super::RoleMiningRoleType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningSessionDto {
@@ -4729,6 +5272,7 @@ impl ::std::default::Default for RoleMiningSessionDto {
             saved: Ok(Default::default()),
             scope: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4864,6 +5408,15 @@ impl RoleMiningSessionDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionDto {
@@ -4884,7 +5437,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionDto> for super::RoleMiningSessionD
             saved: value.saved?,
             scope: value.scope?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -4905,6 +5458,7 @@ impl ::std::convert::From<super::RoleMiningSessionDto> for RoleMiningSessionDto 
             saved: Ok(value.saved),
             scope: Ok(value.scope),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -4927,6 +5481,7 @@ pub struct RoleMiningSessionScope {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::default::Default for RoleMiningSessionScope {
@@ -4935,6 +5490,7 @@ impl ::std::default::Default for RoleMiningSessionScope {
             attribute_filter_criteria: Ok(Default::default()),
             criteria: Ok(Default::default()),
             identity_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -4984,6 +5540,15 @@ impl RoleMiningSessionScope {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "iai-role-mining")]
 impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessionScope {
@@ -4995,7 +5560,7 @@ impl ::std::convert::TryFrom<RoleMiningSessionScope> for super::RoleMiningSessio
             attribute_filter_criteria: value.attribute_filter_criteria?,
             criteria: value.criteria?,
             identity_ids: value.identity_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5006,6 +5571,7 @@ impl ::std::convert::From<super::RoleMiningSessionScope> for RoleMiningSessionSc
             attribute_filter_criteria: Ok(value.attribute_filter_criteria),
             criteria: Ok(value.criteria),
             identity_ids: Ok(value.identity_ids),
+            extra: value.extra,
         }
     }
 }
@@ -5013,12 +5579,14 @@ impl ::std::convert::From<super::RoleMiningSessionScope> for RoleMiningSessionSc
 #[derive(Clone, Debug)]
 pub struct RolePropagationConfigInput {
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "role-propagation")]
 impl ::std::default::Default for RolePropagationConfigInput {
     fn default() -> Self {
         Self {
             enabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -5034,6 +5602,15 @@ impl RolePropagationConfigInput {
             .map_err(|e| format!("error converting supplied value for enabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "role-propagation")]
 impl ::std::convert::TryFrom<RolePropagationConfigInput>
@@ -5044,7 +5621,7 @@ for super::RolePropagationConfigInput {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             enabled: value.enabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -5052,6 +5629,9 @@ for super::RolePropagationConfigInput {
 impl ::std::convert::From<super::RolePropagationConfigInput>
 for RolePropagationConfigInput {
     fn from(value: super::RolePropagationConfigInput) -> Self {
-        Self { enabled: Ok(value.enabled) }
+        Self {
+            enabled: Ok(value.enabled),
+            extra: value.extra,
+        }
     }
 }

@@ -24,6 +24,7 @@ pub struct Tag {
         ::std::option::Option<::std::vec::Vec<super::TagTagCategoryRefsItem>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tags")]
 impl ::std::default::Default for Tag {
@@ -34,6 +35,7 @@ impl ::std::default::Default for Tag {
             modified: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             tag_category_refs: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -97,6 +99,15 @@ impl Tag {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tags")]
 impl ::std::convert::TryFrom<Tag> for super::Tag {
@@ -110,7 +121,7 @@ impl ::std::convert::TryFrom<Tag> for super::Tag {
             modified: value.modified?,
             name: value.name?,
             tag_category_refs: value.tag_category_refs?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -123,6 +134,7 @@ impl ::std::convert::From<super::Tag> for Tag {
             modified: Ok(value.modified),
             name: Ok(value.name),
             tag_category_refs: Ok(value.tag_category_refs),
+            extra: value.extra,
         }
     }
 }
@@ -141,6 +153,7 @@ pub struct TagTagCategoryRefsItem {
         ::std::option::Option<super::TagTagCategoryRefsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tags")]
 impl ::std::default::Default for TagTagCategoryRefsItem {
@@ -149,6 +162,7 @@ impl ::std::default::Default for TagTagCategoryRefsItem {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -186,6 +200,15 @@ impl TagTagCategoryRefsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tags")]
 impl ::std::convert::TryFrom<TagTagCategoryRefsItem> for super::TagTagCategoryRefsItem {
@@ -197,7 +220,7 @@ impl ::std::convert::TryFrom<TagTagCategoryRefsItem> for super::TagTagCategoryRe
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -208,6 +231,7 @@ impl ::std::convert::From<super::TagTagCategoryRefsItem> for TagTagCategoryRefsI
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -222,6 +246,7 @@ pub struct TaggedObject {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::default::Default for TaggedObject {
@@ -229,6 +254,7 @@ impl ::std::default::Default for TaggedObject {
         Self {
             object_ref: Ok(Default::default()),
             tags: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -256,6 +282,15 @@ impl TaggedObject {
             .map_err(|e| format!("error converting supplied value for tags: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "tagged-objects")]
 impl ::std::convert::TryFrom<TaggedObject> for super::TaggedObject {
@@ -266,7 +301,7 @@ impl ::std::convert::TryFrom<TaggedObject> for super::TaggedObject {
         Ok(Self {
             object_ref: value.object_ref?,
             tags: value.tags?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -276,6 +311,7 @@ impl ::std::convert::From<super::TaggedObject> for TaggedObject {
         Self {
             object_ref: Ok(value.object_ref),
             tags: Ok(value.tags),
+            extra: value.extra,
         }
     }
 }
@@ -294,6 +330,7 @@ pub struct TaggedObjectDto {
         ::std::option::Option<super::TaggedObjectDtoType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "identities", feature = "tagged-objects"))]
 impl ::std::default::Default for TaggedObjectDto {
@@ -302,6 +339,7 @@ impl ::std::default::Default for TaggedObjectDto {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -337,6 +375,15 @@ impl TaggedObjectDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "identities", feature = "tagged-objects"))]
 impl ::std::convert::TryFrom<TaggedObjectDto> for super::TaggedObjectDto {
@@ -348,7 +395,7 @@ impl ::std::convert::TryFrom<TaggedObjectDto> for super::TaggedObjectDto {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -359,6 +406,7 @@ impl ::std::convert::From<super::TaggedObjectDto> for TaggedObjectDto {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -374,6 +422,7 @@ pub struct TemplateBulkDeleteDto {
         ::std::option::Option<super::TemplateBulkDeleteDtoMedium>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateBulkDeleteDto {
@@ -382,6 +431,7 @@ impl ::std::default::Default for TemplateBulkDeleteDto {
             key: Err("no value supplied for key".to_string()),
             locale: Ok(Default::default()),
             medium: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -419,6 +469,15 @@ impl TemplateBulkDeleteDto {
             .map_err(|e| format!("error converting supplied value for medium: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateBulkDeleteDto> for super::TemplateBulkDeleteDto {
@@ -430,7 +489,7 @@ impl ::std::convert::TryFrom<TemplateBulkDeleteDto> for super::TemplateBulkDelet
             key: value.key?,
             locale: value.locale?,
             medium: value.medium?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -441,6 +500,7 @@ impl ::std::convert::From<super::TemplateBulkDeleteDto> for TemplateBulkDeleteDt
             key: Ok(value.key),
             locale: Ok(value.locale),
             medium: Ok(value.medium),
+            extra: value.extra,
         }
     }
 }
@@ -502,6 +562,7 @@ pub struct TemplateDto {
         ::std::option::Option<super::TemplateTeams>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateDto {
@@ -523,6 +584,7 @@ impl ::std::default::Default for TemplateDto {
             slack_template: Ok(Default::default()),
             subject: Ok(Default::default()),
             teams_template: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -698,6 +760,15 @@ impl TemplateDto {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateDto> for super::TemplateDto {
@@ -722,7 +793,7 @@ impl ::std::convert::TryFrom<TemplateDto> for super::TemplateDto {
             slack_template: value.slack_template?,
             subject: value.subject?,
             teams_template: value.teams_template?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -746,6 +817,7 @@ impl ::std::convert::From<super::TemplateDto> for TemplateDto {
             slack_template: Ok(value.slack_template),
             subject: Ok(value.subject),
             teams_template: Ok(value.teams_template),
+            extra: value.extra,
         }
     }
 }
@@ -796,6 +868,7 @@ pub struct TemplateSlack {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateSlack {
@@ -812,6 +885,7 @@ impl ::std::default::Default for TemplateSlack {
             request_id: Ok(Default::default()),
             requested_by_id: Ok(Default::default()),
             text: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -945,6 +1019,15 @@ impl TemplateSlack {
             .map_err(|e| format!("error converting supplied value for text: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateSlack> for super::TemplateSlack {
@@ -964,7 +1047,7 @@ impl ::std::convert::TryFrom<TemplateSlack> for super::TemplateSlack {
             request_id: value.request_id?,
             requested_by_id: value.requested_by_id?,
             text: value.text?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -983,6 +1066,7 @@ impl ::std::convert::From<super::TemplateSlack> for TemplateSlack {
             request_id: Ok(value.request_id),
             requested_by_id: Ok(value.requested_by_id),
             text: Ok(value.text),
+            extra: value.extra,
         }
     }
 }
@@ -1009,6 +1093,7 @@ pub struct TemplateSlackAutoApprovalData {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateSlackAutoApprovalData {
@@ -1019,6 +1104,7 @@ impl ::std::default::Default for TemplateSlackAutoApprovalData {
             is_auto_approved: Ok(Default::default()),
             item_id: Ok(Default::default()),
             item_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1082,6 +1168,15 @@ impl TemplateSlackAutoApprovalData {
             .map_err(|e| format!("error converting supplied value for item_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateSlackAutoApprovalData>
@@ -1096,7 +1191,7 @@ for super::TemplateSlackAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1110,6 +1205,7 @@ for TemplateSlackAutoApprovalData {
             is_auto_approved: Ok(value.is_auto_approved),
             item_id: Ok(value.item_id),
             item_type: Ok(value.item_type),
+            extra: value.extra,
         }
     }
 }
@@ -1132,6 +1228,7 @@ pub struct TemplateSlackCustomFields {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateSlackCustomFields {
@@ -1141,6 +1238,7 @@ impl ::std::default::Default for TemplateSlackCustomFields {
             campaign_status: Ok(Default::default()),
             contains_deny: Ok(Default::default()),
             request_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1194,6 +1292,15 @@ impl TemplateSlackCustomFields {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateSlackCustomFields>
@@ -1207,7 +1314,7 @@ for super::TemplateSlackCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1220,6 +1327,7 @@ for TemplateSlackCustomFields {
             campaign_status: Ok(value.campaign_status),
             contains_deny: Ok(value.contains_deny),
             request_type: Ok(value.request_type),
+            extra: value.extra,
         }
     }
 }
@@ -1270,6 +1378,7 @@ pub struct TemplateTeams {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateTeams {
@@ -1286,6 +1395,7 @@ impl ::std::default::Default for TemplateTeams {
             requested_by_id: Ok(Default::default()),
             text: Ok(Default::default()),
             title: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1419,6 +1529,15 @@ impl TemplateTeams {
             .map_err(|e| format!("error converting supplied value for title: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateTeams> for super::TemplateTeams {
@@ -1438,7 +1557,7 @@ impl ::std::convert::TryFrom<TemplateTeams> for super::TemplateTeams {
             requested_by_id: value.requested_by_id?,
             text: value.text?,
             title: value.title?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1457,6 +1576,7 @@ impl ::std::convert::From<super::TemplateTeams> for TemplateTeams {
             requested_by_id: Ok(value.requested_by_id),
             text: Ok(value.text),
             title: Ok(value.title),
+            extra: value.extra,
         }
     }
 }
@@ -1483,6 +1603,7 @@ pub struct TemplateTeamsAutoApprovalData {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateTeamsAutoApprovalData {
@@ -1493,6 +1614,7 @@ impl ::std::default::Default for TemplateTeamsAutoApprovalData {
             is_auto_approved: Ok(Default::default()),
             item_id: Ok(Default::default()),
             item_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1556,6 +1678,15 @@ impl TemplateTeamsAutoApprovalData {
             .map_err(|e| format!("error converting supplied value for item_type: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateTeamsAutoApprovalData>
@@ -1570,7 +1701,7 @@ for super::TemplateTeamsAutoApprovalData {
             is_auto_approved: value.is_auto_approved?,
             item_id: value.item_id?,
             item_type: value.item_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1584,6 +1715,7 @@ for TemplateTeamsAutoApprovalData {
             is_auto_approved: Ok(value.is_auto_approved),
             item_id: Ok(value.item_id),
             item_type: Ok(value.item_type),
+            extra: value.extra,
         }
     }
 }
@@ -1606,6 +1738,7 @@ pub struct TemplateTeamsCustomFields {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "notifications")]
 impl ::std::default::Default for TemplateTeamsCustomFields {
@@ -1615,6 +1748,7 @@ impl ::std::default::Default for TemplateTeamsCustomFields {
             campaign_status: Ok(Default::default()),
             contains_deny: Ok(Default::default()),
             request_type: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1668,6 +1802,15 @@ impl TemplateTeamsCustomFields {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::TryFrom<TemplateTeamsCustomFields>
@@ -1681,7 +1824,7 @@ for super::TemplateTeamsCustomFields {
             campaign_status: value.campaign_status?,
             contains_deny: value.contains_deny?,
             request_type: value.request_type?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1694,6 +1837,7 @@ for TemplateTeamsCustomFields {
             campaign_status: Ok(value.campaign_status),
             contains_deny: Ok(value.contains_deny),
             request_type: Ok(value.request_type),
+            extra: value.extra,
         }
     }
 }
@@ -1701,12 +1845,14 @@ for TemplateTeamsCustomFields {
 #[derive(Clone, Debug)]
 pub struct TenantConfigurationDetails {
     disabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::default::Default for TenantConfigurationDetails {
     fn default() -> Self {
         Self {
             disabled: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1722,6 +1868,15 @@ impl TenantConfigurationDetails {
             .map_err(|e| format!("error converting supplied value for disabled: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::convert::TryFrom<TenantConfigurationDetails>
@@ -1732,7 +1887,7 @@ for super::TenantConfigurationDetails {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             disabled: value.disabled?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1742,6 +1897,7 @@ for TenantConfigurationDetails {
     fn from(value: super::TenantConfigurationDetails) -> Self {
         Self {
             disabled: Ok(value.disabled),
+            extra: value.extra,
         }
     }
 }
@@ -1752,12 +1908,14 @@ pub struct TenantConfigurationRequest {
         ::std::option::Option<super::TenantConfigurationDetails>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::default::Default for TenantConfigurationRequest {
     fn default() -> Self {
         Self {
             config_details: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1777,6 +1935,15 @@ impl TenantConfigurationRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-reassignment")]
 impl ::std::convert::TryFrom<TenantConfigurationRequest>
@@ -1787,7 +1954,7 @@ for super::TenantConfigurationRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             config_details: value.config_details?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1797,6 +1964,7 @@ for TenantConfigurationRequest {
     fn from(value: super::TenantConfigurationRequest) -> Self {
         Self {
             config_details: Ok(value.config_details),
+            extra: value.extra,
         }
     }
 }
@@ -1815,6 +1983,7 @@ pub struct TenantUiMetadataItemUpdateRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "ui-metadata")]
 impl ::std::default::Default for TenantUiMetadataItemUpdateRequest {
@@ -1823,6 +1992,7 @@ impl ::std::default::Default for TenantUiMetadataItemUpdateRequest {
             iframe_white_list: Ok(Default::default()),
             username_empty_text: Ok(Default::default()),
             username_label: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1864,6 +2034,15 @@ impl TenantUiMetadataItemUpdateRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "ui-metadata")]
 impl ::std::convert::TryFrom<TenantUiMetadataItemUpdateRequest>
@@ -1876,7 +2055,7 @@ for super::TenantUiMetadataItemUpdateRequest {
             iframe_white_list: value.iframe_white_list?,
             username_empty_text: value.username_empty_text?,
             username_label: value.username_label?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1888,6 +2067,7 @@ for TenantUiMetadataItemUpdateRequest {
             iframe_white_list: Ok(value.iframe_white_list),
             username_empty_text: Ok(value.username_empty_text),
             username_label: Ok(value.username_label),
+            extra: value.extra,
         }
     }
 }
@@ -1900,12 +2080,14 @@ pub struct TestExternalExecuteWorkflowBody {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for TestExternalExecuteWorkflowBody {
     fn default() -> Self {
         Self {
             input: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1925,6 +2107,15 @@ impl TestExternalExecuteWorkflowBody {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<TestExternalExecuteWorkflowBody>
@@ -1935,7 +2126,7 @@ for super::TestExternalExecuteWorkflowBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1943,7 +2134,10 @@ for super::TestExternalExecuteWorkflowBody {
 impl ::std::convert::From<super::TestExternalExecuteWorkflowBody>
 for TestExternalExecuteWorkflowBody {
     fn from(value: super::TestExternalExecuteWorkflowBody) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "triggers")]
@@ -1964,6 +2158,7 @@ pub struct TestInvocation {
         ::std::string::String,
     >,
     trigger_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for TestInvocation {
@@ -1973,6 +2168,7 @@ impl ::std::default::Default for TestInvocation {
             input: Ok(Default::default()),
             subscription_ids: Ok(Default::default()),
             trigger_id: Err("no value supplied for trigger_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2030,6 +2226,15 @@ impl TestInvocation {
             .map_err(|e| format!("error converting supplied value for trigger_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<TestInvocation> for super::TestInvocation {
@@ -2042,7 +2247,7 @@ impl ::std::convert::TryFrom<TestInvocation> for super::TestInvocation {
             input: value.input?,
             subscription_ids: value.subscription_ids?,
             trigger_id: value.trigger_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2054,6 +2259,7 @@ impl ::std::convert::From<super::TestInvocation> for TestInvocation {
             input: Ok(value.input),
             subscription_ids: Ok(value.subscription_ids),
             trigger_id: Ok(value.trigger_id),
+            extra: value.extra,
         }
     }
 }
@@ -2064,12 +2270,14 @@ pub struct TestWorkflowBody {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for TestWorkflowBody {
     fn default() -> Self {
         Self {
             input: Err("no value supplied for input".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2087,6 +2295,15 @@ impl TestWorkflowBody {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<TestWorkflowBody> for super::TestWorkflowBody {
@@ -2096,14 +2313,17 @@ impl ::std::convert::TryFrom<TestWorkflowBody> for super::TestWorkflowBody {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::From<super::TestWorkflowBody> for TestWorkflowBody {
     fn from(value: super::TestWorkflowBody) -> Self {
-        Self { input: Ok(value.input) }
+        Self {
+            input: Ok(value.input),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
@@ -2119,6 +2339,7 @@ pub struct TextQuery {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for TextQuery {
@@ -2128,6 +2349,7 @@ impl ::std::default::Default for TextQuery {
             fields: Err("no value supplied for fields".to_string()),
             match_any: Ok(Default::default()),
             terms: Err("no value supplied for terms".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2173,6 +2395,15 @@ impl TextQuery {
             .map_err(|e| format!("error converting supplied value for terms: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<TextQuery> for super::TextQuery {
@@ -2185,7 +2416,7 @@ impl ::std::convert::TryFrom<TextQuery> for super::TextQuery {
             fields: value.fields?,
             match_any: value.match_any?,
             terms: value.terms?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2197,6 +2428,7 @@ impl ::std::convert::From<super::TextQuery> for TextQuery {
             fields: Ok(value.fields),
             match_any: Ok(value.match_any),
             terms: Ok(value.terms),
+            extra: value.extra,
         }
     }
 }
@@ -2209,6 +2441,7 @@ pub struct Transform {
     >,
     name: ::std::result::Result<super::TransformName, ::std::string::String>,
     type_: ::std::result::Result<super::TransformType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "transforms")]
 impl ::std::default::Default for Transform {
@@ -2217,6 +2450,7 @@ impl ::std::default::Default for Transform {
             attributes: Err("no value supplied for attributes".to_string()),
             name: Err("no value supplied for name".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2252,6 +2486,15 @@ impl Transform {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "transforms")]
 impl ::std::convert::TryFrom<Transform> for super::Transform {
@@ -2263,7 +2506,7 @@ impl ::std::convert::TryFrom<Transform> for super::Transform {
             attributes: value.attributes?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2274,6 +2517,7 @@ impl ::std::convert::From<super::Transform> for Transform {
             attributes: Ok(value.attributes),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2290,6 +2534,7 @@ pub struct TransformDefinition {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::default::Default for TransformDefinition {
@@ -2297,6 +2542,7 @@ impl ::std::default::Default for TransformDefinition {
         Self {
             attributes: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2326,6 +2572,15 @@ impl TransformDefinition {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "identity-profiles")]
 impl ::std::convert::TryFrom<TransformDefinition> for super::TransformDefinition {
@@ -2336,7 +2591,7 @@ impl ::std::convert::TryFrom<TransformDefinition> for super::TransformDefinition
         Ok(Self {
             attributes: value.attributes?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2346,6 +2601,7 @@ impl ::std::convert::From<super::TransformDefinition> for TransformDefinition {
         Self {
             attributes: Ok(value.attributes),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2357,6 +2613,7 @@ pub struct TransformRule {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for TransformRule {
@@ -2364,6 +2621,7 @@ impl ::std::default::Default for TransformRule {
         Self {
             name: Err("no value supplied for name".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2395,6 +2653,15 @@ impl TransformRule {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<TransformRule> for super::TransformRule {
@@ -2405,7 +2672,7 @@ impl ::std::convert::TryFrom<TransformRule> for super::TransformRule {
         Ok(Self {
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2415,6 +2682,7 @@ impl ::std::convert::From<super::TransformRule> for TransformRule {
         Self {
             name: Ok(value.name),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2430,6 +2698,7 @@ pub struct TransformsIdentityAttribute {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for TransformsIdentityAttribute {
@@ -2438,6 +2707,7 @@ impl ::std::default::Default for TransformsIdentityAttribute {
             input: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2479,6 +2749,15 @@ impl TransformsIdentityAttribute {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<TransformsIdentityAttribute>
@@ -2491,7 +2770,7 @@ for super::TransformsIdentityAttribute {
             input: value.input?,
             name: value.name?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2503,6 +2782,7 @@ for TransformsIdentityAttribute {
             input: Ok(value.input),
             name: Ok(value.name),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2517,6 +2797,7 @@ pub struct Trim {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Trim {
@@ -2524,6 +2805,7 @@ impl ::std::default::Default for Trim {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2555,6 +2837,15 @@ impl Trim {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Trim> for super::Trim {
@@ -2565,7 +2856,7 @@ impl ::std::convert::TryFrom<Trim> for super::Trim {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2575,6 +2866,7 @@ impl ::std::convert::From<super::Trim> for Trim {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -2603,6 +2895,7 @@ pub struct TypeAheadQuery {
         ::std::option::Option<bool>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::default::Default for TypeAheadQuery {
@@ -2615,6 +2908,7 @@ impl ::std::default::Default for TypeAheadQuery {
             size: Ok(Default::default()),
             sort: Ok(Default::default()),
             sort_by_value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2696,6 +2990,15 @@ impl TypeAheadQuery {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 impl ::std::convert::TryFrom<TypeAheadQuery> for super::TypeAheadQuery {
@@ -2711,7 +3014,7 @@ impl ::std::convert::TryFrom<TypeAheadQuery> for super::TypeAheadQuery {
             size: value.size?,
             sort: value.sort?,
             sort_by_value: value.sort_by_value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2726,6 +3029,7 @@ impl ::std::convert::From<super::TypeAheadQuery> for TypeAheadQuery {
             size: Ok(value.size),
             sort: Ok(value.sort),
             sort_by_value: Ok(value.sort_by_value),
+            extra: value.extra,
         }
     }
 }
@@ -2734,6 +3038,7 @@ impl ::std::convert::From<super::TypeAheadQuery> for TypeAheadQuery {
 pub struct TypedReference {
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     type_: ::std::result::Result<super::DtoType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
 impl ::std::default::Default for TypedReference {
@@ -2741,6 +3046,7 @@ impl ::std::default::Default for TypedReference {
         Self {
             id: Err("no value supplied for id".to_string()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2766,6 +3072,15 @@ impl TypedReference {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "saved-search", feature = "scheduled-search"))]
 impl ::std::convert::TryFrom<TypedReference> for super::TypedReference {
@@ -2776,7 +3091,7 @@ impl ::std::convert::TryFrom<TypedReference> for super::TypedReference {
         Ok(Self {
             id: value.id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2786,6 +3101,7 @@ impl ::std::convert::From<super::TypedReference> for TypedReference {
         Self {
             id: Ok(value.id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

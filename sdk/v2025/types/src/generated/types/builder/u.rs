@@ -15,12 +15,14 @@ pub struct UncorrelatedAccountsReportArguments {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::default::Default for UncorrelatedAccountsReportArguments {
     fn default() -> Self {
         Self {
             selected_formats: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -44,6 +46,15 @@ impl UncorrelatedAccountsReportArguments {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "reports-data-extraction")]
 impl ::std::convert::TryFrom<UncorrelatedAccountsReportArguments>
@@ -54,7 +65,7 @@ for super::UncorrelatedAccountsReportArguments {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             selected_formats: value.selected_formats?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -64,6 +75,7 @@ for UncorrelatedAccountsReportArguments {
     fn from(value: super::UncorrelatedAccountsReportArguments) -> Self {
         Self {
             selected_formats: Ok(value.selected_formats),
+            extra: value.extra,
         }
     }
 }
@@ -79,6 +91,7 @@ pub struct UpdateMultiHostSourcesBodyItem {
         ::std::option::Option<super::UpdateMultiHostSourcesBodyItemValue>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::default::Default for UpdateMultiHostSourcesBodyItem {
@@ -87,6 +100,7 @@ impl ::std::default::Default for UpdateMultiHostSourcesBodyItem {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -124,6 +138,15 @@ impl UpdateMultiHostSourcesBodyItem {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "multi-host-integration")]
 impl ::std::convert::TryFrom<UpdateMultiHostSourcesBodyItem>
@@ -136,7 +159,7 @@ for super::UpdateMultiHostSourcesBodyItem {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -148,6 +171,7 @@ for UpdateMultiHostSourcesBodyItem {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -182,6 +206,7 @@ pub struct UpdateScheduleRequest {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::default::Default for UpdateScheduleRequest {
@@ -197,6 +222,7 @@ impl ::std::default::Default for UpdateScheduleRequest {
             schedule_type: Ok(Default::default()),
             start_time: Ok(Default::default()),
             task_type_name: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -318,6 +344,15 @@ impl UpdateScheduleRequest {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "data-access-security")]
 impl ::std::convert::TryFrom<UpdateScheduleRequest> for super::UpdateScheduleRequest {
@@ -336,7 +371,7 @@ impl ::std::convert::TryFrom<UpdateScheduleRequest> for super::UpdateScheduleReq
             schedule_type: value.schedule_type?,
             start_time: value.start_time?,
             task_type_name: value.task_type_name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -354,6 +389,7 @@ impl ::std::convert::From<super::UpdateScheduleRequest> for UpdateScheduleReques
             schedule_type: Ok(value.schedule_type),
             start_time: Ok(value.start_time),
             task_type_name: Ok(value.task_type_name),
+            extra: value.extra,
         }
     }
 }
@@ -373,6 +409,7 @@ pub struct UpdateStreamConfigurationRequest {
         ::std::string::String,
     >,
     stream_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::default::Default for UpdateStreamConfigurationRequest {
@@ -382,6 +419,7 @@ impl ::std::default::Default for UpdateStreamConfigurationRequest {
             description: Ok(Default::default()),
             events_requested: Ok(Default::default()),
             stream_id: Err("no value supplied for stream_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -433,6 +471,15 @@ impl UpdateStreamConfigurationRequest {
             .map_err(|e| format!("error converting supplied value for stream_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::convert::TryFrom<UpdateStreamConfigurationRequest>
@@ -446,7 +493,7 @@ for super::UpdateStreamConfigurationRequest {
             description: value.description?,
             events_requested: value.events_requested?,
             stream_id: value.stream_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -459,6 +506,7 @@ for UpdateStreamConfigurationRequest {
             description: Ok(value.description),
             events_requested: Ok(value.events_requested),
             stream_id: Ok(value.stream_id),
+            extra: value.extra,
         }
     }
 }
@@ -474,6 +522,7 @@ pub struct UpdateStreamStatusRequest {
         ::std::string::String,
     >,
     stream_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::default::Default for UpdateStreamStatusRequest {
@@ -482,6 +531,7 @@ impl ::std::default::Default for UpdateStreamStatusRequest {
             reason: Ok(Default::default()),
             status: Err("no value supplied for status".to_string()),
             stream_id: Err("no value supplied for stream_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -517,6 +567,15 @@ impl UpdateStreamStatusRequest {
             .map_err(|e| format!("error converting supplied value for stream_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::convert::TryFrom<UpdateStreamStatusRequest>
@@ -529,7 +588,7 @@ for super::UpdateStreamStatusRequest {
             reason: value.reason?,
             status: value.status?,
             stream_id: value.stream_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -541,6 +600,7 @@ for UpdateStreamStatusRequest {
             reason: Ok(value.reason),
             status: Ok(value.status),
             stream_id: Ok(value.stream_id),
+            extra: value.extra,
         }
     }
 }
@@ -555,6 +615,7 @@ pub struct Upper {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for Upper {
@@ -562,6 +623,7 @@ impl ::std::default::Default for Upper {
         Self {
             input: Ok(Default::default()),
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -593,6 +655,15 @@ impl Upper {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<Upper> for super::Upper {
@@ -603,7 +674,7 @@ impl ::std::convert::TryFrom<Upper> for super::Upper {
         Ok(Self {
             input: value.input?,
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -613,6 +684,7 @@ impl ::std::convert::From<super::Upper> for Upper {
         Self {
             input: Ok(value.input),
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }
@@ -626,6 +698,7 @@ pub struct UserLevelRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-user-levels")]
 impl ::std::default::Default for UserLevelRequest {
@@ -635,6 +708,7 @@ impl ::std::default::Default for UserLevelRequest {
             name: Err("no value supplied for name".to_string()),
             owner: Err("no value supplied for owner".to_string()),
             right_sets: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -684,6 +758,15 @@ impl UserLevelRequest {
             .map_err(|e| format!("error converting supplied value for right_sets: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "custom-user-levels")]
 impl ::std::convert::TryFrom<UserLevelRequest> for super::UserLevelRequest {
@@ -696,7 +779,7 @@ impl ::std::convert::TryFrom<UserLevelRequest> for super::UserLevelRequest {
             name: value.name?,
             owner: value.owner?,
             right_sets: value.right_sets?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -708,6 +791,7 @@ impl ::std::convert::From<super::UserLevelRequest> for UserLevelRequest {
             name: Ok(value.name),
             owner: Ok(value.owner),
             right_sets: Ok(value.right_sets),
+            extra: value.extra,
         }
     }
 }
@@ -718,12 +802,14 @@ pub struct UuidGenerator {
         ::std::option::Option<super::RequiresPeriodicRefresh>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::default::Default for UuidGenerator {
     fn default() -> Self {
         Self {
             requires_periodic_refresh: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -745,6 +831,15 @@ impl UuidGenerator {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
@@ -754,7 +849,7 @@ impl ::std::convert::TryFrom<UuidGenerator> for super::UuidGenerator {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             requires_periodic_refresh: value.requires_periodic_refresh?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -763,6 +858,7 @@ impl ::std::convert::From<super::UuidGenerator> for UuidGenerator {
     fn from(value: super::UuidGenerator) -> Self {
         Self {
             requires_periodic_refresh: Ok(value.requires_periodic_refresh),
+            extra: value.extra,
         }
     }
 }

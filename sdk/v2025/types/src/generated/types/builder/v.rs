@@ -38,6 +38,7 @@ pub struct V2024AccessRequestItem {
         super::V2024AccessRequestItemType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "access-requests")]
 impl ::std::default::Default for V2024AccessRequestItem {
@@ -51,6 +52,7 @@ impl ::std::default::Default for V2024AccessRequestItem {
             remove_date: Ok(Default::default()),
             start_date: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -152,6 +154,15 @@ impl V2024AccessRequestItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "access-requests")]
 impl ::std::convert::TryFrom<V2024AccessRequestItem> for super::V2024AccessRequestItem {
@@ -168,7 +179,7 @@ impl ::std::convert::TryFrom<V2024AccessRequestItem> for super::V2024AccessReque
             remove_date: value.remove_date?,
             start_date: value.start_date?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -184,6 +195,7 @@ impl ::std::convert::From<super::V2024AccessRequestItem> for V2024AccessRequestI
             remove_date: Ok(value.remove_date),
             start_date: Ok(value.start_date),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -278,6 +290,7 @@ pub struct V2025Campaign {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::V2025CampaignType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025Campaign {
@@ -306,6 +319,7 @@ impl ::std::default::Default for V2025Campaign {
             sunset_comments_required: Ok(Default::default()),
             total_certifications: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -611,6 +625,15 @@ impl V2025Campaign {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025Campaign> for super::V2025Campaign {
@@ -642,7 +665,7 @@ impl ::std::convert::TryFrom<V2025Campaign> for super::V2025Campaign {
             sunset_comments_required: value.sunset_comments_required?,
             total_certifications: value.total_certifications?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -673,6 +696,7 @@ impl ::std::convert::From<super::V2025Campaign> for V2025Campaign {
             sunset_comments_required: Ok(value.sunset_comments_required),
             total_certifications: Ok(value.total_certifications),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -691,6 +715,7 @@ pub struct V2025CampaignFilter {
         ::std::option::Option<super::V2025CampaignFilterType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignFilter {
@@ -699,6 +724,7 @@ impl ::std::default::Default for V2025CampaignFilter {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -736,6 +762,15 @@ impl V2025CampaignFilter {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignFilter> for super::V2025CampaignFilter {
@@ -747,7 +782,7 @@ impl ::std::convert::TryFrom<V2025CampaignFilter> for super::V2025CampaignFilter
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -758,6 +793,7 @@ impl ::std::convert::From<super::V2025CampaignFilter> for V2025CampaignFilter {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -774,6 +810,7 @@ pub struct V2025CampaignMachineAccountCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignMachineAccountCampaignInfo {
@@ -781,6 +818,7 @@ impl ::std::default::Default for V2025CampaignMachineAccountCampaignInfo {
         Self {
             reviewer_type: Ok(Default::default()),
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -814,6 +852,15 @@ impl V2025CampaignMachineAccountCampaignInfo {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignMachineAccountCampaignInfo>
@@ -825,7 +872,7 @@ for super::V2025CampaignMachineAccountCampaignInfo {
         Ok(Self {
             reviewer_type: value.reviewer_type?,
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -836,6 +883,7 @@ for V2025CampaignMachineAccountCampaignInfo {
         Self {
             reviewer_type: Ok(value.reviewer_type),
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -866,6 +914,7 @@ pub struct V2025CampaignRoleCompositionCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignRoleCompositionCampaignInfo {
@@ -877,6 +926,7 @@ impl ::std::default::Default for V2025CampaignRoleCompositionCampaignInfo {
             reviewer: Ok(Default::default()),
             reviewer_id: Ok(Default::default()),
             role_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -956,6 +1006,15 @@ impl V2025CampaignRoleCompositionCampaignInfo {
             .map_err(|e| format!("error converting supplied value for role_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignRoleCompositionCampaignInfo>
@@ -971,7 +1030,7 @@ for super::V2025CampaignRoleCompositionCampaignInfo {
             reviewer: value.reviewer?,
             reviewer_id: value.reviewer_id?,
             role_ids: value.role_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -986,6 +1045,7 @@ for V2025CampaignRoleCompositionCampaignInfo {
             reviewer: Ok(value.reviewer),
             reviewer_id: Ok(value.reviewer_id),
             role_ids: Ok(value.role_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1001,6 +1061,7 @@ pub struct V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
         super::V2025CampaignRoleCompositionCampaignInfoRemediatorRefType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
@@ -1009,6 +1070,7 @@ impl ::std::default::Default for V2025CampaignRoleCompositionCampaignInfoRemedia
             id: Err("no value supplied for id".to_string()),
             name: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1046,6 +1108,15 @@ impl V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignRoleCompositionCampaignInfoRemediatorRef>
@@ -1058,7 +1129,7 @@ for super::V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1072,6 +1143,7 @@ for V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1092,6 +1164,7 @@ pub struct V2025CampaignRoleCompositionCampaignInfoReviewer {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignRoleCompositionCampaignInfoReviewer {
@@ -1100,6 +1173,7 @@ impl ::std::default::Default for V2025CampaignRoleCompositionCampaignInfoReviewe
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1139,6 +1213,15 @@ impl V2025CampaignRoleCompositionCampaignInfoReviewer {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignRoleCompositionCampaignInfoReviewer>
@@ -1151,7 +1234,7 @@ for super::V2025CampaignRoleCompositionCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1163,6 +1246,7 @@ for V2025CampaignRoleCompositionCampaignInfoReviewer {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1193,6 +1277,7 @@ pub struct V2025CampaignSearchCampaignInfo {
         super::V2025CampaignSearchCampaignInfoType,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignSearchCampaignInfo {
@@ -1204,6 +1289,7 @@ impl ::std::default::Default for V2025CampaignSearchCampaignInfo {
             query: Ok(Default::default()),
             reviewer: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1281,6 +1367,15 @@ impl V2025CampaignSearchCampaignInfo {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignSearchCampaignInfo>
@@ -1296,7 +1391,7 @@ for super::V2025CampaignSearchCampaignInfo {
             query: value.query?,
             reviewer: value.reviewer?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1311,6 +1406,7 @@ for V2025CampaignSearchCampaignInfo {
             query: Ok(value.query),
             reviewer: Ok(value.reviewer),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1329,6 +1425,7 @@ pub struct V2025CampaignSearchCampaignInfoReviewer {
         ::std::option::Option<super::V2025CampaignSearchCampaignInfoReviewerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignSearchCampaignInfoReviewer {
@@ -1337,6 +1434,7 @@ impl ::std::default::Default for V2025CampaignSearchCampaignInfoReviewer {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1374,6 +1472,15 @@ impl V2025CampaignSearchCampaignInfoReviewer {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignSearchCampaignInfoReviewer>
@@ -1386,7 +1493,7 @@ for super::V2025CampaignSearchCampaignInfoReviewer {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1398,6 +1505,7 @@ for V2025CampaignSearchCampaignInfoReviewer {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1408,12 +1516,14 @@ pub struct V2025CampaignSourceOwnerCampaignInfo {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignSourceOwnerCampaignInfo {
     fn default() -> Self {
         Self {
             source_ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1431,6 +1541,15 @@ impl V2025CampaignSourceOwnerCampaignInfo {
             .map_err(|e| format!("error converting supplied value for source_ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignSourceOwnerCampaignInfo>
@@ -1441,7 +1560,7 @@ for super::V2025CampaignSourceOwnerCampaignInfo {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             source_ids: value.source_ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1451,6 +1570,7 @@ for V2025CampaignSourceOwnerCampaignInfo {
     fn from(value: super::V2025CampaignSourceOwnerCampaignInfo) -> Self {
         Self {
             source_ids: Ok(value.source_ids),
+            extra: value.extra,
         }
     }
 }
@@ -1469,6 +1589,7 @@ pub struct V2025CampaignSourcesWithOrphanEntitlementsItem {
         ::std::option::Option<super::V2025CampaignSourcesWithOrphanEntitlementsItemType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025CampaignSourcesWithOrphanEntitlementsItem {
@@ -1477,6 +1598,7 @@ impl ::std::default::Default for V2025CampaignSourcesWithOrphanEntitlementsItem 
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1516,6 +1638,15 @@ impl V2025CampaignSourcesWithOrphanEntitlementsItem {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025CampaignSourcesWithOrphanEntitlementsItem>
@@ -1528,7 +1659,7 @@ for super::V2025CampaignSourcesWithOrphanEntitlementsItem {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1540,6 +1671,7 @@ for V2025CampaignSourcesWithOrphanEntitlementsItem {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1564,6 +1696,7 @@ pub struct V2025Schedule {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::V2025ScheduleType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025Schedule {
@@ -1575,6 +1708,7 @@ impl ::std::default::Default for V2025Schedule {
             months: Ok(Default::default()),
             time_zone_id: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1644,6 +1778,15 @@ impl V2025Schedule {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025Schedule> for super::V2025Schedule {
@@ -1658,7 +1801,7 @@ impl ::std::convert::TryFrom<V2025Schedule> for super::V2025Schedule {
             months: value.months?,
             time_zone_id: value.time_zone_id?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1672,6 +1815,7 @@ impl ::std::convert::From<super::V2025Schedule> for V2025Schedule {
             months: Ok(value.months),
             time_zone_id: Ok(value.time_zone_id),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -1684,6 +1828,7 @@ pub struct V2025ScheduleDays {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025ScheduleDays {
@@ -1692,6 +1837,7 @@ impl ::std::default::Default for V2025ScheduleDays {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1727,6 +1873,15 @@ impl V2025ScheduleDays {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025ScheduleDays> for super::V2025ScheduleDays {
@@ -1738,7 +1893,7 @@ impl ::std::convert::TryFrom<V2025ScheduleDays> for super::V2025ScheduleDays {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1749,6 +1904,7 @@ impl ::std::convert::From<super::V2025ScheduleDays> for V2025ScheduleDays {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1761,6 +1917,7 @@ pub struct V2025ScheduleHours {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025ScheduleHours {
@@ -1769,6 +1926,7 @@ impl ::std::default::Default for V2025ScheduleHours {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1804,6 +1962,15 @@ impl V2025ScheduleHours {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025ScheduleHours> for super::V2025ScheduleHours {
@@ -1815,7 +1982,7 @@ impl ::std::convert::TryFrom<V2025ScheduleHours> for super::V2025ScheduleHours {
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1826,6 +1993,7 @@ impl ::std::convert::From<super::V2025ScheduleHours> for V2025ScheduleHours {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1838,6 +2006,7 @@ pub struct V2025ScheduleMonths {
         ::std::vec::Vec<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::default::Default for V2025ScheduleMonths {
@@ -1846,6 +2015,7 @@ impl ::std::default::Default for V2025ScheduleMonths {
             interval: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
             values: Err("no value supplied for values".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1881,6 +2051,15 @@ impl V2025ScheduleMonths {
             .map_err(|e| format!("error converting supplied value for values: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "certification-campaigns")]
 impl ::std::convert::TryFrom<V2025ScheduleMonths> for super::V2025ScheduleMonths {
@@ -1892,7 +2071,7 @@ impl ::std::convert::TryFrom<V2025ScheduleMonths> for super::V2025ScheduleMonths
             interval: value.interval?,
             type_: value.type_?,
             values: value.values?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -1903,6 +2082,7 @@ impl ::std::convert::From<super::V2025ScheduleMonths> for V2025ScheduleMonths {
             interval: Ok(value.interval),
             type_: Ok(value.type_),
             values: Ok(value.values),
+            extra: value.extra,
         }
     }
 }
@@ -1923,6 +2103,7 @@ pub struct V3CreateConnectorDto {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "connectors")]
 impl ::std::default::Default for V3CreateConnectorDto {
@@ -1933,6 +2114,7 @@ impl ::std::default::Default for V3CreateConnectorDto {
             name: Err("no value supplied for name".to_string()),
             status: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -1992,6 +2174,15 @@ impl V3CreateConnectorDto {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "connectors")]
 impl ::std::convert::TryFrom<V3CreateConnectorDto> for super::V3CreateConnectorDto {
@@ -2005,7 +2196,7 @@ impl ::std::convert::TryFrom<V3CreateConnectorDto> for super::V3CreateConnectorD
             name: value.name?,
             status: value.status?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2018,6 +2209,7 @@ impl ::std::convert::From<super::V3CreateConnectorDto> for V3CreateConnectorDto 
             name: Ok(value.name),
             status: Ok(value.status),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2029,6 +2221,7 @@ pub struct ValidateFilterInputDto {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "triggers")]
 impl ::std::default::Default for ValidateFilterInputDto {
@@ -2036,6 +2229,7 @@ impl ::std::default::Default for ValidateFilterInputDto {
         Self {
             filter: Err("no value supplied for filter".to_string()),
             input: Err("no value supplied for input".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2063,6 +2257,15 @@ impl ValidateFilterInputDto {
             .map_err(|e| format!("error converting supplied value for input: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "triggers")]
 impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterInputDto {
@@ -2073,7 +2276,7 @@ impl ::std::convert::TryFrom<ValidateFilterInputDto> for super::ValidateFilterIn
         Ok(Self {
             filter: value.filter?,
             input: value.input?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2083,6 +2286,7 @@ impl ::std::convert::From<super::ValidateFilterInputDto> for ValidateFilterInput
         Self {
             filter: Ok(value.filter),
             input: Ok(value.input),
+            extra: value.extra,
         }
     }
 }
@@ -2096,12 +2300,14 @@ pub struct Value {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Value {
     fn default() -> Self {
         Self {
             type_: Ok(Default::default()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2126,6 +2332,15 @@ impl Value {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Value> for super::Value {
     type Error = super::error::ConversionError;
@@ -2135,7 +2350,7 @@ impl ::std::convert::TryFrom<Value> for super::Value {
         Ok(Self {
             type_: value.type_?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2144,6 +2359,7 @@ impl ::std::convert::From<super::Value> for Value {
         Self {
             type_: Ok(value.type_),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }
@@ -2155,6 +2371,7 @@ pub struct VerificationRequest {
         ::std::string::String,
     >,
     stream_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::default::Default for VerificationRequest {
@@ -2162,6 +2379,7 @@ impl ::std::default::Default for VerificationRequest {
         Self {
             state: Ok(Default::default()),
             stream_id: Err("no value supplied for stream_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2187,6 +2405,15 @@ impl VerificationRequest {
             .map_err(|e| format!("error converting supplied value for stream_id: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 impl ::std::convert::TryFrom<VerificationRequest> for super::VerificationRequest {
@@ -2197,7 +2424,7 @@ impl ::std::convert::TryFrom<VerificationRequest> for super::VerificationRequest
         Ok(Self {
             state: value.state?,
             stream_id: value.stream_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2207,6 +2434,7 @@ impl ::std::convert::From<super::VerificationRequest> for VerificationRequest {
         Self {
             state: Ok(value.state),
             stream_id: Ok(value.stream_id),
+            extra: value.extra,
         }
     }
 }
@@ -2221,6 +2449,7 @@ pub struct ViolationOwnerAssignmentConfig {
         ::std::option::Option<super::ViolationOwnerAssignmentConfigOwnerRef>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ViolationOwnerAssignmentConfig {
@@ -2228,6 +2457,7 @@ impl ::std::default::Default for ViolationOwnerAssignmentConfig {
         Self {
             assignment_rule: Ok(Default::default()),
             owner_ref: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2259,6 +2489,15 @@ impl ViolationOwnerAssignmentConfig {
             .map_err(|e| format!("error converting supplied value for owner_ref: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ViolationOwnerAssignmentConfig>
@@ -2270,7 +2509,7 @@ for super::ViolationOwnerAssignmentConfig {
         Ok(Self {
             assignment_rule: value.assignment_rule?,
             owner_ref: value.owner_ref?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2281,6 +2520,7 @@ for ViolationOwnerAssignmentConfig {
         Self {
             assignment_rule: Ok(value.assignment_rule),
             owner_ref: Ok(value.owner_ref),
+            extra: value.extra,
         }
     }
 }
@@ -2299,6 +2539,7 @@ pub struct ViolationOwnerAssignmentConfigOwnerRef {
         ::std::option::Option<super::ViolationOwnerAssignmentConfigOwnerRefType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::default::Default for ViolationOwnerAssignmentConfigOwnerRef {
@@ -2307,6 +2548,7 @@ impl ::std::default::Default for ViolationOwnerAssignmentConfigOwnerRef {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2344,6 +2586,15 @@ impl ViolationOwnerAssignmentConfigOwnerRef {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "sod-policies")]
 impl ::std::convert::TryFrom<ViolationOwnerAssignmentConfigOwnerRef>
@@ -2356,7 +2607,7 @@ for super::ViolationOwnerAssignmentConfigOwnerRef {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2368,6 +2619,7 @@ for ViolationOwnerAssignmentConfigOwnerRef {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -2377,11 +2629,13 @@ pub struct VisibilityCriteria {
         ::std::option::Option<super::Expression>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for VisibilityCriteria {
     fn default() -> Self {
         Self {
             expression: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -2396,6 +2650,15 @@ impl VisibilityCriteria {
             .map_err(|e| format!("error converting supplied value for expression: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     type Error = super::error::ConversionError;
@@ -2404,7 +2667,7 @@ impl ::std::convert::TryFrom<VisibilityCriteria> for super::VisibilityCriteria {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             expression: value.expression?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -2412,6 +2675,7 @@ impl ::std::convert::From<super::VisibilityCriteria> for VisibilityCriteria {
     fn from(value: super::VisibilityCriteria) -> Self {
         Self {
             expression: Ok(value.expression),
+            extra: value.extra,
         }
     }
 }

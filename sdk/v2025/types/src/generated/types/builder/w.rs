@@ -13,6 +13,7 @@ pub struct WorkItemForward {
         ::std::string::String,
     >,
     target_owner_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "work-items")]
 impl ::std::default::Default for WorkItemForward {
@@ -21,6 +22,7 @@ impl ::std::default::Default for WorkItemForward {
             comment: Err("no value supplied for comment".to_string()),
             send_notifications: Ok(Default::default()),
             target_owner_id: Err("no value supplied for target_owner_id".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -60,6 +62,15 @@ impl WorkItemForward {
             });
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "work-items")]
 impl ::std::convert::TryFrom<WorkItemForward> for super::WorkItemForward {
@@ -71,7 +82,7 @@ impl ::std::convert::TryFrom<WorkItemForward> for super::WorkItemForward {
             comment: value.comment?,
             send_notifications: value.send_notifications?,
             target_owner_id: value.target_owner_id?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -82,6 +93,7 @@ impl ::std::convert::From<super::WorkItemForward> for WorkItemForward {
             comment: Ok(value.comment),
             send_notifications: Ok(value.send_notifications),
             target_owner_id: Ok(value.target_owner_id),
+            extra: value.extra,
         }
     }
 }
@@ -109,6 +121,7 @@ pub struct WorkflowBody {
         ::std::option::Option<super::WorkflowTrigger>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for WorkflowBody {
@@ -120,6 +133,7 @@ impl ::std::default::Default for WorkflowBody {
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
             trigger: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -187,6 +201,15 @@ impl WorkflowBody {
             .map_err(|e| format!("error converting supplied value for trigger: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<WorkflowBody> for super::WorkflowBody {
@@ -201,7 +224,7 @@ impl ::std::convert::TryFrom<WorkflowBody> for super::WorkflowBody {
             name: value.name?,
             owner: value.owner?,
             trigger: value.trigger?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -215,6 +238,7 @@ impl ::std::convert::From<super::WorkflowBody> for WorkflowBody {
             name: Ok(value.name),
             owner: Ok(value.owner),
             trigger: Ok(value.trigger),
+            extra: value.extra,
         }
     }
 }
@@ -233,6 +257,7 @@ pub struct WorkflowBodyOwner {
         ::std::option::Option<super::WorkflowBodyOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for WorkflowBodyOwner {
@@ -241,6 +266,7 @@ impl ::std::default::Default for WorkflowBodyOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -276,6 +302,15 @@ impl WorkflowBodyOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<WorkflowBodyOwner> for super::WorkflowBodyOwner {
@@ -287,7 +322,7 @@ impl ::std::convert::TryFrom<WorkflowBodyOwner> for super::WorkflowBodyOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -298,6 +333,7 @@ impl ::std::convert::From<super::WorkflowBodyOwner> for WorkflowBodyOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -314,6 +350,7 @@ pub struct WorkflowDefinition {
         >,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for WorkflowDefinition {
@@ -321,6 +358,7 @@ impl ::std::default::Default for WorkflowDefinition {
         Self {
             start: Ok(Default::default()),
             steps: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -350,6 +388,15 @@ impl WorkflowDefinition {
             .map_err(|e| format!("error converting supplied value for steps: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<WorkflowDefinition> for super::WorkflowDefinition {
@@ -360,7 +407,7 @@ impl ::std::convert::TryFrom<WorkflowDefinition> for super::WorkflowDefinition {
         Ok(Self {
             start: value.start?,
             steps: value.steps?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -370,6 +417,7 @@ impl ::std::convert::From<super::WorkflowDefinition> for WorkflowDefinition {
         Self {
             start: Ok(value.start),
             steps: Ok(value.steps),
+            extra: value.extra,
         }
     }
 }
@@ -385,6 +433,7 @@ pub struct WorkflowTrigger {
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::WorkflowTriggerType, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "workflows")]
 impl ::std::default::Default for WorkflowTrigger {
@@ -393,6 +442,7 @@ impl ::std::default::Default for WorkflowTrigger {
             attributes: Err("no value supplied for attributes".to_string()),
             display_name: Ok(Default::default()),
             type_: Err("no value supplied for type_".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -432,6 +482,15 @@ impl WorkflowTrigger {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "workflows")]
 impl ::std::convert::TryFrom<WorkflowTrigger> for super::WorkflowTrigger {
@@ -443,7 +502,7 @@ impl ::std::convert::TryFrom<WorkflowTrigger> for super::WorkflowTrigger {
             attributes: value.attributes?,
             display_name: value.display_name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -454,6 +513,7 @@ impl ::std::convert::From<super::WorkflowTrigger> for WorkflowTrigger {
             attributes: Ok(value.attributes),
             display_name: Ok(value.display_name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }
@@ -464,12 +524,14 @@ pub struct WorkgroupBulkDeleteRequest {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "governance-groups")]
 impl ::std::default::Default for WorkgroupBulkDeleteRequest {
     fn default() -> Self {
         Self {
             ids: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -487,6 +549,15 @@ impl WorkgroupBulkDeleteRequest {
             .map_err(|e| format!("error converting supplied value for ids: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "governance-groups")]
 impl ::std::convert::TryFrom<WorkgroupBulkDeleteRequest>
@@ -497,7 +568,7 @@ for super::WorkgroupBulkDeleteRequest {
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
             ids: value.ids?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -505,7 +576,10 @@ for super::WorkgroupBulkDeleteRequest {
 impl ::std::convert::From<super::WorkgroupBulkDeleteRequest>
 for WorkgroupBulkDeleteRequest {
     fn from(value: super::WorkgroupBulkDeleteRequest) -> Self {
-        Self { ids: Ok(value.ids) }
+        Self {
+            ids: Ok(value.ids),
+            extra: value.extra,
+        }
     }
 }
 #[cfg(feature = "governance-groups")]
@@ -543,6 +617,7 @@ pub struct WorkgroupDto {
         ::std::option::Option<super::WorkgroupDtoOwner>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "governance-groups")]
 impl ::std::default::Default for WorkgroupDto {
@@ -556,6 +631,7 @@ impl ::std::default::Default for WorkgroupDto {
             modified: Ok(Default::default()),
             name: Ok(Default::default()),
             owner: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -651,6 +727,15 @@ impl WorkgroupDto {
             .map_err(|e| format!("error converting supplied value for owner: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "governance-groups")]
 impl ::std::convert::TryFrom<WorkgroupDto> for super::WorkgroupDto {
@@ -667,7 +752,7 @@ impl ::std::convert::TryFrom<WorkgroupDto> for super::WorkgroupDto {
             modified: value.modified?,
             name: value.name?,
             owner: value.owner?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -683,6 +768,7 @@ impl ::std::convert::From<super::WorkgroupDto> for WorkgroupDto {
             modified: Ok(value.modified),
             name: Ok(value.name),
             owner: Ok(value.owner),
+            extra: value.extra,
         }
     }
 }
@@ -709,6 +795,7 @@ pub struct WorkgroupDtoOwner {
         ::std::option::Option<super::WorkgroupDtoOwnerType>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "governance-groups")]
 impl ::std::default::Default for WorkgroupDtoOwner {
@@ -719,6 +806,7 @@ impl ::std::default::Default for WorkgroupDtoOwner {
             id: Ok(Default::default()),
             name: Ok(Default::default()),
             type_: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -778,6 +866,15 @@ impl WorkgroupDtoOwner {
             .map_err(|e| format!("error converting supplied value for type_: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "governance-groups")]
 impl ::std::convert::TryFrom<WorkgroupDtoOwner> for super::WorkgroupDtoOwner {
@@ -791,7 +888,7 @@ impl ::std::convert::TryFrom<WorkgroupDtoOwner> for super::WorkgroupDtoOwner {
             id: value.id?,
             name: value.name?,
             type_: value.type_?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -804,6 +901,7 @@ impl ::std::convert::From<super::WorkgroupDtoOwner> for WorkgroupDtoOwner {
             id: Ok(value.id),
             name: Ok(value.name),
             type_: Ok(value.type_),
+            extra: value.extra,
         }
     }
 }

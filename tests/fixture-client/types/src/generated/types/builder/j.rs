@@ -13,6 +13,7 @@ pub struct JsonPatchOperation {
         ::std::option::Option<::serde_json::Value>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "things")]
 impl ::std::default::Default for JsonPatchOperation {
@@ -21,6 +22,7 @@ impl ::std::default::Default for JsonPatchOperation {
             op: Err("no value supplied for op".to_string()),
             path: Err("no value supplied for path".to_string()),
             value: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -56,6 +58,15 @@ impl JsonPatchOperation {
             .map_err(|e| format!("error converting supplied value for value: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "things")]
 impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
@@ -67,7 +78,7 @@ impl ::std::convert::TryFrom<JsonPatchOperation> for super::JsonPatchOperation {
             op: value.op?,
             path: value.path?,
             value: value.value?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -78,6 +89,7 @@ impl ::std::convert::From<super::JsonPatchOperation> for JsonPatchOperation {
             op: Ok(value.op),
             path: Ok(value.path),
             value: Ok(value.value),
+            extra: value.extra,
         }
     }
 }

@@ -23,6 +23,7 @@ pub struct Search {
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         ::std::string::String,
     >,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "search")]
 impl ::std::default::Default for Search {
@@ -32,6 +33,7 @@ impl ::std::default::Default for Search {
             query: Ok(Default::default()),
             search_after: Ok(Default::default()),
             sort: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -85,6 +87,15 @@ impl Search {
             .map_err(|e| format!("error converting supplied value for sort: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "search")]
 impl ::std::convert::TryFrom<Search> for super::Search {
@@ -97,7 +108,7 @@ impl ::std::convert::TryFrom<Search> for super::Search {
             query: value.query?,
             search_after: value.search_after?,
             sort: value.sort?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -109,6 +120,7 @@ impl ::std::convert::From<super::Search> for Search {
             query: Ok(value.query),
             search_after: Ok(value.search_after),
             sort: Ok(value.sort),
+            extra: value.extra,
         }
     }
 }

@@ -12,6 +12,7 @@ pub struct Thing {
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 impl ::std::default::Default for Thing {
     fn default() -> Self {
@@ -19,6 +20,7 @@ impl ::std::default::Default for Thing {
             id: Err("no value supplied for id".to_string()),
             kind: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -53,6 +55,15 @@ impl Thing {
             .map_err(|e| format!("error converting supplied value for name: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 impl ::std::convert::TryFrom<Thing> for super::Thing {
     type Error = super::error::ConversionError;
@@ -63,7 +74,7 @@ impl ::std::convert::TryFrom<Thing> for super::Thing {
             id: value.id?,
             kind: value.kind?,
             name: value.name?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -73,6 +84,7 @@ impl ::std::convert::From<super::Thing> for Thing {
             id: Ok(value.id),
             kind: Ok(value.kind),
             name: Ok(value.name),
+            extra: value.extra,
         }
     }
 }

@@ -12,6 +12,7 @@ pub struct UploadOptions {
         ::std::string::String,
     >,
     preview: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+    extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "files")]
 impl ::std::default::Default for UploadOptions {
@@ -19,6 +20,7 @@ impl ::std::default::Default for UploadOptions {
         Self {
             exclude_types: Ok(Default::default()),
             preview: Ok(Default::default()),
+            extra: ::std::default::Default::default(),
         }
     }
 }
@@ -48,6 +50,15 @@ impl UploadOptions {
             .map_err(|e| format!("error converting supplied value for preview: {e}"));
         self
     }
+    /// Members to send beside the typed fields: undeclared
+    /// ones, or an explicit `null` for a field left unset.
+    pub fn extra(
+        mut self,
+        value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    ) -> Self {
+        self.extra = value;
+        self
+    }
 }
 #[cfg(feature = "files")]
 impl ::std::convert::TryFrom<UploadOptions> for super::UploadOptions {
@@ -58,7 +69,7 @@ impl ::std::convert::TryFrom<UploadOptions> for super::UploadOptions {
         Ok(Self {
             exclude_types: value.exclude_types?,
             preview: value.preview?,
-            extra: ::std::default::Default::default(),
+            extra: value.extra,
         })
     }
 }
@@ -68,6 +79,7 @@ impl ::std::convert::From<super::UploadOptions> for UploadOptions {
         Self {
             exclude_types: Ok(value.exclude_types),
             preview: Ok(value.preview),
+            extra: value.extra,
         }
     }
 }

@@ -1,0 +1,71 @@
+//! Requests exactly as the spec says: query parameters in their `style`
+//! and `explode`, spaces as `%20`. Through the generated fixture client
+//! (`findThings` declares one parameter of each style) and a local server
+//! that records the raw request line.
+
+use sailpoint_fixture_client::prelude::*;
+use sailpoint_fixture_client::types::ThingKind;
+use sailpoint_fixture_client::{Client, Runtime};
+use sailpoint_runtime::RetryPolicy;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+async fn server() -> (Client, MockServer) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/fixture/things/matching"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let runtime = Runtime::new()
+        .with_bearer_token("t")
+        .with_retry_policy(RetryPolicy::none());
+    let client = Client::new(&format!("{}/fixture", server.uri()), runtime);
+    (client, server)
+}
+
+async fn sent_query(server: &MockServer) -> String {
+    let requests = server.received_requests().await.unwrap_or_default();
+    let [request] = requests.as_slice() else {
+        panic!("expected one request, got {}", requests.len());
+    };
+    request.url.query().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn each_query_parameter_is_written_in_its_declared_style() {
+    let (client, server) = server().await;
+    client
+        .find_things()
+        .kinds(vec![ThingKind::Source, ThingKind::Role])
+        .ids(vec!["a".to_string(), "b c".to_string()])
+        .labels(vec!["x".to_string(), "y".to_string()])
+        .owners(vec!["o1".to_string(), "o2".to_string()])
+        .send()
+        .await
+        .expect("sent");
+    let query = sent_query(&server).await;
+    // form, explode: false; spaceDelimited (a space inside an item reads
+    // the same as the delimiter, as OpenAPI's style defines); pipeDelimited;
+    // form, exploded (OpenAPI's default).
+    assert_eq!(
+        query, "kinds=SOURCE,ROLE&ids=a%20b%20c&labels=x%7Cy&owners=o1&owners=o2",
+        "{query}"
+    );
+}
+
+#[tokio::test]
+async fn spaces_in_a_filter_go_out_as_percent_20() {
+    let (client, server) = server().await;
+    client
+        .find_things()
+        .filters("name eq \"My Source\" and type+ge 1")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        sent_query(&server).await,
+        "filters=name%20eq%20%22My%20Source%22%20and%20type%2Bge%201"
+    );
+}
