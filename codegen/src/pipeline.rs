@@ -94,6 +94,7 @@ fn run(
         clock = Instant::now();
     };
 
+    crate::spec_names::check(loader, &target.root)?;
     let bundle = bundle_loaded(loader, &target.root)?;
     let operations_in_spec = count_operations(&bundle.document);
     lap("bundle", &mut timings);
