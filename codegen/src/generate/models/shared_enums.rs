@@ -15,7 +15,7 @@
 //!
 //! The shared enum is named after the group's own definition, never after
 //! a member: its variant names joined, then `Enum` (`IdentityEnum`,
-//! `AscDescEnum`; past [`MAX_VARIANTS_CHARS`] characters, the leading
+//! `AscDescEnum`; past `MAX_VARIANTS_CHARS` (40) characters, the leading
 //! variants and `And<N>More`), without the open enums' `Unknown` fallback. So a member
 //! leaving the group (upstream adds a value to `OwnerDto.type`) or a new
 //! member joining it re-points no other alias: only the enum that changed
