@@ -24,6 +24,30 @@ pub enum Error {
         referrer: Option<Site>,
         message: String,
     },
+    #[error(
+        "refusing {file}{}: {link} is a symbolic link (to {to}); spec files are read only from the spec directory itself, never through a link",
+        referred(referrer)
+    )]
+    SymbolicLink {
+        file: SpecPath,
+        referrer: Option<Site>,
+        link: String,
+        to: String,
+    },
+    #[error("{site}: tag {tag:?} cannot become a cargo feature: {reason}")]
+    BadTag {
+        site: Site,
+        tag: String,
+        reason: String,
+    },
+    #[error(
+        "operationId `{id}` is used twice, at {first} and at {second}: each names a method, so ids must be unique"
+    )]
+    DuplicateOperationId {
+        id: String,
+        first: Site,
+        second: Site,
+    },
     #[error("{referrer}: $ref target {target} does not exist (no such JSON pointer in the file)")]
     MissingPointer { referrer: Site, target: Target },
     #[error(

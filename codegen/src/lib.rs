@@ -21,6 +21,7 @@ pub mod openapi;
 pub mod pipeline;
 pub mod pointer;
 pub mod render;
+pub mod spec_names;
 pub mod surface;
 pub mod vendor;
 pub mod versions;

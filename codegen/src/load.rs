@@ -177,7 +177,45 @@ impl Loader {
     }
 }
 
+/// Refuses a file reached through a symbolic link at any component below
+/// the spec directory: a link could make a `$ref` read (and `vendor` copy)
+/// a file from outside the spec tree. The spec directory itself may be a
+/// link; only what a `$ref` names is checked.
+fn refuse_symlinked(
+    spec_dir: &Path,
+    file: &SpecPath,
+    referrer: Option<&Site>,
+) -> Result<(), Error> {
+    let mut path = spec_dir.to_path_buf();
+    let mut walked = String::new();
+    for part in file.as_str().split('/') {
+        path.push(part);
+        if !walked.is_empty() {
+            walked.push('/');
+        }
+        walked.push_str(part);
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let to = std::fs::read_link(&path)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_else(|_| "?".into());
+                return Err(Error::SymbolicLink {
+                    file: file.clone(),
+                    referrer: referrer.cloned(),
+                    link: walked,
+                    to,
+                });
+            }
+            Ok(_) => {}
+            // A missing component is reported by the read that follows.
+            Err(_) => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
 fn parse_file(spec_dir: &Path, file: &SpecPath, referrer: Option<&Site>) -> Result<Value, Error> {
+    refuse_symlinked(spec_dir, file, referrer)?;
     let path = spec_dir.join(file.as_str());
     let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
         file: file.clone(),

@@ -96,6 +96,7 @@ fn run(
         clock = Instant::now();
     };
 
+    crate::spec_names::check(loader, &target.root)?;
     let bundle = bundle_loaded(loader, &target.root)?;
     let operations_in_spec = count_operations(&bundle.document);
     lap("bundle", &mut timings);
@@ -170,7 +171,7 @@ fn report_markdown(normalized: &Normalized, generated: &Generated) -> String {
         out.push_str(&format!("- {line}\n"));
     }
     out.push_str(&format!(
-        "\n## Shared enums ({})\n\nEnums with the values and impls of another, made aliases of it: `Alias = Shared` (`codegen/src/generate/models/shared_enums.rs`).\n\n",
+        "\n## Shared enums ({})\n\nEnums with the values and impls of others, made aliases of one shared enum named after its variants: `Alias = Shared` (`codegen/src/generate/models/shared_enums.rs`).\n\n",
         generated.shared_enums.len()
     ));
     for line in &generated.shared_enums {

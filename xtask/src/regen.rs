@@ -228,13 +228,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let sdk_dir = args
         .sdk_dir
         .unwrap_or_else(|| crate::workspace_root().join("sdk"));
-    // Each output root: where crates go, and the crates' directory names.
-    let mut roots = vec![sdk_dir.clone()];
+    // Each output root: where crates go, and the crates' directory names
+    // (the only directories its journal may name).
+    let mut roots: Vec<(PathBuf, Vec<String>)> = vec![(
+        sdk_dir.clone(),
+        ApiVersion::ALL
+            .iter()
+            .map(|v| v.name().to_string())
+            .collect(),
+    )];
     if let Some(fixture) = &fixture_dir {
-        roots.push(fixture.parent().map(Path::to_path_buf).unwrap_or_default());
+        roots.push((
+            fixture.parent().map(Path::to_path_buf).unwrap_or_default(),
+            vec![crate_dir_name(fixture)],
+        ));
     }
-    for root in &roots {
-        if let Some(code) = recover(root, args.check)? {
+    for (root, crates) in &roots {
+        if let Some(code) = recover(root, crates, args.check)? {
             return Ok(code);
         }
     }
@@ -262,11 +272,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let mut targets = vec![(sdk_dir, versions)];
     if let (Some(dir), Some(files)) = (&fixture_dir, &fixture) {
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        targets.push((roots[1].clone(), vec![(name, files)]));
+        targets.push((roots[1].0.clone(), vec![(crate_dir_name(dir), files)]));
     }
     let mut code = ExitCode::SUCCESS;
     for (root, crates) in &targets {
@@ -303,9 +309,16 @@ const OLD_TEMP_SUFFIX: &str = ".regen-tmp";
 /// See the module documentation.
 const STOP_AFTER_RENAMES: &str = "XTASK_REGEN_STOP_AFTER_RENAMES";
 
-/// Deals with what an interrupted regen left under `sdk_dir`. Returns an exit
-/// code when `--check` must stop here.
-fn recover(sdk_dir: &Path, check: bool) -> anyhow::Result<Option<ExitCode>> {
+fn crate_dir_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Deals with what an interrupted regen left under `sdk_dir`, whose
+/// generated crates are the directories `crates`. Returns an exit code when
+/// `--check` must stop here.
+fn recover(sdk_dir: &Path, crates: &[String], check: bool) -> anyhow::Result<Option<ExitCode>> {
     remove_old_temp_files(sdk_dir)?;
     let staging = sdk_dir.join(STAGING);
     if !staging.exists() {
@@ -329,7 +342,7 @@ fn recover(sdk_dir: &Path, check: bool) -> anyhow::Result<Option<ExitCode>> {
         );
         return Ok(Some(ExitCode::FAILURE));
     }
-    let moved = commit(sdk_dir)?;
+    let moved = commit(sdk_dir, crates)?;
     println!(
         "finished an interrupted regen: moved the {moved} file(s) it had staged but not moved into place"
     );
@@ -392,7 +405,8 @@ fn write(crates: &[CrateDir], sdk_dir: &Path) -> anyhow::Result<ExitCode> {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    commit(sdk_dir)?;
+    let names: Vec<String> = crates.iter().map(|(name, _)| name.clone()).collect();
+    commit(sdk_dir, &names)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -440,7 +454,10 @@ fn sync_dir(dir: &Path) -> anyhow::Result<()> {
 /// Moves every staged file the marker lists into place, then removes the
 /// staging directory. Files already moved (by an interrupted run) are
 /// skipped, so running it again finishes the job. Returns how many moved.
-fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
+///
+/// The marker is checked whole first ([`journal_line_problem`]): a planted
+/// or corrupt journal is refused before anything moves or is deleted.
+fn commit(sdk_dir: &Path, crates: &[String]) -> anyhow::Result<usize> {
     let staging = sdk_dir.join(STAGING);
     let marker_path = staging.join(MARKER);
     let marker = std::fs::read_to_string(&marker_path)
@@ -450,20 +467,17 @@ fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
         .and_then(|n| n.parse().ok());
     let mut moved = 0;
     let mut touched_dirs = std::collections::BTreeSet::new();
-    // The marker names files under the sdk directory and nothing else;
-    // checked whole before anything moves.
     for (number, line) in marker.lines().enumerate() {
-        let relative = line.strip_prefix(DELETE).unwrap_or(line);
-        let inside = !relative.is_empty()
-            && Path::new(relative)
-                .components()
-                .all(|c| matches!(c, std::path::Component::Normal(_)));
-        if !inside {
+        let staged_link = !line.starts_with(DELETE)
+            && std::fs::symlink_metadata(staging.join(FILES).join(line))
+                .is_ok_and(|m| !m.is_file());
+        let problem = journal_line_problem(sdk_dir, crates, line)
+            .or_else(|| staged_link.then(|| "is staged as something else than a file".to_string()));
+        if let Some(problem) = problem {
             anyhow::bail!(
-                "{}:{}: {relative:?} is not a path inside {}; remove {} by hand and run `cargo xtask regen`",
+                "{}:{}: {line:?} {problem}; nothing was moved or deleted: remove {} by hand and run `cargo xtask regen`",
                 marker_path.display(),
                 number + 1,
-                sdk_dir.display(),
                 staging.display()
             );
         }
@@ -515,6 +529,60 @@ fn commit(sdk_dir: &Path) -> anyhow::Result<usize> {
     std::fs::remove_dir_all(&staging)
         .with_context(|| format!("cannot remove {}", staging.display()))?;
     Ok(moved)
+}
+
+/// Why a marker line is not one regen could have written, if it is not.
+///
+/// A line names a file of one of the generated `crates` (a directory right
+/// under `sdk_dir`): to move in, a file render writes
+/// ([`codegen::render::is_rendered_file`]); to delete (`-` first), generated
+/// code ([`codegen::render::is_generated_code`]), which is all
+/// [`obsolete_files`] lists. No component may be `..`, absolute or a
+/// symbolic link, so the line cannot reach outside those crates.
+fn journal_line_problem(sdk_dir: &Path, crates: &[String], line: &str) -> Option<String> {
+    let (deleting, path) = match line.strip_prefix(DELETE) {
+        Some(path) => (true, path),
+        None => (false, line),
+    };
+    let plain = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !plain {
+        return Some(format!("is not a path inside {}", sdk_dir.display()));
+    }
+    let (crate_name, relative) = path.split_once('/').unwrap_or((path, ""));
+    if !crates.iter().any(|c| c == crate_name) {
+        return Some(format!(
+            "is not in a generated crate (only {} under {})",
+            crates.join(", "),
+            sdk_dir.display()
+        ));
+    }
+    let owned = if deleting {
+        codegen::render::is_generated_code(relative)
+    } else {
+        codegen::render::is_rendered_file(relative)
+    };
+    if !owned {
+        let what = if deleting {
+            "generated code regen may delete"
+        } else {
+            "a file regen writes"
+        };
+        return Some(format!("is not {what}"));
+    }
+    let mut walked = sdk_dir.to_path_buf();
+    for part in path.split('/') {
+        walked.push(part);
+        if std::fs::symlink_metadata(&walked).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(format!(
+                "goes through the symbolic link {}",
+                walked.display()
+            ));
+        }
+    }
+    None
 }
 
 /// Files under `crate_dir` that render owns (`is_generated_code`) but did

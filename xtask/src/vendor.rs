@@ -46,9 +46,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .context("cannot create a scratch directory in the workspace")?;
 
     let source = Source::open(&args.from, args.rev.as_deref(), scratch.path())?;
-    refuse_symlinks(&source.dir)?;
+    // Following the $refs first: the loader refuses a file reached through a
+    // link anywhere (inside `idn/` or not) and names the `$ref`; the tree
+    // scan then refuses links no `$ref` reaches, and `LICENSE`.
     let reach = Reach::scan(&source.dir)
         .with_context(|| format!("while following $refs in {}", source.dir.display()))?;
+    refuse_symlinks(&source.dir)?;
     if !source.dir.join(LICENSE_FILE).is_file() {
         bail!("{} has no {LICENSE_FILE}", source.dir.display());
     }

@@ -454,6 +454,97 @@ fn a_marker_naming_a_path_outside_the_sdk_directory_is_refused() {
     );
 }
 
+/// A planted or corrupt journal may name only files regen itself writes in
+/// the generated crates: a hand-written crate beside them (the runtime), a
+/// hand-written file, a path out of the sdk directory or through a link is
+/// refused when the journal is read, and nothing is deleted or replaced.
+#[test]
+fn a_journal_naming_files_regen_does_not_own_is_refused_and_deletes_nothing() {
+    let ws = Workspace::new();
+    assert!(ws.regen(&[]).status.success());
+    let runtime_lib = ws.sdk.join("runtime/src/lib.rs");
+    std::fs::create_dir_all(runtime_lib.parent().unwrap()).unwrap();
+    std::fs::write(&runtime_lib, "// hand-written\n").unwrap();
+    std::fs::write(ws.sdk.join("v2025/src/hand_written.rs"), "// mine\n").unwrap();
+    let outside = ws.sdk.parent().unwrap().join("x");
+    std::fs::write(&outside, "outside\n").unwrap();
+    std::os::unix::fs::symlink(
+        ws.sdk.join("runtime"),
+        ws.sdk.join("v2025/src/generated/linked"),
+    )
+    .unwrap();
+    let before = ws.tree();
+    let generated_file = "v2025/src/generated/client.rs";
+
+    let planted = [
+        (
+            "-runtime/src/lib.rs",
+            "is not in a generated crate (only beta, v2024, v2025 under",
+        ),
+        ("runtime/src/lib.rs", "is not in a generated crate"),
+        ("-../x", "is not a path inside"),
+        ("../x", "is not a path inside"),
+        ("-/etc/passwd", "is not a path inside"),
+        (
+            "-v2025/src/lib.rs",
+            "is not generated code regen may delete",
+        ),
+        (
+            "-v2025/src/hand_written.rs",
+            "is not generated code regen may delete",
+        ),
+        ("v2025/src/hand_written.rs", "is not a file regen writes"),
+        (
+            "-v2025/src/generated/linked/src/lib.rs",
+            "goes through the symbolic link",
+        ),
+    ];
+    for (line, expected) in planted {
+        let staging = ws.sdk.join(".regen-staging");
+        let staged = staging.join("files").join(line.trim_start_matches('-'));
+        if !line.starts_with('-') && !line.contains("..") {
+            std::fs::create_dir_all(staged.parent().unwrap()).unwrap();
+            std::fs::write(&staged, "planted\n").unwrap();
+        }
+        std::fs::create_dir_all(&staging).unwrap();
+        // A legitimate line first: the check is over the whole journal
+        // before the first move or deletion.
+        std::fs::write(
+            staging.join("COMMIT"),
+            format!("-{generated_file}\n{line}\n"),
+        )
+        .unwrap();
+        for extra in [&[][..], &["--check"][..]] {
+            let failed = ws.regen(extra);
+            let out = text(&failed);
+            assert!(!failed.status.success(), "{line} {extra:?}: {out}");
+            if extra.is_empty() {
+                assert!(
+                    out.contains(&format!("COMMIT:2: {line:?} {expected}")),
+                    "{line}: {out}"
+                );
+                assert!(
+                    out.contains("nothing was moved or deleted"),
+                    "{line}: {out}"
+                );
+            }
+        }
+        let mut after = ws.tree();
+        after.retain(|(path, _)| !path.starts_with(&staging));
+        assert_eq!(before, after, "{line}: the journal changed files");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "outside\n");
+        std::fs::remove_dir_all(&staging).unwrap();
+    }
+    // Once the planted journal is gone, regen works again.
+    std::fs::remove_file(ws.sdk.join("v2025/src/generated/linked")).unwrap();
+    let ok = ws.regen(&[]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert_eq!(
+        std::fs::read_to_string(&runtime_lib).unwrap(),
+        "// hand-written\n"
+    );
+}
+
 #[test]
 fn versions_generated_in_parallel_come_out_in_order_and_byte_for_byte_the_same() {
     let ws = Workspace::all_versions();

@@ -165,7 +165,8 @@ fn a_symbolic_link_in_the_upstream_tree_is_refused() {
     std::fs::create_dir_all(&repo).unwrap();
     upstream(&repo);
     std::fs::write(dir.path().join("secret.yaml"), "type: object\n").unwrap();
-    let link = repo.join("idn/v2025/schemas/Thing.yaml");
+    // No $ref reaches this one: the tree scan refuses it.
+    let link = repo.join("idn/v2025/schemas/Unreached.yaml");
     std::fs::remove_file(&link).unwrap();
     std::os::unix::fs::symlink("../../../../secret.yaml", &link).unwrap();
     git(&repo, &["add", "-A"]);
@@ -177,10 +178,85 @@ fn a_symbolic_link_in_the_upstream_tree_is_refused() {
         let out = text(&failed);
         assert!(!failed.status.success(), "{out}");
         assert!(
-            out.contains("upstream idn/v2025/schemas/Thing.yaml is a symbolic link (to ../../../../secret.yaml); refusing"),
+            out.contains("upstream idn/v2025/schemas/Unreached.yaml is a symbolic link (to ../../../../secret.yaml); refusing"),
             "{out}"
         );
         assert!(!into.exists(), "vendored through a link");
+    }
+}
+
+/// A `$ref` that reaches a file through a symbolic link, wherever the link
+/// stands (a file outside `idn/`, a file or a directory inside it), is
+/// refused from a checkout, from a checkout with `--rev`, and from a bare
+/// git directory, with the error naming the file and the `$ref`.
+#[test]
+fn a_ref_through_a_symbolic_link_is_refused_in_every_mode() {
+    // (the $ref in Thing.yaml, the link, where it points, the file reached)
+    let cases = [
+        (
+            "../../../Leak.yaml",
+            "Leak.yaml",
+            "../Leak.yaml",
+            "Leak.yaml",
+        ),
+        (
+            "./Leak.yaml",
+            "idn/v2025/schemas/Leak.yaml",
+            "../../../../Leak.yaml",
+            "idn/v2025/schemas/Leak.yaml",
+        ),
+        (
+            "../shared/Leak.yaml",
+            "idn/v2025/shared",
+            "../../../outside",
+            "idn/v2025/shared/Leak.yaml",
+        ),
+    ];
+    for (reference, link, to, reached) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("api-specs");
+        let into = dir.path().join("openapi");
+        std::fs::create_dir_all(&repo).unwrap();
+        std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+        let leak = "type: object\ndescription: LEAKED-OUTSIDE-FILE\n";
+        std::fs::write(dir.path().join("Leak.yaml"), leak).unwrap();
+        std::fs::write(dir.path().join("outside/Leak.yaml"), leak).unwrap();
+        upstream(&repo);
+        write(
+            &repo,
+            "idn/v2025/schemas/Thing.yaml",
+            &format!("type: object\nproperties:\n  leak:\n    $ref: {reference}\n"),
+        );
+        std::os::unix::fs::symlink(to, repo.join(link)).unwrap();
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-qm", "link"]);
+        let bare = dir.path().join("bare.git");
+        git(
+            dir.path(),
+            &["clone", "-q", "--bare", repo.to_str().unwrap(), "bare.git"],
+        );
+
+        let site = "referenced from idn/v2025/schemas/Thing.yaml#/properties/leak/$ref";
+        for (from, rev) in [(&repo, None), (&repo, Some("HEAD")), (&bare, None)] {
+            let failed = vendor(from, &into, rev);
+            let out = text(&failed);
+            let mode = format!("{reference} from {} rev {rev:?}", from.display());
+            assert!(!failed.status.success(), "{mode}: {out}");
+            assert!(out.contains(site), "{mode}: {out}");
+            assert!(out.contains(reached), "{mode}: {out}");
+            // `git archive` exports only `idn/` and `LICENSE`: a file outside
+            // them is missing there rather than linked.
+            let exported_without_it = rev.is_some() || from == &bare;
+            if !exported_without_it || link.starts_with("idn/") {
+                assert!(
+                    out.contains(&format!(
+                        "refusing {reached} ({site}): {link} is a symbolic link (to {to})"
+                    )),
+                    "{mode}: {out}"
+                );
+            }
+            assert!(!into.exists(), "{mode}: vendored through a link");
+        }
     }
 }
 

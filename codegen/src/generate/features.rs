@@ -68,6 +68,31 @@ pub fn feature_name(tag: &str) -> String {
         .join("-")
 }
 
+/// The feature of a tag, or why the tag cannot have one: the name must be
+/// a cargo feature crates.io accepts and, with `-` as `_`, part of a Rust
+/// module name (`tag_<feature>`), so only ASCII letters, digits and `-`;
+/// and neither empty nor one of the crate's own features.
+pub fn tag_feature(tag: &str) -> Result<String, String> {
+    let feature = feature_name(tag);
+    if feature.is_empty() {
+        return Err("it has no letter or digit to name a cargo feature after".into());
+    }
+    if let Some(c) = feature
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(format!(
+            "its feature name `{feature}` has {c:?}, which neither a cargo feature nor a Rust identifier may hold (only ASCII letters, digits and `-`): rename the tag upstream or add a normalization pass"
+        ));
+    }
+    if feature == FULL || feature == "default" {
+        return Err(format!(
+            "its feature name `{feature}` is one of the crate's own features"
+        ));
+    }
+    Ok(feature)
+}
+
 /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", ...))]`.
 pub fn cfg_attribute(features: &BTreeSet<String>) -> syn::Attribute {
     let list: Vec<proc_macro2::TokenStream> = features
@@ -87,13 +112,12 @@ fn tags_by_trait(model: &ApiModel) -> Result<BTreeMap<String, (String, String)>,
     let mut by_feature: BTreeMap<String, String> = BTreeMap::new();
     for op in &model.operations {
         for tag in &op.tags {
-            let feature = feature_name(tag);
-            if feature.is_empty() || feature == FULL || feature == "default" {
-                return Err(Error::Generate {
-                    culprit: Some(format!("tag `{tag}`")),
-                    message: format!("its feature name `{feature}` is reserved or empty"),
-                });
-            }
+            // `spec_names` checks this on the source files, naming them;
+            // this is for documents that did not come through the pipeline.
+            let feature = tag_feature(tag).map_err(|message| Error::Generate {
+                culprit: Some(format!("tag `{tag}` at {}", op.pointer.child("tags"))),
+                message,
+            })?;
             if let Some(other) = by_feature.insert(feature.clone(), tag.to_string())
                 && other != *tag
             {
@@ -442,6 +466,30 @@ mod tests {
         assert_eq!(
             cfg_of(&types, "Unused").as_deref(),
             Some("#[cfg(feature = \"full\")]")
+        );
+    }
+
+    /// A document that did not come through the pipeline's source check
+    /// (`spec_names`) still gets an error, not render's panic on the
+    /// module name `tag_level²_accounts`.
+    #[test]
+    fn a_tag_that_cannot_be_a_feature_fails_generation_with_its_pointer() {
+        let document = json!({
+            "openapi": "3.0.1",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": get("getA", &["Level² Accounts"], "A")},
+            "components": {"schemas": {"A": {"type": "object", "properties": {"s": {"type": "string"}}}}},
+        });
+        let normalized =
+            normalize("features", &PassContext { version: None }, document).expect("normalizes");
+        let model = crate::model::ApiModel::build(&normalized).expect("models");
+        let Err(error) = crate::generate::generate(&normalized, &model) else {
+            panic!("generated a crate with the feature `level²-accounts`");
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with("generation failed at tag `Level² Accounts` at /paths/~1a/get/tags: its feature name `level²-accounts` has '²'"),
+            "{text}"
         );
     }
 

@@ -60,8 +60,8 @@ pub struct Generated {
     pub features: features::Features,
     /// How each `oneOf`/`anyOf` type chooses its variant ([`models::variants`]).
     pub variant_choice: Vec<String>,
-    /// `Alias = Shared` for each enum made an alias of another with the
-    /// same values ([`models::shared_enums`]).
+    /// `Alias = Shared` for each enum made an alias of the shared enum of
+    /// its values ([`models::shared_enums`]).
     pub shared_enums: Vec<String>,
 }
 
