@@ -89,10 +89,7 @@ async fn requests_to(server: &MockServer, at: &str) -> usize {
 async fn read_request(socket: &mut TcpStream) -> String {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
-    loop {
-        let Ok(n) = socket.read(&mut chunk).await else {
-            break;
-        };
+    while let Ok(n) = socket.read(&mut chunk).await {
         if n == 0 {
             break;
         }
