@@ -489,3 +489,39 @@ async fn a_retry_carries_the_current_token_and_a_401_after_it_still_refreshes() 
         .collect();
     assert_eq!(sent, ["Bearer tok-1", "Bearer tok-3", "Bearer tok-4"]);
 }
+
+#[tokio::test]
+async fn no_usable_answer_is_reported_as_a_gateway_would() {
+    // A 2xx without a token: 502, not retried, the token URL's own 200 kept.
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token_type": "bearer"})))
+        .mount(&server)
+        .await;
+    let config = oauth(&server.uri()).build().unwrap();
+    let error = prepare(&config, &config.runtime()).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+    let token_error = error.token_error().expect("a token error");
+    assert!(
+        matches!(token_error, TokenError::InvalidResponse { .. }),
+        "{token_error:?}"
+    );
+    assert_eq!(token_error.status(), Some(StatusCode::OK));
+    assert_eq!(requests_to(&server, "/oauth/token").await, 1);
+
+    // Nothing listening: 502, retried by the policy, no status of its own.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let config = oauth(&base)
+        .retry(fast_retries().max_attempts(3))
+        .build()
+        .unwrap();
+    let error = prepare(&config, &config.runtime()).await.unwrap_err();
+    assert_eq!(error.status(), Some(StatusCode::BAD_GATEWAY));
+    match error.token_error() {
+        Some(TokenError::Transport { attempts, .. }) => assert_eq!(*attempts, 3),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(error.token_error().and_then(TokenError::status), None);
+}
