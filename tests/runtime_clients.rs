@@ -1154,7 +1154,13 @@ async fn a_refused_token_request_names_the_token_url_and_status() {
     let client = sailpoint_v2025::Client::from_config(&config(&server));
     let error = client.list_sources().send().await.expect_err("no token");
     let text = print_all(&error);
-    assert!(matches!(error, Error::Custom(_)), "{error:?}");
+    // A typed error through the generated client: the token URL's status,
+    // the OAuth error code, the token URL.
+    assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    let token_error = error.token_error().expect("a token error");
+    assert_eq!(token_error.oauth_error(), Some("invalid_client"));
+    assert!(token_error.url().ends_with("/oauth/token"), "{token_error}");
     assert!(text.contains("/oauth/token"), "{text}");
     assert!(text.contains("401"), "{text}");
     assert!(text.contains("invalid_client"), "{text}");

@@ -11,7 +11,7 @@ use reqwest::header::{HeaderValue, USER_AGENT};
 
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
-use crate::token::TokenCache;
+use crate::token::{self, TokenCache};
 
 /// Time allowed to open a TCP (and TLS) connection, unless
 /// [`ConfigBuilder::connect_timeout`] says otherwise.
@@ -121,7 +121,7 @@ pub enum ConfigError {
     InvalidUrl {
         /// Which URL: `tenant`, `token` or `proxy`.
         what: &'static str,
-        /// The URL, without any password it contained.
+        /// The URL, without any user name or password it contained.
         url: String,
         /// Where it came from.
         origin: ConfigSource,
@@ -457,9 +457,12 @@ pub struct ConfigBuilder {
 impl fmt::Debug for ConfigBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("credentials", &self.credentials)
-            .field("token_url", &self.token_url)
+            .field(
+                "token_url",
+                &self.token_url.as_deref().map(without_userinfo),
+            )
             .field("sources", &self.sources)
             .field("proxy", &self.proxy.as_deref().map(strip_password))
             .finish_non_exhaustive()
@@ -598,26 +601,39 @@ impl ConfigBuilder {
 
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let timeout = self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT));
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .default_headers([(USER_AGENT, user_agent_value)].into_iter().collect());
-        if let Some(timeout) = timeout {
-            http = http.timeout(timeout);
-        }
-        if self.no_proxy {
-            http = http.no_proxy();
-        }
-        if let Some(proxy) = &self.proxy {
-            let parsed =
-                reqwest::Proxy::all(proxy.as_str()).map_err(|e| ConfigError::InvalidUrl {
-                    what: "proxy",
-                    url: strip_password(proxy),
-                    origin: ConfigSource::Explicit,
-                    problem: e.to_string(),
-                })?;
-            http = http.proxy(parsed);
-        }
-        let http = http.build().map_err(ConfigError::HttpClient)?;
+        let proxy =
+            match &self.proxy {
+                Some(proxy) => Some(reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
+                    ConfigError::InvalidUrl {
+                        what: "proxy",
+                        url: strip_password(proxy),
+                        origin: ConfigSource::Explicit,
+                        problem: e.to_string(),
+                    }
+                })?),
+                None => None,
+            };
+        let client_builder = || {
+            let mut http = reqwest::Client::builder()
+                .connect_timeout(connect_timeout)
+                .default_headers(
+                    [(USER_AGENT, user_agent_value.clone())]
+                        .into_iter()
+                        .collect(),
+                );
+            if let Some(timeout) = timeout {
+                http = http.timeout(timeout);
+            }
+            if self.no_proxy {
+                http = http.no_proxy();
+            }
+            if let Some(proxy) = &proxy {
+                http = http.proxy(proxy.clone());
+            }
+            http
+        };
+        let http = client_builder().build().map_err(ConfigError::HttpClient)?;
+        let retry = self.retry.clone().unwrap_or_default();
 
         let credentials = match (
             found.client_id,
@@ -644,14 +660,23 @@ impl ConfigBuilder {
             Credentials::ClientCredentials {
                 client_id,
                 client_secret,
-            } => Auth::OAuth(Arc::new(TokenCache::new(
-                http.clone(),
-                token_url.clone(),
-                client_id,
-                client_secret,
-                self.token_refresh_margin
-                    .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
-            ))),
+            } => {
+                // Its own client: the token request carries the client
+                // secret, so it never follows a redirect to another origin.
+                let token_http = client_builder()
+                    .redirect(token::redirect_policy())
+                    .build()
+                    .map_err(ConfigError::HttpClient)?;
+                Auth::OAuth(Arc::new(TokenCache::new(
+                    token_http,
+                    token_url.clone(),
+                    client_id,
+                    client_secret,
+                    self.token_refresh_margin
+                        .unwrap_or(DEFAULT_TOKEN_REFRESH_MARGIN),
+                    retry.clone(),
+                )))
+            }
         };
 
         Ok(Config {
@@ -663,7 +688,7 @@ impl ConfigBuilder {
             connect_timeout,
             timeout,
             proxy: self.proxy.as_deref().map(strip_password),
-            retry: self.retry.unwrap_or_default(),
+            retry,
             auth,
         })
     }
@@ -985,6 +1010,29 @@ fn strip_password(url: &str) -> String {
     }
 }
 
+/// `raw` with any `user:password@` removed, for an error message about a
+/// tenant or token URL. Unparsable text loses everything before the last
+/// `@` of its authority too.
+fn without_userinfo(raw: &str) -> String {
+    let raw = raw.trim();
+    if let Ok(mut url) = Url::parse(raw) {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        return url.to_string();
+    }
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let shown = format!("{scheme}{host}{path}");
+    shown.chars().take(200).collect()
+}
+
 fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
@@ -1004,18 +1052,25 @@ fn check_url(
 ) -> Result<String, ConfigError> {
     let invalid = |problem: &str| ConfigError::InvalidUrl {
         what,
-        url: strip_password(raw),
+        url: without_userinfo(raw),
         origin: origin.clone(),
         problem: problem.to_owned(),
     };
     let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    // Credentials in the URL would show wherever the URL does (Debug,
+    // logs, errors), and reqwest would send them as Basic auth.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "a user name or password in the URL is not allowed; give credentials as client id and secret",
+        ));
+    }
     match url.scheme() {
         "https" => {}
         "http" if allow_http || is_loopback(&url) => {}
         "http" => {
             return Err(ConfigError::InsecureUrl {
                 what,
-                url: strip_password(raw),
+                url: without_userinfo(raw),
             });
         }
         _ => return Err(invalid("the scheme must be https")),
@@ -1038,7 +1093,7 @@ fn normalize_tenant(
     let checked = check_url("tenant", raw, allow_http, origin)?;
     let mut url = Url::parse(&checked).map_err(|e| ConfigError::InvalidUrl {
         what: "tenant",
-        url: strip_password(raw),
+        url: without_userinfo(raw),
         origin: origin.clone(),
         problem: e.to_string(),
     })?;

@@ -24,28 +24,76 @@ pub trait Download: Sized + Send {
     where
         W: AsyncWrite + Unpin + Send + ?Sized;
 
-    /// Writes the body to a new file at `path` (replacing one there);
-    /// returns the bytes written. On failure the partial file is removed.
+    /// Writes the body to the file at `path`, replacing any file there only
+    /// once the whole body arrived; returns the bytes written.
+    ///
+    /// The body goes to a temporary file in the same directory (named
+    /// `.<file name>.<random>.part`), which is flushed to disk and then
+    /// renamed to `path`, so `path` holds either its earlier content or the
+    /// whole new body, never a part. On failure (connection cut, disk
+    /// full) the temporary file is removed and an earlier file at `path` is
+    /// untouched. A new file gets the permissions `File::create` would give
+    /// (`0o666` less the umask on Unix); a replaced file keeps its own.
     fn save_to(
         self,
         path: impl AsRef<Path> + Send,
     ) -> impl Future<Output = std::io::Result<u64>> + Send {
         async move {
-            let path = path.as_ref();
-            let mut file = tokio::fs::File::create(path).await?;
-            match self.write_to(&mut file).await {
-                Ok(written) => {
-                    file.sync_all().await?;
-                    Ok(written)
-                }
-                Err(e) => {
-                    drop(file);
-                    let _ = tokio::fs::remove_file(path).await;
-                    Err(e)
-                }
-            }
+            let path = path.as_ref().to_owned();
+            let temp = {
+                let path = path.clone();
+                tokio::task::spawn_blocking(move || temp_file_beside(&path))
+                    .await
+                    .map_err(std::io::Error::other)??
+            };
+            let (file, temp_path) = temp.into_parts();
+            let mut file = tokio::fs::File::from_std(file);
+            let written = self.write_to(&mut file).await?;
+            file.sync_all().await?;
+            drop(file);
+            // Dropping `temp_path` (on any error above) removes the file.
+            tokio::task::spawn_blocking(move || temp_path.persist(&path))
+                .await
+                .map_err(std::io::Error::other)?
+                .map_err(|e| e.error)?;
+            Ok(written)
         }
     }
+}
+
+/// An empty temporary file in `target`'s directory, with (on Unix) the
+/// permissions `target` has, or a new file would get.
+fn temp_file_beside(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".part");
+    #[cfg(unix)]
+    let existing = {
+        use std::os::unix::fs::PermissionsExt;
+        let existing = std::fs::metadata(target).ok().map(|m| m.permissions());
+        // Created with this mode less the umask, as `File::create` does.
+        builder.permissions(
+            existing
+                .clone()
+                .unwrap_or_else(|| std::fs::Permissions::from_mode(0o666)),
+        );
+        existing
+    };
+    let temp = builder.tempfile_in(dir)?;
+    // The umask may have narrowed an existing file's mode: restore it.
+    #[cfg(unix)]
+    if let Some(existing) = existing {
+        temp.as_file().set_permissions(existing)?;
+    }
+    Ok(temp)
 }
 
 impl Download for ByteStream {

@@ -18,6 +18,7 @@ use reqwest::header::{
 };
 
 use crate::api_error::{ApiError, RawBody, ResponseInfo};
+use crate::secret::redact_bytes;
 
 /// Largest error body passed on (or inspected); larger bodies are replaced
 /// by an excerpt.
@@ -117,8 +118,13 @@ fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
 }
 
 /// Records the attempt count on `response` and, for a 4xx/5xx response,
-/// bounds and normalises its body as described in the module docs.
-pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> reqwest::Response {
+/// bounds and normalises its body as described in the module docs, with
+/// each of `secrets` (credentials a server may echo) redacted from it.
+pub(crate) async fn finish(
+    mut response: reqwest::Response,
+    attempts: u32,
+    secrets: &[&str],
+) -> reqwest::Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         response.extensions_mut().insert(Attempts(attempts));
@@ -129,7 +135,9 @@ pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> re
     let mut extensions = std::mem::take(response.extensions_mut());
     let declared_length = response.content_length();
     let content_type = content_type(&headers);
-    let read = read_bounded_full(response, ERROR_BODY_LIMIT).await;
+    let mut read = read_bounded_full(response, ERROR_BODY_LIMIT).await;
+    let bytes_read = read.bytes.len() as u64;
+    redact_bytes(&mut read.bytes, secrets);
 
     let mut info = ResponseInfo {
         attempts,
@@ -167,7 +175,7 @@ pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> re
                 reason: reason.to_owned(),
                 excerpt: text,
                 truncated: truncated || !read.complete,
-                bytes_read: read.bytes.len() as u64,
+                bytes_read,
                 declared_length,
             });
             let error = ApiError {

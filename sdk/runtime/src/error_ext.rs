@@ -4,7 +4,7 @@ use progenitor_client::Error;
 
 use crate::error_body::Attempts;
 use crate::retry::retry_after_at;
-use crate::{ApiError, RawBody, UndecodableBody};
+use crate::{ApiError, RawBody, TokenError, UndecodableBody};
 
 /// Convenience accessors for errors returned by the generated clients.
 ///
@@ -37,6 +37,34 @@ pub trait ErrorExt {
     /// (empty, truncated, another shape); the error is then
     /// `Error::UnexpectedResponse` with the response's status and headers.
     fn undecodable_body(&self) -> Option<&UndecodableBody>;
+
+    /// Why no access token could be obtained, when that is why the call
+    /// failed (the request was then not sent).
+    ///
+    /// Such an error is `Error::UnexpectedResponse` with a response the
+    /// runtime built, not one a server sent: its URL is the token URL,
+    /// header `x-sailpoint-token-error` holds [`TokenError`]'s message (so
+    /// `Display` shows it), and `error.status()` is the token URL's status
+    /// when it answered with an error or a redirect, 504 Gateway Timeout
+    /// when it did not answer in time, and 502 Bad Gateway when it could
+    /// not be reached or answered 2xx without a usable token (the statuses
+    /// a gateway gives for its upstream). [`TokenError::status`] has the
+    /// token URL's own status, `None` when it gave none.
+    ///
+    /// ```no_run
+    /// # async fn demo(error: progenitor_client::Error<sailpoint_runtime::ApiError>) {
+    /// use sailpoint_runtime::{ErrorExt, TokenError};
+    /// match error.token_error() {
+    ///     Some(token) if token.oauth_error() == Some("invalid_client") => {
+    ///         eprintln!("check the client id and secret: {token}")
+    ///     }
+    ///     Some(TokenError::Transport { .. }) => eprintln!("the token URL is unreachable"),
+    ///     Some(other) => eprintln!("no token: {other}"),
+    ///     None => eprintln!("the API call failed: {error}"),
+    /// }
+    /// # }
+    /// ```
+    fn token_error(&self) -> Option<&TokenError>;
 }
 
 impl ErrorExt for Error<ApiError> {
@@ -79,6 +107,13 @@ impl ErrorExt for Error<ApiError> {
             _ => None,
         }
     }
+
+    fn token_error(&self) -> Option<&TokenError> {
+        match self {
+            Error::UnexpectedResponse(response) => response.extensions().get::<TokenError>(),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,5 +128,6 @@ mod tests {
         assert_eq!(error.retry_after(), None);
         assert_eq!(error.attempts(), None);
         assert!(error.raw_body().is_none());
+        assert!(error.token_error().is_none());
     }
 }

@@ -14,9 +14,10 @@
 //!   bodies, tracing.
 //! - [`ApiError`] is the single type that every error response of every
 //!   operation decodes into.
-//! - [`ErrorExt`] reads the decoded body, `Retry-After` delay, attempt count
-//!   and raw-body excerpt off a `progenitor_client::Error<ApiError>`; the
-//!   status is progenitor's own `error.status()`.
+//! - [`ErrorExt`] reads the decoded body, `Retry-After` delay, attempt count,
+//!   raw-body excerpt and a failed token request ([`TokenError`]) off a
+//!   `progenitor_client::Error<ApiError>`; the status is progenitor's own
+//!   `error.status()`.
 //! - [`FilePart`] is a file in a multipart upload: bytes, a stream, a
 //!   reader or a file path, with its file name and content type.
 //! - [`offset_stream`] and [`search_after_stream`] page lists and searches
@@ -52,8 +53,52 @@
 //! # }
 //! ```
 //!
+//! # Access tokens
+//!
+//! With client credentials, all runtimes built from one [`Config`] (and its
+//! clones) share one token cache. A cached token is used until
+//! [`DEFAULT_TOKEN_REFRESH_MARGIN`] (60 s) before it expires.
+//!
+//! - **One token request at a time.** When a token is needed and none is
+//!   being fetched, a fetch starts; every caller arriving while it runs
+//!   joins that fetch instead of sending its own. No lock is held while it
+//!   runs and it does not belong to the caller that started it (if that
+//!   caller is cancelled, the others carry it on), so a caller waits at
+//!   most for the one fetch in flight: a hung token URL costs each waiter
+//!   one fetch (bounded by the request timeout and the retry budget), never
+//!   one per caller ahead of it.
+//! - **Retries.** A token request is retried after connection failures,
+//!   timeouts, connections lost mid-exchange, 429 (honouring
+//!   `Retry-After`) and 502/503/504, by the configuration's [`RetryPolicy`]:
+//!   the same attempts, waits and overall budget as API requests. Other
+//!   statuses (400, 401, 500, ...) are not retried.
+//! - **Back-off after a failure.** For [`TOKEN_FAILURE_BACKOFF`] (1 s)
+//!   after a fetch failed, callers get the same [`TokenError`] at once
+//!   instead of sending a new request each; the first caller after that
+//!   tries again.
+//! - **No redirect to another origin.** The token request carries the
+//!   client secret, so a redirect is followed only within the token URL's
+//!   origin (scheme, host and port; at most 5). A redirect elsewhere is
+//!   [`TokenError::Redirect`], naming both URLs; nothing is sent there.
+//! - **Failures are typed.** The generated operation returns
+//!   `Error::UnexpectedResponse` with the token URL's status;
+//!   [`ErrorExt::token_error`] gives the [`TokenError`] (status, OAuth
+//!   `error`, token URL, attempts).
+//! - **Every retry uses the current token.** A request retried after a wait
+//!   carries the cache's token as it is then (fetched anew if it expired),
+//!   not the one it was first sent with; a 401 to a token from the cache
+//!   (one of its 8 latest) makes one forced refresh and one retry per call,
+//!   whether or not the call was retried before.
+//!
+//! # Secrets
+//!
 //! Secrets (client secret, tokens, the `Authorization` header) never appear
-//! in `Debug`, `Display`, error messages or tracing output.
+//! in `Debug`, `Display`, error messages or tracing output. Text a server
+//! sends back (an OAuth `error_description`, an error body, a redirect's
+//! `Location`) has the client secret and the tokens in use replaced by
+//! `<redacted>` before it is kept (values shorter than 8 characters, which
+//! no real credential is, are not searched for). A tenant or token URL with
+//! `user:password@` is refused.
 
 #![deny(missing_docs)]
 
@@ -92,4 +137,4 @@ pub use query::QueryStyle;
 pub use retry::RetryPolicy;
 pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
 pub use search::{SEARCH_MAX_PAGE_SIZE, SearchKeys, SortList, search_after_stream, sort_values};
-pub use token::TokenError;
+pub use token::{TOKEN_FAILURE_BACKOFF, TokenError};

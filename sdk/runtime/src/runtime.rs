@@ -107,15 +107,65 @@ pub enum RuntimeError {
 }
 
 /// Lets a `pre` hook use `?`. Header problems mean the request cannot be
-/// sent as built ([`progenitor_client::Error::InvalidRequest`]); a failed
-/// token request is [`progenitor_client::Error::Custom`] with the message
-/// naming the token URL and status.
+/// sent as built ([`progenitor_client::Error::InvalidRequest`]). A failed
+/// token request is [`progenitor_client::Error::UnexpectedResponse`] with a
+/// response the runtime builds (see [`ErrorExt::token_error`](crate::ErrorExt::token_error)):
+/// its URL is the token URL, its status the token URL's, and it carries the
+/// [`TokenError`].
 impl<E> From<RuntimeError> for progenitor_client::Error<E> {
     fn from(error: RuntimeError) -> Self {
         match error {
-            RuntimeError::Token(_) => progenitor_client::Error::Custom(error.to_string()),
+            RuntimeError::Token(token_error) => {
+                progenitor_client::Error::UnexpectedResponse(token_failure_response(token_error))
+            }
             _ => progenitor_client::Error::InvalidRequest(error.to_string()),
         }
+    }
+}
+
+/// The header of [`token_failure_response`] holding the [`TokenError`]'s
+/// message, so that `Display` of the progenitor error shows it.
+pub(crate) const TOKEN_ERROR_HEADER: &str = "x-sailpoint-token-error";
+
+/// A stand-in response for a failed token request: the token URL's error
+/// status (or redirect status); 504 Gateway Timeout when it did not answer
+/// in time and 502 Bad Gateway when it could not be reached or answered 2xx
+/// without a usable token, as a gateway reports its upstream. The
+/// [`TokenError`] is an extension and its message the
+/// [`TOKEN_ERROR_HEADER`]. No body.
+fn token_failure_response(error: TokenError) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt;
+
+    let status = match &error {
+        TokenError::Transport { error, .. } if error.is_timeout() => {
+            reqwest::StatusCode::GATEWAY_TIMEOUT
+        }
+        TokenError::Status { status, .. } | TokenError::Redirect { status, .. } => *status,
+        _ => reqwest::StatusCode::BAD_GATEWAY,
+    };
+    // Header values are visible ASCII; the message may not be.
+    let message: String = error
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    let mut builder = http::Response::builder().status(status);
+    if let Ok(url) = reqwest::Url::parse(error.url()) {
+        builder = builder.url(url);
+    }
+    if let Ok(value) = HeaderValue::from_str(&message) {
+        builder = builder.header(TOKEN_ERROR_HEADER, value);
+    }
+    match builder.extension(error).body(Vec::<u8>::new()) {
+        Ok(response) => reqwest::Response::from(response),
+        // Unreachable: status, URL and header were all checked above.
+        Err(_) => reqwest::Response::from(http::Response::new(Vec::<u8>::new())),
     }
 }
 
@@ -230,8 +280,11 @@ impl Runtime {
     ///   streamed upload) is sent once.
     /// - A 401 answered to a request carrying a token from the cache makes
     ///   one forced token refresh and one immediate retry (if the body can
-    ///   be cloned). Retries after a wait carry a fresh token if the cached
-    ///   one expired meanwhile.
+    ///   be cloned), also when the 401 answers a retry. Every retry after a
+    ///   wait carries the cache's current token (fetched if it expired), so
+    ///   a token another caller rotated meanwhile is not sent stale.
+    /// - The client secret and the tokens in use are redacted from error
+    ///   bodies.
     /// - When retries run out, the last response is returned as is, so its
     ///   status reaches the caller.
     /// - Every response carries an [`Attempts`](crate::Attempts) extension;
@@ -364,7 +417,9 @@ impl Runtime {
                         attempts = attempt,
                         "request finished"
                     );
-                    Ok(finish(response, attempt).await)
+                    let secrets = self.secrets(sent.as_deref());
+                    let secrets: Vec<&str> = secrets.iter().map(Secret::expose).collect();
+                    Ok(finish(response, attempt, &secrets).await)
                 }
                 Err(error) => {
                     tracing::debug!(
@@ -376,6 +431,19 @@ impl Runtime {
                 }
             };
         }
+    }
+
+    /// What to redact from an error body: the client secret and the cache's
+    /// latest tokens, or the fixed token, and the token `sent` with the
+    /// request.
+    fn secrets(&self, sent: Option<&str>) -> Vec<Secret> {
+        let mut secrets = match &self.inner.auth {
+            Some(Auth::OAuth(cache)) => cache.secrets(),
+            Some(Auth::Static(token)) => vec![token.clone()],
+            None => Vec::new(),
+        };
+        secrets.extend(sent.map(Secret::new));
+        secrets
     }
 
     /// If `request` carried the cache's token `sent`, puts the cache's

@@ -419,3 +419,67 @@ fn debug_and_errors_never_show_secrets() {
     assert!(texts[0].contains("<redacted>"), "{}", texts[0]);
     assert!(texts[0].contains("env-id"), "client ids are not secret");
 }
+
+#[test]
+fn urls_with_credentials_are_refused_from_every_source_without_repeating_them() {
+    const USER: &str = "url-user-name";
+    const PASSWORD: &str = "url-pass-word";
+    let with_credentials = format!("https://{USER}:{PASSWORD}@acme.api.identitynow.com");
+    let only_user = format!("https://{USER}@acme.api.identitynow.com");
+    let token_url = format!("https://{USER}:{PASSWORD}@acme.api.identitynow.com/oauth/token");
+
+    let json = dirs();
+    write_json(json.cwd.path(), &with_credentials);
+    let yaml = dirs();
+    write_yaml(yaml.home.path(), &cli_yaml(&with_credentials));
+    let explicit = |base: &str| {
+        builder(Sources::none())
+            .base_url(base)
+            .client_credentials("id", SECRET)
+    };
+    let mut env_token_url = env_vars("https://acme.api.identitynow.com");
+    env_token_url.push(("SAIL_TOKEN_URL", token_url.clone()));
+    let cases = [
+        ("builder base_url", explicit(&with_credentials), "tenant"),
+        ("builder user only", explicit(&only_user), "tenant"),
+        (
+            "builder token_url",
+            explicit("https://acme.api.identitynow.com").token_url(&token_url),
+            "token",
+        ),
+        (
+            "environment",
+            builder(Sources::none().env(env_vars(&with_credentials))),
+            "tenant",
+        ),
+        (
+            "SAIL_TOKEN_URL",
+            builder(Sources::none().env(env_token_url)),
+            "token",
+        ),
+        ("config.json", builder(json.sources()), "tenant"),
+        ("sailpoint-cli yaml", builder(yaml.sources()), "tenant"),
+    ];
+    for (source, builder, which) in cases {
+        let pending = format!("{builder:?}");
+        let error = builder.build().unwrap_err();
+        match &error {
+            ConfigError::InvalidUrl { what, problem, .. } => {
+                assert_eq!(*what, which, "{source}");
+                assert!(
+                    problem.contains("user name or password"),
+                    "{source}: {problem}"
+                );
+            }
+            other => panic!("{source}: {other:?}"),
+        }
+        for text in [error.to_string(), format!("{error:?}"), pending] {
+            for credential in [USER, PASSWORD] {
+                assert!(
+                    !text.contains(credential),
+                    "{source}: {credential} in {text}"
+                );
+            }
+        }
+    }
+}

@@ -179,3 +179,112 @@ async fn no_secret_in_logs_debug_or_errors() {
         eprintln!("{logs}\n{}", token_error_text.0);
     }
 }
+
+/// Server text that echoes a credential: an OAuth `error_description` with
+/// the client secret, API error bodies (JSON and HTML) with the token.
+#[tokio::test]
+async fn credentials_echoed_by_a_server_are_redacted() {
+    use sailpoint_runtime::ErrorExt;
+
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(capture.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({
+            "error": "invalid_client",
+            "error_description": format!("client secret {SECRET} is not valid"),
+        })))
+        .mount(&server)
+        .await;
+    let config = Config::builder()
+        .sources(Sources::none())
+        .base_url(server.uri())
+        .client_credentials("redaction-client", SECRET)
+        .no_proxy()
+        .build()
+        .unwrap();
+    let mut request = config.http_client().get(server.uri()).build().unwrap();
+    let token_error = config
+        .runtime()
+        .prepare(&mut request, &OP)
+        .await
+        .unwrap_err();
+    let token_text = format!("{token_error} {token_error:?}");
+    let converted: Error<ApiError> = token_error.into();
+    let description = match converted.token_error() {
+        Some(sailpoint_runtime::TokenError::Status { description, .. }) => description.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        description.as_deref(),
+        Some("client secret <redacted> is not valid")
+    );
+
+    const ECHOED: &str = "static-token-echoed-1618";
+    let api = MockServer::start().await;
+    Mock::given(path("/v2025/sources"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": format!("token {ECHOED} is expired")})),
+        )
+        .up_to_n_times(1)
+        .mount(&api)
+        .await;
+    Mock::given(path("/v2025/sources"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw(
+            format!("<html>bad gateway for Bearer {ECHOED}</html>"),
+            "text/html",
+        ))
+        .mount(&api)
+        .await;
+    let static_config = Config::builder()
+        .sources(Sources::none())
+        .base_url(api.uri())
+        .access_token(ECHOED)
+        .no_proxy()
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let runtime = static_config.runtime();
+    let client = static_config.http_client();
+    let mut errors = Vec::new();
+    for _ in 0..2 {
+        let mut request = client
+            .get(static_config.base_url_for("v2025") + "/sources")
+            .build()
+            .unwrap();
+        runtime.prepare(&mut request, &OP).await.unwrap();
+        let response = runtime.execute(&client, request, &OP).await.unwrap();
+        errors.push(Error::ErrorResponse(
+            ResponseValue::from_response::<ApiError>(response)
+                .await
+                .unwrap(),
+        ));
+    }
+    let (json_error, html_error) = (&errors[0], &errors[1]);
+    assert_eq!(
+        json_error.api_error().and_then(|e| e.error.as_deref()),
+        Some("token <redacted> is expired")
+    );
+    let excerpt = &html_error.raw_body().expect("an excerpt").excerpt;
+    assert_eq!(excerpt, "<html>bad gateway for Bearer <redacted></html>");
+
+    let outputs = [
+        token_text,
+        format!("{converted} {converted:?}"),
+        format!("{json_error} {json_error:?}"),
+        format!("{html_error} {html_error:?}"),
+        capture.text(),
+    ];
+    for text in &outputs {
+        for secret in [SECRET, ECHOED] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    assert!(outputs[0].contains("<redacted>"), "{}", outputs[0]);
+}
