@@ -220,36 +220,6 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     out
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// Counts a spec's operations straight from its source files, without the
-/// codegen crate: the root's path entries, following each path-item `$ref`
-/// once. The figure the generated surface is checked against.
-pub fn source_operation_count(spec_dir: &Path, root: &str) -> usize {
-    let root_path = spec_dir.join(root);
-    let read = |p: &Path| -> serde_norway::Value {
-        let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-    };
-    let root_doc = read(&root_path);
-    let paths = root_doc["paths"].as_mapping().expect("paths");
-    let mut count = 0;
-    for item in paths.values() {
-        let item = match item.get("$ref").and_then(|r| r.as_str()) {
-            Some(r) => read(&root_path.parent().expect("root dir").join(r)),
-            None => item.clone(),
-        };
-        let map = item.as_mapping().expect("path item is a mapping");
-        count += map
-            .keys()
-            .filter(|k| k.as_str().is_some_and(|k| METHODS.contains(&k)))
-            .count();
-    }
-    count
-}
-
 /// One part of a `multipart/form-data` body: its headers (lower-cased
 /// names) and content.
 #[derive(Debug, Clone)]
