@@ -16,6 +16,13 @@
 //! longer writes are stale for `--check`, and are deleted by `regen` as
 //! marker lines starting with `-`, in the same journal as the writes.
 //!
+//! Besides the crates, regen writes the conformance tables of the
+//! workspace's tests (`tests/generated/conformance_<version>.rs`,
+//! `codegen::conformance::table_source`): every spec example with the
+//! generated type it should decode into. They go with the fixture crate
+//! (same output root, skipped alike when `--sdk-dir` is given without
+//! `--fixture-dir`).
+//!
 //! For tests only: with `XTASK_REGEN_STOP_AFTER_RENAMES=N` in the
 //! environment, regen exits (status 3) after moving N files into place, as a
 //! kill at that moment would.
@@ -259,13 +266,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|o| (o.version.name().to_string(), &o.files))
         .collect();
+    let tables = conformance_tables(&outputs);
     let mut targets = vec![(sdk_dir, versions)];
     if let (Some(dir), Some(files)) = (&fixture_dir, &fixture) {
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        targets.push((roots[1].clone(), vec![(name, files)]));
+        targets.push((
+            roots[1].clone(),
+            vec![
+                (name, files),
+                (codegen::conformance::TABLES_DIR.to_string(), &tables),
+            ],
+        ));
     }
     let mut code = ExitCode::SUCCESS;
     for (root, crates) in &targets {
@@ -284,6 +298,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(code)
+}
+
+/// The conformance table of each generated version, by file name under
+/// `tests/generated/`.
+fn conformance_tables(outputs: &[VersionOutput]) -> CrateFiles {
+    outputs
+        .iter()
+        .map(|output| {
+            (
+                codegen::conformance::table_file(output.version),
+                codegen::conformance::table_source(&output.version.crate_ident(), &output.examples),
+            )
+        })
+        .collect()
 }
 
 /// Where a regen stages its files, under the sdk directory.
