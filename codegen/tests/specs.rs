@@ -6,8 +6,9 @@ use sailpoint_codegen as codegen;
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
-use codegen::bundle::{bundle_loaded, components_table, count_operations};
+use codegen::bundle::{Bundle, bundle_loaded, components_table, count_operations};
 use codegen::load::Loader;
 use codegen::vendor::{Reach, Upstream};
 use codegen::versions::ApiVersion;
@@ -18,11 +19,22 @@ fn source_operation_count(version: ApiVersion) -> usize {
     common::source_operation_count(&spec_dir(), version.root().as_str())
 }
 
+/// Every version's bundle, made once for the tests that only read them,
+/// with one loader, in `ApiVersion::ALL` order.
+fn bundles() -> &'static [Bundle] {
+    static BUNDLES: OnceLock<Vec<Bundle>> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        let loader = Loader::new(spec_dir());
+        ApiVersion::ALL
+            .iter()
+            .map(|version| bundle_loaded(&loader, &version.root()).unwrap())
+            .collect()
+    })
+}
+
 #[test]
 fn bundles_hold_exactly_the_operations_of_the_source() {
-    let loader = Loader::new(spec_dir());
-    for version in ApiVersion::ALL {
-        let bundle = bundle_loaded(&loader, &version.root()).unwrap();
+    for (version, bundle) in ApiVersion::ALL.into_iter().zip(bundles()) {
         let expected = source_operation_count(version);
         assert!(
             expected > 500,
@@ -52,9 +64,7 @@ fn bundles_hold_exactly_the_operations_of_the_source() {
 
 #[test]
 fn component_names_and_origins() {
-    let loader = Loader::new(spec_dir());
-    for version in ApiVersion::ALL {
-        let bundle = bundle_loaded(&loader, &version.root()).unwrap();
+    for (version, bundle) in ApiVersion::ALL.into_iter().zip(bundles()) {
         insta::assert_snapshot!(
             format!("components_{version}"),
             components_table(&bundle.components)
@@ -66,10 +76,10 @@ fn component_names_and_origins() {
 fn bundling_does_not_depend_on_what_was_loaded_before() {
     let fresh = Loader::new(spec_dir());
     let alone = bundle_loaded(&fresh, &ApiVersion::V2025.root()).unwrap();
-    let shared = Loader::new(spec_dir());
-    bundle_loaded(&shared, &ApiVersion::Beta.root()).unwrap();
-    bundle_loaded(&shared, &ApiVersion::V2024.root()).unwrap();
-    let after_others = bundle_loaded(&shared, &ApiVersion::V2025.root()).unwrap();
+    // `bundles()` made v2025's with the loader that had made beta's and
+    // v2024's first.
+    assert_eq!(ApiVersion::ALL.last(), Some(&ApiVersion::V2025));
+    let after_others = &bundles()[2];
     assert_eq!(
         serde_json::to_string(&alone.document).unwrap(),
         serde_json::to_string(&after_others.document).unwrap()

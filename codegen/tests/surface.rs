@@ -7,22 +7,52 @@ use sailpoint_codegen as codegen;
 mod common;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use codegen::load::Loader;
-use codegen::pipeline::generate_version;
+use codegen::pipeline::{VersionOutput, generate_version};
 use codegen::render::REPORT_FILE;
 use codegen::vendor::Upstream;
 use codegen::versions::ApiVersion;
 
 use common::spec_dir;
 
+/// Every version's output, in `ApiVersion::ALL` order, generated once for
+/// the tests that read it: one thread per version over one loader, as
+/// `cargo xtask regen` runs them (and with its stack size: typify recurses
+/// deeply on the big specs).
+fn outputs() -> &'static [VersionOutput] {
+    static OUTPUTS: OnceLock<Vec<VersionOutput>> = OnceLock::new();
+    OUTPUTS.get_or_init(|| {
+        let dir = spec_dir();
+        let upstream = Upstream::read(&dir).unwrap();
+        let loader = Loader::new(&dir);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = ApiVersion::ALL
+                .into_iter()
+                .map(|version| {
+                    let (loader, upstream) = (&loader, &upstream);
+                    std::thread::Builder::new()
+                        .stack_size(64 << 20)
+                        .spawn_scoped(scope, move || {
+                            generate_version(loader, version, upstream).unwrap()
+                        })
+                        .unwrap()
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().expect("a generator thread panicked"))
+                .collect()
+        })
+    })
+}
+
 #[test]
 fn every_operation_is_a_method_and_the_surface_is_reviewed() {
     let dir = spec_dir();
-    let upstream = Upstream::read(&dir).unwrap();
-    let loader = Loader::new(&dir);
-    for version in ApiVersion::ALL {
-        let output = generate_version(&loader, version, &upstream).unwrap();
+    for output in outputs() {
+        let version = output.version;
         let expected = common::source_operation_count(&dir, version.root().as_str());
         assert_eq!(output.surface.len(), expected, "{version}: surface rows");
         assert_eq!(
@@ -79,7 +109,7 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
             paginated.len().to_string()
         );
 
-        check_features(version.name(), &output);
+        check_features(version.name(), output);
 
         // The operations that can be asked for another media type, and the
         // search streams, found by the generator.
@@ -150,9 +180,13 @@ fn every_operation_is_a_method_and_the_surface_is_reviewed() {
 fn regeneration_is_deterministic() {
     let dir = spec_dir();
     let upstream = Upstream::read(&dir).unwrap();
+    // Generated alone, and beside the other versions over a shared loader:
+    // the same files. Alone first, so that it runs while the other test
+    // thread fills `outputs()`.
     let version = ApiVersion::V2025;
-    let first = generate_version(&Loader::new(&dir), version, &upstream).unwrap();
     let second = generate_version(&Loader::new(&dir), version, &upstream).unwrap();
+    let first = &outputs()[2];
+    assert_eq!(first.version, version);
     assert_eq!(
         first.files.keys().collect::<Vec<_>>(),
         second.files.keys().collect::<Vec<_>>()
