@@ -1,13 +1,16 @@
 //! Conformance: every example in the three specs decodes into the generated
 //! type for its location and re-encodes to the same JSON (key order free,
-//! `1` equal to `1.0`). The tables come from `build.rs`
-//! (`codegen::conformance`). Known failures are an insta snapshot per
-//! version, so a test fails only when the set changes.
+//! `1` equal to `1.0`). The tables (`generated/conformance_<version>.rs`)
+//! are written by `cargo xtask regen` (`codegen::conformance`). Known
+//! failures are an insta snapshot per version, so a test fails only when the
+//! set changes.
 //!
-//! With `SAILPOINT_CONFORMANCE_REPORT=1` the tests print every failure and a
-//! `conformance: VERSION: N examples, D decoded, R round-tripped` line, and
-//! skip the snapshot (`cargo xtask conformance` runs them that way).
+//! With `SAILPOINT_CONFORMANCE_REPORT=DIR` the tests write each version's
+//! figures and failures to `DIR/<version>.json` (`codegen::conformance::Report`)
+//! and skip the snapshot: `cargo xtask conformance` runs them that way and
+//! reads the files.
 
+use codegen::conformance::{Failure, FailureKind, Report};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -108,59 +111,65 @@ type Table = Vec<(
 )>;
 
 fn run(version: &str, table: Table) {
-    let report = std::env::var_os("SAILPOINT_CONFORMANCE_REPORT").is_some();
-    if report && std::env::var("SAILPOINT_CONFORMANCE_VERSION").is_ok_and(|v| v != version) {
-        return;
-    }
-    let total = table.len();
-    let (mut decoded, mut round_tripped) = (0, 0);
-    let mut failures = Vec::new();
+    let mut report = Report {
+        version: version.to_string(),
+        examples: table.len(),
+        decoded: 0,
+        round_tripped: 0,
+        failures: Vec::new(),
+    };
     for (location, target, json) in table {
+        let failure = |kind, reason: String| Failure {
+            location: location.to_string(),
+            kind,
+            reason,
+        };
         match target.map(|check| check(json)) {
             Ok(Outcome::RoundTripped) => {
-                decoded += 1;
-                round_tripped += 1;
+                report.decoded += 1;
+                report.round_tripped += 1;
             }
             Ok(Outcome::Changed(why)) => {
-                decoded += 1;
-                failures.push(format!("{location}\n    changed: {why}"));
+                report.decoded += 1;
+                report.failures.push(failure(FailureKind::Changed, why));
             }
             Ok(Outcome::NotDecoded(why)) => {
-                failures.push(format!("{location}\n    not decoded: {why}"))
+                report.failures.push(failure(FailureKind::NotDecoded, why))
             }
-            Err(why) => failures.push(format!("{location}\n    untyped: {why}")),
+            Err(why) => report
+                .failures
+                .push(failure(FailureKind::Untyped, why.to_string())),
         }
     }
-    let figures =
-        format!("{version}: {total} examples, {decoded} decoded, {round_tripped} round-tripped");
-    if report {
-        for failure in &failures {
-            println!(
-                "conformance-failure: {version} {}",
-                failure.replace("\n   ", ":")
-            );
-        }
-        println!("conformance: {figures}");
+    if let Some(dir) = std::env::var_os("SAILPOINT_CONFORMANCE_REPORT") {
+        let path = std::path::Path::new(&dir).join(format!("{version}.json"));
+        let json = serde_json::to_string_pretty(&report).expect("a report serializes");
+        std::fs::write(&path, json).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         return;
     }
-    assert!(total > 0, "{version}: no examples collected");
+    assert!(report.examples > 0, "{version}: no examples collected");
+    let failures: Vec<String> = report
+        .failures
+        .iter()
+        .map(|f| format!("{}\n    {}: {}", f.location, f.kind.label(), f.reason))
+        .collect();
     insta::assert_snapshot!(
         format!("failures_{version}"),
-        format!("{figures}\n\n{}", failures.join("\n"))
+        format!("{}\n\n{}", report.figures(), failures.join("\n"))
     );
 }
 
 mod beta {
     use super::{Outcome, check};
-    include!(concat!(env!("OUT_DIR"), "/conformance_beta.rs"));
+    include!("generated/conformance_beta.rs");
 }
 mod v2024 {
     use super::{Outcome, check};
-    include!(concat!(env!("OUT_DIR"), "/conformance_v2024.rs"));
+    include!("generated/conformance_v2024.rs");
 }
 mod v2025 {
     use super::{Outcome, check};
-    include!(concat!(env!("OUT_DIR"), "/conformance_v2025.rs"));
+    include!("generated/conformance_v2025.rs");
 }
 
 #[test]
@@ -249,16 +258,23 @@ mod open_enums {
 #[tokio::test]
 async fn no_content_is_not_decoded_as_json() {
     use sailpoint_v2025::prelude::*;
-    let server = sailpoint_tests::MockServer::start(vec![sailpoint_tests::Reply::empty(204)]).await;
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
     let runtime = sailpoint_v2025::Runtime::new()
         .with_bearer_token("test-token-not-a-secret")
         .with_retry_policy(sailpoint_runtime::RetryPolicy::none());
-    let client = sailpoint_v2025::Client::new(&server.base_url, runtime);
+    let client = sailpoint_v2025::Client::new(&server.uri(), runtime);
     let response = client
         .delete_form_definition()
         .form_definition_id("f1")
         .send()
         .await;
     assert!(response.is_ok(), "{response:?}");
-    assert_eq!(server.only_request().method, "DELETE");
+    let requests = server.received_requests().await.unwrap_or_default();
+    let methods: Vec<&str> = requests.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["DELETE"]);
 }

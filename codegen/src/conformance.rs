@@ -7,19 +7,82 @@
 //! property has one, directly or through a `$ref`); and every `example` and
 //! `examples.*.value` of a JSON request or response body. Locations are JSON
 //! pointers into the normalized document, as in `NORMALIZATION.md`.
+//!
+//! `cargo xtask regen` collects them with the pipeline
+//! ([`crate::pipeline::VersionOutput::examples`]) and writes one table per
+//! version as source of the tests ([`table_source`], [`TABLES_DIR`]). The
+//! test reports its figures to `cargo xtask conformance` as a [`Report`].
 
 use std::collections::BTreeSet;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::bundle::bundle;
-use crate::error::Error;
-use crate::load::Loader;
+use crate::model::ApiModel;
 use crate::names::pascal;
-use crate::normalize::{PassContext, normalize};
-use crate::openapi::{is_json_media_type, is_success_or_default, operations};
+use crate::openapi::is_json_media_type;
 use crate::pointer::JsonPointer;
 use crate::versions::ApiVersion;
+
+/// Where `cargo xtask regen` writes the tables, relative to the workspace's
+/// `tests/` directory: `generated/conformance_<version>.rs`.
+pub const TABLES_DIR: &str = "generated";
+
+/// The table file of `version`, relative to [`TABLES_DIR`].
+pub fn table_file(version: ApiVersion) -> String {
+    format!("conformance_{}.rs", version.name())
+}
+
+/// What the conformance test found for one version, as it writes it (JSON)
+/// for `cargo xtask conformance` when `SAILPOINT_CONFORMANCE_REPORT` names
+/// a directory: `<dir>/<version>.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub version: String,
+    pub examples: usize,
+    pub decoded: usize,
+    pub round_tripped: usize,
+    pub failures: Vec<Failure>,
+}
+
+/// One example that did not round-trip.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Failure {
+    pub location: String,
+    pub kind: FailureKind,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// Decoded, but re-encoded differently.
+    Changed,
+    NotDecoded,
+    /// No generated type to decode into.
+    Untyped,
+}
+
+impl FailureKind {
+    /// How the test's snapshot and the xtask's output spell it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FailureKind::Changed => "changed",
+            FailureKind::NotDecoded => "not decoded",
+            FailureKind::Untyped => "untyped",
+        }
+    }
+}
+
+impl Report {
+    /// `VERSION: N examples, D decoded, R round-tripped`.
+    pub fn figures(&self) -> String {
+        format!(
+            "{}: {} examples, {} decoded, {} round-tripped",
+            self.version, self.examples, self.decoded, self.round_tripped
+        )
+    }
+}
 
 /// One example and where it should decode.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,25 +98,9 @@ pub struct Example {
 
 const COMPONENTS: &str = "#/components/schemas/";
 
-/// The examples of one version's normalized spec, typed by the names in its
-/// rendered type files (`src/generated/types/`, concatenated).
-pub fn examples_of_version(
-    loader: &Loader,
-    version: ApiVersion,
-    generated_types: &str,
-) -> Result<Vec<Example>, Error> {
-    let bundle = bundle(loader, &version.root())?;
-    let normalized = normalize(
-        version.name(),
-        &PassContext::for_version(version),
-        bundle.document,
-    )?;
-    Ok(collect(&normalized.document, &type_names(generated_types)))
-}
-
 /// Every example of `document`. `types` holds the names of the crate's
 /// generated types (`pub struct`/`pub enum`/`pub type` of `types`).
-pub fn collect(document: &Value, types: &BTreeSet<String>) -> Vec<Example> {
+pub fn collect(document: &Value, model: &ApiModel, types: &BTreeSet<String>) -> Vec<Example> {
     let mut out = Vec::new();
     let empty = Map::new();
     let schemas = document
@@ -78,7 +125,9 @@ pub fn collect(document: &Value, types: &BTreeSet<String>) -> Vec<Example> {
             });
         }
     }
-    for op in operations(document) {
+    for op in &model.operations {
+        // The examples are read where the operation writes its bodies (a
+        // `$ref`'d body or response is collected once, at its component).
         let Some(operation) = op.pointer.follow(document) else {
             continue;
         };
@@ -86,17 +135,18 @@ pub fn collect(document: &Value, types: &BTreeSet<String>) -> Vec<Example> {
         if let Some(body) = operation.get("requestBody") {
             bodies.push((op.pointer.child("requestBody"), body, "Body"));
         }
-        if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
-            for (status, response) in responses {
-                let role = if is_success_or_default(status) {
-                    "Response"
-                } else {
-                    ""
-                };
-                bodies.push((op.pointer.child("responses").child(status), response, role));
+        for response in &op.responses {
+            let role = if response.is_success_or_default() {
+                "Response"
+            } else {
+                ""
+            };
+            let pointer = op.pointer.child("responses").child(&response.status);
+            if let Some(raw) = pointer.follow(document) {
+                bodies.push((pointer, raw, role));
             }
         }
-        let base = op.id(document).map(pascal).unwrap_or_default();
+        let base = pascal(op.id());
         for (pointer, body, role) in bodies {
             let Some(content) = body.get("content").and_then(Value::as_object) else {
                 continue;
@@ -334,7 +384,8 @@ pub fn schema_example(document: &Value, schema: &Value) -> Option<Value> {
 /// the including module.
 pub fn table_source(crate_ident: &str, examples: &[Example]) -> String {
     let mut out = String::from(
-        "// @generated by the conformance build script from the normalized spec.\n\
+        "// @generated by `cargo xtask regen` from the normalized spec (`codegen/src/conformance.rs`).\n\
+         // Do not edit: change the generator in codegen/ and regenerate.\n\n\
          pub fn examples() -> ::std::vec::Vec<(&'static str, ::std::result::Result<fn(&str) -> Outcome, &'static str>, &'static str)> {\n    vec![\n",
     );
     for example in examples {
@@ -361,23 +412,28 @@ fn literal(text: &str) -> String {
     proc_macro2::Literal::string(text).to_string()
 }
 
-/// The names of the types in the rendered type files: the items
-/// `pub struct`, `pub enum` and `pub type` at the file's top level.
-pub fn type_names(generated_types: &str) -> BTreeSet<String> {
-    generated_types
-        .lines()
-        .filter_map(|line| {
-            let rest = line
-                .strip_prefix("pub struct ")
-                .or_else(|| line.strip_prefix("pub enum "))
-                .or_else(|| line.strip_prefix("pub type "))?;
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            (!name.is_empty()).then_some(name)
+/// The names of the generated types: the public structs, enums and type
+/// aliases directly in the `types` module of the generated code (not its
+/// `builder` submodule), as the crate exposes them (`types::X`).
+pub fn type_names(generated: &syn::File) -> BTreeSet<String> {
+    let types = generated.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    types
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if is_public(&s.vis) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) if is_public(&e.vis) => Some(e.ident.to_string()),
+            syn::Item::Type(t) if is_public(&t.vis) => Some(t.ident.to_string()),
+            _ => None,
         })
         .collect()
+}
+
+fn is_public(visibility: &syn::Visibility) -> bool {
+    matches!(visibility, syn::Visibility::Public(_))
 }
 
 #[cfg(test)]
@@ -385,6 +441,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn model_of(doc: &Value) -> ApiModel {
+        ApiModel::from_document(
+            doc,
+            &crate::normalize::Plan::default(),
+            &std::collections::BTreeMap::new(),
+        )
+        .expect("a valid model")
+    }
 
     fn names(list: &[&str]) -> BTreeSet<String> {
         list.iter().map(|s| s.to_string()).collect()
@@ -418,7 +483,7 @@ mod tests {
                 "Missing": {"example": 1}
             }}
         });
-        let found = collect(&doc, &names(&["SourceX", "Owner"]));
+        let found = collect(&doc, &model_of(&doc), &names(&["SourceX", "Owner"]));
         let summary: Vec<(String, Result<String, String>, Value)> = found
             .into_iter()
             .map(|e| (e.location, e.target, e.json))
@@ -477,7 +542,11 @@ mod tests {
             "responses": {"200": {"content": {"application/json": {
                 "schema": {"type": "array", "items": {"type": "object"}}, "example": [{}]}}}}
         }}}});
-        let found = collect(&doc, &names(&["CreateSBody", "CreateSResponseItem"]));
+        let found = collect(
+            &doc,
+            &model_of(&doc),
+            &names(&["CreateSBody", "CreateSResponseItem"]),
+        );
         let targets: Vec<Result<String, String>> = found.into_iter().map(|e| e.target).collect();
         assert_eq!(
             targets,
@@ -495,7 +564,7 @@ mod tests {
                 "a": {"type": "string", "example": "x"},
                 "b": {"$ref": "#/components/schemas/A"}}}
         }}});
-        assert_eq!(collect(&doc, &names(&["A"])), vec![]);
+        assert_eq!(collect(&doc, &model_of(&doc), &names(&["A"])), vec![]);
     }
 
     #[test]
@@ -514,8 +583,21 @@ mod tests {
     }
 
     #[test]
-    fn type_names_at_top_level_only() {
-        let text = "pub struct A {\n    pub struct_field: u8,\n}\npub enum B {}\npub type C = u8;\nimpl A {}\n";
-        assert_eq!(type_names(text), names(&["A", "B", "C"]));
+    fn type_names_are_the_public_types_of_the_types_module() {
+        let file: syn::File = syn::parse_quote! {
+            pub struct Outside;
+            pub mod types {
+                pub struct A { pub struct_field: u8 }
+                pub enum B {}
+                pub type C = u8;
+                struct Private;
+                impl A {}
+                pub mod builder {
+                    pub struct A;
+                    pub struct Nested;
+                }
+            }
+        };
+        assert_eq!(type_names(&file), names(&["A", "B", "C"]));
     }
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::bundle::{bundle_loaded, count_operations};
+use crate::conformance::Example;
 use crate::error::Error;
 use crate::generate::{Generated, generate};
 use crate::load::Loader;
@@ -36,6 +37,17 @@ pub struct VersionOutput {
     pub files: CrateFiles,
     pub stats: Stats,
     pub surface: Vec<SurfaceRow>,
+    /// The spec's examples with the generated type each should decode
+    /// into: the conformance table `regen` writes for the tests.
+    pub examples: Vec<Example>,
+}
+
+/// What one run of the stages gives besides the files.
+struct Run {
+    files: CrateFiles,
+    stats: Stats,
+    surface: Vec<SurfaceRow>,
+    examples: Vec<Example>,
 }
 
 /// Runs the pipeline for `version`. Errors name the version.
@@ -55,11 +67,12 @@ pub fn generate_version(
     };
     let context = PassContext::for_version(version);
     run(loader, &version.target(), &context, provenance)
-        .map(|(files, stats, surface)| VersionOutput {
+        .map(|run| VersionOutput {
             version,
-            files,
-            stats,
-            surface,
+            files: run.files,
+            stats: run.stats,
+            surface: run.surface,
+            examples: run.examples,
         })
         .map_err(|error| Error::InVersion {
             version: version.name(),
@@ -80,7 +93,7 @@ pub fn generate_fixture(spec_dir: &Path, target: &CrateTarget) -> Result<CrateFi
         operations,
         schemas,
     };
-    run(&loader, target, &PassContext { version: None }, provenance).map(|(files, _, _)| files)
+    run(&loader, target, &PassContext { version: None }, provenance).map(|run| run.files)
 }
 
 fn run(
@@ -88,7 +101,7 @@ fn run(
     target: &CrateTarget,
     context: &PassContext,
     provenance: impl FnOnce(usize, usize) -> Provenance,
-) -> Result<(CrateFiles, Stats, Vec<SurfaceRow>), Error> {
+) -> Result<Run, Error> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -118,6 +131,11 @@ fn run(
 
     let methods_generated = count_methods(&generated.file);
     let surface = surface(&model, &generated.file);
+    let examples = crate::conformance::collect(
+        &normalized.document,
+        &model,
+        &crate::conformance::type_names(&generated.file),
+    );
     let schemas = normalized
         .document
         .pointer("/components/schemas")
@@ -149,7 +167,12 @@ fn run(
         lines,
         timings,
     };
-    Ok((files, stats, surface))
+    Ok(Run {
+        files,
+        stats,
+        surface,
+        examples,
+    })
 }
 
 /// The normalization report, followed by what generation did beyond it.

@@ -1,12 +1,15 @@
 //! `cargo xtask conformance [--version V]`: decodes every example of the
 //! specs into its generated type and re-encodes it. Runs the workspace test
-//! `tests/conformance.rs` in report mode (`SAILPOINT_CONFORMANCE_REPORT=1`),
-//! prints each failure (location: reason), and last one line per version:
+//! `tests/conformance.rs` with `SAILPOINT_CONFORMANCE_REPORT` naming a
+//! temporary directory, reads the report each version's test writes there
+//! (`codegen::conformance::Report`, JSON), prints each failure (location:
+//! reason), and last one line per version:
 //! `VERSION: N examples, D decoded, R round-tripped`.
 
 use std::process::{Command, ExitCode};
 
 use anyhow::{Context, bail};
+use codegen::conformance::Report;
 use codegen::versions::ApiVersion;
 
 #[derive(clap::Args)]
@@ -16,10 +19,12 @@ pub struct Args {
     version: Option<ApiVersion>,
 }
 
-const FAILURE: &str = "conformance-failure: ";
-const FIGURES: &str = "conformance: ";
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let versions = match args.version {
+        Some(version) => vec![version],
+        None => ApiVersion::ALL.to_vec(),
+    };
+    let reports_dir = tempfile::tempdir().context("creating a directory for the reports")?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -33,36 +38,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "conformance",
             "--",
         ])
-        .args(["examples", "--nocapture", "--test-threads=1"])
-        .env("SAILPOINT_CONFORMANCE_REPORT", "1");
-    if let Some(version) = args.version {
-        command.env("SAILPOINT_CONFORMANCE_VERSION", version.name());
-    }
+        // The tests `<version>_examples`, one per version.
+        .arg(match args.version {
+            Some(version) => format!("{version}_examples"),
+            None => "_examples".to_string(),
+        })
+        .env("SAILPOINT_CONFORMANCE_REPORT", reports_dir.path());
     let output = command.output().context("running cargo test")?;
     if !output.status.success() {
         eprint!("{}", String::from_utf8_lossy(&output.stderr));
         bail!("the conformance test did not run: {}", output.status);
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut figures = Vec::new();
-    for line in stdout.lines() {
-        if let Some(failure) = line.strip_prefix(FAILURE) {
-            println!("{failure}");
-        } else if let Some(line) = line.strip_prefix(FIGURES) {
-            figures.push(line.to_string());
+    let mut reports = Vec::new();
+    for version in versions {
+        let path = reports_dir.path().join(format!("{version}.json"));
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("{version}: the conformance test wrote no report"))?;
+        let report: Report = serde_json::from_str(&text)
+            .with_context(|| format!("{version}: reading {}", path.display()))?;
+        for failure in &report.failures {
+            println!(
+                "{} {}: {}: {}",
+                report.version,
+                failure.location,
+                failure.kind.label(),
+                failure.reason
+            );
         }
+        reports.push(report);
     }
-    if figures.is_empty() {
-        bail!("the conformance test printed no figures");
-    }
-    // In version order, whatever order the tests ran in.
-    figures.sort_by_key(|line| {
-        ApiVersion::ALL
-            .iter()
-            .position(|v| line.starts_with(&format!("{}:", v.name())))
-    });
-    for line in figures {
-        println!("{line}");
+    for report in &reports {
+        println!("{}", report.figures());
     }
     Ok(ExitCode::SUCCESS)
 }

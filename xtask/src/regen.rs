@@ -16,6 +16,13 @@
 //! longer writes are stale for `--check`, and are deleted by `regen` as
 //! marker lines starting with `-`, in the same journal as the writes.
 //!
+//! Besides the crates, regen writes the conformance tables of the
+//! workspace's tests (`tests/generated/conformance_<version>.rs`,
+//! `codegen::conformance::table_source`): every spec example with the
+//! generated type it should decode into. They go with the fixture crate
+//! (same output root, skipped alike when `--sdk-dir` is given without
+//! `--fixture-dir`).
+//!
 //! For tests only: with `XTASK_REGEN_STOP_AFTER_RENAMES=N` in the
 //! environment, regen exits (status 3) after moving N files into place, as a
 //! kill at that moment would.
@@ -240,7 +247,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(fixture) = &fixture_dir {
         roots.push((
             fixture.parent().map(Path::to_path_buf).unwrap_or_default(),
-            vec![crate_dir_name(fixture)],
+            vec![
+                crate_dir_name(fixture),
+                codegen::conformance::TABLES_DIR.to_string(),
+            ],
         ));
     }
     for (root, crates) in &roots {
@@ -270,9 +280,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|o| (o.version.name().to_string(), &o.files))
         .collect();
+    let tables = conformance_tables(&outputs);
     let mut targets = vec![(sdk_dir, versions)];
     if let (Some(dir), Some(files)) = (&fixture_dir, &fixture) {
-        targets.push((roots[1].0.clone(), vec![(crate_dir_name(dir), files)]));
+        targets.push((
+            roots[1].0.clone(),
+            vec![
+                (crate_dir_name(dir), files),
+                (codegen::conformance::TABLES_DIR.to_string(), &tables),
+            ],
+        ));
     }
     let mut code = ExitCode::SUCCESS;
     for (root, crates) in &targets {
@@ -291,6 +308,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     Ok(code)
+}
+
+/// The conformance table of each generated version, by file name under
+/// `tests/generated/`.
+fn conformance_tables(outputs: &[VersionOutput]) -> CrateFiles {
+    outputs
+        .iter()
+        .map(|output| {
+            (
+                codegen::conformance::table_file(output.version),
+                codegen::conformance::table_source(&output.version.crate_ident(), &output.examples),
+            )
+        })
+        .collect()
 }
 
 /// Where a regen stages its files, under the sdk directory.
@@ -559,7 +590,14 @@ fn journal_line_problem(sdk_dir: &Path, crates: &[String], line: &str) -> Option
             sdk_dir.display()
         ));
     }
-    let owned = if deleting {
+    let owned = if crate_name == codegen::conformance::TABLES_DIR {
+        // The conformance tables beside the fixture crate: written, never
+        // deleted.
+        !deleting
+            && ApiVersion::ALL
+                .iter()
+                .any(|v| codegen::conformance::table_file(*v) == relative)
+    } else if deleting {
         codegen::render::is_generated_code(relative)
     } else {
         codegen::render::is_rendered_file(relative)
