@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod conformance;
+pub mod defects;
 pub mod drift;
 pub mod error;
 pub mod generate;
