@@ -8,7 +8,8 @@
 //! [`ComponentOrigin`]s; everything else from the root file, following each
 //! `$ref` the pointer passes through into the file it names. Where the
 //! trace fails (a component the passes made, such as a hoisted inline
-//! type), the bundled pointer is given and marked as such.
+//! type, or a `$ref` that cycles), the bundled pointer is given and marked
+//! as such.
 //!
 //! Example checks are JSON-schema level, on the bundled (not normalized)
 //! document, so they judge the example against what upstream wrote: JSON
@@ -182,8 +183,9 @@ impl<'l> Locator<'l> {
     }
 
     /// Steps through `segments` from `at`, following every `$ref` on the way
-    /// into the file it names. The last segment may be missing (a pass
-    /// added it); any other missing one fails the trace.
+    /// into the file it names. From the first segment the file lacks (what
+    /// a pass added: an `operationId`, a `parameters` list), the rest is
+    /// appended as is: the place in that file where it belongs.
     fn walk(&self, mut at: Target, segments: &[String]) -> Option<Target> {
         for (i, segment) in segments.iter().enumerate() {
             let mut hops = 0;
@@ -211,8 +213,11 @@ impl<'l> Locator<'l> {
                 Value::Array(list) => segment.parse::<usize>().is_ok_and(|n| n < list.len()),
                 _ => false,
             };
-            if !exists && i + 1 < segments.len() {
-                return None;
+            if !exists {
+                for missing in &segments[i..] {
+                    at.pointer = at.pointer.child(missing);
+                }
+                return Some(at);
             }
             at.pointer = at.pointer.child(segment);
         }
@@ -359,14 +364,20 @@ impl<'d> Checker<'d> {
             if let Some(Value::Array(choices)) = schema.get(keyword)
                 && !choices.iter().any(|choice| self.fits(choice, value))
             {
-                self.problem(at, format!("matches none of the {} `{keyword}` choices", choices.len()));
+                self.problem(
+                    at,
+                    format!("matches none of the {} `{keyword}` choices", choices.len()),
+                );
             }
         }
         if let Some(ty) = schema.get("type").and_then(Value::as_str)
             && is_json_type(ty)
             && !has_json_type(value, ty)
         {
-            self.problem(at, format!("{} where the schema says `{ty}`", json_type(value)));
+            self.problem(
+                at,
+                format!("{} where the schema says `{ty}`", json_type(value)),
+            );
             return;
         }
         if let Some(Value::Array(values)) = schema.get("enum")
@@ -423,7 +434,10 @@ impl<'d> Checker<'d> {
                 Some(property) => self.check(property, member, &here),
                 None => match schema.get("additionalProperties") {
                     Some(Value::Bool(false)) => {
-                        self.problem(&here, "member not allowed (`additionalProperties: false`)".into());
+                        self.problem(
+                            &here,
+                            "member not allowed (`additionalProperties: false`)".into(),
+                        );
                     }
                     Some(extra @ Value::Object(_)) => self.check(extra, member, &here),
                     _ => {}
@@ -534,7 +548,10 @@ impl SpecDefects {
             for example in &self.examples {
                 let (file, pointer) = location_cells(&example.location);
                 let problems: Vec<String> = example.problems.iter().map(|p| cell(p)).collect();
-                out.push_str(&format!("| {file} | {pointer} | {} |\n", problems.join("<br>")));
+                out.push_str(&format!(
+                    "| {file} | {pointer} | {} |\n",
+                    problems.join("<br>")
+                ));
             }
         }
         out
@@ -635,12 +652,16 @@ mod tests {
         );
         assert_eq!(
             by_location.get("/components/schemas/Choice/example"),
-            Some(&&vec!["/: matches none of the 2 `oneOf` choices".to_string()])
+            Some(&&vec![
+                "/: matches none of the 2 `oneOf` choices".to_string()
+            ])
         );
         let bad = "/paths/~1a/post/responses/200/content/application~1json/examples/bad/value";
         assert_eq!(
             by_location.get(bad),
-            Some(&&vec!["/: an object where the schema says `array`".to_string()])
+            Some(&&vec![
+                "/: an object where the schema says `array`".to_string()
+            ])
         );
         // The request example leaves out only the read-only `id`; the good
         // response example fits.

@@ -15,7 +15,14 @@ fn fixture() -> PathBuf {
 
 fn defects(format: &str) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["defects", "--version", "v2025", "--format", format, "--spec-dir"])
+        .args([
+            "defects",
+            "--version",
+            "v2025",
+            "--format",
+            format,
+            "--spec-dir",
+        ])
         .arg(fixture())
         .output()
         .unwrap();
@@ -112,7 +119,10 @@ fn examples_contradicting_their_schema_are_listed_where_they_are_written() {
 #[test]
 fn markdown_and_text_name_the_files_and_leave_policy_out() {
     let markdown = defects("markdown");
-    assert!(markdown.starts_with("# Upstream spec defects"), "{markdown}");
+    assert!(
+        markdown.starts_with("# Upstream spec defects"),
+        "{markdown}"
+    );
     assert!(markdown.contains("| v2025 | 4 | 2 |"), "{markdown}");
     assert!(
         markdown.contains(
@@ -122,12 +132,17 @@ fn markdown_and_text_name_the_files_and_leave_policy_out() {
     );
     let text = defects("text");
     assert!(
-        text.contains("idn/v2025/paths/widget.yaml#/delete/operationId: set to `deleteWidgetsById`"),
+        text.contains(
+            "idn/v2025/paths/widget.yaml#/delete/operationId: set to `deleteWidgetsById`"
+        ),
         "{text}"
     );
     for output in [&markdown, &text] {
         for policy_or_plumbing in ["scalar_formats", "error_responses", "optional_collections"] {
-            assert!(!output.contains(policy_or_plumbing), "{policy_or_plumbing}: {output}");
+            assert!(
+                !output.contains(policy_or_plumbing),
+                "{policy_or_plumbing}: {output}"
+            );
         }
     }
 }

@@ -359,7 +359,11 @@ mod tests {
         for (position, pass) in PASSES.iter().enumerate() {
             for before in pass.after {
                 let at = names.iter().position(|name| name == before);
-                assert!(at.is_some(), "`{}` runs after `{before}`, which is no pass", pass.name);
+                assert!(
+                    at.is_some(),
+                    "`{}` runs after `{before}`, which is no pass",
+                    pass.name
+                );
                 assert!(
                     at < Some(position),
                     "`{}` must run after `{before}`, but runs before it",
@@ -447,16 +451,24 @@ mod tests {
                 "id": {"type": "string", "format": "uuid"}}}}}
         });
         let normalized = normalize("test", &PassContext::default(), document);
-        let markdown = normalized.map(|n| n.report.to_markdown()).unwrap_or_default();
+        let markdown = normalized
+            .map(|n| n.report.to_markdown())
+            .unwrap_or_default();
         let at = |text: &str| markdown.find(text).unwrap_or(usize::MAX);
-        assert!(at("| Repairs of upstream defects | 12 | 2 |") < at("## Repairs"), "{markdown}");
+        assert!(
+            at("| Repairs of upstream defects | 12 | 2 |") < at("## Repairs"),
+            "{markdown}"
+        );
         // The repair's change, with its pointer, comes before any policy.
         let repair = at("- `/components/schemas/T/properties/at/type`: `type: date-time` became");
         let policy_table = at("## Model policy");
         let policy_change = at("- `/components/schemas/T/properties/id/format`");
         assert!(repair < policy_table, "{markdown}");
         assert!(policy_table < at("| `scalar_formats` | 1 |"), "{markdown}");
-        assert!(at("## Every policy and plumbing change") < policy_change, "{markdown}");
+        assert!(
+            at("## Every policy and plumbing change") < policy_change,
+            "{markdown}"
+        );
         assert!(
             markdown[..policy_change].ends_with("<details><summary>1 changes</summary>\n\n"),
             "{markdown}"

@@ -13,7 +13,8 @@
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan};
+use crate::versions::ApiVersion;
 
 pub const PASS: Pass = Pass {
     name: "forms_patch_operation",
@@ -22,6 +23,9 @@ pub const PASS: Pass = Pass {
     summary: "The forms API's JSON-Patch `Operation` holds any JSON values, not only objects (`additionalProperties: true`).",
     run,
 };
+
+/// The versions whose vendored spec has the defect: all of them.
+pub const VERSIONS: &[ApiVersion] = &ApiVersion::ALL;
 
 /// The Go package the defective schema names.
 const GO_PACKAGE: &str = "github.com/evanphx/json-patch";
@@ -32,7 +36,7 @@ fn run(
     changes: &mut Changes,
     _: &mut Plan,
 ) -> Result<(), PassError> {
-    if context.version.is_none() {
+    if !context.version.is_some_and(|v| VERSIONS.contains(&v)) {
         return Ok(());
     }
     let schemas = doc
@@ -73,7 +77,6 @@ fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::versions::ApiVersion;
 
     fn context() -> PassContext {
         PassContext::for_version(ApiVersion::V2025)

@@ -15,7 +15,7 @@
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 use crate::versions::ApiVersion;
 
 pub const PASS: Pass = Pass {
@@ -34,6 +34,9 @@ pub const TARGETS: &[(&str, &[ApiVersion], &str)] = &[(
     &[ApiVersion::V2024, ApiVersion::V2025],
     "connector translations file (a Java properties file)",
 )];
+
+/// The versions whose vendored spec has one of the [`TARGETS`].
+pub const VERSIONS: &[ApiVersion] = &[ApiVersion::V2024, ApiVersion::V2025];
 
 fn run(
     doc: &mut Value,
@@ -129,9 +132,15 @@ mod tests {
     fn the_listed_bare_body_gets_its_file_part_and_a_fixed_or_unknown_one_fails() {
         let v2025 = PassContext::for_version(ApiVersion::V2025);
         let mut doc = put("putConnectorTranslations", json!({"type": "object"}));
-        assert_eq!(apply(run, &mut doc, &v2025).map(|(c, _)| c.len()).ok(), Some(1));
+        assert_eq!(
+            apply(run, &mut doc, &v2025).map(|(c, _)| c.len()).ok(),
+            Some(1)
+        );
         let schema = "/paths/~1c/put/requestBody/content/multipart~1form-data/schema";
-        assert_eq!(doc.pointer(&format!("{schema}/required")), Some(&json!(["file"])));
+        assert_eq!(
+            doc.pointer(&format!("{schema}/required")),
+            Some(&json!(["file"]))
+        );
         // Upstream fixed it (the body has parts now): the pass must go.
         let fixed = apply(run, &mut doc, &v2025).err();
         assert!(fixed.is_some_and(|e| e.message.contains("no longer has a bare multipart body")));

@@ -12,7 +12,7 @@
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan};
 use crate::versions::ApiVersion;
 
 pub const PASS: Pass = Pass {
@@ -23,6 +23,9 @@ pub const PASS: Pass = Pass {
     run,
 };
 
+/// The versions whose vendored spec has the defect.
+pub const VERSIONS: &[ApiVersion] = &[ApiVersion::V2025];
+
 const SPOT: &str = "/components/schemas/CreatePrivilegeCriteriaRequest/properties/groups/items/properties/criteriaItems/items/properties";
 
 fn run(
@@ -31,7 +34,7 @@ fn run(
     changes: &mut Changes,
     _: &mut Plan,
 ) -> Result<(), PassError> {
-    if context.version != Some(ApiVersion::V2025) {
+    if !context.version.is_some_and(|v| VERSIONS.contains(&v)) {
         return Ok(());
     }
     let gone = || {
@@ -86,7 +89,10 @@ mod tests {
         let one_of = json!([{"enum": ["displayName"]}]);
         let v2025 = PassContext::for_version(ApiVersion::V2025);
         let mut doc = spot(json!({"operator": {"type": "string", "oneOf": one_of.clone()}}));
-        assert_eq!(apply(run, &mut doc, &v2025).map(|(c, _)| c.len()).ok(), Some(1));
+        assert_eq!(
+            apply(run, &mut doc, &v2025).map(|(c, _)| c.len()).ok(),
+            Some(1)
+        );
         let properties = doc.pointer(SPOT).cloned().unwrap_or_default();
         assert_eq!(properties["operator"], json!({"type": "string"}));
         assert_eq!(properties["property"]["oneOf"], one_of);

@@ -22,7 +22,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan};
 use crate::versions::ApiVersion;
 
 pub const PASS: Pass = Pass {
@@ -32,6 +32,9 @@ pub const PASS: Pass = Pass {
     summary: "v2024/v2025 `SearchDocument(s)`: a `discriminator` on `_type` (each `DocumentType` value to its document schema), which upstream leaves out.",
     run,
 };
+
+/// The versions whose vendored spec has the defect.
+pub const VERSIONS: &[ApiVersion] = &[ApiVersion::V2024, ApiVersion::V2025];
 
 const COMPONENTS: &str = "#/components/schemas/";
 const TARGETS: [&str; 2] = ["SearchDocument", "SearchDocuments"];
@@ -45,7 +48,7 @@ fn run(
     changes: &mut Changes,
     _: &mut Plan,
 ) -> Result<(), PassError> {
-    if !matches!(context.version, Some(ApiVersion::V2024 | ApiVersion::V2025)) {
+    if !context.version.is_some_and(|v| VERSIONS.contains(&v)) {
         return Ok(());
     }
     let has_schema = |name: &str| {

@@ -12,7 +12,7 @@
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 use crate::openapi::is_error_status;
 
 pub const PASS: Pass = Pass {
@@ -132,12 +132,19 @@ mod tests {
         let reasons: Vec<String> = result
             .map(|(changes, _)| changes.into_iter().map(|c| c.reason).collect())
             .unwrap_or_default();
-        let unified = json!({"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}});
+        let unified =
+            json!({"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}});
         let responses = &doc["paths"]["/a"]["get"]["responses"];
         assert_eq!(responses["401"]["content"], unified);
         assert_eq!(responses["500"]["content"], unified);
-        assert_eq!(responses["200"]["content"]["application/json"]["schema"], json!({"type": "string"}));
-        assert!(doc.pointer("/components/schemas/ApiError/properties/trackingId").is_some());
+        assert_eq!(
+            responses["200"]["content"]["application/json"]["schema"],
+            json!({"type": "string"})
+        );
+        assert!(
+            doc.pointer("/components/schemas/ApiError/properties/trackingId")
+                .is_some()
+        );
         assert_eq!(
             reasons,
             [

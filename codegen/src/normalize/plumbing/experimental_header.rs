@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "experimental_header",
@@ -115,7 +115,10 @@ mod tests {
             "/c": {"get": {"operationId": "getC"}}}});
         let result = apply(run, &mut doc, &PassContext::default());
         let plan = result.map(|(_, plan)| plan).unwrap_or_default();
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"], json!([{"name": "limit", "in": "query"}]));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "limit", "in": "query"}])
+        );
         assert_eq!(doc["paths"]["/b"]["parameters"], json!([]));
         let experimental: Vec<&str> = plan.experimental.iter().map(String::as_str).collect();
         assert_eq!(experimental, ["getA", "getB", "putB"]);

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToPascalCase;
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {

@@ -82,7 +82,8 @@ mod tests {
 
     #[test]
     fn a_lone_json_patch_body_is_json_on_the_plan_and_a_choice_stays() {
-        let list = json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}});
+        let list =
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}});
         let mut doc = json!({"paths": {
             "/a": {"patch": {"operationId": "patchA",
                 "requestBody": {"content": {JSON_PATCH: {"schema": list.clone()}}}}},

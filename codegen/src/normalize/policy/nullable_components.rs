@@ -12,7 +12,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, required_names, schemas_mut};
+use crate::normalize::{
+    Changes, Kind, Pass, PassContext, PassError, Plan, required_names, schemas_mut,
+};
 use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {

@@ -12,12 +12,19 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, required_names, schemas_mut};
+use crate::normalize::{
+    Changes, Kind, Pass, PassContext, PassError, Plan, required_names, schemas_mut,
+};
 
 pub const PASS: Pass = Pass {
     name: "optional_collections",
     kind: Kind::Policy,
-    after: &["object_items", "read_only_required", "response_only_optional", "optional_defaults"],
+    after: &[
+        "object_items",
+        "read_only_required",
+        "response_only_optional",
+        "optional_defaults",
+    ],
     summary: "Optional array and free-form object properties become `nullable` (`Option<Vec<_>>`): an empty list is sent and kept, not skipped.",
     run,
 };

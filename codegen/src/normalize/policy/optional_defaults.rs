@@ -14,12 +14,18 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, required_names, schemas_mut};
+use crate::normalize::{
+    Changes, Kind, Pass, PassContext, PassError, Plan, required_names, schemas_mut,
+};
 
 pub const PASS: Pass = Pass {
     name: "optional_defaults",
     kind: Kind::Policy,
-    after: &["invalid_defaults", "read_only_required", "response_only_optional"],
+    after: &[
+        "invalid_defaults",
+        "read_only_required",
+        "response_only_optional",
+    ],
     summary: "The `default` of an optional property moves into its description: the field is an `Option`, absent stays absent instead of becoming the default, and requests send only what the caller set.",
     run,
 };

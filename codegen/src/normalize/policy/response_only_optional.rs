@@ -15,7 +15,7 @@
 use serde_json::Value;
 
 use crate::normalize::policy::read_only_required::request_reachable;
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "response_only_optional",

@@ -42,8 +42,7 @@ fn run(
 ) -> Result<(), PassError> {
     schemas_mut(doc, &mut |pointer, schema| {
         let format = schema.get("format").and_then(Value::as_str);
-        let Some((_, reason)) = DROPPED.iter().find(|(dropped, _)| Some(*dropped) == format)
-        else {
+        let Some((_, reason)) = DROPPED.iter().find(|(dropped, _)| Some(*dropped) == format) else {
             return;
         };
         schema.remove("format");

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "empty_security",
@@ -58,8 +58,14 @@ mod tests {
         let result = apply(run, &mut doc, &PassContext::default());
         let changes = result.map(|(changes, _)| changes).unwrap_or_default();
         let paths = &doc["paths"];
-        assert_eq!(paths["/scheduled-searches/{id}"]["get"].get("security"), None);
-        assert_eq!(paths["/.well-known/ssf-configuration"]["get"]["security"], json!([{}]));
+        assert_eq!(
+            paths["/scheduled-searches/{id}"]["get"].get("security"),
+            None
+        );
+        assert_eq!(
+            paths["/.well-known/ssf-configuration"]["get"]["security"],
+            json!([{}])
+        );
         assert_eq!(
             paths["/searches"]["post"]["security"],
             json!([{"userAuth": ["sp:search"]}])

@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "enum_values",
@@ -129,7 +129,10 @@ mod tests {
         let result = apply(run, &mut doc, &PassContext::default());
         assert_eq!(result.map(|(changes, _)| changes.len()).ok(), Some(4));
         let schemas = &doc["components"]["schemas"];
-        assert_eq!(schemas["S"], json!({"type": "string", "enum": ["A", "1"], "nullable": true}));
+        assert_eq!(
+            schemas["S"],
+            json!({"type": "string", "enum": ["A", "1"], "nullable": true})
+        );
         assert_eq!(schemas["I"]["enum"], json!([2, 3]));
         // A value that cannot be converted is an error naming it.
         let mut bad = json!({"components": {"schemas": {"I": {"type": "integer", "enum": ["x"]}}}});

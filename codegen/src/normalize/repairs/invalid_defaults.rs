@@ -13,12 +13,16 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::normalize::repairs::enum_values::{coerce, has_type};
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "invalid_defaults",
     kind: Kind::Repair,
-    after: &["invalid_schema_types", "enum_value_punctuation", "enum_values"],
+    after: &[
+        "invalid_schema_types",
+        "enum_value_punctuation",
+        "enum_values",
+    ],
     summary: "`default` values that violate their schema are converted when lossless, else removed.",
     run,
 };

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "invalid_schema_types",
@@ -71,8 +71,14 @@ mod tests {
         let result = apply(run, &mut doc, &PassContext::default());
         assert_eq!(result.map(|(changes, _)| changes.len()).ok(), Some(2));
         let properties = &doc["components"]["schemas"]["A"]["properties"];
-        assert_eq!(properties["at"], json!({"type": "string", "format": "date-time"}));
-        assert_eq!(properties["on"], json!({"type": "string", "format": "date"}));
+        assert_eq!(
+            properties["at"],
+            json!({"type": "string", "format": "date-time"})
+        );
+        assert_eq!(
+            properties["on"],
+            json!({"type": "string", "format": "date"})
+        );
         let mut unknown = json!({"components": {"schemas": {"B": {"type": "uuid"}}}});
         let error = apply(run, &mut unknown, &PassContext::default()).err();
         assert!(error.is_some_and(|e| e.message.contains("unknown schema type `uuid`")));

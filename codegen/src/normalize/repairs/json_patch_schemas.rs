@@ -88,7 +88,8 @@ mod tests {
 
     #[test]
     fn wrapper_single_and_untyped_bodies_become_the_operation_list() {
-        let list = json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}});
+        let list =
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}});
         let mut doc = json!({
             "paths": {
                 "/a": patch("wrapped", json!({"$ref": "#/components/schemas/JsonPatch"})),

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 use crate::openapi::is_json_media_type;
 
 pub const PASS: Pass = Pass {
@@ -82,13 +82,22 @@ mod tests {
             op["requestBody"]["content"]["application/octet-stream"]["schema"],
             json!({"type": "string", "format": "binary"})
         );
-        assert_eq!(op["responses"]["200"]["content"]["application/json"]["schema"], json!({}));
+        assert_eq!(
+            op["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({})
+        );
         assert_eq!(
             op["responses"]["200"]["content"]["text/csv"]["schema"],
             json!({"type": "string"})
         );
         assert_eq!(op["responses"]["400"], json!({"description": "bad"}));
         let reasons: Vec<&str> = changes.iter().map(|c| c.reason.as_str()).collect();
-        assert_eq!(reasons, ["no schema; set to binary", "no schema; set to any JSON value"]);
+        assert_eq!(
+            reasons,
+            [
+                "no schema; set to binary",
+                "no schema; set to any JSON value"
+            ]
+        );
     }
 }

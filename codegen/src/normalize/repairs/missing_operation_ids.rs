@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use heck::{ToLowerCamelCase, ToUpperCamelCase};
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "missing_operation_ids",

@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 
 pub const PASS: Pass = Pass {
     name: "no_content_bodies",

@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, schemas_mut};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 
 pub const PASS: Pass = Pass {
     name: "object_items",

@@ -13,7 +13,7 @@
 
 use serde_json::{Value, json};
 
-use crate::normalize::{Kind, Changes, Pass, PassContext, PassError, Plan, operations};
+use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, operations};
 use crate::pointer::JsonPointer;
 
 pub const PASS: Pass = Pass {
@@ -171,9 +171,18 @@ mod tests {
         let result = apply(run, &mut doc, &PassContext::default());
         assert_eq!(result.map(|(c, _)| c.len()).ok(), Some(3));
         let paths = &doc["paths"];
-        assert_eq!(paths["/campaign-filters/{id}"]["get"]["parameters"][0]["name"], json!("id"));
-        assert_eq!(paths["/b/{x}/{y}"]["get"]["parameters"][1]["name"], json!("y"));
-        assert_eq!(paths["/b/{x}/{y}"]["get"]["parameters"][1]["in"], json!("path"));
+        assert_eq!(
+            paths["/campaign-filters/{id}"]["get"]["parameters"][0]["name"],
+            json!("id")
+        );
+        assert_eq!(
+            paths["/b/{x}/{y}"]["get"]["parameters"][1]["name"],
+            json!("y")
+        );
+        assert_eq!(
+            paths["/b/{x}/{y}"]["get"]["parameters"][1]["in"],
+            json!("path")
+        );
         assert_eq!(paths["/c"]["get"]["parameters"][0]["in"], json!("query"));
     }
 
