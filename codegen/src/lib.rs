@@ -10,6 +10,7 @@
 
 pub mod bundle;
 pub mod conformance;
+pub mod defects;
 pub mod drift;
 pub mod error;
 pub mod generate;

@@ -2,6 +2,7 @@
 
 mod bundle;
 mod conformance;
+mod defects;
 mod drift;
 mod features;
 mod regen;
@@ -33,6 +34,8 @@ enum Command {
     Regen(regen::Args),
     /// Decode and re-encode every example of the specs; print the figures.
     Conformance(conformance::Args),
+    /// List the upstream spec's defects: each repair and targeted patch at its upstream file, and contradicting examples.
+    Defects(defects::Args),
     /// List the generated surface of one version, one operation a line.
     Surface(surface::Args),
     /// Compare the vendored specs with upstream: a semantic changelog (exit 0 none, 1 drift, 2 error).
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Surface(args) => surface::run(args),
         Command::Drift(args) => drift::run(args),
         Command::Conformance(args) => conformance::run(args),
+        Command::Defects(args) => defects::run(args),
         Command::FeatureSweep(args) => features::sweep(args),
         Command::CompileTimes(args) => features::times(args),
     };

@@ -9,34 +9,10 @@
 
 mod walk;
 
-pub mod closed_objects;
-pub mod empty_security;
-pub mod enum_value_punctuation;
-pub mod enum_values;
-pub mod error_responses;
-pub mod example_patterns;
-pub mod experimental_header;
-pub mod float_as_double;
-pub mod forms_patch_operation;
-pub mod inline_type_names;
-pub mod invalid_defaults;
-pub mod invalid_schema_types;
-pub mod json_patch_bodies;
-pub mod media_types_without_schema;
-pub mod missing_operation_ids;
-pub mod multipart_file_parts;
-pub mod no_content_bodies;
-pub mod nullable_components;
-pub mod object_items;
-pub mod optional_collections;
-pub mod optional_defaults;
-pub mod path_parameters;
-pub mod privilege_criteria_property;
-pub mod read_only_required;
-pub mod response_only_optional;
-pub mod search_document_types;
-pub mod uuid_strings;
-pub mod vacuous_constraints;
+pub mod patches;
+pub mod plumbing;
+pub mod policy;
+pub mod repairs;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,16 +20,68 @@ use serde_json::Value;
 
 pub use crate::openapi::{OperationRef, operations};
 pub use walk::{required_names, schemas_mut};
+// The error schema's name is the generator's vocabulary too.
+pub use plumbing::error_responses;
 
 use crate::versions::ApiVersion;
+
+/// What a pass's run function does to a document.
+pub type RunPass = fn(&mut Value, &PassContext, &mut Changes, &mut Plan) -> Result<(), PassError>;
 
 /// One normalization pass.
 pub struct Pass {
     /// Module name, used in the report.
     pub name: &'static str,
+    /// Which of the four kinds of change it makes; also its folder.
+    pub kind: Kind,
+    /// The passes whose output this one relies on, which must run before it
+    /// (checked by a test against [`PASSES`]).
+    pub after: &'static [&'static str],
     /// One line: what is wrong upstream and what the pass does about it.
     pub summary: &'static str,
-    pub run: fn(&mut Value, &PassContext, &mut Changes, &mut Plan) -> Result<(), PassError>,
+    pub run: RunPass,
+}
+
+/// The four kinds of pass, each a folder of `normalize/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// An upstream defect found by its shape wherever it occurs.
+    Repair,
+    /// One known defective spot, found by name.
+    Patch,
+    /// A valid spec rewritten so the generated model keeps the wire data.
+    Policy,
+    /// A valid spec rewritten into what progenitor and typify accept.
+    Plumbing,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Repair, Kind::Patch, Kind::Policy, Kind::Plumbing];
+
+    /// One word, as in reports (`repair`, `patch`, `policy`, `plumbing`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Repair => "repair",
+            Kind::Patch => "patch",
+            Kind::Policy => "policy",
+            Kind::Plumbing => "plumbing",
+        }
+    }
+
+    /// A heading for the passes of this kind.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Repair => "Repairs of upstream defects",
+            Kind::Patch => "Targeted patches of upstream defects",
+            Kind::Policy => "Model policy",
+            Kind::Plumbing => "Generator plumbing",
+        }
+    }
+
+    /// Whether the change is an upstream defect SailPoint could fix.
+    pub fn is_upstream_defect(self) -> bool {
+        matches!(self, Kind::Repair | Kind::Patch)
+    }
 }
 
 /// What a pass knows about the document beyond its content: which API
@@ -74,38 +102,39 @@ impl PassContext {
     }
 }
 
-/// All passes, in the order they run. Order matters where one pass relies on
-/// another: operation ids first (later passes key on them), then schema
-/// repairs, then request and response shapes.
+/// All passes, in the order they run. Each pass names in `after` the
+/// passes it relies on; the rest of the order is kept as it was when the
+/// generated crates were last reviewed, since moving a pass can change
+/// them (the test below checks the declared order, `regen --check` the rest).
 pub const PASSES: &[Pass] = &[
-    missing_operation_ids::PASS,
-    empty_security::PASS,
-    invalid_schema_types::PASS,
-    object_items::PASS,
-    privilege_criteria_property::PASS,
-    enum_value_punctuation::PASS,
-    enum_values::PASS,
-    uuid_strings::PASS,
-    float_as_double::PASS,
-    invalid_defaults::PASS,
-    vacuous_constraints::PASS,
-    example_patterns::PASS,
-    nullable_components::PASS,
-    inline_type_names::PASS,
-    no_content_bodies::PASS,
-    media_types_without_schema::PASS,
-    multipart_file_parts::PASS,
-    path_parameters::PASS,
-    experimental_header::PASS,
-    json_patch_bodies::PASS,
-    read_only_required::PASS,
-    response_only_optional::PASS,
-    optional_defaults::PASS,
-    optional_collections::PASS,
-    closed_objects::PASS,
-    forms_patch_operation::PASS,
-    search_document_types::PASS,
-    error_responses::PASS,
+    repairs::missing_operation_ids::PASS,
+    repairs::empty_security::PASS,
+    repairs::invalid_schema_types::PASS,
+    repairs::object_items::PASS,
+    patches::privilege_criteria_property::PASS,
+    repairs::enum_value_punctuation::PASS,
+    repairs::enum_values::PASS,
+    policy::scalar_formats::PASS,
+    repairs::invalid_defaults::PASS,
+    plumbing::vacuous_constraints::PASS,
+    repairs::example_patterns::PASS,
+    policy::nullable_components::PASS,
+    plumbing::inline_type_names::PASS,
+    repairs::no_content_bodies::PASS,
+    repairs::media_types_without_schema::PASS,
+    patches::multipart_file_parts::PASS,
+    repairs::path_parameters::PASS,
+    plumbing::experimental_header::PASS,
+    repairs::json_patch_schemas::PASS,
+    plumbing::json_patch_bodies::PASS,
+    policy::read_only_required::PASS,
+    policy::response_only_optional::PASS,
+    policy::optional_defaults::PASS,
+    policy::optional_collections::PASS,
+    policy::closed_objects::PASS,
+    patches::forms_patch_operation::PASS,
+    patches::search_document_types::PASS,
+    plumbing::error_responses::PASS,
 ];
 
 /// A pass that cannot do its job: its target moved, or the spec has a shape
@@ -166,6 +195,7 @@ pub struct Normalized {
 
 pub struct PassReport {
     pub name: &'static str,
+    pub kind: Kind,
     pub summary: &'static str,
     pub changes: Vec<Change>,
 }
@@ -194,6 +224,7 @@ pub fn normalize(
         })?;
         passes.push(PassReport {
             name: pass.name,
+            kind: pass.kind,
             summary: pass.summary,
             changes: changes.0,
         });
@@ -209,41 +240,242 @@ pub fn normalize(
 }
 
 impl Report {
-    /// Markdown: a summary table, then every change of every pass.
+    /// Markdown: the upstream defects first (repairs and targeted patches,
+    /// each change with its pointer), then model policy and generator
+    /// plumbing summarised by pass, their changes listed last, folded.
     pub fn to_markdown(&self) -> String {
         let mut out = format!(
             "<!-- Generated by `cargo xtask regen`. Do not edit. -->\n# Spec normalization: {}\n\n\
              Every change made to the bundled upstream spec before generation, by pass. \
-             Pointers are into the bundled document (`cargo xtask bundle`).\n\n\
-             | pass | changes | what it repairs |\n|---|---:|---|\n",
+             Pointers are into the bundled document (`cargo xtask bundle`); \
+             `cargo xtask defects` names the upstream file of each repair and patch.\n\n\
+             | kind | passes | changes |\n|---|---:|---:|\n",
             self.title
         );
-        for pass in &self.passes {
+        for kind in Kind::ALL {
+            let passes: Vec<&PassReport> = self.of_kind(kind).collect();
+            let changes: usize = passes.iter().map(|p| p.changes.len()).sum();
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                pass.name,
-                pass.changes.len(),
-                pass.summary
+                "| {} | {} | {changes} |\n",
+                kind.title(),
+                passes.len()
             ));
         }
-        for pass in &self.passes {
+        for kind in Kind::ALL {
+            let changes: usize = self.of_kind(kind).map(|p| p.changes.len()).sum();
             out.push_str(&format!(
-                "\n## `{}` ({})\n\n{}\n\n",
-                pass.name,
-                pass.changes.len(),
-                pass.summary
+                "\n## {} ({changes})\n\n| pass | changes | what it does |\n|---|---:|---|\n",
+                kind.title()
             ));
-            if pass.changes.is_empty() {
-                out.push_str("No changes.\n");
+            for pass in self.of_kind(kind) {
+                out.push_str(&format!(
+                    "| `{}` | {} | {} |\n",
+                    pass.name,
+                    pass.changes.len(),
+                    pass.summary
+                ));
             }
-            for change in &pass.changes {
-                out.push_str(&format!("- `{}`: {}\n", change.pointer, change.reason));
+            if kind.is_upstream_defect() {
+                for pass in self.of_kind(kind) {
+                    pass.write_changes(&mut out, false);
+                }
+            }
+        }
+        out.push_str("\n## Every policy and plumbing change\n");
+        for kind in [Kind::Policy, Kind::Plumbing] {
+            for pass in self.of_kind(kind) {
+                pass.write_changes(&mut out, true);
             }
         }
         out
     }
 
+    /// The reports of one kind of pass, in the order the passes ran.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &PassReport> {
+        self.passes.iter().filter(move |p| p.kind == kind)
+    }
+
     pub fn total_changes(&self) -> usize {
         self.passes.iter().map(|p| p.changes.len()).sum()
+    }
+}
+
+impl PassReport {
+    /// A heading, the summary and every change; `folded` puts the changes in
+    /// a `<details>` block.
+    fn write_changes(&self, out: &mut String, folded: bool) {
+        out.push_str(&format!(
+            "\n### `{}` ({}, {})\n\n{}\n\n",
+            self.name,
+            self.kind.as_str(),
+            self.changes.len(),
+            self.summary
+        ));
+        if self.changes.is_empty() {
+            out.push_str("No changes.\n");
+            return;
+        }
+        if folded {
+            out.push_str(&format!(
+                "<details><summary>{} changes</summary>\n\n",
+                self.changes.len()
+            ));
+        }
+        for change in &self.changes {
+            out.push_str(&format!("- `{}`: {}\n", change.pointer, change.reason));
+        }
+        if folded {
+            out.push_str("\n</details>\n");
+        }
+    }
+}
+
+/// Runs one pass's `run` on `doc` for a unit test: its changes and plan.
+#[cfg(test)]
+pub(crate) fn apply(
+    run: RunPass,
+    doc: &mut Value,
+    context: &PassContext,
+) -> Result<(Vec<Change>, Plan), PassError> {
+    let mut changes = Changes::default();
+    let mut plan = Plan::default();
+    run(doc, context, &mut changes, &mut plan)?;
+    Ok((changes.0, plan))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn every_pass_runs_after_the_passes_it_declares() {
+        let names: Vec<&str> = PASSES.iter().map(|p| p.name).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "a pass name is used twice");
+        for (position, pass) in PASSES.iter().enumerate() {
+            for before in pass.after {
+                let at = names.iter().position(|name| name == before);
+                assert!(
+                    at.is_some(),
+                    "`{}` runs after `{before}`, which is no pass",
+                    pass.name
+                );
+                assert!(
+                    at < Some(position),
+                    "`{}` must run after `{before}`, but runs before it",
+                    pass.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_pass_lives_in_the_folder_of_its_kind() {
+        // The folder is in the module path of the pass's `run` function only
+        // through its file; a pass declared with another kind than its
+        // folder's would be filed wrongly in the report and in `defects`.
+        let folders: [(Kind, &[&str]); 4] = [
+            (
+                Kind::Repair,
+                &[
+                    "missing_operation_ids",
+                    "empty_security",
+                    "invalid_schema_types",
+                    "object_items",
+                    "enum_value_punctuation",
+                    "enum_values",
+                    "invalid_defaults",
+                    "example_patterns",
+                    "no_content_bodies",
+                    "media_types_without_schema",
+                    "path_parameters",
+                    "json_patch_schemas",
+                ],
+            ),
+            (
+                Kind::Patch,
+                &[
+                    "privilege_criteria_property",
+                    "multipart_file_parts",
+                    "forms_patch_operation",
+                    "search_document_types",
+                ],
+            ),
+            (
+                Kind::Policy,
+                &[
+                    "scalar_formats",
+                    "nullable_components",
+                    "read_only_required",
+                    "response_only_optional",
+                    "optional_defaults",
+                    "optional_collections",
+                    "closed_objects",
+                ],
+            ),
+            (
+                Kind::Plumbing,
+                &[
+                    "vacuous_constraints",
+                    "inline_type_names",
+                    "experimental_header",
+                    "json_patch_bodies",
+                    "error_responses",
+                ],
+            ),
+        ];
+        let listed: usize = folders.iter().map(|(_, names)| names.len()).sum();
+        assert_eq!(listed, PASSES.len());
+        for pass in PASSES {
+            let folder = folders
+                .iter()
+                .find(|(_, names)| names.contains(&pass.name))
+                .map(|(kind, _)| *kind);
+            assert_eq!(folder, Some(pass.kind), "{}", pass.name);
+        }
+    }
+
+    #[test]
+    fn the_report_leads_with_upstream_defects_and_folds_policy_and_plumbing() {
+        let document = json!({
+            "openapi": "3.0.1",
+            "paths": {"/a": {"get": {"responses": {
+                "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/T"}}}},
+                "400": {"description": "bad"}}}}},
+            "components": {"schemas": {"T": {"type": "object", "properties": {
+                "at": {"type": "date-time"},
+                "id": {"type": "string", "format": "uuid"}}}}}
+        });
+        let normalized = normalize("test", &PassContext::default(), document);
+        let markdown = normalized
+            .map(|n| n.report.to_markdown())
+            .unwrap_or_default();
+        let at = |text: &str| markdown.find(text).unwrap_or(usize::MAX);
+        assert!(
+            at("| Repairs of upstream defects | 12 | 2 |") < at("## Repairs"),
+            "{markdown}"
+        );
+        // The repair's change, with its pointer, comes before any policy.
+        let repair = at("- `/components/schemas/T/properties/at/type`: `type: date-time` became");
+        let policy_table = at("## Model policy");
+        let policy_change = at("- `/components/schemas/T/properties/id/format`");
+        assert!(repair < policy_table, "{markdown}");
+        assert!(policy_table < at("| `scalar_formats` | 1 |"), "{markdown}");
+        assert!(
+            at("## Every policy and plumbing change") < policy_change,
+            "{markdown}"
+        );
+        assert!(
+            markdown[..policy_change].ends_with("<details><summary>1 changes</summary>\n\n"),
+            "{markdown}"
+        );
+        for pass in PASSES {
+            let heading = format!("### `{}` ({}, ", pass.name, pass.kind.as_str());
+            assert_eq!(markdown.matches(&heading).count(), 1, "{heading}");
+        }
     }
 }
