@@ -219,7 +219,7 @@ fn json_patch_wrapper_bodies_are_typed_as_the_bare_list() {
         json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}})
     );
     assert!(
-        changes(&n, "json_patch_bodies")
+        changes(&n, "json_patch_schemas")
             .iter()
             .any(|(_, reason)| reason.contains("`JsonPatch` wrapper object")),
         "the report says why"
@@ -244,7 +244,7 @@ fn a_json_patch_body_of_one_operation_is_typed_as_the_list() {
         json!({"type": "array", "items": {"$ref": "#/components/schemas/JsonPatchOperation"}})
     );
     assert!(
-        changes(&n, "json_patch_bodies")
+        changes(&n, "json_patch_schemas")
             .iter()
             .any(|(_, reason)| reason.contains("one operation")),
         "the report says why"
