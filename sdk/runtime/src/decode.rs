@@ -15,11 +15,10 @@
 
 use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
-use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
 use serde::de::DeserializeOwned;
 
 use crate::api_error::RawBody;
-use crate::error_body::{EXCERPT_LIMIT, excerpt};
+use crate::error_body::{EXCERPT_LIMIT, Parts, excerpt, rebuild};
 
 /// Why a success body did not decode as the type the spec documents,
 /// attached to the `Error::UnexpectedResponse` that [`decode_success`]
@@ -41,10 +40,7 @@ pub struct UndecodableBody {
 pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
-    let status = response.status();
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let mut extensions = std::mem::take(response.extensions_mut());
+    let mut parts = Parts::of(&mut response);
     let declared_length = response.content_length();
 
     // Presized from `Content-Length` (bounded, as it comes from outside) so
@@ -69,7 +65,7 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
             "cut short: the connection failed while it was read",
         ),
         None => match decode_off_the_runtime::<T>(body).await {
-            (_, Ok(inner)) => return Ok(ResponseValue::new(inner, status, headers)),
+            (_, Ok(inner)) => return Ok(ResponseValue::new(inner, parts.status, parts.headers)),
             (body, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (body, e, "empty"),
             (body, Err(e)) => (body, e, "not the documented type"),
         },
@@ -77,7 +73,7 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
 
     let (text, truncated) = excerpt(&body, EXCERPT_LIMIT);
     let kept = Bytes::from(text.clone().into_bytes());
-    extensions.insert(UndecodableBody {
+    parts.extensions.insert(UndecodableBody {
         message,
         raw: RawBody {
             reason: reason.to_owned(),
@@ -87,16 +83,7 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
             declared_length,
         },
     });
-    for name in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
-        headers.remove(name);
-    }
-    headers.insert(CONTENT_LENGTH, kept.len().into());
-    let mut rebuilt = http::Response::new(kept);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.extensions_mut() = extensions;
-    Err(Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
+    Err(Error::UnexpectedResponse(rebuild(parts, kept)))
 }
 
 /// Bodies from this size on are decoded on tokio's blocking pool.
@@ -144,7 +131,7 @@ async fn decode_off_the_runtime<T: DeserializeOwned + Send + 'static>(
 ///
 /// The path is tracked only once a body has failed: tracking costs on every
 /// value, and a body that decodes needs none.
-fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     crate::object::from_slice(body).map_err(|_| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer)

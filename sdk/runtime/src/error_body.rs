@@ -124,9 +124,12 @@ pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> re
         response.extensions_mut().insert(Attempts(attempts));
         return response;
     }
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let mut extensions = std::mem::take(response.extensions_mut());
+    let Parts {
+        status,
+        version,
+        mut headers,
+        mut extensions,
+    } = Parts::of(&mut response);
     let declared_length = response.content_length();
     let content_type = content_type(&headers);
     let read = read_bounded_full(response, ERROR_BODY_LIMIT).await;
@@ -178,19 +181,56 @@ pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> re
         }
     };
 
-    for name in [
-        CONTENT_LENGTH,
-        CONTENT_TYPE,
-        CONTENT_ENCODING,
-        TRANSFER_ENCODING,
-    ] {
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    extensions.insert(Attempts(attempts));
+    rebuild(
+        Parts {
+            status,
+            version,
+            headers,
+            extensions,
+        },
+        Bytes::from(body),
+    )
+}
+
+/// What a response keeps when its body is replaced by [`rebuild`].
+pub(crate) struct Parts {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) version: http::Version,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) extensions: http::Extensions,
+}
+
+impl Parts {
+    /// Takes the status, version, headers and extensions of `response`,
+    /// whose body is still to be read.
+    pub(crate) fn of(response: &mut reqwest::Response) -> Parts {
+        Parts {
+            status: response.status(),
+            version: response.version(),
+            headers: response.headers().clone(),
+            extensions: std::mem::take(response.extensions_mut()),
+        }
+    }
+}
+
+/// A response with `parts` and the body `body`, already read: the
+/// headers describing the old body's length and encoding are replaced by
+/// the new body's length. The one place a response is rebuilt (error
+/// bodies, success bodies that did not decode).
+pub(crate) fn rebuild(parts: Parts, body: Bytes) -> reqwest::Response {
+    let Parts {
+        status,
+        version,
+        mut headers,
+        extensions,
+    } = parts;
+    for name in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
         headers.remove(name);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    extensions.insert(Attempts(attempts));
-
-    let mut rebuilt = http::Response::new(Bytes::from(body));
+    let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;

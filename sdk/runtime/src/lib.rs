@@ -86,8 +86,10 @@ pub use download::Download;
 pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;
 pub use file_part::{DEFAULT_FILE_CONTENT_TYPE, FilePart, json_part, text_part};
-pub use pagination::{Paging, offset_stream};
+pub use pagination::{DEFAULT_CONCURRENCY, OffsetPage, Paging, TOTAL_COUNT_HEADER, offset_stream};
 pub use retry::RetryPolicy;
 pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
-pub use search::{SEARCH_MAX_PAGE_SIZE, SearchKeys, SortList, search_after_stream, sort_values};
+pub use search::{
+    RawHit, SEARCH_MAX_PAGE_SIZE, SearchHit, SearchKeys, SortList, search_after_stream, sort_values,
+};
 pub use token::TokenError;
