@@ -17,7 +17,7 @@ use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
-use crate::api_error::RawBody;
+use crate::api_error::{ApiError, RawBody, ResponseInfo};
 use crate::error_body::{EXCERPT_LIMIT, Parts, excerpt, rebuild};
 
 /// Why a success body did not decode as the type the spec documents,
@@ -84,6 +84,29 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
         },
     });
     Err(Error::UnexpectedResponse(rebuild(parts, kept)))
+}
+
+/// Decodes a documented error response's body as [`ApiError`], with the
+/// facts the runtime recorded on the response (its [`ResponseInfo`]
+/// extension: attempts, status, content type, the excerpt of a body that
+/// was not a SailPoint error object) in [`ApiError::runtime`]. Called by
+/// the generated `send` of every operation for each documented error
+/// status, in place of progenitor's `ResponseValue::from_response`.
+///
+/// A body that does not decode (one that did not come through
+/// [`Runtime::execute`](crate::Runtime::execute), which makes every error
+/// body decodable) is `Error::InvalidResponsePayload`, as progenitor's.
+pub async fn decode_error<E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<ApiError>, Error<E>> {
+    let info = response.extensions_mut().remove::<ResponseInfo>();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let mut error: ApiError =
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidResponsePayload(body, e))?;
+    error.runtime = info;
+    Ok(ResponseValue::new(error, status, headers))
 }
 
 /// Bodies from this size on are decoded on tokio's blocking pool.
@@ -204,6 +227,29 @@ mod tests {
             assert_eq!(why.raw.excerpt, body);
             assert!(!why.message.is_empty());
         }
+    }
+
+    #[tokio::test]
+    async fn error_bodies_carry_no_runtime_member_and_decode_with_the_runtime_facts() {
+        let html = response(502, "<html>bad gateway</html>");
+        let finished = crate::error_body::finish(html, 3).await;
+        let error = decode_error::<()>(finished).await.expect("decodable");
+        let info = error.runtime.as_ref().expect("the runtime's facts");
+        assert_eq!((info.attempts, info.status), (3, 502));
+        let raw = info.raw_body.as_ref().expect("an excerpt");
+        assert_eq!(
+            (raw.reason.as_str(), raw.excerpt.as_str()),
+            ("not JSON", "<html>bad gateway</html>")
+        );
+
+        let sent = r#"{"detailCode":"400.1","messages":[{"text":"bad filter"}]}"#;
+        let finished = crate::error_body::finish(response(400, sent), 1).await;
+        let info = finished.extensions().get::<ResponseInfo>().cloned();
+        let body = finished.bytes().await.expect("body");
+        assert_eq!(&body[..], sent.as_bytes(), "passed on as received");
+        let decoded: ApiError = serde_json::from_slice(&body).expect("ApiError");
+        assert_eq!(decoded.runtime, None, "nothing injected");
+        assert_eq!(info.map(|i| i.attempts), Some(1));
     }
 
     /// Records the thread it was decoded on.

@@ -1,16 +1,17 @@
 //! Makes every error response decodable and bounded before the generated
 //! code reads it.
 //!
-//! The generated operations decode a documented error status with
-//! `serde_json::from_slice::<ApiError>` over the whole body; a proxy's HTML
-//! page, a plain-text 401 or a truncated body would become
-//! `InvalidResponsePayload` holding every byte of the body. So
-//! [`finish`] reads at most [`ERROR_BODY_LIMIT`] bytes of each 4xx/5xx
-//! body: a JSON object that decodes as [`ApiError`] is passed on with the
-//! runtime's facts added under `sailpointRuntime`; anything else is
-//! replaced by a small JSON body whose `sailpointRuntime.rawBody` holds the
-//! original content type and a bounded excerpt. Status and other headers
-//! are kept.
+//! The generated operations decode a documented error status as
+//! [`ApiError`] over the whole body; a proxy's HTML page, a plain-text 401
+//! or a truncated body would become `InvalidResponsePayload` holding every
+//! byte of the body. So [`finish`] reads at most [`ERROR_BODY_LIMIT`] bytes
+//! of each 4xx/5xx body: a JSON object that decodes as [`ApiError`] is
+//! passed on as received; anything else is replaced by `{}`, its original
+//! content type and a bounded excerpt kept in the [`ResponseInfo`]
+//! extension, with the attempts made. The body is never rewritten to
+//! carry these facts: [`decode_error`](crate::decode_error) puts them in
+//! [`ApiError::runtime`], and [`ErrorExt`](crate::ErrorExt) reads them
+//! from either. Status and other headers are kept.
 
 use bytes::Bytes;
 use reqwest::header::{
@@ -29,7 +30,7 @@ pub const EXCERPT_LIMIT: usize = 4 * 1024;
 /// How many attempts [`Runtime::execute`](crate::Runtime::execute) made for
 /// the response that carries it, as a response extension:
 /// `response.extensions().get::<Attempts>()`. For error responses the same
-/// number is in [`ApiError::runtime`].
+/// number is in the [`ResponseInfo`] extension and [`ApiError::runtime`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 
@@ -146,13 +147,7 @@ pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> re
         None
     };
     let body = match decoded {
-        Some(mut object) => {
-            object.insert(
-                "sailpointRuntime".into(),
-                serde_json::to_value(&info).unwrap_or_default(),
-            );
-            serde_json::to_vec(&object).unwrap_or_default()
-        }
+        Some(()) => read.bytes,
         None => {
             let reason = if read.failed {
                 "cut short: the connection failed while it was read"
@@ -173,14 +168,10 @@ pub(crate) async fn finish(mut response: reqwest::Response, attempts: u32) -> re
                 bytes_read: read.bytes.len() as u64,
                 declared_length,
             });
-            let error = ApiError {
-                runtime: Some(info),
-                ..ApiError::default()
-            };
-            serde_json::to_vec(&error).unwrap_or_default()
+            b"{}".to_vec()
         }
     };
-
+    extensions.insert(info);
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     extensions.insert(Attempts(attempts));
     rebuild(
@@ -238,14 +229,13 @@ pub(crate) fn rebuild(parts: Parts, body: Bytes) -> reqwest::Response {
     reqwest::Response::from(rebuilt)
 }
 
-/// The body as a JSON object, if it is one that decodes as [`ApiError`].
-fn decode_error_object(bytes: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+/// `Some` if the body is a JSON object that decodes as [`ApiError`].
+fn decode_error_object(bytes: &[u8]) -> Option<()> {
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    serde_json::from_value::<ApiError>(value.clone()).ok()?;
-    match value {
-        serde_json::Value::Object(object) => Some(object),
-        _ => None,
+    if !value.is_object() {
+        return None;
     }
+    serde_json::from_value::<ApiError>(value).ok().map(|_| ())
 }
 
 #[cfg(test)]

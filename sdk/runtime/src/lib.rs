@@ -81,7 +81,7 @@ pub use config::{
     DEFAULT_TOKEN_REFRESH_MARGIN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TOKEN_URL,
     SourceAttempt, Sources, USER_AGENT_PREFIX,
 };
-pub use decode::{UndecodableBody, decode_success};
+pub use decode::{UndecodableBody, decode_error, decode_success};
 pub use download::Download;
 pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;

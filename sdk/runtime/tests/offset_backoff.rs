@@ -127,7 +127,11 @@ async fn refusals(watching: bool) -> usize {
         offset_stream(paging, fetch)
     };
     let items: Vec<u64> = stream.try_collect().await.expect("no request fails");
-    assert_eq!(items, (0..TOTAL).collect::<Vec<_>>(), "every item, in order");
+    assert_eq!(
+        items,
+        (0..TOTAL).collect::<Vec<_>>(),
+        "every item, in order"
+    );
     assert_eq!(
         counters.served.load(Ordering::SeqCst),
         (TOTAL / u64::from(PAGE)) as usize,
@@ -144,7 +148,10 @@ async fn refusals(watching: bool) -> usize {
 async fn a_stream_watching_429s_sends_fewer_pages_at_once() {
     let blind = refusals(false).await;
     let watching = refusals(true).await;
-    assert!(blind > 0, "the server refused nothing: the test proves nothing");
+    assert!(
+        blind > 0,
+        "the server refused nothing: the test proves nothing"
+    );
     assert!(
         watching * 2 < blind,
         "429s with back-off: {watching}, without: {blind}"
