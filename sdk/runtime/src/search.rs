@@ -179,6 +179,9 @@ where
 /// a failure to yield after its hits (its last hit lacked a sort value).
 type Arrived<H, E> = (Result<Vec<H>, E>, Option<E>);
 
+/// The page asked for, with the `limit` it was asked with.
+type InFlight<'a, H, E> = BoxFuture<'a, (u64, Result<Vec<H>, E>)>;
+
 struct Hits<'a, T, H, E, F> {
     fetch: F,
     page_size: u64,
@@ -188,7 +191,7 @@ struct Hits<'a, T, H, E, F> {
     next: Option<Vec<String>>,
     /// Hits asked for so far.
     asked: u64,
-    in_flight: Option<BoxFuture<'a, (u64, Result<Vec<H>, E>)>>,
+    in_flight: Option<InFlight<'a, H, E>>,
     arrived: Option<Arrived<H, E>>,
     current: std::vec::IntoIter<H>,
     failure: Option<E>,
