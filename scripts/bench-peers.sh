@@ -30,7 +30,7 @@ if [[ ! -d $peers/node/node_modules/sailpoint-api-client ]]; then
   npm install --silent --prefix "$peers/node" sailpoint-api-client >&2 || echo "TypeScript SDK not installed: skipped" >&2
 fi
 
-cargo build -q --release -p sailpoint-v2025 --example bench_streams
+cargo build -q --release -p sailpoint-v2025 --no-default-features --features accounts,search --example bench_streams
 bench=target/release/examples/bench_streams
 coproc MOCK { exec "$bench" serve "${mock_args[@]}"; }
 read -r base <&"${MOCK[0]}"
@@ -80,7 +80,7 @@ report() { # name, "items seconds rss_kib"
 echo "| client | items | items/s | peak RSS | requests | 429s |"
 echo "|---|---|---|---|---|---|"
 if [[ -x $peers/venv/bin/python ]] && "$peers/venv/bin/python" -c 'import sailpoint.v2025' 2>/dev/null; then
-  report "Python SDK 1.4.2, Paginator.paginate" "$("$peers/venv/bin/python" "$peers/python_accounts.py" "$base" "$accounts")"
+  report "Python SDK 1.4.2, Paginator.paginate" "$("$peers/venv/bin/python" "$peers/python_accounts.py" "$base" "$accounts" | tail -n 1)"
 fi
 if [[ -d $peers/node/node_modules/sailpoint-api-client ]]; then
   report "TypeScript SDK $(node -p "require('$peers/node/node_modules/sailpoint-api-client/package.json').version"), Paginator.paginate" \

@@ -34,7 +34,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
 use sailpoint_runtime::Paging;
 use sailpoint_v2025::prelude::*;
 use sailpoint_v2025::types::Search;
@@ -398,6 +398,7 @@ async fn connection(
         let method = parts.next().unwrap_or_default().to_string();
         let target = parts.next().unwrap_or_default().to_string();
         let mut length = 0usize;
+        let mut close = false;
         loop {
             line.clear();
             if stream.read_line(&mut line).await? == 0 {
@@ -406,10 +407,13 @@ async fn connection(
             if line == "\r\n" {
                 break;
             }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
+            if let Some((name, value)) = line.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                if name.eq_ignore_ascii_case("connection") && value.trim() == "close" {
+                    close = true;
+                }
             }
         }
         let mut body = vec![0; length];
@@ -480,6 +484,9 @@ async fn connection(
         let writer = stream.get_mut();
         writer.write_all(head.as_bytes()).await?;
         writer.write_all(&payload).await?;
+        if close {
+            return Ok(());
+        }
     }
 }
 
