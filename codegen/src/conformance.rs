@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use crate::model::ApiModel;
 use crate::names::pascal;
-use crate::openapi::is_json_media_type;
+use crate::openapi::{is_json_media_type, is_success_or_default, operations};
 use crate::pointer::JsonPointer;
 use crate::versions::ApiVersion;
 
@@ -98,9 +98,39 @@ pub struct Example {
 
 const COMPONENTS: &str = "#/components/schemas/";
 
+/// The operations of the model, for [`collect`].
+pub fn model_operations(model: &ApiModel) -> Vec<(JsonPointer, String)> {
+    model
+        .operations
+        .iter()
+        .map(|op| (op.pointer.clone(), pascal(op.id())))
+        .collect()
+}
+
+/// The operations of a document read as written (a bundled document,
+/// before normalize gave every operation an id), for [`collect`].
+pub fn document_operations(document: &Value) -> Vec<(JsonPointer, String)> {
+    operations(document)
+        .into_iter()
+        .map(|op| {
+            let base = op.id(document).map(pascal).unwrap_or_default();
+            (op.pointer, base)
+        })
+        .collect()
+}
+
 /// Every example of `document`. `types` holds the names of the crate's
 /// generated types (`pub struct`/`pub enum`/`pub type` of `types`).
-pub fn collect(document: &Value, model: &ApiModel, types: &BTreeSet<String>) -> Vec<Example> {
+///
+/// `operations` are the operations to read bodies from, each with its
+/// pointer and the Pascal-case base progenitor names its inline types after
+/// ([`model_operations`] for a normalized document, [`document_operations`]
+/// for one that may lack operation ids).
+pub fn collect(
+    document: &Value,
+    operations: &[(JsonPointer, String)],
+    types: &BTreeSet<String>,
+) -> Vec<Example> {
     let mut out = Vec::new();
     let empty = Map::new();
     let schemas = document
@@ -125,28 +155,24 @@ pub fn collect(document: &Value, model: &ApiModel, types: &BTreeSet<String>) -> 
             });
         }
     }
-    for op in &model.operations {
-        // The examples are read where the operation writes its bodies (a
-        // `$ref`'d body or response is collected once, at its component).
-        let Some(operation) = op.pointer.follow(document) else {
+    for (op_pointer, base) in operations {
+        let Some(operation) = op_pointer.follow(document) else {
             continue;
         };
         let mut bodies = Vec::new();
         if let Some(body) = operation.get("requestBody") {
-            bodies.push((op.pointer.child("requestBody"), body, "Body"));
+            bodies.push((op_pointer.child("requestBody"), body, "Body"));
         }
-        for response in &op.responses {
-            let role = if response.is_success_or_default() {
-                "Response"
-            } else {
-                ""
-            };
-            let pointer = op.pointer.child("responses").child(&response.status);
-            if let Some(raw) = pointer.follow(document) {
-                bodies.push((pointer, raw, role));
+        if let Some(responses) = operation.get("responses").and_then(Value::as_object) {
+            for (status, response) in responses {
+                let role = if is_success_or_default(status) {
+                    "Response"
+                } else {
+                    ""
+                };
+                bodies.push((op_pointer.child("responses").child(status), response, role));
             }
         }
-        let base = pascal(op.id());
         for (pointer, body, role) in bodies {
             let Some(content) = body.get("content").and_then(Value::as_object) else {
                 continue;
@@ -483,7 +509,11 @@ mod tests {
                 "Missing": {"example": 1}
             }}
         });
-        let found = collect(&doc, &model_of(&doc), &names(&["SourceX", "Owner"]));
+        let found = collect(
+            &doc,
+            &model_operations(&model_of(&doc)),
+            &names(&["SourceX", "Owner"]),
+        );
         let summary: Vec<(String, Result<String, String>, Value)> = found
             .into_iter()
             .map(|e| (e.location, e.target, e.json))
@@ -564,7 +594,10 @@ mod tests {
                 "a": {"type": "string", "example": "x"},
                 "b": {"$ref": "#/components/schemas/A"}}}
         }}});
-        assert_eq!(collect(&doc, &model_of(&doc), &names(&["A"])), vec![]);
+        assert_eq!(
+            collect(&doc, &model_operations(&model_of(&doc)), &names(&["A"])),
+            vec![]
+        );
     }
 
     #[test]

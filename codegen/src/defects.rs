@@ -229,7 +229,8 @@ impl<'l> Locator<'l> {
 /// `examples.*.value`) that its schema refuses, with the disagreements.
 pub fn example_contradictions(document: &Value) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
-    for example in conformance::collect(document, &BTreeSet::new()) {
+    let operations = conformance::document_operations(document);
+    for example in conformance::collect(document, &operations, &BTreeSet::new()) {
         let Some(schema_pointer) = schema_of_example(&example.location) else {
             continue;
         };

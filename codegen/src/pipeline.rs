@@ -133,7 +133,7 @@ fn run(
     let surface = surface(&model, &generated.file);
     let examples = crate::conformance::collect(
         &normalized.document,
-        &model,
+        &crate::conformance::model_operations(&model),
         &crate::conformance::type_names(&generated.file),
     );
     let schemas = normalized

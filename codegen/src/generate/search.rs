@@ -112,7 +112,7 @@ fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, Strin
                             });
                         page.offset = Ok(None);
                         async move {
-                            page.send_as::<::serde_json::Value>()
+                            page.send_as::<sailpoint_runtime::RawHit>()
                                 .await
                                 .map(ResponseValue::into_inner)
                         }

@@ -3,7 +3,9 @@
 //! `ResponseValue::from_response`, so that an empty, truncated or
 //! differently shaped success body fails with the response's status,
 //! headers and a bounded excerpt (progenitor's `InvalidResponsePayload`
-//! keeps none of the first two and all of the body).
+//! keeps none of the first two and all of the body); and every documented
+//! error status through `sailpoint_runtime::decode_error`, which adds the
+//! runtime's facts from the response's extensions to the `ApiError`.
 
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Item};
@@ -32,8 +34,12 @@ pub fn decode_with_runtime(builder: &mut [Item], expected: bool) -> Result<usize
             culprit: Some(format!("builder `{name}`")),
             message,
         })?;
-        for arm in status_match.arms.iter_mut().filter(|a| is_success_arm(a)) {
-            rewrite.visit_expr_mut(&mut arm.body);
+        for arm in status_match.arms.iter_mut() {
+            if is_success_arm(arm) {
+                rewrite.visit_expr_mut(&mut arm.body);
+            } else {
+                ErrorRewrite.visit_expr_mut(&mut arm.body);
+            }
         }
     }
     if expected && rewrite.count == 0 {
@@ -71,6 +77,31 @@ impl VisitMut for Rewrite {
     }
 }
 
+/// Rewrites `Error::ErrorResponse(ResponseValue::from_response(r).await?)`
+/// to decode with `sailpoint_runtime::decode_error`, which adds the
+/// runtime's facts (attempts, the excerpt of a body that was not an error
+/// object) from the response's extensions to the `ApiError`. An arm
+/// decoding another type (`from_response::<T>`) is left alone.
+struct ErrorRewrite;
+
+impl VisitMut for ErrorRewrite {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Call(call) = expr
+            && let Expr::Path(function) = &*call.func
+            && let [ty, method] = function.path.segments.iter().collect::<Vec<_>>()[..]
+            && ty.ident == "ResponseValue"
+            && ty.arguments.is_none()
+            && method.ident == "from_response"
+            && method.arguments.is_none()
+        {
+            let args = &call.args;
+            *expr = syn::parse_quote!(sailpoint_runtime::decode_error(#args));
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use quote::quote;
@@ -78,7 +109,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn success_arms_decode_with_the_runtime_and_error_arms_stay() {
+    fn success_and_error_arms_decode_with_the_runtime() {
         let send: syn::ItemImpl = syn::parse2(quote! {
             impl<'a> GetThing<'a> {
                 pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<ApiError>> {
@@ -108,9 +139,10 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains("Error :: ErrorResponse (ResponseValue :: from_response (response)"),
+            code.contains("Error :: ErrorResponse (sailpoint_runtime :: decode_error (response)"),
             "{code}"
         );
+        assert!(!code.contains("from_response"), "{code}");
         assert!(decode_with_runtime(&mut [], true).is_err());
         assert_eq!(decode_with_runtime(&mut [], false).ok(), Some(0));
     }

@@ -40,13 +40,13 @@ pub struct ApiError {
     pub message: Option<String>,
     /// What the runtime recorded about the response: attempts made, status,
     /// content type and, when the server's body was not a SailPoint error
-    /// object, a bounded excerpt of it. Not sent by the server; `None` for a
-    /// body that did not pass through [`Runtime::execute`](crate::Runtime::execute).
-    #[serde(
-        rename = "sailpointRuntime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    /// object, a bounded excerpt of it. Not part of the body: the runtime
+    /// carries it in the response's extensions and
+    /// [`decode_error`](crate::decode_error) sets it here; `None` for a
+    /// response that did not pass through
+    /// [`Runtime::execute`](crate::Runtime::execute). Never read from or
+    /// written to JSON.
+    #[serde(skip)]
     pub runtime: Option<ResponseInfo>,
     /// Any other fields of the body, kept as received.
     #[serde(flatten)]
@@ -54,7 +54,9 @@ pub struct ApiError {
 }
 
 /// Facts [`Runtime::execute`](crate::Runtime::execute) records on every error
-/// response, in [`ApiError::runtime`].
+/// response, as a response extension
+/// (`response.extensions().get::<ResponseInfo>()`), and in
+/// [`ApiError::runtime`] once decoded.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResponseInfo {

@@ -15,11 +15,10 @@
 
 use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
-use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
 use serde::de::DeserializeOwned;
 
-use crate::api_error::RawBody;
-use crate::error_body::{EXCERPT_LIMIT, excerpt};
+use crate::api_error::{ApiError, RawBody, ResponseInfo};
+use crate::error_body::{EXCERPT_LIMIT, Parts, excerpt, rebuild};
 
 /// Why a success body did not decode as the type the spec documents,
 /// attached to the `Error::UnexpectedResponse` that [`decode_success`]
@@ -41,10 +40,7 @@ pub struct UndecodableBody {
 pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
-    let status = response.status();
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let mut extensions = std::mem::take(response.extensions_mut());
+    let mut parts = Parts::of(&mut response);
     let declared_length = response.content_length();
 
     // Presized from `Content-Length` (bounded, as it comes from outside) so
@@ -69,7 +65,7 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
             "cut short: the connection failed while it was read",
         ),
         None => match decode_off_the_runtime::<T>(body).await {
-            (_, Ok(inner)) => return Ok(ResponseValue::new(inner, status, headers)),
+            (_, Ok(inner)) => return Ok(ResponseValue::new(inner, parts.status, parts.headers)),
             (body, Err(e)) if body.iter().all(u8::is_ascii_whitespace) => (body, e, "empty"),
             (body, Err(e)) => (body, e, "not the documented type"),
         },
@@ -77,7 +73,7 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
 
     let (text, truncated) = excerpt(&body, EXCERPT_LIMIT);
     let kept = Bytes::from(text.clone().into_bytes());
-    extensions.insert(UndecodableBody {
+    parts.extensions.insert(UndecodableBody {
         message,
         raw: RawBody {
             reason: reason.to_owned(),
@@ -87,16 +83,30 @@ pub async fn decode_success<T: DeserializeOwned + Send + 'static, E>(
             declared_length,
         },
     });
-    for name in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
-        headers.remove(name);
-    }
-    headers.insert(CONTENT_LENGTH, kept.len().into());
-    let mut rebuilt = http::Response::new(kept);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    *rebuilt.extensions_mut() = extensions;
-    Err(Error::UnexpectedResponse(reqwest::Response::from(rebuilt)))
+    Err(Error::UnexpectedResponse(rebuild(parts, kept)))
+}
+
+/// Decodes a documented error response's body as [`ApiError`], with the
+/// facts the runtime recorded on the response (its [`ResponseInfo`]
+/// extension: attempts, status, content type, the excerpt of a body that
+/// was not a SailPoint error object) in [`ApiError::runtime`]. Called by
+/// the generated `send` of every operation for each documented error
+/// status, in place of progenitor's `ResponseValue::from_response`.
+///
+/// A body that does not decode (one that did not come through
+/// [`Runtime::execute`](crate::Runtime::execute), which makes every error
+/// body decodable) is `Error::InvalidResponsePayload`, as progenitor's.
+pub async fn decode_error<E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<ApiError>, Error<E>> {
+    let info = response.extensions_mut().remove::<ResponseInfo>();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    let mut error: ApiError =
+        serde_json::from_slice(&body).map_err(|e| Error::InvalidResponsePayload(body, e))?;
+    error.runtime = info;
+    Ok(ResponseValue::new(error, status, headers))
 }
 
 /// Bodies from this size on are decoded on tokio's blocking pool.
@@ -144,7 +154,7 @@ async fn decode_off_the_runtime<T: DeserializeOwned + Send + 'static>(
 ///
 /// The path is tracked only once a body has failed: tracking costs on every
 /// value, and a body that decodes needs none.
-fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     crate::object::from_slice(body).map_err(|_| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer)
@@ -217,6 +227,29 @@ mod tests {
             assert_eq!(why.raw.excerpt, body);
             assert!(!why.message.is_empty());
         }
+    }
+
+    #[tokio::test]
+    async fn error_bodies_carry_no_runtime_member_and_decode_with_the_runtime_facts() {
+        let html = response(502, "<html>bad gateway</html>");
+        let finished = crate::error_body::finish(html, 3).await;
+        let error = decode_error::<()>(finished).await.expect("decodable");
+        let info = error.runtime.as_ref().expect("the runtime's facts");
+        assert_eq!((info.attempts, info.status), (3, 502));
+        let raw = info.raw_body.as_ref().expect("an excerpt");
+        assert_eq!(
+            (raw.reason.as_str(), raw.excerpt.as_str()),
+            ("not JSON", "<html>bad gateway</html>")
+        );
+
+        let sent = r#"{"detailCode":"400.1","messages":[{"text":"bad filter"}]}"#;
+        let finished = crate::error_body::finish(response(400, sent), 1).await;
+        let info = finished.extensions().get::<ResponseInfo>().cloned();
+        let body = finished.bytes().await.expect("body");
+        assert_eq!(&body[..], sent.as_bytes(), "passed on as received");
+        let decoded: ApiError = serde_json::from_slice(&body).expect("ApiError");
+        assert_eq!(decoded.runtime, None, "nothing injected");
+        assert_eq!(info.map(|i| i.attempts), Some(1));
     }
 
     /// Records the thread it was decoded on.

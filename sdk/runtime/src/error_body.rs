@@ -1,16 +1,17 @@
 //! Makes every error response decodable and bounded before the generated
 //! code reads it.
 //!
-//! The generated operations decode a documented error status with
-//! `serde_json::from_slice::<ApiError>` over the whole body; a proxy's HTML
-//! page, a plain-text 401 or a truncated body would become
-//! `InvalidResponsePayload` holding every byte of the body. So
-//! [`finish`] reads at most [`ERROR_BODY_LIMIT`] bytes of each 4xx/5xx
-//! body: a JSON object that decodes as [`ApiError`] is passed on with the
-//! runtime's facts added under `sailpointRuntime`; anything else is
-//! replaced by a small JSON body whose `sailpointRuntime.rawBody` holds the
-//! original content type and a bounded excerpt. Status and other headers
-//! are kept.
+//! The generated operations decode a documented error status as
+//! [`ApiError`] over the whole body; a proxy's HTML page, a plain-text 401
+//! or a truncated body would become `InvalidResponsePayload` holding every
+//! byte of the body. So [`finish`] reads at most [`ERROR_BODY_LIMIT`] bytes
+//! of each 4xx/5xx body: a JSON object that decodes as [`ApiError`] is
+//! passed on as received; anything else is replaced by `{}`, its original
+//! content type and a bounded excerpt kept in the [`ResponseInfo`]
+//! extension, with the attempts made. The body is never rewritten to
+//! carry these facts: [`decode_error`](crate::decode_error) puts them in
+//! [`ApiError::runtime`], and [`ErrorExt`](crate::ErrorExt) reads them
+//! from either. Status and other headers are kept.
 
 use bytes::Bytes;
 use reqwest::header::{
@@ -30,7 +31,7 @@ pub const EXCERPT_LIMIT: usize = 4 * 1024;
 /// How many attempts [`Runtime::execute`](crate::Runtime::execute) made for
 /// the response that carries it, as a response extension:
 /// `response.extensions().get::<Attempts>()`. For error responses the same
-/// number is in [`ApiError::runtime`].
+/// number is in the [`ResponseInfo`] extension and [`ApiError::runtime`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attempts(pub u32);
 
@@ -130,9 +131,12 @@ pub(crate) async fn finish(
         response.extensions_mut().insert(Attempts(attempts));
         return response;
     }
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let mut extensions = std::mem::take(response.extensions_mut());
+    let Parts {
+        status,
+        version,
+        mut headers,
+        mut extensions,
+    } = Parts::of(&mut response);
     let declared_length = response.content_length();
     let content_type = content_type(&headers);
     let mut read = read_bounded_full(response, ERROR_BODY_LIMIT).await;
@@ -151,13 +155,7 @@ pub(crate) async fn finish(
         None
     };
     let body = match decoded {
-        Some(mut object) => {
-            object.insert(
-                "sailpointRuntime".into(),
-                serde_json::to_value(&info).unwrap_or_default(),
-            );
-            serde_json::to_vec(&object).unwrap_or_default()
-        }
+        Some(()) => read.bytes,
         None => {
             let reason = if read.failed {
                 "cut short: the connection failed while it was read"
@@ -178,27 +176,60 @@ pub(crate) async fn finish(
                 bytes_read,
                 declared_length,
             });
-            let error = ApiError {
-                runtime: Some(info),
-                ..ApiError::default()
-            };
-            serde_json::to_vec(&error).unwrap_or_default()
+            b"{}".to_vec()
         }
     };
+    extensions.insert(info);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    extensions.insert(Attempts(attempts));
+    rebuild(
+        Parts {
+            status,
+            version,
+            headers,
+            extensions,
+        },
+        Bytes::from(body),
+    )
+}
 
-    for name in [
-        CONTENT_LENGTH,
-        CONTENT_TYPE,
-        CONTENT_ENCODING,
-        TRANSFER_ENCODING,
-    ] {
+/// What a response keeps when its body is replaced by [`rebuild`].
+pub(crate) struct Parts {
+    pub(crate) status: reqwest::StatusCode,
+    pub(crate) version: http::Version,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) extensions: http::Extensions,
+}
+
+impl Parts {
+    /// Takes the status, version, headers and extensions of `response`,
+    /// whose body is still to be read.
+    pub(crate) fn of(response: &mut reqwest::Response) -> Parts {
+        Parts {
+            status: response.status(),
+            version: response.version(),
+            headers: response.headers().clone(),
+            extensions: std::mem::take(response.extensions_mut()),
+        }
+    }
+}
+
+/// A response with `parts` and the body `body`, already read: the
+/// headers describing the old body's length and encoding are replaced by
+/// the new body's length. The one place a response is rebuilt (error
+/// bodies, success bodies that did not decode).
+pub(crate) fn rebuild(parts: Parts, body: Bytes) -> reqwest::Response {
+    let Parts {
+        status,
+        version,
+        mut headers,
+        extensions,
+    } = parts;
+    for name in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
         headers.remove(name);
     }
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    extensions.insert(Attempts(attempts));
-
-    let mut rebuilt = http::Response::new(Bytes::from(body));
+    let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
@@ -206,14 +237,13 @@ pub(crate) async fn finish(
     reqwest::Response::from(rebuilt)
 }
 
-/// The body as a JSON object, if it is one that decodes as [`ApiError`].
-fn decode_error_object(bytes: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+/// `Some` if the body is a JSON object that decodes as [`ApiError`].
+fn decode_error_object(bytes: &[u8]) -> Option<()> {
     let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
-    serde_json::from_value::<ApiError>(value.clone()).ok()?;
-    match value {
-        serde_json::Value::Object(object) => Some(object),
-        _ => None,
+    if !value.is_object() {
+        return None;
     }
+    serde_json::from_value::<ApiError>(value).ok().map(|_| ())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use progenitor_client::Error;
 
 use crate::error_body::Attempts;
 use crate::retry::retry_after_at;
-use crate::{ApiError, RawBody, TokenError, UndecodableBody};
+use crate::{ApiError, RawBody, ResponseInfo, TokenError, UndecodableBody};
 
 /// Convenience accessors for errors returned by the generated clients.
 ///
@@ -95,10 +95,15 @@ impl ErrorExt for Error<ApiError> {
     }
 
     fn raw_body(&self) -> Option<&RawBody> {
-        match self.undecodable_body() {
-            Some(undecodable) => Some(&undecodable.raw),
-            None => self.api_error()?.runtime.as_ref()?.raw_body.as_ref(),
+        if let Some(undecodable) = self.undecodable_body() {
+            return Some(&undecodable.raw);
         }
+        let info = match self {
+            Error::ErrorResponse(response) => response.runtime.as_ref(),
+            Error::UnexpectedResponse(response) => response.extensions().get::<ResponseInfo>(),
+            _ => None,
+        };
+        info?.raw_body.as_ref()
     }
 
     fn undecodable_body(&self) -> Option<&UndecodableBody> {

@@ -127,14 +127,16 @@ pub use config::{
     DEFAULT_TOKEN_REFRESH_MARGIN, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_TOKEN_URL,
     SourceAttempt, Sources, USER_AGENT_PREFIX,
 };
-pub use decode::{UndecodableBody, decode_success};
+pub use decode::{UndecodableBody, decode_error, decode_success};
 pub use download::Download;
 pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;
 pub use file_part::{DEFAULT_FILE_CONTENT_TYPE, FilePart, json_part, text_part};
-pub use pagination::{Paging, offset_stream};
+pub use pagination::{DEFAULT_CONCURRENCY, OffsetPage, Paging, TOTAL_COUNT_HEADER, offset_stream};
 pub use query::QueryStyle;
 pub use retry::RetryPolicy;
 pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
-pub use search::{SEARCH_MAX_PAGE_SIZE, SearchKeys, SortList, search_after_stream, sort_values};
+pub use search::{
+    RawHit, SEARCH_MAX_PAGE_SIZE, SearchHit, SearchKeys, SortList, search_after_stream, sort_values,
+};
 pub use token::{TOKEN_FAILURE_BACKOFF, TokenError};

@@ -1,5 +1,7 @@
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
@@ -80,6 +82,23 @@ pub struct Runtime {
 struct Inner {
     auth: Option<Auth>,
     retry: RetryPolicy,
+    rate_limits: RateLimits,
+}
+
+/// How many 429 answers a runtime and its clones have received: what
+/// [`Runtime::offset_stream`] watches to send fewer pages at once.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RateLimits(Arc<AtomicU64>);
+
+impl RateLimits {
+    /// 429s received so far.
+    pub(crate) fn seen(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn record(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 impl fmt::Debug for Runtime {
@@ -195,6 +214,7 @@ impl Runtime {
             inner: Arc::new(Inner {
                 auth: Some(config.auth().clone()),
                 retry: config.retry_policy().clone(),
+                rate_limits: RateLimits::default(),
             }),
         }
     }
@@ -210,6 +230,35 @@ impl Runtime {
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         Arc::make_mut(&mut self.inner).retry = policy;
         self
+    }
+
+    /// How many 429 (Too Many Requests) answers this runtime and its clones
+    /// have received, retried or not.
+    pub fn rate_limited(&self) -> u64 {
+        self.inner.rate_limits.seen()
+    }
+
+    /// [`offset_stream`](crate::offset_stream), with fewer pages in flight
+    /// each time this runtime receives a 429 (see
+    /// [`Paging::concurrency`](crate::Paging::concurrency)). The generated
+    /// `.stream()`s of offset lists call this.
+    pub fn offset_stream<'a, P, E, F, Fut>(
+        &self,
+        paging: crate::Paging,
+        fetch: F,
+    ) -> futures::stream::BoxStream<'a, Result<P::Item, E>>
+    where
+        P: crate::OffsetPage + Send + 'a,
+        P::Item: Send + 'a,
+        E: Send + 'a,
+        F: FnMut(i64, i64) -> Fut + Send + 'a,
+        Fut: Future<Output = Result<P, E>> + Send + 'a,
+    {
+        crate::pagination::offset_stream_watching(
+            paging,
+            Some(self.inner.rate_limits.clone()),
+            fetch,
+        )
     }
 
     fn token_cache(&self) -> Option<&TokenCache> {
@@ -346,6 +395,9 @@ impl Runtime {
                 Ok(response) => {
                     let status = response.status();
                     tracing::debug!(attempt, status = status.as_u16(), latency_ms, "response");
+                    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                        self.inner.rate_limits.record();
+                    }
                     if status == reqwest::StatusCode::UNAUTHORIZED
                         && !refreshed_after_401
                         && let (Some(cache), Some(sent), Some(template)) =

@@ -3,14 +3,18 @@
 //! pages past that only with `searchAfter`, the values of the sort fields
 //! of the last hit seen.
 
-use std::collections::VecDeque;
 use std::future::Future;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
+use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use crate::decode::decode_json;
 use crate::pagination::Paging;
 
 /// The most hits the search API answers in one request (`limit`).
@@ -56,15 +60,77 @@ impl SortList for Option<Vec<String>> {
     }
 }
 
+/// One search hit as received: its JSON text, decoded only when the
+/// stream yields it. The generated search streams ask for pages of these
+/// (`send_as::<RawHit>()`), so that a page is parsed once, each hit is
+/// decoded straight into the caller's type, and only the last hit of a
+/// page is read for its sort values.
+#[derive(Debug)]
+pub struct RawHit(Box<RawValue>);
+
+impl RawHit {
+    /// The hit's JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl<'de> Deserialize<'de> for RawHit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Box::<RawValue>::deserialize(deserializer).map(RawHit)
+    }
+}
+
+/// A hit as a search page's fetch returns it: [`RawHit`], or (as the
+/// streams generated before it did) a [`Value`].
+pub trait SearchHit: Send {
+    /// The hit decoded as `T` by the rules every body is decoded by
+    /// (leniently: see [`object::from_slice`](crate::object::from_slice)).
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error>;
+    /// The hit's values for the `sort` fields (see [`sort_values`]).
+    fn sort_values(&self, sort: &[String]) -> Result<Vec<String>, serde_json::Error>;
+    /// The hit's JSON, for an error.
+    fn bytes(&self) -> Bytes;
+}
+
+impl SearchHit for RawHit {
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        decode_json(self.json().as_bytes()).map_err(<serde_json::Error as serde::de::Error>::custom)
+    }
+    fn sort_values(&self, sort: &[String]) -> Result<Vec<String>, serde_json::Error> {
+        sort_values(&serde_json::from_str(self.json())?, sort)
+    }
+    fn bytes(&self) -> Bytes {
+        Bytes::copy_from_slice(self.json().as_bytes())
+    }
+}
+
+impl SearchHit for Value {
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        decode_json(&serde_json::to_vec(self)?)
+            .map_err(<serde_json::Error as serde::de::Error>::custom)
+    }
+    fn sort_values(&self, sort: &[String]) -> Result<Vec<String>, serde_json::Error> {
+        sort_values(self, sort)
+    }
+    fn bytes(&self) -> Bytes {
+        Bytes::from(serde_json::to_vec(self).unwrap_or_default())
+    }
+}
+
 /// Streams the hits of a search page after page, each page asked for with
 /// the `searchAfter` of the previous page's last hit.
 ///
 /// `fetch(search_after, limit)` sends one page request (`search_after` is
-/// empty for the first page unless the caller set it). Each hit is read as
-/// raw JSON, its sort values taken from it, then decoded as `T`. Paging
-/// stops after a page shorter than asked for, after `paging.max_items`, or
-/// after an error, which is yielded once. The page size is capped at
-/// [`SEARCH_MAX_PAGE_SIZE`].
+/// empty for the first page unless the caller set it). When a full page
+/// arrives, its last hit's sort values are read and the next page is asked
+/// for at once, while the caller reads this one: at most two pages are
+/// held (the one being read, and the next in flight or arrived). Each hit
+/// is decoded as `T` when it is yielded. Paging stops after a page shorter
+/// than asked for, after `paging.max_items`, or after an error, which is
+/// yielded once. The page size is capped at [`SEARCH_MAX_PAGE_SIZE`];
+/// [`Paging::concurrency`] does not apply (each page needs the one
+/// before).
 ///
 /// Hits with equal values for every sort field are indistinguishable to
 /// `searchAfter`; ties on the first field are kept apart by the next ones,
@@ -73,96 +139,146 @@ impl SortList for Option<Vec<String>> {
 /// Without a sort field, the stream yields one `invalid_request` error
 /// and sends nothing. A hit that does not decode as `T`, or a last hit
 /// lacking a sort field, is an `invalid_hit` error with the hit's JSON.
-pub fn search_after_stream<'a, T, E, F, Fut>(
+pub fn search_after_stream<'a, T, H, E, F, Fut>(
     paging: Paging,
     keys: SearchKeys,
-    mut fetch: F,
+    fetch: F,
     invalid_request: fn(String) -> E,
     invalid_hit: fn(Bytes, serde_json::Error) -> E,
 ) -> BoxStream<'a, Result<T, E>>
 where
     T: DeserializeOwned + Send + 'a,
+    H: SearchHit + 'a,
     E: Send + 'a,
     F: FnMut(Vec<String>, i64) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Vec<Value>, E>> + Send + 'a,
+    Fut: Future<Output = Result<Vec<H>, E>> + Send + 'a,
 {
     if keys.sort.iter().all(|field| sort_field(field).is_empty()) {
         let message = "searchAfter paging needs a sort: set `sort` in the search body, \
                        ending with a unique field (e.g. [\"name\", \"id\"])";
         return stream::once(async move { Err(invalid_request(message.to_string())) }).boxed();
     }
-    let page_size = u64::from(paging.page_size.clamp(1, SEARCH_MAX_PAGE_SIZE));
-    let state = State {
-        next: Some(keys.search_after.clone()),
-        sent: 0,
-        hits: VecDeque::new(),
+    let mut state = Hits {
+        fetch,
+        page_size: u64::from(paging.page_size.clamp(1, SEARCH_MAX_PAGE_SIZE)),
+        max_items: paging.max_items,
+        sort: keys.sort,
+        next: Some(keys.search_after),
+        asked: 0,
+        in_flight: None,
+        arrived: None,
+        current: Vec::new().into_iter(),
+        failure: None,
+        invalid_hit,
+        item: std::marker::PhantomData,
     };
-    stream::unfold(state, move |mut state| {
-        // The next page is asked for once the current one is used up.
-        let next = if state.hits.is_empty() {
-            state.next.take()
-        } else {
-            None
-        };
-        let page = next.and_then(|search_after| {
-            let limit = match paging.max_items {
-                Some(max) if state.sent >= max => return None,
-                Some(max) => page_size.min(max - state.sent),
-                None => page_size,
-            };
-            Some((limit, fetch(search_after, limit as i64)))
-        });
-        let sort = keys.sort.clone();
-        async move {
-            if let Some((limit, page)) = page {
-                let hits = match page.await {
-                    Ok(hits) => hits,
-                    Err(e) => return Some((Err(e), state)),
-                };
-                state.sent += hits.len() as u64;
-                // A full page: the next one starts after its last hit.
-                let mut failure = None;
-                if hits.len() as u64 == limit
-                    && let Some(last) = hits.last()
-                {
-                    match sort_values(last, &sort) {
-                        Ok(values) => state.next = Some(values),
-                        // Yielded after the page's hits, and the stream ends.
-                        Err(e) => failure = Some(Hit::Error(hit_bytes(last), e)),
-                    }
-                }
-                state.hits.extend(hits.into_iter().map(Hit::Value));
-                state.hits.extend(failure);
-            }
-            let hit = state.hits.pop_front()?;
-            let item = match hit {
-                Hit::Value(value) => {
-                    T::deserialize(&value).map_err(|e| invalid_hit(hit_bytes(&value), e))
-                }
-                Hit::Error(bytes, e) => Err(invalid_hit(bytes, e)),
-            };
-            Some((item, state))
-        }
-    })
-    .boxed()
+    stream::poll_fn(move |cx| state.poll_next(cx)).boxed()
 }
 
-enum Hit {
-    Value(Value),
-    /// A failure to report after the hits before it.
-    Error(Bytes, serde_json::Error),
-}
+/// A page that arrived: its hits, or the error that ended the stream; and
+/// a failure to yield after its hits (its last hit lacked a sort value).
+type Arrived<H, E> = (Result<Vec<H>, E>, Option<E>);
 
-struct State {
+/// The page asked for, with the `limit` it was asked with.
+type InFlight<'a, H, E> = BoxFuture<'a, (u64, Result<Vec<H>, E>)>;
+
+struct Hits<'a, T, H, E, F> {
+    fetch: F,
+    page_size: u64,
+    max_items: Option<u64>,
+    sort: Vec<String>,
     /// The `searchAfter` of the next request, if there is one.
     next: Option<Vec<String>>,
-    /// Hits received so far.
-    sent: u64,
-    hits: VecDeque<Hit>,
+    /// Hits asked for so far.
+    asked: u64,
+    in_flight: Option<InFlight<'a, H, E>>,
+    arrived: Option<Arrived<H, E>>,
+    current: std::vec::IntoIter<H>,
+    failure: Option<E>,
+    invalid_hit: fn(Bytes, serde_json::Error) -> E,
+    item: std::marker::PhantomData<fn() -> T>,
 }
 
-fn hit_bytes(hit: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec(hit).unwrap_or_default())
+impl<'a, T, H, E, F, Fut> Hits<'a, T, H, E, F>
+where
+    T: DeserializeOwned,
+    H: SearchHit + 'a,
+    E: Send + 'a,
+    F: FnMut(Vec<String>, i64) -> Fut,
+    Fut: Future<Output = Result<Vec<H>, E>> + Send + 'a,
+{
+    fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, E>>> {
+        loop {
+            if let Some(hit) = self.current.next() {
+                let item = hit.decode().map_err(|e| (self.invalid_hit)(hit.bytes(), e));
+                self.poll_page(cx);
+                return Poll::Ready(Some(item));
+            }
+            if let Some(failure) = self.failure.take() {
+                return Poll::Ready(Some(Err(failure)));
+            }
+            if let Some((page, failure)) = self.arrived.take() {
+                self.failure = failure;
+                match page {
+                    Ok(hits) => self.current = hits.into_iter(),
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                }
+                // This page's keys are known: the next one is asked for
+                // while this one is read.
+                self.request();
+                continue;
+            }
+            self.request();
+            self.poll_page(cx);
+            if self.arrived.is_none() {
+                return match self.in_flight {
+                    Some(_) => Poll::Pending,
+                    None => Poll::Ready(None),
+                };
+            }
+        }
+    }
+
+    /// Asks for the next page, if there is one and no page is in flight
+    /// or waiting to be read.
+    fn request(&mut self) {
+        if self.in_flight.is_some() || self.arrived.is_some() {
+            return;
+        }
+        let Some(search_after) = self.next.take() else {
+            return;
+        };
+        let limit = match self.max_items {
+            Some(max) if self.asked >= max => return,
+            Some(max) => self.page_size.min(max - self.asked),
+            None => self.page_size,
+        };
+        self.asked += limit;
+        let page = (self.fetch)(search_after, limit as i64);
+        self.in_flight = Some(Box::pin(async move { (limit, page.await) }));
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) {
+        let Some(in_flight) = self.in_flight.as_mut() else {
+            return;
+        };
+        let Poll::Ready((limit, page)) = in_flight.as_mut().poll(cx) else {
+            return;
+        };
+        self.in_flight = None;
+        let mut failure = None;
+        if let Ok(hits) = &page
+            && hits.len() as u64 == limit
+            && let Some(last) = hits.last()
+        {
+            // A full page: the next one starts after its last hit.
+            match last.sort_values(&self.sort) {
+                Ok(values) => self.next = Some(values),
+                Err(e) => failure = Some((self.invalid_hit)(last.bytes(), e)),
+            }
+        }
+        self.arrived = Some((page, failure));
+    }
 }
 
 /// The field path of a sort entry, without its direction.
@@ -263,7 +379,7 @@ mod tests {
             keys(&["+"]),
             move |_, _| {
                 *counter.lock().expect("lock") += 1;
-                futures::future::ready(Ok(Vec::new()))
+                futures::future::ready(Ok(Vec::<Value>::new()))
             },
             |m| m,
             |_, e| e.to_string(),
@@ -278,7 +394,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_last_hit_without_its_sort_field_ends_after_its_page() {
-        let stream = search_after_stream::<Value, String, _, _>(
+        let stream = search_after_stream::<Value, Value, String, _, _>(
             Paging::default().page_size(2),
             keys(&["name"]),
             |_, _| futures::future::ready(Ok(vec![json!({"name": "a"}), json!({"id": "b"})])),
@@ -296,7 +412,7 @@ mod tests {
     async fn a_cap_and_a_start_are_honoured() {
         let log = Arc::new(Mutex::new(Vec::new()));
         let seen = log.clone();
-        let stream = search_after_stream::<Value, String, _, _>(
+        let stream = search_after_stream::<Value, Value, String, _, _>(
             Paging::default().page_size(3).max_items(5),
             SearchKeys {
                 sort: vec!["n".into()],
@@ -319,6 +435,123 @@ mod tests {
         assert_eq!(
             *log.lock().expect("lock"),
             [(vec!["10".to_string()], 3), (vec!["13".to_string()], 2)]
+        );
+    }
+
+    /// `n` people named in runs of three equal names (ties that cross page
+    /// boundaries), ids unique, in the order `["name", "id"]` sorts them.
+    fn people(n: usize) -> Vec<Value> {
+        (0..n)
+            .map(|i| json!({"name": format!("p{:05}", i / 3), "id": format!("{i:06}"), "n": i}))
+            .collect()
+    }
+
+    /// A search over `people` as the API answers it: the hits after
+    /// `searchAfter` (name, id), `limit` of them, as raw JSON.
+    fn answer(all: &[Value], after: &[String], limit: i64) -> Vec<RawHit> {
+        let key = |hit: &Value| {
+            (
+                hit["name"].as_str().unwrap_or_default().to_owned(),
+                hit["id"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        all.iter()
+            .filter(|hit| match after {
+                [name, id] => key(hit) > (name.clone(), id.clone()),
+                _ => true,
+            })
+            .take(limit as usize)
+            .map(|hit| serde_json::from_str(&hit.to_string()).expect("raw"))
+            .collect()
+    }
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Person {
+        name: String,
+        n: u64,
+    }
+
+    #[tokio::test]
+    async fn ties_across_pages_keep_every_hit_once_in_order() {
+        let all = people(1_000);
+        let requests = Arc::new(Mutex::new(0));
+        let counter = requests.clone();
+        let source = all.clone();
+        let stream = search_after_stream::<Person, RawHit, String, _, _>(
+            Paging::default().page_size(7),
+            keys(&["name", "id"]),
+            move |after, limit| {
+                *counter.lock().expect("lock") += 1;
+                futures::future::ready(Ok(answer(&source, &after, limit)))
+            },
+            |m| m,
+            |_, e| e.to_string(),
+        );
+        let hits: Vec<Person> = stream.try_collect().await.expect("hits");
+        let numbers: Vec<u64> = hits.iter().map(|p| p.n).collect();
+        assert_eq!(numbers, (0..1_000).collect::<Vec<_>>());
+        // 142 full pages of 7 and a short one of 6.
+        assert_eq!(*requests.lock().expect("lock"), 143);
+    }
+
+    #[tokio::test]
+    async fn the_next_page_is_asked_for_before_the_current_one_is_read_and_no_further() {
+        let all = people(50);
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        let mut stream = search_after_stream::<Person, RawHit, String, _, _>(
+            Paging::default().page_size(10),
+            keys(&["name", "id"]),
+            move |after, limit| {
+                seen.lock().expect("lock").push(after.clone());
+                futures::future::ready(Ok(answer(&all, &after, limit)))
+            },
+            |m| m,
+            |_, e| e.to_string(),
+        );
+        let first = stream.next().await;
+        assert!(matches!(first, Some(Ok(Person { n: 0, .. }))));
+        // The first page's keys are known: the second page is asked for
+        // (prefetch), but not the third, whatever is left to read.
+        assert_eq!(log.lock().expect("lock").len(), 2);
+        for _ in 0..5 {
+            assert!(stream.next().await.is_some());
+        }
+        assert_eq!(log.lock().expect("lock").len(), 2);
+        assert_eq!(
+            log.lock().expect("lock")[1],
+            ["p00003".to_string(), "000009".to_string()]
+        );
+    }
+
+    #[tokio::test]
+    async fn hits_decode_by_the_lenient_rules_of_every_body_and_a_bad_one_is_named() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Strict {
+            #[allow(dead_code)]
+            n: u64,
+        }
+        let hits = vec![
+            serde_json::from_str::<RawHit>(r#"{"n": 1, "name": "a"}"#).expect("raw"),
+            serde_json::from_str::<RawHit>(r#"{"n": "two", "name": "b"}"#).expect("raw"),
+        ];
+        let mut hits = Some(hits);
+        let items: Vec<Result<Strict, String>> = search_after_stream(
+            Paging::default(),
+            keys(&["name"]),
+            move |_, _| futures::future::ready(Ok(hits.take().unwrap_or_default())),
+            |m| m,
+            |bytes, e| format!("{}: {e}", String::from_utf8_lossy(&bytes)),
+        )
+        .collect()
+        .await;
+        assert_eq!(items.len(), 2);
+        assert!(items[0].is_ok());
+        let error = items[1].as_ref().expect_err("not a number");
+        assert!(error.starts_with(r#"{"n": "two""#), "{error}");
+        assert!(
+            error.contains("n: invalid type"),
+            "the path is named: {error}"
         );
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use progenitor_client::{Error, ResponseValue};
+use progenitor_client::Error;
 use reqwest::{Method, StatusCode};
 use sailpoint_runtime::{
     ApiError, Attempts, Config, ConfigBuilder, ErrorExt, Operation, RetryPolicy, Runtime, Sources,
@@ -126,7 +126,7 @@ fn attempts(response: &reqwest::Response) -> u32 {
 
 /// Decodes `response` as a documented error, as generated operations do.
 async fn documented_error(response: reqwest::Response) -> Error<ApiError> {
-    let value = ResponseValue::<ApiError>::from_response::<ApiError>(response)
+    let value = sailpoint_runtime::decode_error::<ApiError>(response)
         .await
         .unwrap();
     Error::ErrorResponse(value)
