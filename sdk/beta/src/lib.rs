@@ -81,78 +81,78 @@
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
 //! | `access-model-metadata` | Access Model Metadata | 8 | 10 |
-//! | `access-profiles` | Access Profiles | 8 | 47 |
-//! | `access-request-approvals` | Access Request Approvals | 6 | 57 |
+//! | `access-profiles` | Access Profiles | 8 | 50 |
+//! | `access-request-approvals` | Access Request Approvals | 6 | 60 |
 //! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 5 |
-//! | `access-requests` | Access Requests | 7 | 123 |
+//! | `access-requests` | Access Requests | 7 | 135 |
 //! | `account-activities` | Account Activities | 2 | 14 |
 //! | `account-aggregations` | Account Aggregations | 1 | 4 |
 //! | `account-usages` | Account Usages | 1 | 3 |
-//! | `accounts` | Accounts | 16 | 39 |
-//! | `application-discovery` | Application Discovery | 5 | 12 |
-//! | `apps` | Apps | 14 | 33 |
-//! | `auth-profile` | Auth Profile | 3 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 81 |
-//! | `certifications` | Certifications | 6 | 26 |
-//! | `connector-rule-management` | Connector Rule Management | 6 | 19 |
+//! | `accounts` | Accounts | 16 | 42 |
+//! | `application-discovery` | Application Discovery | 5 | 13 |
+//! | `apps` | Apps | 14 | 34 |
+//! | `auth-profile` | Auth Profile | 3 | 10 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 88 |
+//! | `certifications` | Certifications | 6 | 28 |
+//! | `connector-rule-management` | Connector Rule Management | 6 | 20 |
 //! | `connectors` | Connectors | 1 | 5 |
-//! | `custom-forms` | Custom Forms | 19 | 62 |
-//! | `custom-password-instructions` | Custom Password Instructions | 3 | 6 |
-//! | `entitlements` | Entitlements | 12 | 36 |
-//! | `governance-groups` | Governance Groups | 10 | 26 |
+//! | `custom-forms` | Custom Forms | 19 | 64 |
+//! | `custom-password-instructions` | Custom Password Instructions | 3 | 7 |
+//! | `entitlements` | Entitlements | 12 | 37 |
+//! | `governance-groups` | Governance Groups | 10 | 27 |
 //! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 8 | 11 |
-//! | `iai-common-access` | IAI Common Access | 3 | 9 |
+//! | `iai-common-access` | IAI Common Access | 3 | 10 |
 //! | `iai-message-catalogs` | IAI Message Catalogs | 1 | 5 |
-//! | `iai-outliers` | IAI Outliers | 9 | 27 |
+//! | `iai-outliers` | IAI Outliers | 9 | 29 |
 //! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 4 |
-//! | `iai-recommendations` | IAI Recommendations | 3 | 14 |
-//! | `iai-role-mining` | IAI Role Mining | 25 | 43 |
-//! | `icons` | Icons | 2 | 5 |
-//! | `identities` | Identities | 11 | 48 |
+//! | `iai-recommendations` | IAI Recommendations | 3 | 15 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 45 |
+//! | `icons` | Icons | 2 | 6 |
+//! | `identities` | Identities | 11 | 49 |
 //! | `identity-attributes` | Identity Attributes | 6 | 5 |
-//! | `identity-history` | Identity History | 11 | 46 |
-//! | `identity-profiles` | Identity Profiles | 11 | 45 |
-//! | `launchers` | Launchers | 6 | 13 |
-//! | `lifecycle-states` | Lifecycle States | 2 | 10 |
+//! | `identity-history` | Identity History | 11 | 49 |
+//! | `identity-profiles` | Identity Profiles | 11 | 48 |
+//! | `launchers` | Launchers | 6 | 15 |
+//! | `lifecycle-states` | Lifecycle States | 2 | 11 |
 //! | `managed-clients` | Managed Clients | 2 | 6 |
 //! | `managed-clusters` | Managed Clusters | 4 | 17 |
-//! | `mfa-configuration` | MFA Configuration | 8 | 12 |
-//! | `mfa-controller` | MFA Controller | 6 | 20 |
+//! | `mfa-configuration` | MFA Configuration | 8 | 13 |
+//! | `mfa-controller` | MFA Controller | 6 | 23 |
 //! | `multi-host-integration` | Multi-Host Integration | 13 | 63 |
-//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
-//! | `notifications` | Notifications | 15 | 27 |
-//! | `oauth-clients` | OAuth Clients | 5 | 12 |
-//! | `org-config` | Org Config | 3 | 8 |
+//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 41 |
+//! | `notifications` | Notifications | 15 | 28 |
+//! | `oauth-clients` | OAuth Clients | 5 | 13 |
+//! | `org-config` | Org Config | 3 | 9 |
 //! | `password-configuration` | Password Configuration | 3 | 3 |
 //! | `password-dictionary` | Password Dictionary | 2 | 2 |
-//! | `password-management` | Password Management | 4 | 12 |
+//! | `password-management` | Password Management | 4 | 13 |
 //! | `password-policies` | Password Policies | 5 | 3 |
 //! | `password-sync-groups` | Password Sync Groups | 5 | 3 |
-//! | `personal-access-tokens` | Personal Access Tokens | 4 | 12 |
+//! | `personal-access-tokens` | Personal Access Tokens | 4 | 13 |
 //! | `public-identities-config` | Public Identities Config | 2 | 7 |
 //! | `requestable-objects` | Requestable Objects | 1 | 9 |
 //! | `role-insights` | Role Insights | 9 | 11 |
-//! | `roles` | Roles | 8 | 52 |
-//! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 8 |
-//! | `segments` | Segments | 5 | 15 |
-//! | `service-desk-integration` | Service Desk Integration | 10 | 23 |
-//! | `sim-integrations` | SIM Integrations | 7 | 24 |
-//! | `sod-policies` | SOD Policies | 16 | 36 |
+//! | `roles` | Roles | 8 | 56 |
+//! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 9 |
+//! | `segments` | Segments | 5 | 16 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 25 |
+//! | `sim-integrations` | SIM Integrations | 7 | 26 |
+//! | `sod-policies` | SOD Policies | 16 | 38 |
 //! | `sod-violations` | SOD Violations | 1 | 13 |
 //! | `source-usages` | Source Usages | 2 | 5 |
-//! | `sources` | Sources | 43 | 95 |
-//! | `sp-config` | SP-Config | 7 | 36 |
+//! | `sources` | Sources | 43 | 107 |
+//! | `sp-config` | SP-Config | 7 | 39 |
 //! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 20 |
-//! | `tagged-objects` | Tagged Objects | 8 | 13 |
+//! | `tagged-objects` | Tagged Objects | 8 | 14 |
 //! | `tags` | Tags | 4 | 6 |
-//! | `task-management` | Task Management | 5 | 18 |
+//! | `task-management` | Task Management | 5 | 20 |
 //! | `tenant` | Tenant | 1 | 6 |
-//! | `transforms` | Transforms | 5 | 53 |
-//! | `triggers` | Triggers | 10 | 173 |
+//! | `transforms` | Transforms | 5 | 55 |
+//! | `triggers` | Triggers | 10 | 181 |
 //! | `ui-metadata` | UI Metadata | 2 | 4 |
 //! | `work-items` | Work Items | 13 | 12 |
 //! | `work-reassignment` | Work Reassignment | 9 | 18 |
-//! | `workflows` | Workflows | 18 | 47 |
+//! | `workflows` | Workflows | 18 | 48 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.

@@ -81,47 +81,47 @@
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
 //! | `access-model-metadata` | Access Model Metadata | 8 | 9 |
-//! | `access-profiles` | Access Profiles | 8 | 49 |
-//! | `access-request-approvals` | Access Request Approvals | 7 | 53 |
+//! | `access-profiles` | Access Profiles | 8 | 51 |
+//! | `access-request-approvals` | Access Request Approvals | 7 | 57 |
 //! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 5 |
-//! | `access-requests` | Access Requests | 11 | 98 |
+//! | `access-requests` | Access Requests | 11 | 102 |
 //! | `account-activities` | Account Activities | 2 | 15 |
 //! | `account-aggregations` | Account Aggregations | 1 | 5 |
 //! | `account-usages` | Account Usages | 1 | 4 |
-//! | `accounts` | Accounts | 16 | 42 |
-//! | `application-discovery` | Application Discovery | 3 | 10 |
+//! | `accounts` | Accounts | 16 | 43 |
+//! | `application-discovery` | Application Discovery | 3 | 11 |
 //! | `approvals` | Approvals | 2 | 15 |
 //! | `apps` | Apps | 14 | 29 |
 //! | `auth-profile` | Auth Profile | 3 | 10 |
 //! | `auth-users` | Auth Users | 2 | 9 |
 //! | `branding` | Branding | 5 | 4 |
 //! | `certification-campaign-filters` | Certification Campaign Filters | 5 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 85 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 92 |
 //! | `certification-summaries` | Certification Summaries | 4 | 23 |
-//! | `certifications` | Certifications | 11 | 52 |
-//! | `configuration-hub` | Configuration Hub | 20 | 50 |
+//! | `certifications` | Certifications | 11 | 56 |
+//! | `configuration-hub` | Configuration Hub | 20 | 55 |
 //! | `connector-customizers` | Connector Customizers | 6 | 9 |
-//! | `connector-rule-management` | Connector Rule Management | 6 | 20 |
-//! | `connectors` | Connectors | 13 | 19 |
-//! | `custom-forms` | Custom Forms | 18 | 66 |
-//! | `custom-password-instructions` | Custom Password Instructions | 3 | 7 |
-//! | `data-segmentation` | Data Segmentation | 8 | 26 |
-//! | `dimensions` | Dimensions | 8 | 55 |
+//! | `connector-rule-management` | Connector Rule Management | 6 | 21 |
+//! | `connectors` | Connectors | 13 | 21 |
+//! | `custom-forms` | Custom Forms | 18 | 68 |
+//! | `custom-password-instructions` | Custom Password Instructions | 3 | 8 |
+//! | `data-segmentation` | Data Segmentation | 8 | 27 |
+//! | `dimensions` | Dimensions | 8 | 58 |
 //! | `entitlements` | Entitlements | 12 | 31 |
-//! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 17 |
+//! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 18 |
 //! | `governance-groups` | Governance Groups | 10 | 27 |
 //! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 13 |
-//! | `iai-common-access` | IAI Common Access | 3 | 10 |
-//! | `iai-outliers` | IAI Outliers | 9 | 27 |
+//! | `iai-common-access` | IAI Common Access | 3 | 11 |
+//! | `iai-outliers` | IAI Outliers | 9 | 28 |
 //! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 5 |
-//! | `iai-recommendations` | IAI Recommendations | 3 | 15 |
-//! | `iai-role-mining` | IAI Role Mining | 25 | 44 |
-//! | `icons` | Icons | 2 | 6 |
-//! | `identities` | Identities | 12 | 54 |
+//! | `iai-recommendations` | IAI Recommendations | 3 | 16 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 45 |
+//! | `icons` | Icons | 2 | 7 |
+//! | `identities` | Identities | 12 | 55 |
 //! | `identity-attributes` | Identity Attributes | 6 | 6 |
-//! | `identity-history` | Identity History | 11 | 45 |
-//! | `identity-profiles` | Identity Profiles | 11 | 37 |
-//! | `launchers` | Launchers | 6 | 14 |
+//! | `identity-history` | Identity History | 11 | 48 |
+//! | `identity-profiles` | Identity Profiles | 11 | 38 |
+//! | `launchers` | Launchers | 6 | 16 |
 //! | `lifecycle-states` | Lifecycle States | 6 | 15 |
 //! | `machine-account-classify` | Machine Account Classify | 1 | 5 |
 //! | `machine-account-mappings` | Machine Account Mappings | 4 | 10 |
@@ -133,44 +133,44 @@
 //! | `managed-clusters` | Managed Clusters | 8 | 36 |
 //! | `mfa-configuration` | MFA Configuration | 7 | 11 |
 //! | `multi-host-integration` | Multi-Host Integration | 13 | 80 |
-//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
-//! | `notifications` | Notifications | 15 | 28 |
+//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 41 |
+//! | `notifications` | Notifications | 15 | 29 |
 //! | `oauth-clients` | OAuth Clients | 5 | 13 |
 //! | `org-config` | Org Config | 3 | 9 |
 //! | `password-configuration` | Password Configuration | 3 | 4 |
 //! | `password-dictionary` | Password Dictionary | 2 | 3 |
-//! | `password-management` | Password Management | 4 | 13 |
+//! | `password-management` | Password Management | 4 | 14 |
 //! | `password-policies` | Password Policies | 5 | 4 |
 //! | `password-sync-groups` | Password Sync Groups | 5 | 4 |
 //! | `personal-access-tokens` | Personal Access Tokens | 4 | 13 |
 //! | `public-identities` | Public Identities | 1 | 8 |
 //! | `public-identities-config` | Public Identities Config | 2 | 7 |
-//! | `reports-data-extraction` | Reports Data Extraction | 4 | 29 |
+//! | `reports-data-extraction` | Reports Data Extraction | 4 | 32 |
 //! | `requestable-objects` | Requestable Objects | 1 | 10 |
 //! | `role-insights` | Role Insights | 9 | 12 |
-//! | `roles` | Roles | 16 | 95 |
+//! | `roles` | Roles | 16 | 100 |
 //! | `saved-search` | Saved Search | 6 | 15 |
-//! | `scheduled-search` | Scheduled Search | 6 | 19 |
-//! | `search` | Search | 4 | 108 |
+//! | `scheduled-search` | Scheduled Search | 6 | 20 |
+//! | `search` | Search | 4 | 109 |
 //! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 9 |
-//! | `segments` | Segments | 5 | 17 |
-//! | `service-desk-integration` | Service Desk Integration | 10 | 23 |
-//! | `sim-integrations` | SIM Integrations | 7 | 23 |
-//! | `sod-policies` | SOD Policies | 17 | 37 |
+//! | `segments` | Segments | 5 | 18 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 25 |
+//! | `sim-integrations` | SIM Integrations | 7 | 25 |
+//! | `sod-policies` | SOD Policies | 17 | 38 |
 //! | `sod-violations` | SOD Violations | 2 | 15 |
 //! | `source-usages` | Source Usages | 2 | 6 |
-//! | `sources` | Sources | 51 | 161 |
-//! | `sp-config` | SP-Config | 7 | 40 |
+//! | `sources` | Sources | 51 | 173 |
+//! | `sp-config` | SP-Config | 7 | 43 |
 //! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 22 |
-//! | `tagged-objects` | Tagged Objects | 8 | 14 |
+//! | `tagged-objects` | Tagged Objects | 8 | 15 |
 //! | `tags` | Tags | 4 | 7 |
-//! | `task-management` | Task Management | 5 | 19 |
+//! | `task-management` | Task Management | 5 | 20 |
 //! | `tenant` | Tenant | 1 | 7 |
 //! | `tenant-context` | Tenant Context | 2 | 8 |
-//! | `transforms` | Transforms | 5 | 54 |
-//! | `triggers` | Triggers | 10 | 171 |
+//! | `transforms` | Transforms | 5 | 56 |
+//! | `triggers` | Triggers | 10 | 180 |
 //! | `ui-metadata` | UI Metadata | 2 | 5 |
-//! | `work-items` | Work Items | 13 | 14 |
+//! | `work-items` | Work Items | 13 | 15 |
 //! | `work-reassignment` | Work Reassignment | 9 | 19 |
 //! | `workflows` | Workflows | 18 | 48 |
 

@@ -80,109 +80,109 @@
 //!
 //! | feature | tag | operations | types reached |
 //! |---|---|---:|---:|
-//! | `access-model-metadata` | Access Model Metadata | 11 | 48 |
-//! | `access-profiles` | Access Profiles | 8 | 49 |
-//! | `access-request-approvals` | Access Request Approvals | 7 | 53 |
+//! | `access-model-metadata` | Access Model Metadata | 11 | 49 |
+//! | `access-profiles` | Access Profiles | 8 | 52 |
+//! | `access-request-approvals` | Access Request Approvals | 7 | 60 |
 //! | `access-request-identity-metrics` | Access Request Identity Metrics | 1 | 5 |
-//! | `access-requests` | Access Requests | 11 | 102 |
+//! | `access-requests` | Access Requests | 11 | 109 |
 //! | `account-activities` | Account Activities | 2 | 15 |
 //! | `account-aggregations` | Account Aggregations | 1 | 5 |
 //! | `account-usages` | Account Usages | 1 | 4 |
-//! | `accounts` | Accounts | 16 | 42 |
+//! | `accounts` | Accounts | 16 | 45 |
 //! | `api-usage` | Api Usage | 2 | 5 |
-//! | `application-discovery` | Application Discovery | 4 | 24 |
-//! | `approvals` | Approvals | 14 | 53 |
-//! | `apps` | Apps | 14 | 29 |
-//! | `auth-profile` | Auth Profile | 3 | 10 |
-//! | `auth-users` | Auth Users | 2 | 9 |
+//! | `application-discovery` | Application Discovery | 4 | 27 |
+//! | `approvals` | Approvals | 14 | 57 |
+//! | `apps` | Apps | 14 | 31 |
+//! | `auth-profile` | Auth Profile | 3 | 11 |
+//! | `auth-users` | Auth Users | 2 | 10 |
 //! | `branding` | Branding | 5 | 4 |
 //! | `certification-campaign-filters` | Certification Campaign Filters | 5 | 9 |
-//! | `certification-campaigns` | Certification Campaigns | 22 | 85 |
-//! | `certification-summaries` | Certification Summaries | 4 | 23 |
-//! | `certifications` | Certifications | 11 | 52 |
+//! | `certification-campaigns` | Certification Campaigns | 22 | 94 |
+//! | `certification-summaries` | Certification Summaries | 4 | 24 |
+//! | `certifications` | Certifications | 11 | 58 |
 //! | `classify-source` | Classify Source | 3 | 7 |
-//! | `configuration-hub` | Configuration Hub | 20 | 59 |
+//! | `configuration-hub` | Configuration Hub | 20 | 68 |
 //! | `connector-customizers` | Connector Customizers | 6 | 9 |
-//! | `connector-rule-management` | Connector Rule Management | 6 | 20 |
-//! | `connectors` | Connectors | 13 | 19 |
-//! | `custom-forms` | Custom Forms | 18 | 66 |
-//! | `custom-password-instructions` | Custom Password Instructions | 3 | 7 |
-//! | `custom-user-levels` | Custom User Levels | 9 | 23 |
+//! | `connector-rule-management` | Connector Rule Management | 6 | 21 |
+//! | `connectors` | Connectors | 13 | 22 |
+//! | `custom-forms` | Custom Forms | 18 | 69 |
+//! | `custom-password-instructions` | Custom Password Instructions | 3 | 8 |
+//! | `custom-user-levels` | Custom User Levels | 9 | 25 |
 //! | `data-access-security` | Data Access Security | 21 | 23 |
-//! | `data-segmentation` | Data Segmentation | 8 | 26 |
+//! | `data-segmentation` | Data Segmentation | 8 | 29 |
 //! | `declassify-source` | Declassify Source | 1 | 3 |
-//! | `dimensions` | Dimensions | 8 | 55 |
-//! | `entitlements` | Entitlements | 12 | 31 |
-//! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 17 |
-//! | `governance-groups` | Governance Groups | 10 | 27 |
+//! | `dimensions` | Dimensions | 8 | 59 |
+//! | `entitlements` | Entitlements | 12 | 32 |
+//! | `global-tenant-security-settings` | Global Tenant Security Settings | 9 | 19 |
+//! | `governance-groups` | Governance Groups | 10 | 28 |
 //! | `iai-access-request-recommendations` | IAI Access Request Recommendations | 10 | 13 |
-//! | `iai-common-access` | IAI Common Access | 3 | 10 |
-//! | `iai-outliers` | IAI Outliers | 9 | 27 |
+//! | `iai-common-access` | IAI Common Access | 3 | 11 |
+//! | `iai-outliers` | IAI Outliers | 9 | 28 |
 //! | `iai-peer-group-strategies` | IAI Peer Group Strategies | 1 | 5 |
-//! | `iai-recommendations` | IAI Recommendations | 3 | 15 |
-//! | `iai-role-mining` | IAI Role Mining | 25 | 44 |
-//! | `icons` | Icons | 2 | 6 |
-//! | `identities` | Identities | 12 | 54 |
+//! | `iai-recommendations` | IAI Recommendations | 3 | 16 |
+//! | `iai-role-mining` | IAI Role Mining | 25 | 46 |
+//! | `icons` | Icons | 2 | 7 |
+//! | `identities` | Identities | 12 | 58 |
 //! | `identity-attributes` | Identity Attributes | 6 | 6 |
-//! | `identity-history` | Identity History | 11 | 46 |
-//! | `identity-profiles` | Identity Profiles | 11 | 37 |
-//! | `launchers` | Launchers | 6 | 14 |
-//! | `lifecycle-states` | Lifecycle States | 6 | 17 |
+//! | `identity-history` | Identity History | 11 | 49 |
+//! | `identity-profiles` | Identity Profiles | 11 | 40 |
+//! | `launchers` | Launchers | 6 | 16 |
+//! | `lifecycle-states` | Lifecycle States | 6 | 19 |
 //! | `machine-account-classify` | Machine Account Classify | 1 | 5 |
 //! | `machine-account-mappings` | Machine Account Mappings | 4 | 10 |
-//! | `machine-accounts` | Machine Accounts | 9 | 11 |
+//! | `machine-accounts` | Machine Accounts | 9 | 12 |
 //! | `machine-classification-config` | Machine Classification Config | 3 | 9 |
-//! | `machine-identities` | Machine Identities | 7 | 28 |
-//! | `managed-clients` | Managed Clients | 7 | 26 |
-//! | `managed-cluster-types` | Managed Cluster Types | 5 | 8 |
-//! | `managed-clusters` | Managed Clusters | 8 | 36 |
+//! | `machine-identities` | Machine Identities | 7 | 31 |
+//! | `managed-clients` | Managed Clients | 7 | 28 |
+//! | `managed-cluster-types` | Managed Cluster Types | 5 | 9 |
+//! | `managed-clusters` | Managed Clusters | 8 | 38 |
 //! | `mfa-configuration` | MFA Configuration | 7 | 11 |
 //! | `multi-host-integration` | Multi-Host Integration | 14 | 81 |
-//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 39 |
-//! | `notifications` | Notifications | 15 | 28 |
-//! | `oauth-clients` | OAuth Clients | 5 | 13 |
-//! | `org-config` | Org Config | 3 | 9 |
+//! | `non-employee-lifecycle-management` | Non-Employee Lifecycle Management | 32 | 42 |
+//! | `notifications` | Notifications | 15 | 29 |
+//! | `oauth-clients` | OAuth Clients | 5 | 14 |
+//! | `org-config` | Org Config | 3 | 10 |
 //! | `parameter-storage` | Parameter Storage | 8 | 12 |
 //! | `password-configuration` | Password Configuration | 3 | 4 |
 //! | `password-dictionary` | Password Dictionary | 2 | 3 |
-//! | `password-management` | Password Management | 4 | 13 |
+//! | `password-management` | Password Management | 4 | 14 |
 //! | `password-policies` | Password Policies | 5 | 4 |
 //! | `password-sync-groups` | Password Sync Groups | 5 | 4 |
-//! | `personal-access-tokens` | Personal Access Tokens | 4 | 13 |
-//! | `privilege-criteria` | Privilege Criteria | 5 | 33 |
-//! | `privilege-criteria-configuration` | Privilege Criteria Configuration | 3 | 9 |
-//! | `public-identities` | Public Identities | 1 | 9 |
-//! | `public-identities-config` | Public Identities Config | 2 | 7 |
-//! | `reports-data-extraction` | Reports Data Extraction | 4 | 29 |
+//! | `personal-access-tokens` | Personal Access Tokens | 4 | 14 |
+//! | `privilege-criteria` | Privilege Criteria | 5 | 35 |
+//! | `privilege-criteria-configuration` | Privilege Criteria Configuration | 3 | 10 |
+//! | `public-identities` | Public Identities | 1 | 10 |
+//! | `public-identities-config` | Public Identities Config | 2 | 8 |
+//! | `reports-data-extraction` | Reports Data Extraction | 4 | 32 |
 //! | `requestable-objects` | Requestable Objects | 1 | 10 |
 //! | `role-insights` | Role Insights | 9 | 12 |
-//! | `role-propagation` | Role Propagation | 6 | 22 |
-//! | `roles` | Roles | 16 | 99 |
-//! | `saved-search` | Saved Search | 6 | 15 |
-//! | `scheduled-search` | Scheduled Search | 6 | 19 |
-//! | `search` | Search | 4 | 108 |
-//! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 9 |
-//! | `segments` | Segments | 5 | 17 |
-//! | `service-desk-integration` | Service Desk Integration | 10 | 23 |
-//! | `shared-signals-framework-ssf` | Shared Signals Framework (SSF) | 10 | 21 |
-//! | `sim-integrations` | SIM Integrations | 7 | 23 |
-//! | `sod-policies` | SOD Policies | 17 | 37 |
+//! | `role-propagation` | Role Propagation | 6 | 24 |
+//! | `roles` | Roles | 16 | 107 |
+//! | `saved-search` | Saved Search | 6 | 16 |
+//! | `scheduled-search` | Scheduled Search | 6 | 21 |
+//! | `search` | Search | 4 | 109 |
+//! | `search-attribute-configuration` | Search Attribute Configuration | 5 | 10 |
+//! | `segments` | Segments | 5 | 19 |
+//! | `service-desk-integration` | Service Desk Integration | 10 | 26 |
+//! | `shared-signals-framework-ssf` | Shared Signals Framework (SSF) | 10 | 22 |
+//! | `sim-integrations` | SIM Integrations | 7 | 27 |
+//! | `sod-policies` | SOD Policies | 17 | 39 |
 //! | `sod-violations` | SOD Violations | 2 | 15 |
 //! | `source-usages` | Source Usages | 2 | 6 |
-//! | `sources` | Sources | 52 | 161 |
-//! | `sp-config` | SP-Config | 7 | 40 |
+//! | `sources` | Sources | 52 | 175 |
+//! | `sp-config` | SP-Config | 7 | 43 |
 //! | `suggested-entitlement-description` | Suggested Entitlement Description | 7 | 22 |
-//! | `tagged-objects` | Tagged Objects | 8 | 14 |
+//! | `tagged-objects` | Tagged Objects | 8 | 15 |
 //! | `tags` | Tags | 4 | 7 |
-//! | `task-management` | Task Management | 5 | 19 |
+//! | `task-management` | Task Management | 5 | 23 |
 //! | `tenant` | Tenant | 1 | 7 |
-//! | `tenant-context` | Tenant Context | 2 | 8 |
-//! | `transforms` | Transforms | 5 | 54 |
-//! | `triggers` | Triggers | 10 | 221 |
+//! | `tenant-context` | Tenant Context | 2 | 9 |
+//! | `transforms` | Transforms | 5 | 56 |
+//! | `triggers` | Triggers | 10 | 233 |
 //! | `ui-metadata` | UI Metadata | 2 | 5 |
-//! | `work-items` | Work Items | 13 | 14 |
+//! | `work-items` | Work Items | 13 | 15 |
 //! | `work-reassignment` | Work Reassignment | 9 | 19 |
-//! | `workflows` | Workflows | 19 | 49 |
+//! | `workflows` | Workflows | 19 | 50 |
 
 // Lints are for the generator's own code; the generated code follows
 // progenitor's and typify's style.

@@ -199,7 +199,11 @@ impl<'a> CreateCustomPasswordInstructions<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -288,7 +292,11 @@ impl<'a> GetCustomPasswordInstructions<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 403u16 | 404u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -374,7 +382,11 @@ impl<'a> DeleteCustomPasswordInstructions<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 403u16 | 404u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

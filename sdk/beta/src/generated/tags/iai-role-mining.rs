@@ -1024,17 +1024,24 @@ impl<'a> GetRoleMiningSessions<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1051,13 +1058,20 @@ impl<'a> GetRoleMiningSessions<'a> {
         'a,
         Result<types::RoleMiningSessionResponse, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::create_role_mining_sessions`]
@@ -1140,7 +1154,11 @@ impl<'a> CreateRoleMiningSessions<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1212,7 +1230,11 @@ impl<'a> GetRoleMiningSession<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1300,7 +1322,11 @@ impl<'a> PatchRoleMiningSession<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1372,7 +1398,11 @@ impl<'a> GetRoleMiningSessionStatus<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1520,17 +1550,24 @@ impl<'a> GetPotentialRoleSummaries<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1547,13 +1584,20 @@ impl<'a> GetPotentialRoleSummaries<'a> {
         'a,
         Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role`]
@@ -1638,7 +1682,11 @@ impl<'a> GetPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1742,7 +1790,11 @@ impl<'a> PatchPotentialRoleSession<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1897,17 +1949,24 @@ impl<'a> GetPotentialRoleApplications<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1930,13 +1989,20 @@ impl<'a> GetPotentialRoleApplications<'a> {
             Error<sailpoint_runtime::ApiError>,
         >,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_entitlements`]
@@ -2088,17 +2154,24 @@ impl<'a> GetPotentialRoleEntitlements<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -2121,13 +2194,20 @@ impl<'a> GetPotentialRoleEntitlements<'a> {
             Error<sailpoint_runtime::ApiError>,
         >,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlements_potential_role`]
@@ -2320,17 +2400,24 @@ impl<'a> GetEntitlementsPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -2347,13 +2434,20 @@ impl<'a> GetEntitlementsPotentialRole<'a> {
         'a,
         Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_entitlement_distribution_potential_role`]
@@ -2460,7 +2554,11 @@ impl<'a> GetEntitlementDistributionPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2584,7 +2682,11 @@ impl<'a> UpdateEntitlementsPotentialRole<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2757,17 +2859,24 @@ impl<'a> GetIdentitiesPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -2784,13 +2893,20 @@ impl<'a> GetIdentitiesPotentialRole<'a> {
         'a,
         Result<types::RoleMiningIdentity, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::export_role_mining_potential_role`]
@@ -2864,7 +2980,11 @@ impl<'a> ExportRoleMiningPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2988,7 +3108,11 @@ impl<'a> ExportRoleMiningPotentialRoleAsync<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3091,7 +3215,11 @@ impl<'a> ExportRoleMiningPotentialRoleStatus<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3183,7 +3311,11 @@ impl<'a> DownloadRoleMiningPotentialRoleZip<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3358,7 +3490,11 @@ impl<'a> CreatePotentialRoleProvisionRequest<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3531,17 +3667,24 @@ impl<'a> GetExcludedEntitlementsPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -3558,13 +3701,20 @@ impl<'a> GetExcludedEntitlementsPotentialRole<'a> {
         'a,
         Result<types::RoleMiningEntitlement, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_all_potential_role_summaries`]
@@ -3691,17 +3841,24 @@ impl<'a> GetAllPotentialRoleSummaries<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -3718,13 +3875,20 @@ impl<'a> GetAllPotentialRoleSummaries<'a> {
         'a,
         Result<types::RoleMiningPotentialRoleSummary, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_role_mining_potential_role`]
@@ -3793,7 +3957,11 @@ impl<'a> GetRoleMiningPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3881,7 +4049,11 @@ impl<'a> PatchRoleMiningPotentialRole<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3994,17 +4166,24 @@ impl<'a> GetSavedPotentialRoles<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -4021,13 +4200,20 @@ impl<'a> GetSavedPotentialRoles<'a> {
         'a,
         Result<types::RoleMiningSessionDraftRoleDto, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientIaiRoleMiningExt::get_potential_role_source_identity_usage`]
@@ -4179,17 +4365,24 @@ impl<'a> GetPotentialRoleSourceIdentityUsage<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -4212,12 +4405,19 @@ impl<'a> GetPotentialRoleSourceIdentityUsage<'a> {
             Error<sailpoint_runtime::ApiError>,
         >,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }

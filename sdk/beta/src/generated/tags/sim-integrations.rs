@@ -233,7 +233,11 @@ impl<'a> GetSimIntegration<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -335,7 +339,11 @@ impl<'a> PutSimIntegration<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -402,7 +410,11 @@ impl<'a> DeleteSimIntegration<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -488,7 +500,11 @@ impl<'a> PatchSimAttributes<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -575,7 +591,11 @@ impl<'a> PatchBeforeProvisioningRule<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -627,7 +647,11 @@ impl<'a> GetSimIntegrations<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -713,7 +737,11 @@ impl<'a> CreateSimIntegration<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

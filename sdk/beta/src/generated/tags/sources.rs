@@ -1410,17 +1410,24 @@ impl<'a> ListSources<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1437,13 +1444,20 @@ impl<'a> ListSources<'a> {
         'a,
         Result<types::Source, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientSourcesExt::create_source`]
@@ -1531,7 +1545,11 @@ impl<'a> CreateSource<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1598,7 +1616,11 @@ impl<'a> GetSource<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1689,7 +1711,11 @@ impl<'a> PutSource<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1759,7 +1785,11 @@ impl<'a> Delete<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1842,7 +1872,11 @@ impl<'a> UpdateSource<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1913,7 +1947,11 @@ impl<'a> GetSourceAttrSyncConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2016,7 +2054,11 @@ impl<'a> PutSourceAttrSyncConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2088,7 +2130,11 @@ impl<'a> TestSourceConnection<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2192,7 +2238,11 @@ impl<'a> PeekResourceObjects<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2264,7 +2314,11 @@ impl<'a> PingCluster<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2336,7 +2390,11 @@ impl<'a> TestSourceConfiguration<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2423,7 +2481,11 @@ impl<'a> GetSourceConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2495,7 +2557,11 @@ impl<'a> GetNativeChangeDetectionConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2602,7 +2668,11 @@ impl<'a> PutNativeChangeDetectionConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2671,7 +2741,11 @@ impl<'a> DeleteNativeChangeDetectionConfig<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2743,7 +2817,11 @@ impl<'a> ListProvisioningPolicies<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2847,7 +2925,11 @@ impl<'a> CreateProvisioningPolicy<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2931,7 +3013,11 @@ impl<'a> GetProvisioningPolicy<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3047,7 +3133,11 @@ impl<'a> PutProvisioningPolicy<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3128,7 +3218,11 @@ impl<'a> DeleteProvisioningPolicy<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3228,7 +3322,11 @@ impl<'a> UpdateProvisioningPolicy<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3316,7 +3414,11 @@ impl<'a> UpdateProvisioningPoliciesInBulk<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3388,7 +3490,11 @@ impl<'a> DeleteAccountsAsync<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3494,7 +3600,11 @@ impl<'a> GetSourceSchemas<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3587,7 +3697,11 @@ impl<'a> CreateSourceSchema<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3671,7 +3785,11 @@ impl<'a> GetSourceSchema<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3779,7 +3897,11 @@ impl<'a> PutSourceSchema<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3863,7 +3985,11 @@ impl<'a> DeleteSourceSchema<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3963,7 +4089,11 @@ impl<'a> UpdateSourceSchema<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4024,7 +4154,11 @@ impl<'a> GetSourceAccountsSchema<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4136,7 +4270,11 @@ impl<'a> ImportSourceAccountsSchema<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4218,7 +4356,11 @@ impl<'a> GetSourceEntitlementsSchema<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4347,7 +4489,11 @@ impl<'a> ImportSourceEntitlementsSchema<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4459,7 +4605,11 @@ impl<'a> ImportSourceConnectorFile<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4531,7 +4681,11 @@ impl<'a> SyncAttributesForSource<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4603,7 +4757,11 @@ impl<'a> GetSourceEntitlementRequestConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4711,7 +4869,11 @@ impl<'a> UpdateSourceEntitlementRequestConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4859,7 +5021,11 @@ Use this flag to reprocess every account whether or not the data has changed.*/
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4976,7 +5142,11 @@ The CSV file containing the source entitlements to aggregate.*/
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5091,7 +5261,11 @@ impl<'a> ImportUncorrelatedAccounts<'a> {
         match response.status().as_u16() {
             202u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5163,7 +5337,11 @@ impl<'a> GetCorrelationConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5265,7 +5443,11 @@ impl<'a> PutCorrelationConfig<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

@@ -482,7 +482,11 @@ impl<'a> PutMailFromAttributes<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -554,7 +558,11 @@ impl<'a> GetMailFromAttributes<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -653,17 +661,24 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -680,13 +695,17 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
         'a,
         Result<types::TemplateDtoDefault, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientNotificationsExt::list_notification_templates`]
@@ -799,17 +818,24 @@ impl<'a> ListNotificationTemplates<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -826,13 +852,17 @@ impl<'a> ListNotificationTemplates<'a> {
         'a,
         Result<types::TemplateDto, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_notification_template`]
@@ -904,7 +934,11 @@ impl<'a> CreateNotificationTemplate<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -972,7 +1006,11 @@ impl<'a> GetNotificationTemplate<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1039,7 +1077,11 @@ impl<'a> DeleteNotificationTemplatesInBulk<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1091,7 +1133,11 @@ impl<'a> GetNotificationsTemplateContext<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1162,7 +1208,11 @@ impl<'a> GetNotificationPreferences<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1249,7 +1299,11 @@ impl<'a> SendTestNotification<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1379,17 +1433,24 @@ impl<'a> ListFromAddresses<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1406,13 +1467,20 @@ impl<'a> ListFromAddresses<'a> {
         'a,
         Result<types::EmailStatusDto, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_verified_from_address`]
@@ -1491,7 +1559,11 @@ impl<'a> CreateVerifiedFromAddress<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1559,7 +1631,11 @@ impl<'a> DeleteVerifiedFromAddress<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1641,17 +1717,24 @@ impl<'a> GetDkimAttributes<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1668,13 +1751,17 @@ impl<'a> GetDkimAttributes<'a> {
         'a,
         Result<types::DkimAttributes, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientNotificationsExt::create_domain_dkim`]
@@ -1753,7 +1840,11 @@ impl<'a> CreateDomainDkim<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 405u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

@@ -326,7 +326,11 @@ impl<'a> GetDataSegmentIdentityMembership<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -395,7 +399,11 @@ impl<'a> GetDataSegmentationEnabledForUser<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -463,7 +471,11 @@ impl<'a> GetDataSegment<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -561,7 +573,11 @@ impl<'a> PublishDataSegment<'a> {
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -643,7 +659,11 @@ impl<'a> DeleteDataSegment<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -727,7 +747,11 @@ impl<'a> PatchDataSegment<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -882,17 +906,24 @@ impl<'a> ListDataSegments<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -909,13 +940,20 @@ impl<'a> ListDataSegments<'a> {
         'a,
         Result<types::DataSegment, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    if offset == 0 && matches!(page.count, Ok(None)) {
+                        page.count = Ok(Some(true));
+                    }
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientDataSegmentationExt::create_data_segment`]
@@ -987,7 +1025,11 @@ impl<'a> CreateDataSegment<'a> {
         match response.status().as_u16() {
             201u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

@@ -551,7 +551,11 @@ impl<'a> ListWorkflows<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -634,7 +638,11 @@ impl<'a> CreateWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -701,7 +709,11 @@ impl<'a> GetWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -794,7 +806,11 @@ impl<'a> PutWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -861,7 +877,11 @@ impl<'a> DeleteWorkflow<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -944,7 +964,11 @@ impl<'a> PatchWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1044,7 +1068,11 @@ impl<'a> TestWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1159,17 +1187,24 @@ impl<'a> GetWorkflowExecutions<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1186,13 +1221,17 @@ impl<'a> GetWorkflowExecutions<'a> {
         'a,
         Result<types::WorkflowExecution, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientWorkflowsExt::get_workflow_execution`]
@@ -1259,7 +1298,11 @@ impl<'a> GetWorkflowExecution<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1358,17 +1401,24 @@ impl<'a> GetWorkflowExecutionHistory<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1385,13 +1435,17 @@ impl<'a> GetWorkflowExecutionHistory<'a> {
         'a,
         Result<types::WorkflowExecutionEvent, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientWorkflowsExt::get_workflow_execution_history_v2`]
@@ -1459,7 +1513,11 @@ impl<'a> GetWorkflowExecutionHistoryV2<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1527,7 +1585,11 @@ impl<'a> CancelWorkflowExecution<'a> {
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             400u16 | 401u16 | 403u16 | 404u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1609,17 +1671,24 @@ impl<'a> ListCompleteWorkflowLibrary<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1642,13 +1711,17 @@ impl<'a> ListCompleteWorkflowLibrary<'a> {
             Error<sailpoint_runtime::ApiError>,
         >,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_actions`]
@@ -1744,17 +1817,24 @@ impl<'a> ListWorkflowLibraryActions<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1771,13 +1851,17 @@ impl<'a> ListWorkflowLibraryActions<'a> {
         'a,
         Result<types::WorkflowLibraryAction, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_triggers`]
@@ -1873,17 +1957,24 @@ impl<'a> ListWorkflowLibraryTriggers<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /// Streams every item of every page, fetching pages lazily
-    /// (one ahead at most) with `limit` and `offset` set page by
-    /// page, 250 items a page; every other parameter set on the
-    /// builder goes with each page. A failed page is yielded once
-    /// and ends the stream. [`stream_with`](Self::stream_with)
-    /// sets another page size or a cap.
+    /// Streams every item of every page, with `limit` and
+    /// `offset` set page by page, 250 items a page; every other
+    /// parameter set on the builder goes with each page. Pages
+    /// come in order; once the listing's total is known, up to
+    /// four are in flight (fewer after a 429), otherwise one
+    /// ahead of the page being read. A failed page is yielded
+    /// once and ends the stream. [`stream_with`](Self::stream_with)
+    /// sets another page size, a cap or the pages in flight
+    /// ([`sailpoint_runtime::Paging`]).
     pub fn stream(
         self,
     ) -> ::futures::stream::BoxStream<
@@ -1900,13 +1991,17 @@ impl<'a> ListWorkflowLibraryTriggers<'a> {
         'a,
         Result<types::WorkflowLibraryTrigger, Error<sailpoint_runtime::ApiError>>,
     > {
-        sailpoint_runtime::offset_stream(
-            paging,
-            move |offset, limit| {
-                let page = self.clone().offset(offset).limit(limit);
-                async move { page.send().await.map(ResponseValue::into_inner) }
-            },
-        )
+        let client = self.client;
+        client
+            .inner
+            .offset_stream(
+                paging,
+                move |offset, limit| {
+                    #[allow(unused_mut)]
+                    let mut page = self.clone().offset(offset).limit(limit);
+                    async move { page.send().await }
+                },
+            )
     }
 }
 /**Builder for [`ClientWorkflowsExt::list_workflow_library_operators`]
@@ -1955,7 +2050,11 @@ impl<'a> ListWorkflowLibraryOperators<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2026,7 +2125,11 @@ impl<'a> CreateWorkflowExternalTrigger<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2133,7 +2236,11 @@ impl<'a> CreateExternalExecuteWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2240,7 +2347,11 @@ impl<'a> TestExternalExecuteWorkflow<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 | 401u16 | 403u16 | 429u16 | 500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

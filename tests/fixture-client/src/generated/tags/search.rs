@@ -147,7 +147,11 @@ impl<'a> SearchThings<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -195,7 +199,11 @@ impl<'a> SearchThings<'a> {
         match response.status().as_u16() {
             200u16 => sailpoint_runtime::decode_success(response).await,
             400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(
+                    Error::ErrorResponse(
+                        sailpoint_runtime::decode_error(response).await?,
+                    ),
+                )
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -266,7 +274,7 @@ impl<'a> SearchThings<'a> {
                     });
                 page.offset = Ok(None);
                 async move {
-                    page.send_as::<::serde_json::Value>()
+                    page.send_as::<sailpoint_runtime::RawHit>()
                         .await
                         .map(ResponseValue::into_inner)
                 }

@@ -105,7 +105,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessConstraintOperator
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type of Access
-pub type AccessConstraintType = AccessItemRefType;
+pub type AccessConstraintType = EntitlementAccessProfileRoleEnum;
 #[cfg(feature = "sod-policies")]
 ///`AccessCriteria`
 #[derive(Clone, Debug, Default)]
@@ -254,7 +254,7 @@ impl AccessCriteriaCriteriaListItem {
 }
 #[cfg(feature = "sod-policies")]
 ///DTO type
-pub type AccessCriteriaCriteriaListItemType = EntitlementRefType;
+pub type AccessCriteriaCriteriaListItemType = EntitlementEnum;
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 ///`AccessDuration`
 #[derive(Clone, Debug, Default)]
@@ -323,59 +323,9 @@ impl AccessDuration {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
+#[cfg(any(feature = "access-profiles", feature = "roles"))]
 ///The unit of time that corresponds to the **value**. It defines the scale of the time period.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessDurationTimeUnit {
-    Hours,
-    Days,
-    Weeks,
-    Months,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AccessDurationTimeUnit {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AccessDurationTimeUnit {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemAccessProfileResponse`
 #[derive(Clone, Debug, Default)]
@@ -842,7 +792,7 @@ impl ::serde::Serialize for AccessItemApproverDto {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity who approved the access item request.
-pub type AccessItemApproverDtoType = OwnerDtoType;
+pub type AccessItemApproverDtoType = IdentityEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemAssociated`
 #[derive(Clone, Debug, Default)]
@@ -947,7 +897,7 @@ pub struct AccessItemAssociatedAccessItem {
 }
 #[cfg(feature = "identity-history")]
 ///the access item type
-pub type AccessItemAssociatedAccessItemType = AccessItemRemovedAccessItemType;
+pub type AccessItemAssociatedAccessItemType = AccountAppEntitlementRoleAccessProfileEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemDiff`
 #[derive(Clone, Debug, Default)]
@@ -1266,7 +1216,7 @@ impl ::serde::Serialize for AccessItemOwnerDto {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Access item owner's DTO type.
-pub type AccessItemOwnerDtoType = OwnerDtoType;
+pub type AccessItemOwnerDtoType = IdentityEnum;
 #[cfg(feature = "iai-recommendations")]
 ///`AccessItemRef`
 #[derive(Clone, Debug, Default)]
@@ -1331,55 +1281,9 @@ impl AccessItemRef {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
+#[cfg(feature = "iai-recommendations")]
 ///Access item's type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessItemRefType {
-    Entitlement,
-    AccessProfile,
-    Role,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AccessItemRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AccessItemRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessItemRefType = EntitlementAccessProfileRoleEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemRemoved`
 #[derive(Clone, Debug, Default)]
@@ -1484,34 +1388,7 @@ pub struct AccessItemRemovedAccessItem {
 }
 #[cfg(feature = "identity-history")]
 ///the access item type
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessItemRemovedAccessItemType {
-    Account,
-    App,
-    Entitlement,
-    Role,
-    AccessProfile,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<&str> for AccessItemRemovedAccessItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<::std::string::String> for AccessItemRemovedAccessItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessItemRemovedAccessItemType = AccountAppEntitlementRoleAccessProfileEnum;
 #[cfg(feature = "access-request-approvals")]
 ///Identity the access item is requested for.
 #[derive(Clone, Debug, Default)]
@@ -1584,7 +1461,7 @@ impl ::serde::Serialize for AccessItemRequestedForDto {
 }
 #[cfg(feature = "access-request-approvals")]
 ///DTO type of identity the access item is requested for.
-pub type AccessItemRequestedForDtoType = OwnerDtoType;
+pub type AccessItemRequestedForDtoType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Access item requester's identity.
 #[derive(Clone, Debug, Default)]
@@ -1727,10 +1604,10 @@ impl ::serde::Serialize for AccessItemRequesterDto {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Access item requester's DTO type.
-pub type AccessItemRequesterDtoType = OwnerDtoType;
+pub type AccessItemRequesterDtoType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Access item requester's DTO type.
-pub type AccessItemRequesterType = OwnerDtoType;
+pub type AccessItemRequesterType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Identity who reviewed the access item request.
 #[derive(Clone, Debug, Default)]
@@ -1803,7 +1680,7 @@ impl ::serde::Serialize for AccessItemReviewedBy {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of identity who reviewed the access item request.
-pub type AccessItemReviewedByType = OwnerDtoType;
+pub type AccessItemReviewedByType = IdentityEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemRoleResponse`
 #[derive(Clone, Debug, Default)]
@@ -2084,6 +1961,277 @@ impl ::serde::Serialize for AccessProfile {
 impl AccessProfile {
     pub fn builder() -> builder::AccessProfile {
         Default::default()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileAccessRequestConfigAnd23MoreEnum {
+    AccessProfile,
+    AccessRequestConfig,
+    AttrSyncSourceConfig,
+    AuthOrg,
+    CampaignFilter,
+    ConnectorRule,
+    FormDefinition,
+    GovernanceGroup,
+    IdentityObjectConfig,
+    IdentityProfile,
+    LifecycleState,
+    NotificationTemplate,
+    PasswordPolicy,
+    PasswordSyncGroup,
+    PublicIdentitiesConfig,
+    Role,
+    Rule,
+    Segment,
+    ServiceDeskIntegration,
+    SodPolicy,
+    Source,
+    Tag,
+    Transform,
+    TriggerSubscription,
+    Workflow,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::convert::TryFrom<&str> for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl AccessProfileAccessRequestConfigAnd23MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
+            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
+            Self::AuthOrg => "AUTH_ORG",
+            Self::CampaignFilter => "CAMPAIGN_FILTER",
+            Self::ConnectorRule => "CONNECTOR_RULE",
+            Self::FormDefinition => "FORM_DEFINITION",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::LifecycleState => "LIFECYCLE_STATE",
+            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
+            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
+            Self::Role => "ROLE",
+            Self::Rule => "RULE",
+            Self::Segment => "SEGMENT",
+            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Tag => "TAG",
+            Self::Transform => "TRANSFORM",
+            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
+            Self::Workflow => "WORKFLOW",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ACCESS_REQUEST_CONFIG" => {
+                ::std::option::Option::Some(Self::AccessRequestConfig)
+            }
+            "ATTR_SYNC_SOURCE_CONFIG" => {
+                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
+            }
+            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
+            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
+            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
+            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "IDENTITY_OBJECT_CONFIG" => {
+                ::std::option::Option::Some(Self::IdentityObjectConfig)
+            }
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
+            "NOTIFICATION_TEMPLATE" => {
+                ::std::option::Option::Some(Self::NotificationTemplate)
+            }
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
+            "PUBLIC_IDENTITIES_CONFIG" => {
+                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
+            }
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
+            "SERVICE_DESK_INTEGRATION" => {
+                ::std::option::Option::Some(Self::ServiceDeskIntegration)
+            }
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TAG" => ::std::option::Option::Some(Self::Tag),
+            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
+            "TRIGGER_SUBSCRIPTION" => {
+                ::std::option::Option::Some(Self::TriggerSubscription)
+            }
+            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::fmt::Display for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::str::FromStr for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::serde::Serialize for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileApplicationCampaignAnd5MoreEnum {
+    AccessProfile,
+    Application,
+    Campaign,
+    Entitlement,
+    Identity,
+    Role,
+    SodPolicy,
+    Source,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl ::std::convert::TryFrom<&str> for AccessProfileApplicationCampaignAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileApplicationCampaignAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl AccessProfileApplicationCampaignAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Application => "APPLICATION",
+            Self::Campaign => "CAMPAIGN",
+            Self::Entitlement => "ENTITLEMENT",
+            Self::Identity => "IDENTITY",
+            Self::Role => "ROLE",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "APPLICATION" => ::std::option::Option::Some(Self::Application),
+            "CAMPAIGN" => ::std::option::Option::Some(Self::Campaign),
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl ::std::fmt::Display for AccessProfileApplicationCampaignAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl ::std::str::FromStr for AccessProfileApplicationCampaignAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl ::serde::Serialize for AccessProfileApplicationCampaignAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "tagged-objects", feature = "tags"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileApplicationCampaignAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "access-profiles")]
@@ -2847,6 +2995,290 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessProfileRefType {
         value.parse()
     }
 }
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileRoleEntitlementEnum {
+    AccessProfile,
+    Role,
+    Entitlement,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AccessProfileRoleEntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileRoleEntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl AccessProfileRoleEntitlementEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Role => "ROLE",
+            Self::Entitlement => "ENTITLEMENT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for AccessProfileRoleEntitlementEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for AccessProfileRoleEntitlementEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for AccessProfileRoleEntitlementEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileRoleEntitlementEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileRoleEnum {
+    AccessProfile,
+    Role,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for AccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl AccessProfileRoleEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Role => "ROLE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::fmt::Display for AccessProfileRoleEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::str::FromStr for AccessProfileRoleEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::serde::Serialize for AccessProfileRoleEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileRoleEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "access-profiles")]
 ///`AccessProfileSourceRef`
 #[derive(Clone, Debug, Default)]
@@ -2925,7 +3357,7 @@ impl AccessProfileSourceRef {
 }
 #[cfg(feature = "access-profiles")]
 ///Source's DTO type.
-pub type AccessProfileSourceRefType = AttrSyncSourceType;
+pub type AccessProfileSourceRefType = SourceEnum;
 ///`AccessProfileUpdateItem`
 #[derive(Clone, Debug, Default)]
 pub struct AccessProfileUpdateItem {
@@ -3644,10 +4076,10 @@ impl ::serde::Serialize for AccessRequestAdminItemStatusRequestedFor {
 }
 #[cfg(feature = "access-requests")]
 ///Type of the object to which this reference applies
-pub type AccessRequestAdminItemStatusRequestedForType = OwnerDtoType;
+pub type AccessRequestAdminItemStatusRequestedForType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Type of requested object.
-pub type AccessRequestAdminItemStatusType = AccessRequestItemType;
+pub type AccessRequestAdminItemStatusType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///`AccessRequestConfig`
 #[derive(Clone, Debug, Default)]
@@ -3990,10 +4422,10 @@ impl ::serde::Serialize for AccessRequestDynamicApproverRequestedItemsItem {
 }
 #[cfg(feature = "triggers")]
 ///Action to perform on the requested access item.
-pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AccessRequestPreApprovalRequestedItemsItemOperation;
+pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AddRemoveEnum;
 #[cfg(feature = "triggers")]
 ///Type of access item being requested.
-pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessRequestItemType;
+pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-request-identity-metrics")]
 ///`AccessRequestIdentityMetrics`
 #[derive(Clone, Debug, Default)]
@@ -4335,59 +4767,10 @@ impl ::serde::Serialize for AccessRequestItemResponse {
 }
 #[cfg(feature = "identity-history")]
 ///the final decision for the access request
-pub type AccessRequestItemResponseDecision = CompletedApprovalState;
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
+pub type AccessRequestItemResponseDecision = ApprovedRejectedEnum;
+#[cfg(feature = "access-requests")]
 ///The type of the item being requested.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestItemType {
-    AccessProfile,
-    Role,
-    Entitlement,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AccessRequestItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AccessRequestItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///Provides additional details about this access request phase.
 #[derive(Clone, Debug, Default)]
@@ -4484,61 +4867,10 @@ impl ::serde::Serialize for AccessRequestPhases {
 }
 #[cfg(feature = "access-requests")]
 ///The state of this phase.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestPhasesResult {
-    Successful,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<&str> for AccessRequestPhasesResult {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<::std::string::String> for AccessRequestPhasesResult {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestPhasesResult = SuccessfulFailedEnum;
 #[cfg(feature = "access-requests")]
 ///The state of this phase.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestPhasesState {
-    Pending,
-    Executing,
-    Completed,
-    Cancelled,
-    NotExecuted,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<&str> for AccessRequestPhasesState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<::std::string::String> for AccessRequestPhasesState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestPhasesState = PendingExecutingCompletedAnd2MoreEnum;
 #[cfg(feature = "triggers")]
 ///`AccessRequestPostApproval`
 #[derive(Clone, Debug, Default)]
@@ -4856,10 +5188,10 @@ for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDec
 }
 #[cfg(feature = "triggers")]
 ///Action to perform on the requested access item.
-pub type AccessRequestPostApprovalRequestedItemsStatusItemOperation = AccessRequestPreApprovalRequestedItemsItemOperation;
+pub type AccessRequestPostApprovalRequestedItemsStatusItemOperation = AddRemoveEnum;
 #[cfg(feature = "triggers")]
 ///Access item's type.
-pub type AccessRequestPostApprovalRequestedItemsStatusItemType = AccessRequestItemType;
+pub type AccessRequestPostApprovalRequestedItemsStatusItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "triggers")]
 ///`AccessRequestPreApproval`
 #[derive(Clone, Debug, Default)]
@@ -5039,36 +5371,10 @@ impl ::serde::Serialize for AccessRequestPreApprovalRequestedItemsItem {
 }
 #[cfg(feature = "triggers")]
 ///Action to perform on the access item.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestPreApprovalRequestedItemsItemOperation {
-    Add,
-    Remove,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str>
-for AccessRequestPreApprovalRequestedItemsItemOperation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for AccessRequestPreApprovalRequestedItemsItemOperation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestPreApprovalRequestedItemsItemOperation = AddRemoveEnum;
 #[cfg(feature = "triggers")]
 ///Access item's type.
-pub type AccessRequestPreApprovalRequestedItemsItemType = AccessRequestItemType;
+pub type AccessRequestPreApprovalRequestedItemsItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationActionItemDto`
 #[derive(Clone, Debug)]
@@ -5445,7 +5751,7 @@ impl ::serde::Serialize for AccessRequestRecommendationItemDetailAccess {
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///The type of access item.
-pub type AccessRequestRecommendationItemType = CommonAccessType;
+pub type AccessRequestRecommendationItemType = AccessProfileRoleEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessRequestResponse`
 #[derive(Clone, Debug, Default)]
@@ -5597,34 +5903,9 @@ impl ::serde::Serialize for AccessRequestTracking {
         w.end()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(feature = "access-requests")]
 ///Access request type. Defaults to GRANT_ACCESS. REVOKE_ACCESS type can only have a single Identity ID in the requestedFor field. MODIFY_ACCESS type is used for updating access expiration dates or other access modifications.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestType {
-    GrantAccess,
-    RevokeAccess,
-    ModifyAccess,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<&str> for AccessRequestType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<::std::string::String> for AccessRequestType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestType = GrantAccessRevokeAccessModifyAccessEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessRequested`
 #[derive(Clone, Debug, Default)]
@@ -6660,7 +6941,7 @@ impl ::serde::Serialize for AccountAggregationCompletedSource {
 }
 #[cfg(feature = "triggers")]
 ///Source's DTO type.
-pub type AccountAggregationCompletedSourceType = AttrSyncSourceType;
+pub type AccountAggregationCompletedSourceType = SourceEnum;
 #[cfg(feature = "triggers")]
 ///Overall statistics about the account aggregation.
 #[derive(Clone, Debug, Default)]
@@ -6749,33 +7030,7 @@ impl ::serde::Serialize for AccountAggregationCompletedStats {
 }
 #[cfg(feature = "triggers")]
 ///Aggregation's overall status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccountAggregationCompletedStatus {
-    Success,
-    Failed,
-    Terminated,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for AccountAggregationCompletedStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for AccountAggregationCompletedStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccountAggregationCompletedStatus = SuccessFailedTerminatedEnum;
 #[cfg(feature = "account-aggregations")]
 /**STARTED - Aggregation started, but source account iteration has not completed.
 
@@ -6816,6 +7071,100 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountAggregationStatus
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountAppEntitlementRoleAccessProfileEnum {
+    Account,
+    App,
+    Entitlement,
+    Role,
+    AccessProfile,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<&str> for AccountAppEntitlementRoleAccessProfileEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccountAppEntitlementRoleAccessProfileEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl AccountAppEntitlementRoleAccessProfileEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Account => "account",
+            Self::App => "app",
+            Self::Entitlement => "entitlement",
+            Self::Role => "role",
+            Self::AccessProfile => "accessProfile",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "account" => ::std::option::Option::Some(Self::Account),
+            "app" => ::std::option::Option::Some(Self::App),
+            "entitlement" => ::std::option::Option::Some(Self::Entitlement),
+            "role" => ::std::option::Option::Some(Self::Role),
+            "accessProfile" => ::std::option::Option::Some(Self::AccessProfile),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::fmt::Display for AccountAppEntitlementRoleAccessProfileEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::str::FromStr for AccountAppEntitlementRoleAccessProfileEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccountAppEntitlementRoleAccessProfileEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccountAppEntitlementRoleAccessProfileEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "transforms")]
@@ -6943,6 +7292,192 @@ impl ::serde::Serialize for AccountAttribute {
 impl AccountAttribute {
     pub fn builder() -> builder::AccountAttribute {
         Default::default()
+    }
+}
+#[cfg(feature = "transforms")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountAttributeBase64DecodeAnd33MoreEnum {
+    AccountAttribute,
+    Base64Decode,
+    Base64Encode,
+    Concat,
+    Conditional,
+    DateCompare,
+    DateFormat,
+    DateMath,
+    DecomposeDiacriticalMarks,
+    E164phone,
+    FirstValid,
+    Rule,
+    IdentityAttribute,
+    IndexOf,
+    Iso3166,
+    LastIndexOf,
+    LeftPad,
+    Lookup,
+    Lower,
+    NormalizeNames,
+    RandomAlphaNumeric,
+    RandomNumeric,
+    Reference,
+    ReplaceAll,
+    Replace,
+    RightPad,
+    Split,
+    Static,
+    Substring,
+    Trim,
+    Upper,
+    UsernameGenerator,
+    Uuid,
+    DisplayName,
+    Rfc5646,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "transforms")]
+impl ::std::convert::TryFrom<&str> for AccountAttributeBase64DecodeAnd33MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccountAttributeBase64DecodeAnd33MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "transforms")]
+impl AccountAttributeBase64DecodeAnd33MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountAttribute => "accountAttribute",
+            Self::Base64Decode => "base64Decode",
+            Self::Base64Encode => "base64Encode",
+            Self::Concat => "concat",
+            Self::Conditional => "conditional",
+            Self::DateCompare => "dateCompare",
+            Self::DateFormat => "dateFormat",
+            Self::DateMath => "dateMath",
+            Self::DecomposeDiacriticalMarks => "decomposeDiacriticalMarks",
+            Self::E164phone => "e164phone",
+            Self::FirstValid => "firstValid",
+            Self::Rule => "rule",
+            Self::IdentityAttribute => "identityAttribute",
+            Self::IndexOf => "indexOf",
+            Self::Iso3166 => "iso3166",
+            Self::LastIndexOf => "lastIndexOf",
+            Self::LeftPad => "leftPad",
+            Self::Lookup => "lookup",
+            Self::Lower => "lower",
+            Self::NormalizeNames => "normalizeNames",
+            Self::RandomAlphaNumeric => "randomAlphaNumeric",
+            Self::RandomNumeric => "randomNumeric",
+            Self::Reference => "reference",
+            Self::ReplaceAll => "replaceAll",
+            Self::Replace => "replace",
+            Self::RightPad => "rightPad",
+            Self::Split => "split",
+            Self::Static => "static",
+            Self::Substring => "substring",
+            Self::Trim => "trim",
+            Self::Upper => "upper",
+            Self::UsernameGenerator => "usernameGenerator",
+            Self::Uuid => "uuid",
+            Self::DisplayName => "displayName",
+            Self::Rfc5646 => "rfc5646",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "accountAttribute" => ::std::option::Option::Some(Self::AccountAttribute),
+            "base64Decode" => ::std::option::Option::Some(Self::Base64Decode),
+            "base64Encode" => ::std::option::Option::Some(Self::Base64Encode),
+            "concat" => ::std::option::Option::Some(Self::Concat),
+            "conditional" => ::std::option::Option::Some(Self::Conditional),
+            "dateCompare" => ::std::option::Option::Some(Self::DateCompare),
+            "dateFormat" => ::std::option::Option::Some(Self::DateFormat),
+            "dateMath" => ::std::option::Option::Some(Self::DateMath),
+            "decomposeDiacriticalMarks" => {
+                ::std::option::Option::Some(Self::DecomposeDiacriticalMarks)
+            }
+            "e164phone" => ::std::option::Option::Some(Self::E164phone),
+            "firstValid" => ::std::option::Option::Some(Self::FirstValid),
+            "rule" => ::std::option::Option::Some(Self::Rule),
+            "identityAttribute" => ::std::option::Option::Some(Self::IdentityAttribute),
+            "indexOf" => ::std::option::Option::Some(Self::IndexOf),
+            "iso3166" => ::std::option::Option::Some(Self::Iso3166),
+            "lastIndexOf" => ::std::option::Option::Some(Self::LastIndexOf),
+            "leftPad" => ::std::option::Option::Some(Self::LeftPad),
+            "lookup" => ::std::option::Option::Some(Self::Lookup),
+            "lower" => ::std::option::Option::Some(Self::Lower),
+            "normalizeNames" => ::std::option::Option::Some(Self::NormalizeNames),
+            "randomAlphaNumeric" => ::std::option::Option::Some(Self::RandomAlphaNumeric),
+            "randomNumeric" => ::std::option::Option::Some(Self::RandomNumeric),
+            "reference" => ::std::option::Option::Some(Self::Reference),
+            "replaceAll" => ::std::option::Option::Some(Self::ReplaceAll),
+            "replace" => ::std::option::Option::Some(Self::Replace),
+            "rightPad" => ::std::option::Option::Some(Self::RightPad),
+            "split" => ::std::option::Option::Some(Self::Split),
+            "static" => ::std::option::Option::Some(Self::Static),
+            "substring" => ::std::option::Option::Some(Self::Substring),
+            "trim" => ::std::option::Option::Some(Self::Trim),
+            "upper" => ::std::option::Option::Some(Self::Upper),
+            "usernameGenerator" => ::std::option::Option::Some(Self::UsernameGenerator),
+            "uuid" => ::std::option::Option::Some(Self::Uuid),
+            "displayName" => ::std::option::Option::Some(Self::DisplayName),
+            "rfc5646" => ::std::option::Option::Some(Self::Rfc5646),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::std::fmt::Display for AccountAttributeBase64DecodeAnd33MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::std::str::FromStr for AccountAttributeBase64DecodeAnd33MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::serde::Serialize for AccountAttributeBase64DecodeAnd33MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "transforms")]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributeBase64DecodeAnd33MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "accounts")]
@@ -7168,7 +7703,7 @@ impl ::serde::Serialize for AccountAttributesChangedAccount {
 }
 #[cfg(feature = "triggers")]
 ///The type of the account
-pub type AccountAttributesChangedAccountType = AccountCorrelatedAccountType;
+pub type AccountAttributesChangedAccountType = AccountEnum;
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItem`
 #[derive(Clone, Debug, Default)]
@@ -7241,31 +7776,10 @@ impl ::serde::Serialize for AccountAttributesChangedChangesItem {
 }
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItemNewValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum AccountAttributesChangedChangesItemNewValue {
-    String(::std::string::String),
-    Boolean(bool),
-    Array(::std::vec::Vec<::std::option::Option<::std::string::String>>),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::From<bool> for AccountAttributesChangedChangesItemNewValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::From<::std::vec::Vec<::std::option::Option<::std::string::String>>>
-for AccountAttributesChangedChangesItemNewValue {
-    fn from(
-        value: ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        Self::Array(value)
-    }
-}
+pub type AccountAttributesChangedChangesItemNewValue = StringBooleanArrayEnum;
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItemOldValue`
-pub type AccountAttributesChangedChangesItemOldValue = AccountAttributesChangedChangesItemNewValue;
+pub type AccountAttributesChangedChangesItemOldValue = StringBooleanArrayEnum;
 #[cfg(feature = "triggers")]
 ///The identity whose account attributes were updated.
 #[derive(Clone, Debug, Default)]
@@ -7338,7 +7852,7 @@ impl ::serde::Serialize for AccountAttributesChangedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity whose account attributes were updated.
-pub type AccountAttributesChangedIdentityType = OwnerDtoType;
+pub type AccountAttributesChangedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///The source that contains the account.
 #[derive(Clone, Debug, Default)]
@@ -7411,7 +7925,7 @@ impl ::serde::Serialize for AccountAttributesChangedSource {
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
-pub type AccountAttributesChangedSourceType = AttrSyncSourceType;
+pub type AccountAttributesChangedSourceType = SourceEnum;
 #[cfg(feature = "accounts")]
 ///`AccountAttributesCreate`
 #[derive(Clone, Debug)]
@@ -7658,30 +8172,7 @@ impl ::serde::Serialize for AccountCorrelatedAccount {
 }
 #[cfg(feature = "triggers")]
 ///The correlated account's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccountCorrelatedAccountType {
-    Account,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for AccountCorrelatedAccountType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String> for AccountCorrelatedAccountType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccountCorrelatedAccountType = AccountEnum;
 #[cfg(feature = "triggers")]
 ///Identity the account is correlated with.
 #[derive(Clone, Debug, Default)]
@@ -7754,7 +8245,7 @@ impl ::serde::Serialize for AccountCorrelatedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity the account is correlated with.
-pub type AccountCorrelatedIdentityType = OwnerDtoType;
+pub type AccountCorrelatedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///The source the accounts are being correlated from.
 #[derive(Clone, Debug, Default)]
@@ -7827,7 +8318,429 @@ impl ::serde::Serialize for AccountCorrelatedSource {
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are being correlated from.
-pub type AccountCorrelatedSourceType = AttrSyncSourceType;
+pub type AccountCorrelatedSourceType = SourceEnum;
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountCorrelationConfigAnd28MoreEnum {
+    AccountCorrelationConfig,
+    AccessProfile,
+    AccessRequestApproval,
+    Account,
+    Application,
+    Campaign,
+    CampaignFilter,
+    Certification,
+    Cluster,
+    ConnectorSchema,
+    Entitlement,
+    GovernanceGroup,
+    Identity,
+    IdentityProfile,
+    IdentityRequest,
+    MachineIdentity,
+    LifecycleState,
+    PasswordPolicy,
+    Role,
+    Rule,
+    SodPolicy,
+    Source,
+    Tag,
+    TagCategory,
+    TaskResult,
+    ReportResult,
+    SodViolation,
+    AccountActivity,
+    Workgroup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AccountCorrelationConfigAnd28MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccountCorrelationConfigAnd28MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl AccountCorrelationConfigAnd28MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::AccessRequestApproval => "ACCESS_REQUEST_APPROVAL",
+            Self::Account => "ACCOUNT",
+            Self::Application => "APPLICATION",
+            Self::Campaign => "CAMPAIGN",
+            Self::CampaignFilter => "CAMPAIGN_FILTER",
+            Self::Certification => "CERTIFICATION",
+            Self::Cluster => "CLUSTER",
+            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
+            Self::Entitlement => "ENTITLEMENT",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Identity => "IDENTITY",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::IdentityRequest => "IDENTITY_REQUEST",
+            Self::MachineIdentity => "MACHINE_IDENTITY",
+            Self::LifecycleState => "LIFECYCLE_STATE",
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::Role => "ROLE",
+            Self::Rule => "RULE",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Tag => "TAG",
+            Self::TagCategory => "TAG_CATEGORY",
+            Self::TaskResult => "TASK_RESULT",
+            Self::ReportResult => "REPORT_RESULT",
+            Self::SodViolation => "SOD_VIOLATION",
+            Self::AccountActivity => "ACCOUNT_ACTIVITY",
+            Self::Workgroup => "WORKGROUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNT_CORRELATION_CONFIG" => {
+                ::std::option::Option::Some(Self::AccountCorrelationConfig)
+            }
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ACCESS_REQUEST_APPROVAL" => {
+                ::std::option::Option::Some(Self::AccessRequestApproval)
+            }
+            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
+            "APPLICATION" => ::std::option::Option::Some(Self::Application),
+            "CAMPAIGN" => ::std::option::Option::Some(Self::Campaign),
+            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
+            "CERTIFICATION" => ::std::option::Option::Some(Self::Certification),
+            "CLUSTER" => ::std::option::Option::Some(Self::Cluster),
+            "CONNECTOR_SCHEMA" => ::std::option::Option::Some(Self::ConnectorSchema),
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "IDENTITY_REQUEST" => ::std::option::Option::Some(Self::IdentityRequest),
+            "MACHINE_IDENTITY" => ::std::option::Option::Some(Self::MachineIdentity),
+            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TAG" => ::std::option::Option::Some(Self::Tag),
+            "TAG_CATEGORY" => ::std::option::Option::Some(Self::TagCategory),
+            "TASK_RESULT" => ::std::option::Option::Some(Self::TaskResult),
+            "REPORT_RESULT" => ::std::option::Option::Some(Self::ReportResult),
+            "SOD_VIOLATION" => ::std::option::Option::Some(Self::SodViolation),
+            "ACCOUNT_ACTIVITY" => ::std::option::Option::Some(Self::AccountActivity),
+            "WORKGROUP" => ::std::option::Option::Some(Self::Workgroup),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl ::std::fmt::Display for AccountCorrelationConfigAnd28MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl ::std::str::FromStr for AccountCorrelationConfigAnd28MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl ::serde::Serialize for AccountCorrelationConfigAnd28MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "accounts",
+        feature = "apps",
+        feature = "non-employee-lifecycle-management",
+        feature = "public-identities-config",
+        feature = "roles",
+        feature = "sim-integrations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelationConfigAnd28MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountCorrelationConfigEnum {
+    AccountCorrelationConfig,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for AccountCorrelationConfigEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for AccountCorrelationConfigEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl AccountCorrelationConfigEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNT_CORRELATION_CONFIG" => {
+                ::std::option::Option::Some(Self::AccountCorrelationConfig)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for AccountCorrelationConfigEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for AccountCorrelationConfigEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for AccountCorrelationConfigEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelationConfigEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountEnum {
+    Account,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for AccountEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for AccountEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl AccountEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Account => "ACCOUNT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for AccountEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for AccountEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "identities")]
 ///`AccountInfoDto`
 #[derive(Clone, Debug, Default)]
@@ -8314,36 +9227,10 @@ impl ::serde::Serialize for AccountStatusChangedStatusChange {
 }
 #[cfg(feature = "identity-history")]
 ///the new status of the account
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccountStatusChangedStatusChangeNewStatus {
-    Enabled,
-    Disabled,
-    Locked,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<&str> for AccountStatusChangedStatusChangeNewStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<::std::string::String>
-for AccountStatusChangedStatusChangeNewStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccountStatusChangedStatusChangeNewStatus = EnabledDisabledLockedEnum;
 #[cfg(feature = "identity-history")]
 ///the previous status of the account
-pub type AccountStatusChangedStatusChangePreviousStatus = AccountStatusChangedStatusChangeNewStatus;
+pub type AccountStatusChangedStatusChangePreviousStatus = EnabledDisabledLockedEnum;
 #[cfg(feature = "accounts")]
 ///Request used for account enable/disable
 #[derive(Clone, Debug, Default)]
@@ -8575,7 +9462,7 @@ impl ::serde::Serialize for AccountUncorrelatedAccount {
 }
 #[cfg(feature = "triggers")]
 ///Uncorrelated account's DTO type.
-pub type AccountUncorrelatedAccountType = AccountCorrelatedAccountType;
+pub type AccountUncorrelatedAccountType = AccountEnum;
 #[cfg(feature = "triggers")]
 ///Identity the account is uncorrelated with.
 #[derive(Clone, Debug, Default)]
@@ -8648,7 +9535,7 @@ impl ::serde::Serialize for AccountUncorrelatedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity the account is uncorrelated with.
-pub type AccountUncorrelatedIdentityType = OwnerDtoType;
+pub type AccountUncorrelatedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///The source the accounts are uncorrelated from.
 #[derive(Clone, Debug, Default)]
@@ -8721,7 +9608,7 @@ impl ::serde::Serialize for AccountUncorrelatedSource {
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are uncorrelated from.
-pub type AccountUncorrelatedSourceType = AttrSyncSourceType;
+pub type AccountUncorrelatedSourceType = SourceEnum;
 #[cfg(feature = "accounts")]
 ///Request used for account unlock
 #[derive(Clone, Debug, Default)]
@@ -9079,7 +9966,7 @@ impl ::serde::Serialize for AccountsCollectedForAggregationSource {
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
-pub type AccountsCollectedForAggregationSourceType = AttrSyncSourceType;
+pub type AccountsCollectedForAggregationSourceType = SourceEnum;
 #[cfg(feature = "triggers")]
 ///Overall statistics about the account collection.
 #[derive(Clone, Debug, Default)]
@@ -9168,7 +10055,7 @@ impl ::serde::Serialize for AccountsCollectedForAggregationStats {
 }
 #[cfg(feature = "triggers")]
 ///The overall status of the collection.
-pub type AccountsCollectedForAggregationStatus = AccountAggregationCompletedStatus;
+pub type AccountsCollectedForAggregationStatus = SuccessFailedTerminatedEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`ActivateCampaignOptions`
 #[derive(Clone, Debug, Default)]
@@ -9226,6 +10113,403 @@ impl ::serde::Serialize for ActivateCampaignOptions {
 impl ActivateCampaignOptions {
     pub fn builder() -> builder::ActivateCampaignOptions {
         Default::default()
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AddRemoveEnum {
+    Add,
+    Remove,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for AddRemoveEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for AddRemoveEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl AddRemoveEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "Add",
+            Self::Remove => "Remove",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Add" => ::std::option::Option::Some(Self::Add),
+            "Remove" => ::std::option::Option::Some(Self::Remove),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for AddRemoveEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for AddRemoveEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AddRemoveEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AddRemoveEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AddRemoveReplaceMoveCopyTestEnum {
+    Add,
+    Remove,
+    Replace,
+    Move,
+    Copy,
+    Test,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AddRemoveReplaceMoveCopyTestEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for AddRemoveReplaceMoveCopyTestEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl AddRemoveReplaceMoveCopyTestEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "add",
+            Self::Remove => "remove",
+            Self::Replace => "replace",
+            Self::Move => "move",
+            Self::Copy => "copy",
+            Self::Test => "test",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "add" => ::std::option::Option::Some(Self::Add),
+            "remove" => ::std::option::Option::Some(Self::Remove),
+            "replace" => ::std::option::Option::Some(Self::Replace),
+            "move" => ::std::option::Option::Some(Self::Move),
+            "copy" => ::std::option::Option::Some(Self::Copy),
+            "test" => ::std::option::Option::Some(Self::Test),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::std::fmt::Display for AddRemoveReplaceMoveCopyTestEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::std::str::FromStr for AddRemoveReplaceMoveCopyTestEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl ::serde::Serialize for AddRemoveReplaceMoveCopyTestEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-model-metadata",
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "apps",
+        feature = "auth-profile",
+        feature = "certification-campaigns",
+        feature = "entitlements",
+        feature = "governance-groups",
+        feature = "iai-role-mining",
+        feature = "identity-profiles",
+        feature = "lifecycle-states",
+        feature = "non-employee-lifecycle-management",
+        feature = "oauth-clients",
+        feature = "org-config",
+        feature = "personal-access-tokens",
+        feature = "roles",
+        feature = "search-attribute-configuration",
+        feature = "segments",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sod-policies",
+        feature = "sources",
+        feature = "task-management",
+        feature = "workflows"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AddRemoveReplaceMoveCopyTestEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(
@@ -9348,7 +10632,7 @@ impl AdditionalOwnerRef {
     )
 )]
 ///Type of the additional owner; IDENTITY for an identity, GOVERNANCE_GROUP for a governance group.
-pub type AdditionalOwnerRefType = ReviewerType;
+pub type AdditionalOwnerRefType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`AdminReviewReassign`
 #[derive(Clone, Debug, Default)]
@@ -9490,7 +10774,145 @@ impl AdminReviewReassignReassignTo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The type of the ID provided.
-pub type AdminReviewReassignReassignToType = OwnerDtoType;
+pub type AdminReviewReassignReassignToType = IdentityEnum;
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    AllDecisions,
+    RevokeOnlyDecisions,
+    NoDecisions,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllDecisions => "ALL_DECISIONS",
+            Self::RevokeOnlyDecisions => "REVOKE_ONLY_DECISIONS",
+            Self::NoDecisions => "NO_DECISIONS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ALL_DECISIONS" => ::std::option::Option::Some(Self::AllDecisions),
+            "REVOKE_ONLY_DECISIONS" => {
+                ::std::option::Option::Some(Self::RevokeOnlyDecisions)
+            }
+            "NO_DECISIONS" => ::std::option::Option::Some(Self::NoDecisions),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "apps")]
 ///`AppAccountDetails`
 #[derive(Clone, Debug, Default)]
@@ -9644,6 +11066,189 @@ impl ::serde::Serialize for AppAccountDetailsSourceAccount {
             w.entry("sourceId", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "access-requests")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    AppOwner,
+    SourceOwner,
+    Manager,
+    RoleOwner,
+    AccessProfileOwner,
+    EntitlementOwner,
+    GovernanceGroup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<&str> for AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AppOwner => "APP_OWNER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Manager => "MANAGER",
+            Self::RoleOwner => "ROLE_OWNER",
+            Self::AccessProfileOwner => "ACCESS_PROFILE_OWNER",
+            Self::EntitlementOwner => "ENTITLEMENT_OWNER",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "APP_OWNER" => ::std::option::Option::Some(Self::AppOwner),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "ROLE_OWNER" => ::std::option::Option::Some(Self::RoleOwner),
+            "ACCESS_PROFILE_OWNER" => {
+                ::std::option::Option::Some(Self::AccessProfileOwner)
+            }
+            "ENTITLEMENT_OWNER" => ::std::option::Option::Some(Self::EntitlementOwner),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::fmt::Display for AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::str::FromStr for AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for AppOwnerSourceOwnerManagerAnd4MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "icons")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ApplicationEnum {
+    Application,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "icons")]
+impl ::std::convert::TryFrom<&str> for ApplicationEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "icons")]
+impl ::std::convert::TryFrom<::std::string::String> for ApplicationEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "icons")]
+impl ApplicationEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Application => "application",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "application" => ::std::option::Option::Some(Self::Application),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "icons")]
+impl ::std::fmt::Display for ApplicationEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "icons")]
+impl ::std::str::FromStr for ApplicationEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "icons")]
+impl ::serde::Serialize for ApplicationEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "icons")]
+impl<'de> ::serde::Deserialize<'de> for ApplicationEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "access-requests")]
@@ -9995,36 +11600,7 @@ impl ApprovalReminderAndEscalationConfig {
 }
 #[cfg(feature = "access-requests")]
 ///Describes the individual or group that is responsible for an approval step.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ApprovalScheme {
-    AppOwner,
-    SourceOwner,
-    Manager,
-    RoleOwner,
-    AccessProfileOwner,
-    EntitlementOwner,
-    GovernanceGroup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<&str> for ApprovalScheme {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<::std::string::String> for ApprovalScheme {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ApprovalScheme = AppOwnerSourceOwnerManagerAnd4MoreEnum;
 #[cfg(feature = "roles")]
 ///`ApprovalSchemeForRole`
 #[derive(Clone, Debug, Default)]
@@ -10368,34 +11944,9 @@ impl ::serde::Serialize for ApprovalStatusDtoOriginalOwner {
         w.end()
     }
 }
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
+#[cfg(feature = "access-requests")]
 ///DTO type of original approval owner's identity.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ApprovalStatusDtoOriginalOwnerType {
-    GovernanceGroup,
-    Identity,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl ::std::convert::TryFrom<&str> for ApprovalStatusDtoOriginalOwnerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for ApprovalStatusDtoOriginalOwnerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ApprovalStatusDtoOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-request-approvals")]
 ///`ApprovalSummary`
 #[derive(Clone, Debug, Default)]
@@ -10464,6 +12015,138 @@ impl ::serde::Serialize for ApprovalSummary {
             w.entry("rejected", v)?;
         }
         w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ApprovedRejectedEnum {
+    Approved,
+    Rejected,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ApprovedRejectedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ApprovedRejectedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl ApprovedRejectedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "APPROVED" => ::std::option::Option::Some(Self::Approved),
+            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl ::std::fmt::Display for ApprovedRejectedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl ::std::str::FromStr for ApprovedRejectedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl ::serde::Serialize for ApprovedRejectedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "identity-history"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ApprovedRejectedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "connector-rule-management")]
@@ -10538,6 +12221,100 @@ impl ::serde::Serialize for Argument {
 impl Argument {
     pub fn builder() -> builder::Argument {
         Default::default()
+    }
+}
+#[cfg(feature = "custom-forms")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AssignedInProgressSubmittedAnd2MoreEnum {
+    Assigned,
+    InProgress,
+    Submitted,
+    Completed,
+    Cancelled,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::convert::TryFrom<&str> for AssignedInProgressSubmittedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AssignedInProgressSubmittedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl AssignedInProgressSubmittedAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Assigned => "ASSIGNED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Submitted => "SUBMITTED",
+            Self::Completed => "COMPLETED",
+            Self::Cancelled => "CANCELLED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ASSIGNED" => ::std::option::Option::Some(Self::Assigned),
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "SUBMITTED" => ::std::option::Option::Some(Self::Submitted),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::fmt::Display for AssignedInProgressSubmittedAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::str::FromStr for AssignedInProgressSubmittedAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for AssignedInProgressSubmittedAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for AssignedInProgressSubmittedAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -10823,62 +12600,9 @@ impl AttrSyncSourceConfig {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
+#[cfg(feature = "sources")]
 ///DTO type of target source for attribute synchronization.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AttrSyncSourceType {
-    Source,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AttrSyncSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AttrSyncSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AttrSyncSourceType = SourceEnum;
 #[cfg(feature = "identity-history")]
 ///`AttributeChange`
 #[derive(Clone, Debug, Default)]
@@ -11149,7 +12873,7 @@ impl AttributeDefinitionSchema {
 }
 #[cfg(feature = "sources")]
 ///The type of object being referenced
-pub type AttributeDefinitionSchemaType = SourceSchemasItemType;
+pub type AttributeDefinitionSchemaType = ConnectorSchemaEnum;
 #[cfg(feature = "sources")]
 ///The underlying type of the value which an AttributeDefinition represents.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -12012,107 +13736,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessConstraintOperator {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl AccessDurationTimeUnit {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hours => "HOURS",
-            Self::Days => "DAYS",
-            Self::Weeks => "WEEKS",
-            Self::Months => "MONTHS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "HOURS" => ::std::option::Option::Some(Self::Hours),
-            "DAYS" => ::std::option::Option::Some(Self::Days),
-            "WEEKS" => ::std::option::Option::Some(Self::Weeks),
-            "MONTHS" => ::std::option::Option::Some(Self::Months),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for AccessDurationTimeUnit {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for AccessDurationTimeUnit {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for AccessDurationTimeUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AccessDurationTimeUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "identity-history")]
 impl AccessItemDiffEventType {
     /// The value as sent on the wire.
@@ -12159,163 +13782,6 @@ impl ::serde::Serialize for AccessItemDiffEventType {
 }
 #[cfg(feature = "identity-history")]
 impl<'de> ::serde::Deserialize<'de> for AccessItemDiffEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl AccessItemRefType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Entitlement => "ENTITLEMENT",
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Role => "ROLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::fmt::Display for AccessItemRefType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::str::FromStr for AccessItemRefType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::serde::Serialize for AccessItemRefType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-identity-metrics",
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AccessItemRefType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl AccessItemRemovedAccessItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "account",
-            Self::App => "app",
-            Self::Entitlement => "entitlement",
-            Self::Role => "role",
-            Self::AccessProfile => "accessProfile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "account" => ::std::option::Option::Some(Self::Account),
-            "app" => ::std::option::Option::Some(Self::App),
-            "entitlement" => ::std::option::Option::Some(Self::Entitlement),
-            "role" => ::std::option::Option::Some(Self::Role),
-            "accessProfile" => ::std::option::Option::Some(Self::AccessProfile),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::fmt::Display for AccessItemRemovedAccessItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::str::FromStr for AccessItemRemovedAccessItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::serde::Serialize for AccessItemRemovedAccessItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl<'de> ::serde::Deserialize<'de> for AccessItemRemovedAccessItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12510,225 +13976,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessProfileUsageUsedByItemType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl AccessRequestItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Role => "ROLE",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for AccessRequestItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for AccessRequestItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for AccessRequestItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AccessRequestItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl AccessRequestPhasesResult {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Successful => "SUCCESSFUL",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESSFUL" => ::std::option::Option::Some(Self::Successful),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::fmt::Display for AccessRequestPhasesResult {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::str::FromStr for AccessRequestPhasesResult {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::serde::Serialize for AccessRequestPhasesResult {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl<'de> ::serde::Deserialize<'de> for AccessRequestPhasesResult {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl AccessRequestPhasesState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Executing => "EXECUTING",
-            Self::Completed => "COMPLETED",
-            Self::Cancelled => "CANCELLED",
-            Self::NotExecuted => "NOT_EXECUTED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "EXECUTING" => ::std::option::Option::Some(Self::Executing),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
-            "NOT_EXECUTED" => ::std::option::Option::Some(Self::NotExecuted),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::fmt::Display for AccessRequestPhasesState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::str::FromStr for AccessRequestPhasesState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::serde::Serialize for AccessRequestPhasesState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl<'de> ::serde::Deserialize<'de> for AccessRequestPhasesState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "triggers")]
 impl AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDecision {
     /// The value as sent on the wire.
@@ -12779,123 +14026,6 @@ for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDec
 #[cfg(feature = "triggers")]
 impl<'de> ::serde::Deserialize<'de>
 for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDecision {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl AccessRequestPreApprovalRequestedItemsItemOperation {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "Add",
-            Self::Remove => "Remove",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Add" => ::std::option::Option::Some(Self::Add),
-            "Remove" => ::std::option::Option::Some(Self::Remove),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for AccessRequestPreApprovalRequestedItemsItemOperation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for AccessRequestPreApprovalRequestedItemsItemOperation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for AccessRequestPreApprovalRequestedItemsItemOperation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de>
-for AccessRequestPreApprovalRequestedItemsItemOperation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl AccessRequestType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GrantAccess => "GRANT_ACCESS",
-            Self::RevokeAccess => "REVOKE_ACCESS",
-            Self::ModifyAccess => "MODIFY_ACCESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GRANT_ACCESS" => ::std::option::Option::Some(Self::GrantAccess),
-            "REVOKE_ACCESS" => ::std::option::Option::Some(Self::RevokeAccess),
-            "MODIFY_ACCESS" => ::std::option::Option::Some(Self::ModifyAccess),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::fmt::Display for AccessRequestType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::str::FromStr for AccessRequestType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::serde::Serialize for AccessRequestType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl<'de> ::serde::Deserialize<'de> for AccessRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13159,65 +14289,6 @@ impl<'de> ::serde::Deserialize<'de> for AccountActivityItemOperation {
         )
     }
 }
-#[cfg(feature = "triggers")]
-impl AccountAggregationCompletedStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "Success",
-            Self::Failed => "Failed",
-            Self::Terminated => "Terminated",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Success" => ::std::option::Option::Some(Self::Success),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            "Terminated" => ::std::option::Option::Some(Self::Terminated),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for AccountAggregationCompletedStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for AccountAggregationCompletedStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for AccountAggregationCompletedStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for AccountAggregationCompletedStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "account-aggregations")]
 impl AccountAggregationStatus {
     /// The value as sent on the wire.
@@ -13283,61 +14354,6 @@ impl<'de> ::serde::Deserialize<'de> for AccountAggregationStatus {
         )
     }
 }
-#[cfg(feature = "triggers")]
-impl AccountCorrelatedAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "ACCOUNT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for AccountCorrelatedAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for AccountCorrelatedAccountType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for AccountCorrelatedAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for AccountCorrelatedAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "accounts")]
 impl AccountOrigin {
     /// The value as sent on the wire.
@@ -13384,134 +14400,6 @@ impl ::serde::Serialize for AccountOrigin {
 }
 #[cfg(feature = "accounts")]
 impl<'de> ::serde::Deserialize<'de> for AccountOrigin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl AccountStatusChangedStatusChangeNewStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "enabled" => ::std::option::Option::Some(Self::Enabled),
-            "disabled" => ::std::option::Option::Some(Self::Disabled),
-            "locked" => ::std::option::Option::Some(Self::Locked),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::fmt::Display for AccountStatusChangedStatusChangeNewStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::str::FromStr for AccountStatusChangedStatusChangeNewStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::serde::Serialize for AccountStatusChangedStatusChangeNewStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl<'de> ::serde::Deserialize<'de> for AccountStatusChangedStatusChangeNewStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ApprovalScheme {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppOwner => "APP_OWNER",
-            Self::SourceOwner => "SOURCE_OWNER",
-            Self::Manager => "MANAGER",
-            Self::RoleOwner => "ROLE_OWNER",
-            Self::AccessProfileOwner => "ACCESS_PROFILE_OWNER",
-            Self::EntitlementOwner => "ENTITLEMENT_OWNER",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "APP_OWNER" => ::std::option::Option::Some(Self::AppOwner),
-            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
-            "MANAGER" => ::std::option::Option::Some(Self::Manager),
-            "ROLE_OWNER" => ::std::option::Option::Some(Self::RoleOwner),
-            "ACCESS_PROFILE_OWNER" => {
-                ::std::option::Option::Some(Self::AccessProfileOwner)
-            }
-            "ENTITLEMENT_OWNER" => ::std::option::Option::Some(Self::EntitlementOwner),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::fmt::Display for ApprovalScheme {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::str::FromStr for ApprovalScheme {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::serde::Serialize for ApprovalScheme {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl<'de> ::serde::Deserialize<'de> for ApprovalScheme {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13644,168 +14532,6 @@ impl ::serde::Serialize for ApprovalStatus {
 }
 #[cfg(feature = "non-employee-lifecycle-management")]
 impl<'de> ::serde::Deserialize<'de> for ApprovalStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl ApprovalStatusDtoOriginalOwnerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Identity => "IDENTITY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl ::std::fmt::Display for ApprovalStatusDtoOriginalOwnerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl ::std::str::FromStr for ApprovalStatusDtoOriginalOwnerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl ::serde::Serialize for ApprovalStatusDtoOriginalOwnerType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-requests", feature = "certification-campaigns"))]
-impl<'de> ::serde::Deserialize<'de> for ApprovalStatusDtoOriginalOwnerType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl AttrSyncSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "SOURCE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for AttrSyncSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for AttrSyncSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for AttrSyncSourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AttrSyncSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

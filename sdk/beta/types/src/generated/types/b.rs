@@ -541,30 +541,40 @@ impl BeforeProvisioningRuleDto {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Before Provisioning Rule DTO type.
+pub type BeforeProvisioningRuleDtoType = RuleEnum;
+#[cfg(feature = "connector-rule-management")]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BeforeProvisioningRuleDtoType {
-    Rule,
+pub enum BuildMapConnectorAfterCreateAnd20MoreEnum {
+    BuildMap,
+    ConnectorAfterCreate,
+    ConnectorAfterDelete,
+    ConnectorAfterModify,
+    ConnectorBeforeCreate,
+    ConnectorBeforeDelete,
+    ConnectorBeforeModify,
+    JdbcBuildMap,
+    JdbcOperationProvisioning,
+    JdbcProvision,
+    PeopleSoftHrmsBuildMap,
+    PeopleSoftHrmsOperationProvisioning,
+    PeopleSoftHrmsProvision,
+    RacfPermissionCustomization,
+    SapBuildMap,
+    SapHrManagerRule,
+    SapHrOperationProvisioning,
+    SapHrProvision,
+    SuccessFactorsOperationProvisioning,
+    WebServiceAfterOperationRule,
+    WebServiceBeforeOperationRule,
+    ResourceObjectCustomization,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for BeforeProvisioningRuleDtoType {
+#[cfg(feature = "connector-rule-management")]
+impl ::std::convert::TryFrom<&str> for BuildMapConnectorAfterCreateAnd20MoreEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -572,20 +582,147 @@ impl ::std::convert::TryFrom<&str> for BeforeProvisioningRuleDtoType {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for BeforeProvisioningRuleDtoType {
+#[cfg(feature = "connector-rule-management")]
+impl ::std::convert::TryFrom<::std::string::String>
+for BuildMapConnectorAfterCreateAnd20MoreEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl BuildMapConnectorAfterCreateAnd20MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BuildMap => "BuildMap",
+            Self::ConnectorAfterCreate => "ConnectorAfterCreate",
+            Self::ConnectorAfterDelete => "ConnectorAfterDelete",
+            Self::ConnectorAfterModify => "ConnectorAfterModify",
+            Self::ConnectorBeforeCreate => "ConnectorBeforeCreate",
+            Self::ConnectorBeforeDelete => "ConnectorBeforeDelete",
+            Self::ConnectorBeforeModify => "ConnectorBeforeModify",
+            Self::JdbcBuildMap => "JDBCBuildMap",
+            Self::JdbcOperationProvisioning => "JDBCOperationProvisioning",
+            Self::JdbcProvision => "JDBCProvision",
+            Self::PeopleSoftHrmsBuildMap => "PeopleSoftHRMSBuildMap",
+            Self::PeopleSoftHrmsOperationProvisioning => {
+                "PeopleSoftHRMSOperationProvisioning"
+            }
+            Self::PeopleSoftHrmsProvision => "PeopleSoftHRMSProvision",
+            Self::RacfPermissionCustomization => "RACFPermissionCustomization",
+            Self::SapBuildMap => "SAPBuildMap",
+            Self::SapHrManagerRule => "SapHrManagerRule",
+            Self::SapHrOperationProvisioning => "SapHrOperationProvisioning",
+            Self::SapHrProvision => "SapHrProvision",
+            Self::SuccessFactorsOperationProvisioning => {
+                "SuccessFactorsOperationProvisioning"
+            }
+            Self::WebServiceAfterOperationRule => "WebServiceAfterOperationRule",
+            Self::WebServiceBeforeOperationRule => "WebServiceBeforeOperationRule",
+            Self::ResourceObjectCustomization => "ResourceObjectCustomization",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "BuildMap" => ::std::option::Option::Some(Self::BuildMap),
+            "ConnectorAfterCreate" => {
+                ::std::option::Option::Some(Self::ConnectorAfterCreate)
+            }
+            "ConnectorAfterDelete" => {
+                ::std::option::Option::Some(Self::ConnectorAfterDelete)
+            }
+            "ConnectorAfterModify" => {
+                ::std::option::Option::Some(Self::ConnectorAfterModify)
+            }
+            "ConnectorBeforeCreate" => {
+                ::std::option::Option::Some(Self::ConnectorBeforeCreate)
+            }
+            "ConnectorBeforeDelete" => {
+                ::std::option::Option::Some(Self::ConnectorBeforeDelete)
+            }
+            "ConnectorBeforeModify" => {
+                ::std::option::Option::Some(Self::ConnectorBeforeModify)
+            }
+            "JDBCBuildMap" => ::std::option::Option::Some(Self::JdbcBuildMap),
+            "JDBCOperationProvisioning" => {
+                ::std::option::Option::Some(Self::JdbcOperationProvisioning)
+            }
+            "JDBCProvision" => ::std::option::Option::Some(Self::JdbcProvision),
+            "PeopleSoftHRMSBuildMap" => {
+                ::std::option::Option::Some(Self::PeopleSoftHrmsBuildMap)
+            }
+            "PeopleSoftHRMSOperationProvisioning" => {
+                ::std::option::Option::Some(Self::PeopleSoftHrmsOperationProvisioning)
+            }
+            "PeopleSoftHRMSProvision" => {
+                ::std::option::Option::Some(Self::PeopleSoftHrmsProvision)
+            }
+            "RACFPermissionCustomization" => {
+                ::std::option::Option::Some(Self::RacfPermissionCustomization)
+            }
+            "SAPBuildMap" => ::std::option::Option::Some(Self::SapBuildMap),
+            "SapHrManagerRule" => ::std::option::Option::Some(Self::SapHrManagerRule),
+            "SapHrOperationProvisioning" => {
+                ::std::option::Option::Some(Self::SapHrOperationProvisioning)
+            }
+            "SapHrProvision" => ::std::option::Option::Some(Self::SapHrProvision),
+            "SuccessFactorsOperationProvisioning" => {
+                ::std::option::Option::Some(Self::SuccessFactorsOperationProvisioning)
+            }
+            "WebServiceAfterOperationRule" => {
+                ::std::option::Option::Some(Self::WebServiceAfterOperationRule)
+            }
+            "WebServiceBeforeOperationRule" => {
+                ::std::option::Option::Some(Self::WebServiceBeforeOperationRule)
+            }
+            "ResourceObjectCustomization" => {
+                ::std::option::Option::Some(Self::ResourceObjectCustomization)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::std::fmt::Display for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::std::str::FromStr for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "accounts")]
@@ -858,97 +995,7 @@ impl BulkWorkgroupMembersRequestItem {
     }
 }
 ///Identity's DTO type.
-pub type BulkWorkgroupMembersRequestItemType = OwnerDtoType;
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl BeforeProvisioningRuleDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rule => "RULE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for BeforeProvisioningRuleDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for BeforeProvisioningRuleDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for BeforeProvisioningRuleDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for BeforeProvisioningRuleDtoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
+pub type BulkWorkgroupMembersRequestItemType = IdentityEnum;
 #[cfg(feature = "tagged-objects")]
 impl BulkTaggedObjectOperation {
     /// The value as sent on the wire.

@@ -269,7 +269,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignActivatedCampaig
 }
 #[cfg(feature = "triggers")]
 ///Campaign's type.
-pub type CampaignActivatedCampaignType = CampaignEndedCampaignType;
+pub type CampaignActivatedCampaignType = ManagerSourceOwnerSearchRoleCompositionEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignAlert`
 #[derive(Clone, Debug, Default)]
@@ -630,33 +630,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignEndedCampaignSta
 }
 #[cfg(feature = "triggers")]
 ///Campaign's type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignEndedCampaignType {
-    Manager,
-    SourceOwner,
-    Search,
-    RoleComposition,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for CampaignEndedCampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignEndedCampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CampaignEndedCampaignType = ManagerSourceOwnerSearchRoleCompositionEnum;
 #[cfg(feature = "triggers")]
 ///`CampaignGenerated`
 #[derive(Clone, Debug, Default)]
@@ -924,7 +898,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignGeneratedCampaig
 }
 #[cfg(feature = "triggers")]
 ///Campaign's type.
-pub type CampaignGeneratedCampaignType = CampaignEndedCampaignType;
+pub type CampaignGeneratedCampaignType = ManagerSourceOwnerSearchRoleCompositionEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -1063,7 +1037,7 @@ impl ::serde::Serialize for CampaignReference {
     )
 )]
 ///The type of the campaign.
-pub type CampaignReferenceCampaignType = FullcampaignType;
+pub type CampaignReferenceCampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -1072,7 +1046,7 @@ pub type CampaignReferenceCampaignType = FullcampaignType;
     )
 )]
 ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-pub type CampaignReferenceCorrelatedStatus = FullcampaignCorrelatedStatus;
+pub type CampaignReferenceCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -1081,7 +1055,7 @@ pub type CampaignReferenceCorrelatedStatus = FullcampaignCorrelatedStatus;
     )
 )]
 ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-pub type CampaignReferenceMandatoryCommentRequirement = FullcampaignMandatoryCommentRequirement;
+pub type CampaignReferenceMandatoryCommentRequirement = AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -1219,63 +1193,12 @@ impl ::serde::Serialize for CampaignReport {
         w.end()
     }
 }
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+#[cfg(feature = "certification-campaigns")]
 ///Status of a SOD policy violation report.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignReportStatus {
-    Success,
-    Warning,
-    Error,
-    Terminated,
-    TempError,
-    Pending,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<&str> for CampaignReportStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignReportStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+pub type CampaignReportStatus = SuccessWarningErrorTerminatedAnd2MoreEnum;
+#[cfg(feature = "certification-campaigns")]
 ///SOD policy violation report result DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignReportType {
-    ReportResult,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<&str> for CampaignReportType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignReportType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CampaignReportType = ReportResultEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReportsConfig`
 #[derive(Clone, Debug, Default)]
@@ -1542,7 +1465,7 @@ impl CampaignTemplateOwnerRef {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type of the owner
-pub type CampaignTemplateOwnerRefType = OwnerDtoType;
+pub type CampaignTemplateOwnerRefType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Request body payload for cancel access request endpoint.
 #[derive(Clone, Debug)]
@@ -1986,6 +1909,87 @@ impl ::serde::Serialize for CertificationDto {
     }
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CertificationEnum {
+    Certification,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::std::convert::TryFrom<&str> for CertificationEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::std::convert::TryFrom<::std::string::String> for CertificationEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl CertificationEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Certification => "CERTIFICATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CERTIFICATION" => ::std::option::Option::Some(Self::Certification),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::std::fmt::Display for CertificationEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::std::str::FromStr for CertificationEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl ::serde::Serialize for CertificationEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
+impl<'de> ::serde::Deserialize<'de> for CertificationEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "certifications", feature = "triggers"))]
 /**The current phase of the campaign.
 * `STAGED`: The campaign is waiting to be activated.
 * `ACTIVE`: The campaign is active.
@@ -2166,33 +2170,10 @@ impl ::serde::Serialize for CertificationReferenceDto {
 }
 #[cfg(feature = "full")]
 ///DTO type of certification for review.
-pub type CertificationReferenceDtoType = CertificationReferenceType;
+pub type CertificationReferenceDtoType = CertificationEnum;
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 ///DTO type of certification for review.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CertificationReferenceType {
-    Certification,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl ::std::convert::TryFrom<&str> for CertificationReferenceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl ::std::convert::TryFrom<::std::string::String> for CertificationReferenceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CertificationReferenceType = CertificationEnum;
 #[cfg(feature = "triggers")]
 ///`CertificationSignedOff`
 #[derive(Clone, Debug, Default)]
@@ -2524,7 +2505,7 @@ impl ::serde::Serialize for CertificationTask {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The status of the task.
-pub type CertificationTaskStatus = SourceSyncJobStatus;
+pub type CertificationTaskStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of item that is being operated on by this task whose ID is stored in the targetId field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2645,6 +2626,139 @@ impl ::serde::Serialize for CertifierResponse {
             w.entry("id", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ChangePasswordEnterPasswordAnd11MoreEnum {
+    ChangePasswordEnterPassword,
+    ChangePasswordFinish,
+    FlowSelectionSelect,
+    ForgetUsernameUserEmail,
+    MfaEnterCode,
+    MfaEnterKba,
+    MfaSelect,
+    ResetPasswordEnterPassword,
+    ResetPasswordEnterUsername,
+    ResetPasswordFinish,
+    UnlockAccountEnterUsername,
+    UnlockAccountFinish,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::convert::TryFrom<&str> for ChangePasswordEnterPasswordAnd11MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::convert::TryFrom<::std::string::String>
+for ChangePasswordEnterPasswordAnd11MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ChangePasswordEnterPasswordAnd11MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChangePasswordEnterPassword => "change-password:enter-password",
+            Self::ChangePasswordFinish => "change-password:finish",
+            Self::FlowSelectionSelect => "flow-selection:select",
+            Self::ForgetUsernameUserEmail => "forget-username:user-email",
+            Self::MfaEnterCode => "mfa:enter-code",
+            Self::MfaEnterKba => "mfa:enter-kba",
+            Self::MfaSelect => "mfa:select",
+            Self::ResetPasswordEnterPassword => "reset-password:enter-password",
+            Self::ResetPasswordEnterUsername => "reset-password:enter-username",
+            Self::ResetPasswordFinish => "reset-password:finish",
+            Self::UnlockAccountEnterUsername => "unlock-account:enter-username",
+            Self::UnlockAccountFinish => "unlock-account:finish",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "change-password:enter-password" => {
+                ::std::option::Option::Some(Self::ChangePasswordEnterPassword)
+            }
+            "change-password:finish" => {
+                ::std::option::Option::Some(Self::ChangePasswordFinish)
+            }
+            "flow-selection:select" => {
+                ::std::option::Option::Some(Self::FlowSelectionSelect)
+            }
+            "forget-username:user-email" => {
+                ::std::option::Option::Some(Self::ForgetUsernameUserEmail)
+            }
+            "mfa:enter-code" => ::std::option::Option::Some(Self::MfaEnterCode),
+            "mfa:enter-kba" => ::std::option::Option::Some(Self::MfaEnterKba),
+            "mfa:select" => ::std::option::Option::Some(Self::MfaSelect),
+            "reset-password:enter-password" => {
+                ::std::option::Option::Some(Self::ResetPasswordEnterPassword)
+            }
+            "reset-password:enter-username" => {
+                ::std::option::Option::Some(Self::ResetPasswordEnterUsername)
+            }
+            "reset-password:finish" => {
+                ::std::option::Option::Some(Self::ResetPasswordFinish)
+            }
+            "unlock-account:enter-username" => {
+                ::std::option::Option::Some(Self::UnlockAccountEnterUsername)
+            }
+            "unlock-account:finish" => {
+                ::std::option::Option::Some(Self::UnlockAccountFinish)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::fmt::Display for ChangePasswordEnterPasswordAnd11MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::str::FromStr for ChangePasswordEnterPasswordAnd11MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::serde::Serialize for ChangePasswordEnterPasswordAnd11MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl<'de> ::serde::Deserialize<'de> for ChangePasswordEnterPasswordAnd11MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "segments")]
@@ -2989,6 +3103,143 @@ for CloseAccessRequestExecutionStatus {
         value.parse()
     }
 }
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ClusterEnum {
+    Cluster,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ClusterEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ClusterEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ClusterEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "CLUSTER",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CLUSTER" => ::std::option::Option::Some(Self::Cluster),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for ClusterEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for ClusterEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for ClusterEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ClusterEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "account-activities")]
 ///`Comment`
 #[derive(Clone, Debug, Default)]
@@ -3220,7 +3471,7 @@ impl CommentDtoAuthor {
 }
 #[cfg(feature = "access-request-approvals")]
 ///DTO type of the commenting identity.
-pub type CommentDtoAuthorType = OwnerDtoType;
+pub type CommentDtoAuthorType = IdentityEnum;
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessIdStatus`
 #[derive(Clone, Debug, Default)]
@@ -3682,51 +3933,9 @@ impl ::serde::Serialize for CommonAccessResponse {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
+#[cfg(feature = "iai-common-access")]
 ///The type of access item.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CommonAccessType {
-    AccessProfile,
-    Role,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for CommonAccessType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for CommonAccessType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CommonAccessType = AccessProfileRoleEnum;
 #[cfg(feature = "identity-history")]
 ///`CompareIdentitySnapshotsAccessTypeAccessType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4347,7 +4556,7 @@ impl ::serde::Serialize for CompletedApprovalMaxPermittedAccessDuration {
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
-pub type CompletedApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
+pub type CompletedApprovalMaxPermittedAccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(feature = "access-request-approvals")]
 ///If the access request submitted event trigger is configured and this access request was intercepted by it, then this is the result of the trigger's decision to either approve or deny the request.
 #[derive(Clone, Debug, Default)]
@@ -4497,7 +4706,7 @@ impl ::serde::Serialize for CompletedApprovalRequestedFor {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object to which this reference applies
-pub type CompletedApprovalRequestedForType = OwnerDtoType;
+pub type CompletedApprovalRequestedForType = IdentityEnum;
 #[cfg(feature = "access-request-approvals")]
 ///Identity who reviewed the access item request.
 #[derive(Clone, Debug, Default)]
@@ -4570,52 +4779,10 @@ impl ::serde::Serialize for CompletedApprovalReviewedBy {
 }
 #[cfg(feature = "access-request-approvals")]
 ///DTO type of identity who reviewed the access item request.
-pub type CompletedApprovalReviewedByType = OwnerDtoType;
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
+pub type CompletedApprovalReviewedByType = IdentityEnum;
+#[cfg(feature = "access-request-approvals")]
 ///Enum represents completed approval object's state.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CompletedApprovalState {
-    Approved,
-    Rejected,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for CompletedApprovalState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for CompletedApprovalState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CompletedApprovalState = ApprovedRejectedEnum;
 #[cfg(feature = "account-activities")]
 ///The status after completion.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6011,6 +6178,109 @@ impl ::serde::Serialize for ConnectorDetail {
         w.end()
     }
 }
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ConnectorRuleAnd6MoreEnum {
+    ConnectorRule,
+    IdentityObjectConfig,
+    IdentityProfile,
+    Rule,
+    Source,
+    Transform,
+    TriggerSubscription,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::convert::TryFrom<&str> for ConnectorRuleAnd6MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::convert::TryFrom<::std::string::String> for ConnectorRuleAnd6MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ConnectorRuleAnd6MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectorRule => "CONNECTOR_RULE",
+            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::Rule => "RULE",
+            Self::Source => "SOURCE",
+            Self::Transform => "TRANSFORM",
+            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
+            "IDENTITY_OBJECT_CONFIG" => {
+                ::std::option::Option::Some(Self::IdentityObjectConfig)
+            }
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
+            "TRIGGER_SUBSCRIPTION" => {
+                ::std::option::Option::Some(Self::TriggerSubscription)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::fmt::Display for ConnectorRuleAnd6MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::str::FromStr for ConnectorRuleAnd6MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::serde::Serialize for ConnectorRuleAnd6MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleAnd6MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleCreateRequest
 #[derive(Clone, Debug)]
@@ -6223,7 +6493,7 @@ impl ConnectorRuleCreateRequestSignature {
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
-pub type ConnectorRuleCreateRequestType = ConnectorRuleResponseType;
+pub type ConnectorRuleCreateRequestType = BuildMapConnectorAfterCreateAnd20MoreEnum;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleResponse
 #[derive(Clone, Debug)]
@@ -6448,51 +6718,7 @@ impl ::serde::Serialize for ConnectorRuleResponseSignature {
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ConnectorRuleResponseType {
-    BuildMap,
-    ConnectorAfterCreate,
-    ConnectorAfterDelete,
-    ConnectorAfterModify,
-    ConnectorBeforeCreate,
-    ConnectorBeforeDelete,
-    ConnectorBeforeModify,
-    JdbcBuildMap,
-    JdbcOperationProvisioning,
-    JdbcProvision,
-    PeopleSoftHrmsBuildMap,
-    PeopleSoftHrmsOperationProvisioning,
-    PeopleSoftHrmsProvision,
-    RacfPermissionCustomization,
-    SapBuildMap,
-    SapHrManagerRule,
-    SapHrOperationProvisioning,
-    SapHrProvision,
-    SuccessFactorsOperationProvisioning,
-    WebServiceAfterOperationRule,
-    WebServiceBeforeOperationRule,
-    ResourceObjectCustomization,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::convert::TryFrom<&str> for ConnectorRuleResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::convert::TryFrom<::std::string::String> for ConnectorRuleResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ConnectorRuleResponseType = BuildMapConnectorAfterCreateAnd20MoreEnum;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleUpdateRequest
 #[derive(Clone, Debug)]
@@ -6711,7 +6937,7 @@ impl ConnectorRuleUpdateRequestSignature {
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
-pub type ConnectorRuleUpdateRequestType = ConnectorRuleResponseType;
+pub type ConnectorRuleUpdateRequestType = BuildMapConnectorAfterCreateAnd20MoreEnum;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleValidationResponse
 #[derive(Clone, Debug, Default)]
@@ -6870,6 +7096,87 @@ for ConnectorRuleValidationResponseState {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ConnectorSchemaEnum {
+    ConnectorSchema,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for ConnectorSchemaEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for ConnectorSchemaEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ConnectorSchemaEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CONNECTOR_SCHEMA" => ::std::option::Option::Some(Self::ConnectorSchema),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for ConnectorSchemaEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for ConnectorSchemaEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for ConnectorSchemaEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectorSchemaEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -7083,6 +7390,138 @@ impl ::std::convert::TryFrom<::std::string::String> for CorrelatedGovernanceEven
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CorrelatedUncorrelatedEnum {
+    Correlated,
+    Uncorrelated,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for CorrelatedUncorrelatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for CorrelatedUncorrelatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl CorrelatedUncorrelatedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Correlated => "CORRELATED",
+            Self::Uncorrelated => "UNCORRELATED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CORRELATED" => ::std::option::Option::Some(Self::Correlated),
+            "UNCORRELATED" => ::std::option::Option::Some(Self::Uncorrelated),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for CorrelatedUncorrelatedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for CorrelatedUncorrelatedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for CorrelatedUncorrelatedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CorrelatedUncorrelatedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "sources")]
@@ -7671,7 +8110,7 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-pub type CreateFormInstanceRequestState = FormInstanceResponseState;
+pub type CreateFormInstanceRequestState = AssignedInProgressSubmittedAnd2MoreEnum;
 #[cfg(feature = "oauth-clients")]
 ///`CreateOAuthClientRequest`
 #[derive(Clone, Debug)]
@@ -8410,7 +8849,7 @@ impl CreateWorkflowBodyOwner {
 }
 #[cfg(feature = "workflows")]
 ///The type of object that is referenced
-pub type CreateWorkflowBodyOwnerType = OwnerDtoType;
+pub type CreateWorkflowBodyOwnerType = IdentityEnum;
 #[cfg(feature = "custom-password-instructions")]
 ///`CustomPasswordInstruction`
 #[derive(Clone, Debug, Default)]
@@ -8492,41 +8931,7 @@ impl CustomPasswordInstruction {
 }
 #[cfg(feature = "custom-password-instructions")]
 ///The page ID that represents the page for forget user name, reset password and unlock account flow.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CustomPasswordInstructionPageId {
-    ChangePasswordEnterPassword,
-    ChangePasswordFinish,
-    FlowSelectionSelect,
-    ForgetUsernameUserEmail,
-    MfaEnterCode,
-    MfaEnterKba,
-    MfaSelect,
-    ResetPasswordEnterPassword,
-    ResetPasswordEnterUsername,
-    ResetPasswordFinish,
-    UnlockAccountEnterUsername,
-    UnlockAccountFinish,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::convert::TryFrom<&str> for CustomPasswordInstructionPageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::convert::TryFrom<::std::string::String> for CustomPasswordInstructionPageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CustomPasswordInstructionPageId = ChangePasswordEnterPasswordAnd11MoreEnum;
 #[cfg(feature = "triggers")]
 impl CampaignActivatedCampaignStatus {
     /// The value as sent on the wire.
@@ -8697,67 +9102,6 @@ impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaignStatus {
     }
 }
 #[cfg(feature = "triggers")]
-impl CampaignEndedCampaignType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manager => "MANAGER",
-            Self::SourceOwner => "SOURCE_OWNER",
-            Self::Search => "SEARCH",
-            Self::RoleComposition => "ROLE_COMPOSITION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "MANAGER" => ::std::option::Option::Some(Self::Manager),
-            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
-            "SEARCH" => ::std::option::Option::Some(Self::Search),
-            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for CampaignEndedCampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for CampaignEndedCampaignType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for CampaignEndedCampaignType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaignType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
 impl CampaignGeneratedCampaignStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8901,126 +9245,6 @@ impl<'de> ::serde::Deserialize<'de> for CampaignReferenceType {
         )
     }
 }
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl CampaignReportStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Terminated => "TERMINATED",
-            Self::TempError => "TEMP_ERROR",
-            Self::Pending => "PENDING",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "WARNING" => ::std::option::Option::Some(Self::Warning),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
-            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::fmt::Display for CampaignReportStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::str::FromStr for CampaignReportStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::serde::Serialize for CampaignReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl<'de> ::serde::Deserialize<'de> for CampaignReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl CampaignReportType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReportResult => "REPORT_RESULT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "REPORT_RESULT" => ::std::option::Option::Some(Self::ReportResult),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::fmt::Display for CampaignReportType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::str::FromStr for CampaignReportType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::serde::Serialize for CampaignReportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl<'de> ::serde::Deserialize<'de> for CampaignReportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 impl CertificationPhase {
     /// The value as sent on the wire.
@@ -9069,61 +9293,6 @@ impl ::serde::Serialize for CertificationPhase {
 }
 #[cfg(any(feature = "certifications", feature = "triggers"))]
 impl<'de> ::serde::Deserialize<'de> for CertificationPhase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl CertificationReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Certification => "CERTIFICATION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CERTIFICATION" => ::std::option::Option::Some(Self::Certification),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl ::std::fmt::Display for CertificationReferenceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl ::std::str::FromStr for CertificationReferenceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl ::serde::Serialize for CertificationReferenceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certifications", feature = "triggers"))]
-impl<'de> ::serde::Deserialize<'de> for CertificationReferenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9495,93 +9664,6 @@ impl<'de> ::serde::Deserialize<'de> for CommonAccessItemState {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl CommonAccessType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Role => "ROLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::fmt::Display for CommonAccessType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::str::FromStr for CommonAccessType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::serde::Serialize for CommonAccessType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for CommonAccessType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "identity-history")]
 impl CompareIdentitySnapshotsAccessTypeAccessType {
     /// The value as sent on the wire.
@@ -9691,93 +9773,6 @@ impl ::serde::Serialize for CompleteCampaignOptionsAutoCompleteAction {
 }
 #[cfg(feature = "certification-campaigns")]
 impl<'de> ::serde::Deserialize<'de> for CompleteCampaignOptionsAutoCompleteAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl CompletedApprovalState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "APPROVED",
-            Self::Rejected => "REJECTED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "APPROVED" => ::std::option::Option::Some(Self::Approved),
-            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::fmt::Display for CompletedApprovalState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::str::FromStr for CompletedApprovalState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::serde::Serialize for CompletedApprovalState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for CompletedApprovalState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10302,139 +10297,6 @@ impl<'de> ::serde::Deserialize<'de> for ConnectedObjectType {
     }
 }
 #[cfg(feature = "connector-rule-management")]
-impl ConnectorRuleResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BuildMap => "BuildMap",
-            Self::ConnectorAfterCreate => "ConnectorAfterCreate",
-            Self::ConnectorAfterDelete => "ConnectorAfterDelete",
-            Self::ConnectorAfterModify => "ConnectorAfterModify",
-            Self::ConnectorBeforeCreate => "ConnectorBeforeCreate",
-            Self::ConnectorBeforeDelete => "ConnectorBeforeDelete",
-            Self::ConnectorBeforeModify => "ConnectorBeforeModify",
-            Self::JdbcBuildMap => "JDBCBuildMap",
-            Self::JdbcOperationProvisioning => "JDBCOperationProvisioning",
-            Self::JdbcProvision => "JDBCProvision",
-            Self::PeopleSoftHrmsBuildMap => "PeopleSoftHRMSBuildMap",
-            Self::PeopleSoftHrmsOperationProvisioning => {
-                "PeopleSoftHRMSOperationProvisioning"
-            }
-            Self::PeopleSoftHrmsProvision => "PeopleSoftHRMSProvision",
-            Self::RacfPermissionCustomization => "RACFPermissionCustomization",
-            Self::SapBuildMap => "SAPBuildMap",
-            Self::SapHrManagerRule => "SapHrManagerRule",
-            Self::SapHrOperationProvisioning => "SapHrOperationProvisioning",
-            Self::SapHrProvision => "SapHrProvision",
-            Self::SuccessFactorsOperationProvisioning => {
-                "SuccessFactorsOperationProvisioning"
-            }
-            Self::WebServiceAfterOperationRule => "WebServiceAfterOperationRule",
-            Self::WebServiceBeforeOperationRule => "WebServiceBeforeOperationRule",
-            Self::ResourceObjectCustomization => "ResourceObjectCustomization",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "BuildMap" => ::std::option::Option::Some(Self::BuildMap),
-            "ConnectorAfterCreate" => {
-                ::std::option::Option::Some(Self::ConnectorAfterCreate)
-            }
-            "ConnectorAfterDelete" => {
-                ::std::option::Option::Some(Self::ConnectorAfterDelete)
-            }
-            "ConnectorAfterModify" => {
-                ::std::option::Option::Some(Self::ConnectorAfterModify)
-            }
-            "ConnectorBeforeCreate" => {
-                ::std::option::Option::Some(Self::ConnectorBeforeCreate)
-            }
-            "ConnectorBeforeDelete" => {
-                ::std::option::Option::Some(Self::ConnectorBeforeDelete)
-            }
-            "ConnectorBeforeModify" => {
-                ::std::option::Option::Some(Self::ConnectorBeforeModify)
-            }
-            "JDBCBuildMap" => ::std::option::Option::Some(Self::JdbcBuildMap),
-            "JDBCOperationProvisioning" => {
-                ::std::option::Option::Some(Self::JdbcOperationProvisioning)
-            }
-            "JDBCProvision" => ::std::option::Option::Some(Self::JdbcProvision),
-            "PeopleSoftHRMSBuildMap" => {
-                ::std::option::Option::Some(Self::PeopleSoftHrmsBuildMap)
-            }
-            "PeopleSoftHRMSOperationProvisioning" => {
-                ::std::option::Option::Some(Self::PeopleSoftHrmsOperationProvisioning)
-            }
-            "PeopleSoftHRMSProvision" => {
-                ::std::option::Option::Some(Self::PeopleSoftHrmsProvision)
-            }
-            "RACFPermissionCustomization" => {
-                ::std::option::Option::Some(Self::RacfPermissionCustomization)
-            }
-            "SAPBuildMap" => ::std::option::Option::Some(Self::SapBuildMap),
-            "SapHrManagerRule" => ::std::option::Option::Some(Self::SapHrManagerRule),
-            "SapHrOperationProvisioning" => {
-                ::std::option::Option::Some(Self::SapHrOperationProvisioning)
-            }
-            "SapHrProvision" => ::std::option::Option::Some(Self::SapHrProvision),
-            "SuccessFactorsOperationProvisioning" => {
-                ::std::option::Option::Some(Self::SuccessFactorsOperationProvisioning)
-            }
-            "WebServiceAfterOperationRule" => {
-                ::std::option::Option::Some(Self::WebServiceAfterOperationRule)
-            }
-            "WebServiceBeforeOperationRule" => {
-                ::std::option::Option::Some(Self::WebServiceBeforeOperationRule)
-            }
-            "ResourceObjectCustomization" => {
-                ::std::option::Option::Some(Self::ResourceObjectCustomization)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::fmt::Display for ConnectorRuleResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::str::FromStr for ConnectorRuleResponseType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::serde::Serialize for ConnectorRuleResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleValidationResponseState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10653,101 +10515,6 @@ impl ::serde::Serialize for CorrelationConfigAttributeAssignmentsItemOperation {
 #[cfg(feature = "sources")]
 impl<'de> ::serde::Deserialize<'de>
 for CorrelationConfigAttributeAssignmentsItemOperation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl CustomPasswordInstructionPageId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangePasswordEnterPassword => "change-password:enter-password",
-            Self::ChangePasswordFinish => "change-password:finish",
-            Self::FlowSelectionSelect => "flow-selection:select",
-            Self::ForgetUsernameUserEmail => "forget-username:user-email",
-            Self::MfaEnterCode => "mfa:enter-code",
-            Self::MfaEnterKba => "mfa:enter-kba",
-            Self::MfaSelect => "mfa:select",
-            Self::ResetPasswordEnterPassword => "reset-password:enter-password",
-            Self::ResetPasswordEnterUsername => "reset-password:enter-username",
-            Self::ResetPasswordFinish => "reset-password:finish",
-            Self::UnlockAccountEnterUsername => "unlock-account:enter-username",
-            Self::UnlockAccountFinish => "unlock-account:finish",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "change-password:enter-password" => {
-                ::std::option::Option::Some(Self::ChangePasswordEnterPassword)
-            }
-            "change-password:finish" => {
-                ::std::option::Option::Some(Self::ChangePasswordFinish)
-            }
-            "flow-selection:select" => {
-                ::std::option::Option::Some(Self::FlowSelectionSelect)
-            }
-            "forget-username:user-email" => {
-                ::std::option::Option::Some(Self::ForgetUsernameUserEmail)
-            }
-            "mfa:enter-code" => ::std::option::Option::Some(Self::MfaEnterCode),
-            "mfa:enter-kba" => ::std::option::Option::Some(Self::MfaEnterKba),
-            "mfa:select" => ::std::option::Option::Some(Self::MfaSelect),
-            "reset-password:enter-password" => {
-                ::std::option::Option::Some(Self::ResetPasswordEnterPassword)
-            }
-            "reset-password:enter-username" => {
-                ::std::option::Option::Some(Self::ResetPasswordEnterUsername)
-            }
-            "reset-password:finish" => {
-                ::std::option::Option::Some(Self::ResetPasswordFinish)
-            }
-            "unlock-account:enter-username" => {
-                ::std::option::Option::Some(Self::UnlockAccountEnterUsername)
-            }
-            "unlock-account:finish" => {
-                ::std::option::Option::Some(Self::UnlockAccountFinish)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::fmt::Display for CustomPasswordInstructionPageId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::str::FromStr for CustomPasswordInstructionPageId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::serde::Serialize for CustomPasswordInstructionPageId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl<'de> ::serde::Deserialize<'de> for CustomPasswordInstructionPageId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -273,38 +273,12 @@ impl DateFormat {
 /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data is coming in as.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum DateFormatInputFormat {
-    NamedConstructs(NamedConstructs),
-    SimpleDateFormat(SimpleDateFormat),
-}
-#[cfg(feature = "transforms")]
-impl ::std::fmt::Display for DateFormatInputFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::NamedConstructs(x) => x.fmt(f),
-            Self::SimpleDateFormat(x) => x.fmt(f),
-        }
-    }
-}
-#[cfg(feature = "transforms")]
-impl ::std::convert::From<NamedConstructs> for DateFormatInputFormat {
-    fn from(value: NamedConstructs) -> Self {
-        Self::NamedConstructs(value)
-    }
-}
-#[cfg(feature = "transforms")]
-impl ::std::convert::From<SimpleDateFormat> for DateFormatInputFormat {
-    fn from(value: SimpleDateFormat) -> Self {
-        Self::SimpleDateFormat(value)
-    }
-}
+pub type DateFormatInputFormat = NamedConstructsSimpleDateFormatEnum;
 #[cfg(feature = "transforms")]
 /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data should be formatted into.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-pub type DateFormatOutputFormat = DateFormatInputFormat;
+pub type DateFormatOutputFormat = NamedConstructsSimpleDateFormatEnum;
 #[cfg(feature = "transforms")]
 ///`DateMath`
 #[derive(Clone, Debug)]
@@ -438,6 +412,226 @@ impl ::std::convert::TryFrom<String> for DateTime {
         value.parse()
     }
 }
+#[cfg(feature = "identity-history")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DayMonthEnum {
+    Day,
+    Month,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<&str> for DayMonthEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<::std::string::String> for DayMonthEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl DayMonthEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "day" => ::std::option::Option::Some(Self::Day),
+            "month" => ::std::option::Option::Some(Self::Month),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::fmt::Display for DayMonthEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::str::FromStr for DayMonthEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for DayMonthEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for DayMonthEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    De,
+    No,
+    Fi,
+    Sv,
+    Ru,
+    Pt,
+    Ko,
+    ZhTw,
+    En,
+    It,
+    Fr,
+    ZhCn,
+    Hu,
+    Es,
+    Cs,
+    Ja,
+    Pl,
+    Da,
+    Nl,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::De => "de",
+            Self::No => "no",
+            Self::Fi => "fi",
+            Self::Sv => "sv",
+            Self::Ru => "ru",
+            Self::Pt => "pt",
+            Self::Ko => "ko",
+            Self::ZhTw => "zh-TW",
+            Self::En => "en",
+            Self::It => "it",
+            Self::Fr => "fr",
+            Self::ZhCn => "zh-CN",
+            Self::Hu => "hu",
+            Self::Es => "es",
+            Self::Cs => "cs",
+            Self::Ja => "ja",
+            Self::Pl => "pl",
+            Self::Da => "da",
+            Self::Nl => "nl",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "de" => ::std::option::Option::Some(Self::De),
+            "no" => ::std::option::Option::Some(Self::No),
+            "fi" => ::std::option::Option::Some(Self::Fi),
+            "sv" => ::std::option::Option::Some(Self::Sv),
+            "ru" => ::std::option::Option::Some(Self::Ru),
+            "pt" => ::std::option::Option::Some(Self::Pt),
+            "ko" => ::std::option::Option::Some(Self::Ko),
+            "zh-TW" => ::std::option::Option::Some(Self::ZhTw),
+            "en" => ::std::option::Option::Some(Self::En),
+            "it" => ::std::option::Option::Some(Self::It),
+            "fr" => ::std::option::Option::Some(Self::Fr),
+            "zh-CN" => ::std::option::Option::Some(Self::ZhCn),
+            "hu" => ::std::option::Option::Some(Self::Hu),
+            "es" => ::std::option::Option::Some(Self::Es),
+            "cs" => ::std::option::Option::Some(Self::Cs),
+            "ja" => ::std::option::Option::Some(Self::Ja),
+            "pl" => ::std::option::Option::Some(Self::Pl),
+            "da" => ::std::option::Option::Some(Self::Da),
+            "nl" => ::std::option::Option::Some(Self::Nl),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::fmt::Display for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::str::FromStr for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::serde::Serialize for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "transforms")]
 ///`DecomposeDiacriticalMarks`
 #[derive(Clone, Debug, Default)]
@@ -504,6 +698,82 @@ impl DecomposeDiacriticalMarks {
         Default::default()
     }
 }
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DefaultRequestEnum {
+    Default,
+    Request,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl ::std::convert::TryFrom<&str> for DefaultRequestEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DefaultRequestEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl DefaultRequestEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Default => "DEFAULT",
+            Self::Request => "REQUEST",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "DEFAULT" => ::std::option::Option::Some(Self::Default),
+            "REQUEST" => ::std::option::Option::Some(Self::Request),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for DefaultRequestEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for DefaultRequestEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for DefaultRequestEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DefaultRequestEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "certification-campaigns")]
 ///`DeleteCampaignsRequest`
 #[derive(Clone, Debug, Default)]
@@ -563,13 +833,13 @@ impl DeleteCampaignsRequest {
 }
 #[cfg(feature = "custom-password-instructions")]
 ///`DeleteCustomPasswordInstructionsPageId`
-pub type DeleteCustomPasswordInstructionsPageId = CustomPasswordInstructionPageId;
+pub type DeleteCustomPasswordInstructionsPageId = ChangePasswordEnterPasswordAnd11MoreEnum;
 #[cfg(feature = "icons")]
 ///`DeleteIconObjectType`
-pub type DeleteIconObjectType = SetIconObjectType;
+pub type DeleteIconObjectType = ApplicationEnum;
 #[cfg(feature = "mfa-configuration")]
 ///`DeleteMfaConfigMethod`
-pub type DeleteMfaConfigMethod = TestMfaConfigMethod;
+pub type DeleteMfaConfigMethod = OktaVerifyDuoWebEnum;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`DeleteNonEmployeeRecordInBulkBody`
 #[derive(Clone, Debug)]
@@ -700,10 +970,10 @@ impl ::serde::Serialize for DeleteResponse {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type DeleteResponseType = TaskResultDtoType;
+pub type DeleteResponseType = TaskResultEnum;
 #[cfg(feature = "tagged-objects")]
 ///`DeleteTaggedObjectType`
-pub type DeleteTaggedObjectType = GetTaggedObjectType;
+pub type DeleteTaggedObjectType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "roles")]
 ///`DimensionRef`
 #[derive(Clone, Debug, Default)]
@@ -1051,93 +1321,9 @@ impl ::serde::Serialize for DomainStatusDto {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
+#[cfg(feature = "access-requests")]
 ///An enumeration of the types of DTOs supported within the IdentityNow infrastructure.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum DtoType {
-    AccountCorrelationConfig,
-    AccessProfile,
-    AccessRequestApproval,
-    Account,
-    Application,
-    Campaign,
-    CampaignFilter,
-    Certification,
-    Cluster,
-    ConnectorSchema,
-    Entitlement,
-    GovernanceGroup,
-    Identity,
-    IdentityProfile,
-    IdentityRequest,
-    MachineIdentity,
-    LifecycleState,
-    PasswordPolicy,
-    Role,
-    Rule,
-    SodPolicy,
-    Source,
-    Tag,
-    TagCategory,
-    TaskResult,
-    ReportResult,
-    SodViolation,
-    AccountActivity,
-    Workgroup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for DtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for DtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type DtoType = AccountCorrelationConfigAnd28MoreEnum;
 #[cfg(feature = "mfa-controller")]
 ///`DuoVerificationRequest`
 #[derive(Clone, Debug)]
@@ -1307,176 +1493,6 @@ impl ::serde::Serialize for DimensionRefType {
 }
 #[cfg(feature = "roles")]
 impl<'de> ::serde::Deserialize<'de> for DimensionRefType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl DtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::AccessRequestApproval => "ACCESS_REQUEST_APPROVAL",
-            Self::Account => "ACCOUNT",
-            Self::Application => "APPLICATION",
-            Self::Campaign => "CAMPAIGN",
-            Self::CampaignFilter => "CAMPAIGN_FILTER",
-            Self::Certification => "CERTIFICATION",
-            Self::Cluster => "CLUSTER",
-            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Identity => "IDENTITY",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::IdentityRequest => "IDENTITY_REQUEST",
-            Self::MachineIdentity => "MACHINE_IDENTITY",
-            Self::LifecycleState => "LIFECYCLE_STATE",
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::Role => "ROLE",
-            Self::Rule => "RULE",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::Tag => "TAG",
-            Self::TagCategory => "TAG_CATEGORY",
-            Self::TaskResult => "TASK_RESULT",
-            Self::ReportResult => "REPORT_RESULT",
-            Self::SodViolation => "SOD_VIOLATION",
-            Self::AccountActivity => "ACCOUNT_ACTIVITY",
-            Self::Workgroup => "WORKGROUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNT_CORRELATION_CONFIG" => {
-                ::std::option::Option::Some(Self::AccountCorrelationConfig)
-            }
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ACCESS_REQUEST_APPROVAL" => {
-                ::std::option::Option::Some(Self::AccessRequestApproval)
-            }
-            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
-            "APPLICATION" => ::std::option::Option::Some(Self::Application),
-            "CAMPAIGN" => ::std::option::Option::Some(Self::Campaign),
-            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
-            "CERTIFICATION" => ::std::option::Option::Some(Self::Certification),
-            "CLUSTER" => ::std::option::Option::Some(Self::Cluster),
-            "CONNECTOR_SCHEMA" => ::std::option::Option::Some(Self::ConnectorSchema),
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "IDENTITY_REQUEST" => ::std::option::Option::Some(Self::IdentityRequest),
-            "MACHINE_IDENTITY" => ::std::option::Option::Some(Self::MachineIdentity),
-            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TAG" => ::std::option::Option::Some(Self::Tag),
-            "TAG_CATEGORY" => ::std::option::Option::Some(Self::TagCategory),
-            "TASK_RESULT" => ::std::option::Option::Some(Self::TaskResult),
-            "REPORT_RESULT" => ::std::option::Option::Some(Self::ReportResult),
-            "SOD_VIOLATION" => ::std::option::Option::Some(Self::SodViolation),
-            "ACCOUNT_ACTIVITY" => ::std::option::Option::Some(Self::AccountActivity),
-            "WORKGROUP" => ::std::option::Option::Some(Self::Workgroup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl ::std::fmt::Display for DtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl ::std::str::FromStr for DtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl ::serde::Serialize for DtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "accounts",
-        feature = "apps",
-        feature = "non-employee-lifecycle-management",
-        feature = "public-identities-config",
-        feature = "roles",
-        feature = "sim-integrations"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for DtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -166,6 +166,93 @@ impl ::serde::Serialize for EmailNotificationOption {
     }
 }
 #[cfg(feature = "notifications")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EmailSlackTeamsEnum {
+    Email,
+    Slack,
+    Teams,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "notifications")]
+impl ::std::convert::TryFrom<&str> for EmailSlackTeamsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::std::convert::TryFrom<::std::string::String> for EmailSlackTeamsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "notifications")]
+impl EmailSlackTeamsEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "EMAIL",
+            Self::Slack => "SLACK",
+            Self::Teams => "TEAMS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "EMAIL" => ::std::option::Option::Some(Self::Email),
+            "SLACK" => ::std::option::Option::Some(Self::Slack),
+            "TEAMS" => ::std::option::Option::Some(Self::Teams),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::std::fmt::Display for EmailSlackTeamsEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::std::str::FromStr for EmailSlackTeamsEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::serde::Serialize for EmailSlackTeamsEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "notifications")]
+impl<'de> ::serde::Deserialize<'de> for EmailSlackTeamsEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "notifications")]
 ///`EmailStatusDto`
 #[derive(Clone, Debug, Default)]
 pub struct EmailStatusDto {
@@ -287,6 +374,93 @@ for EmailStatusDtoVerificationStatus {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EnabledDisabledLockedEnum {
+    Enabled,
+    Disabled,
+    Locked,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<&str> for EnabledDisabledLockedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<::std::string::String> for EnabledDisabledLockedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl EnabledDisabledLockedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "enabled" => ::std::option::Option::Some(Self::Enabled),
+            "disabled" => ::std::option::Option::Some(Self::Disabled),
+            "locked" => ::std::option::Option::Some(Self::Locked),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::fmt::Display for EnabledDisabledLockedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::str::FromStr for EnabledDisabledLockedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for EnabledDisabledLockedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for EnabledDisabledLockedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(
@@ -512,6 +686,150 @@ impl ::serde::Serialize for Entitlement {
         w.end()
     }
 }
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EntitlementAccessProfileRoleEnum {
+    Entitlement,
+    AccessProfile,
+    Role,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for EntitlementAccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for EntitlementAccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl EntitlementAccessProfileRoleEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Entitlement => "ENTITLEMENT",
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Role => "ROLE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::fmt::Display for EntitlementAccessProfileRoleEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::str::FromStr for EntitlementAccessProfileRoleEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::serde::Serialize for EntitlementAccessProfileRoleEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-identity-metrics",
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementAccessProfileRoleEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 ///`EntitlementAccessRequestConfig`
 #[derive(Clone, Debug, Default)]
@@ -700,7 +1018,7 @@ impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 ///The time unit for the duration.
-pub type EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
+pub type EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 ///`EntitlementApprovalScheme`
 #[derive(Clone, Debug, Default)]
@@ -884,6 +1202,143 @@ impl EntitlementBulkUpdateRequest {
         Default::default()
     }
 }
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EntitlementEnum {
+    Entitlement,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for EntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for EntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl EntitlementEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Entitlement => "ENTITLEMENT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::fmt::Display for EntitlementEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::str::FromStr for EntitlementEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::serde::Serialize for EntitlementEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 ///Entitlement including a specific set of access.
 #[derive(Clone, Debug, Default)]
@@ -960,53 +1415,9 @@ impl EntitlementRef {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
+#[cfg(any(feature = "access-profiles", feature = "roles"))]
 ///Entitlement's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum EntitlementRefType {
-    Entitlement,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for EntitlementRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for EntitlementRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type EntitlementRefType = EntitlementEnum;
 #[cfg(feature = "entitlements")]
 ///`EntitlementRequestConfig`
 #[derive(Clone, Debug, Default)]
@@ -1365,6 +1776,27 @@ impl ::serde::Serialize for EntityCreatedByDto {
             w.entry("id", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum EntityCreatedByDtoAnd1MoreEnum {
+    EntityCreatedByDto(EntityCreatedByDto),
+    NullableEntityCreatedByDto(NullableEntityCreatedByDto),
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::std::convert::From<EntityCreatedByDto> for EntityCreatedByDtoAnd1MoreEnum {
+    fn from(value: EntityCreatedByDto) -> Self {
+        Self::EntityCreatedByDto(value)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::std::convert::From<NullableEntityCreatedByDto>
+for EntityCreatedByDtoAnd1MoreEnum {
+    fn from(value: NullableEntityCreatedByDto) -> Self {
+        Self::NullableEntityCreatedByDto(value)
     }
 }
 ///`Error`
@@ -1944,7 +2376,7 @@ impl ::serde::Serialize for ExampleInputAccessItemRequestedForDto {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity whom the access item is requested for.
-pub type ExampleInputAccessItemRequestedForDtoType = OwnerDtoType;
+pub type ExampleInputAccessItemRequestedForDtoType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///Access item requester's identity.
 #[derive(Clone, Debug, Default)]
@@ -2017,7 +2449,7 @@ impl ::serde::Serialize for ExampleInputAccessItemRequesterDto {
 }
 #[cfg(feature = "triggers")]
 ///Access item requester's DTO type.
-pub type ExampleInputAccessItemRequesterDtoType = OwnerDtoType;
+pub type ExampleInputAccessItemRequesterDtoType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///`ExampleOutputAccessRequestDynamicApprover`
 #[derive(Clone, Debug, Default)]
@@ -2090,7 +2522,7 @@ impl ::serde::Serialize for ExampleOutputAccessRequestDynamicApprover {
 }
 #[cfg(feature = "triggers")]
 ///The type of object being referenced.
-pub type ExampleOutputAccessRequestDynamicApproverType = ReviewerType;
+pub type ExampleOutputAccessRequestDynamicApproverType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "triggers")]
 ///`ExampleOutputAccessRequestPreApproval`
 #[derive(Clone, Debug, Default)]
@@ -2430,7 +2862,119 @@ impl ::serde::Serialize for ExceptionCriteriaCriteriaListItem {
 }
 #[cfg(feature = "sod-violations")]
 ///`ExceptionCriteriaCriteriaListItemType`
-pub type ExceptionCriteriaCriteriaListItemType = EntitlementRefType;
+pub type ExceptionCriteriaCriteriaListItemType = EntitlementEnum;
+#[cfg(feature = "access-requests")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ExecutingRequestCompletedAnd7MoreEnum {
+    Executing,
+    RequestCompleted,
+    Cancelled,
+    Terminated,
+    ProvisioningVerificationPending,
+    Rejected,
+    ProvisioningFailed,
+    NotAllItemsProvisioned,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<&str> for ExecutingRequestCompletedAnd7MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<::std::string::String>
+for ExecutingRequestCompletedAnd7MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ExecutingRequestCompletedAnd7MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Executing => "EXECUTING",
+            Self::RequestCompleted => "REQUEST_COMPLETED",
+            Self::Cancelled => "CANCELLED",
+            Self::Terminated => "TERMINATED",
+            Self::ProvisioningVerificationPending => "PROVISIONING_VERIFICATION_PENDING",
+            Self::Rejected => "REJECTED",
+            Self::ProvisioningFailed => "PROVISIONING_FAILED",
+            Self::NotAllItemsProvisioned => "NOT_ALL_ITEMS_PROVISIONED",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "EXECUTING" => ::std::option::Option::Some(Self::Executing),
+            "REQUEST_COMPLETED" => ::std::option::Option::Some(Self::RequestCompleted),
+            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            "PROVISIONING_VERIFICATION_PENDING" => {
+                ::std::option::Option::Some(Self::ProvisioningVerificationPending)
+            }
+            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
+            "PROVISIONING_FAILED" => {
+                ::std::option::Option::Some(Self::ProvisioningFailed)
+            }
+            "NOT_ALL_ITEMS_PROVISIONED" => {
+                ::std::option::Option::Some(Self::NotAllItemsProvisioned)
+            }
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::fmt::Display for ExecutingRequestCompletedAnd7MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::str::FromStr for ExecutingRequestCompletedAnd7MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for ExecutingRequestCompletedAnd7MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for ExecutingRequestCompletedAnd7MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "account-activities")]
 ///The current state of execution.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2528,6 +3072,90 @@ impl ::serde::Serialize for ExportFormDefinitionsByTenantResponseItem {
     }
 }
 #[cfg(feature = "sp-config")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ExportImportEnum {
+    Export,
+    Import,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sp-config")]
+impl ::std::convert::TryFrom<&str> for ExportImportEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::convert::TryFrom<::std::string::String> for ExportImportEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ExportImportEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Export => "EXPORT",
+            Self::Import => "IMPORT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "EXPORT" => ::std::option::Option::Some(Self::Export),
+            "IMPORT" => ::std::option::Option::Some(Self::Import),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::fmt::Display for ExportImportEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::str::FromStr for ExportImportEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ExportImportEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ExportImportEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "sp-config")]
 ///`ExportOptions`
 #[derive(Clone, Debug, Default)]
 pub struct ExportOptions {
@@ -2605,13 +3233,13 @@ impl ::serde::Serialize for ExportOptions {
 }
 #[cfg(feature = "sp-config")]
 ///`ExportOptionsExcludeTypesItem`
-pub type ExportOptionsExcludeTypesItem = SelfImportExportDtoType;
+pub type ExportOptionsExcludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ExportOptionsIncludeTypesItem`
-pub type ExportOptionsIncludeTypesItem = SelfImportExportDtoType;
+pub type ExportOptionsIncludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "iai-outliers")]
 ///`ExportOutliersZipType`
-pub type ExportOutliersZipType = OutlierType;
+pub type ExportOutliersZipType = LowSimilarityStructuralEnum;
 #[cfg(feature = "sp-config")]
 ///`ExportPayload`
 #[derive(Clone, Debug, Default)]
@@ -2704,10 +3332,10 @@ impl ExportPayload {
 }
 #[cfg(feature = "sp-config")]
 ///`ExportPayloadExcludeTypesItem`
-pub type ExportPayloadExcludeTypesItem = SelfImportExportDtoType;
+pub type ExportPayloadExcludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ExportPayloadIncludeTypesItem`
-pub type ExportPayloadIncludeTypesItem = SelfImportExportDtoType;
+pub type ExportPayloadIncludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "segments")]
 ///`Expression`
 #[derive(Clone, Debug, Default)]
@@ -3015,96 +3643,6 @@ impl ::serde::Serialize for EntitlementApprovalSchemeApproverType {
 }
 #[cfg(any(feature = "entitlements", feature = "sources"))]
 impl<'de> ::serde::Deserialize<'de> for EntitlementApprovalSchemeApproverType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl EntitlementRefType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Entitlement => "ENTITLEMENT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::fmt::Display for EntitlementRefType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::str::FromStr for EntitlementRefType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::serde::Serialize for EntitlementRefType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for EntitlementRefType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -2014,31 +2014,7 @@ impl FormInstanceCreatedBy {
 /**Type is a form instance created by type enum value
 WORKFLOW_EXECUTION FormInstanceCreatedByTypeWorkflowExecution
 SOURCE FormInstanceCreatedByTypeSource*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FormInstanceCreatedByType {
-    WorkflowExecution,
-    Source,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<&str> for FormInstanceCreatedByType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<::std::string::String> for FormInstanceCreatedByType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FormInstanceCreatedByType = WorkflowExecutionSourceEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceRecipient`
 #[derive(Clone, Debug, Default)]
@@ -2107,7 +2083,7 @@ impl FormInstanceRecipient {
 #[cfg(feature = "custom-forms")]
 /**Type is a FormInstanceRecipientType value
 IDENTITY FormInstanceRecipientIdentity*/
-pub type FormInstanceRecipientType = OwnerDtoType;
+pub type FormInstanceRecipientType = IdentityEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceResponse`
 #[derive(Clone, Debug, Default)]
@@ -2289,34 +2265,7 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FormInstanceResponseState {
-    Assigned,
-    InProgress,
-    Submitted,
-    Completed,
-    Cancelled,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<&str> for FormInstanceResponseState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<::std::string::String> for FormInstanceResponseState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FormInstanceResponseState = AssignedInProgressSubmittedAnd2MoreEnum;
 #[cfg(feature = "full")]
 ///`FormItem`
 #[derive(Clone, Debug, Default)]
@@ -2448,7 +2397,7 @@ impl FormOwner {
 #[cfg(feature = "custom-forms")]
 /**FormOwnerType value.
 IDENTITY FormOwnerTypeIdentity*/
-pub type FormOwnerType = OwnerDtoType;
+pub type FormOwnerType = IdentityEnum;
 #[cfg(feature = "full")]
 ///`FormSubmitted`
 #[derive(Clone, Debug, Default)]
@@ -2619,7 +2568,7 @@ impl ::serde::Serialize for FormSubmittedCreatedBy {
 }
 #[cfg(feature = "full")]
 ///Form creation origin's type.
-pub type FormSubmittedCreatedByType = FormInstanceCreatedByType;
+pub type FormSubmittedCreatedByType = WorkflowExecutionSourceEnum;
 #[cfg(feature = "full")]
 ///Identity who submitted the form.
 #[derive(Clone, Debug, Default)]
@@ -2692,7 +2641,7 @@ impl ::serde::Serialize for FormSubmittedSubmittedBy {
 }
 #[cfg(feature = "full")]
 ///DTO type of the identity who submitted the form.
-pub type FormSubmittedSubmittedByType = OwnerDtoType;
+pub type FormSubmittedSubmittedByType = IdentityEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormUsedBy`
 #[derive(Clone, Debug, Default)]
@@ -3139,33 +3088,7 @@ impl ::serde::Serialize for FullDiscoveredApplications {
 }
 #[cfg(feature = "application-discovery")]
 ///The risk level of the application.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FullDiscoveredApplicationsRiskLevel {
-    High,
-    Medium,
-    Low,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::convert::TryFrom<&str> for FullDiscoveredApplicationsRiskLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::convert::TryFrom<::std::string::String>
-for FullDiscoveredApplicationsRiskLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FullDiscoveredApplicationsRiskLevel = HighMediumLowEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`Fullcampaign`
 #[derive(Clone, Debug)]
@@ -3422,51 +3345,9 @@ impl Fullcampaign {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
+#[cfg(feature = "certification-campaigns")]
 ///`FullcampaignCorrelatedStatus`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FullcampaignCorrelatedStatus {
-    Correlated,
-    Uncorrelated,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for FullcampaignCorrelatedStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for FullcampaignCorrelatedStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FullcampaignCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
 #[derive(Clone, Debug, Default)]
@@ -3667,53 +3548,9 @@ for FullcampaignMachineAccountCampaignInfoReviewerType {
         value.parse()
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
+#[cfg(feature = "certification-campaigns")]
 ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FullcampaignMandatoryCommentRequirement {
-    AllDecisions,
-    RevokeOnlyDecisions,
-    NoDecisions,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for FullcampaignMandatoryCommentRequirement {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String>
-for FullcampaignMandatoryCommentRequirement {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FullcampaignMandatoryCommentRequirement = AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Optional configuration options for role composition campaigns.
 #[derive(Clone, Debug)]
@@ -3878,7 +3715,7 @@ impl FullcampaignRoleCompositionCampaignInfoRemediatorRef {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Legal Remediator Type
-pub type FullcampaignRoleCompositionCampaignInfoRemediatorRefType = OwnerDtoType;
+pub type FullcampaignRoleCompositionCampaignInfoRemediatorRefType = IdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
 #[derive(Clone, Debug, Default)]
@@ -3960,7 +3797,7 @@ impl FullcampaignRoleCompositionCampaignInfoReviewer {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The reviewer's DTO type.
-pub type FullcampaignRoleCompositionCampaignInfoReviewerType = ApprovalStatusDtoOriginalOwnerType;
+pub type FullcampaignRoleCompositionCampaignInfoReviewerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SEARCH.
 #[derive(Clone, Debug)]
@@ -4136,7 +3973,7 @@ impl FullcampaignSearchCampaignInfoReviewer {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The reviewer's DTO type.
-pub type FullcampaignSearchCampaignInfoReviewerType = ApprovalStatusDtoOriginalOwnerType;
+pub type FullcampaignSearchCampaignInfoReviewerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of search campaign represented.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4301,89 +4138,13 @@ impl FullcampaignSourcesWithOrphanEntitlementsItem {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type
-pub type FullcampaignSourcesWithOrphanEntitlementsItemType = AttrSyncSourceType;
+pub type FullcampaignSourcesWithOrphanEntitlementsItemType = SourceEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The campaign's current status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FullcampaignStatus {
-    Pending,
-    Staged,
-    Canceling,
-    Activating,
-    Active,
-    Completing,
-    Completed,
-    Error,
-    Archived,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
+pub type FullcampaignStatus = PendingStagedCancelingActivatingAnd5MoreEnum;
 #[cfg(feature = "certification-campaigns")]
-impl ::std::convert::TryFrom<&str> for FullcampaignStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::convert::TryFrom<::std::string::String> for FullcampaignStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
 ///The type of campaign. Could be extended in the future.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FullcampaignType {
-    Manager,
-    SourceOwner,
-    Search,
-    RoleComposition,
-    MachineAccount,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for FullcampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for FullcampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FullcampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[cfg(feature = "sources")]
 impl FieldDetailsDtoType {
     /// The value as sent on the wire.
@@ -4964,126 +4725,6 @@ impl<'de> ::serde::Deserialize<'de> for FormElementValidationsSetValidationType 
     }
 }
 #[cfg(feature = "custom-forms")]
-impl FormInstanceCreatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WorkflowExecution => "WORKFLOW_EXECUTION",
-            Self::Source => "SOURCE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "WORKFLOW_EXECUTION" => ::std::option::Option::Some(Self::WorkflowExecution),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::fmt::Display for FormInstanceCreatedByType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::str::FromStr for FormInstanceCreatedByType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::serde::Serialize for FormInstanceCreatedByType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl<'de> ::serde::Deserialize<'de> for FormInstanceCreatedByType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl FormInstanceResponseState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assigned => "ASSIGNED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Submitted => "SUBMITTED",
-            Self::Completed => "COMPLETED",
-            Self::Cancelled => "CANCELLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ASSIGNED" => ::std::option::Option::Some(Self::Assigned),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "SUBMITTED" => ::std::option::Option::Some(Self::Submitted),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::fmt::Display for FormInstanceResponseState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::str::FromStr for FormInstanceResponseState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::serde::Serialize for FormInstanceResponseState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl<'de> ::serde::Deserialize<'de> for FormInstanceResponseState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
 impl FormUsedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5131,152 +4772,6 @@ impl ::serde::Serialize for FormUsedByType {
 }
 #[cfg(feature = "custom-forms")]
 impl<'de> ::serde::Deserialize<'de> for FormUsedByType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl FullDiscoveredApplicationsRiskLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "High",
-            Self::Medium => "Medium",
-            Self::Low => "Low",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "High" => ::std::option::Option::Some(Self::High),
-            "Medium" => ::std::option::Option::Some(Self::Medium),
-            "Low" => ::std::option::Option::Some(Self::Low),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::fmt::Display for FullDiscoveredApplicationsRiskLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::str::FromStr for FullDiscoveredApplicationsRiskLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::serde::Serialize for FullDiscoveredApplicationsRiskLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl<'de> ::serde::Deserialize<'de> for FullDiscoveredApplicationsRiskLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl FullcampaignCorrelatedStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Correlated => "CORRELATED",
-            Self::Uncorrelated => "UNCORRELATED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CORRELATED" => ::std::option::Option::Some(Self::Correlated),
-            "UNCORRELATED" => ::std::option::Option::Some(Self::Uncorrelated),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for FullcampaignCorrelatedStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for FullcampaignCorrelatedStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for FullcampaignCorrelatedStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for FullcampaignCorrelatedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5399,97 +4894,6 @@ for FullcampaignMachineAccountCampaignInfoReviewerType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl FullcampaignMandatoryCommentRequirement {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllDecisions => "ALL_DECISIONS",
-            Self::RevokeOnlyDecisions => "REVOKE_ONLY_DECISIONS",
-            Self::NoDecisions => "NO_DECISIONS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ALL_DECISIONS" => ::std::option::Option::Some(Self::AllDecisions),
-            "REVOKE_ONLY_DECISIONS" => {
-                ::std::option::Option::Some(Self::RevokeOnlyDecisions)
-            }
-            "NO_DECISIONS" => ::std::option::Option::Some(Self::NoDecisions),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for FullcampaignMandatoryCommentRequirement {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for FullcampaignMandatoryCommentRequirement {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for FullcampaignMandatoryCommentRequirement {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for FullcampaignMandatoryCommentRequirement {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "certification-campaigns")]
 impl FullcampaignSearchCampaignInfoType {
     /// The value as sent on the wire.
@@ -5536,170 +4940,6 @@ impl ::serde::Serialize for FullcampaignSearchCampaignInfoType {
 }
 #[cfg(feature = "certification-campaigns")]
 impl<'de> ::serde::Deserialize<'de> for FullcampaignSearchCampaignInfoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl FullcampaignStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Staged => "STAGED",
-            Self::Canceling => "CANCELING",
-            Self::Activating => "ACTIVATING",
-            Self::Active => "ACTIVE",
-            Self::Completing => "COMPLETING",
-            Self::Completed => "COMPLETED",
-            Self::Error => "ERROR",
-            Self::Archived => "ARCHIVED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "STAGED" => ::std::option::Option::Some(Self::Staged),
-            "CANCELING" => ::std::option::Option::Some(Self::Canceling),
-            "ACTIVATING" => ::std::option::Option::Some(Self::Activating),
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "COMPLETING" => ::std::option::Option::Some(Self::Completing),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "ARCHIVED" => ::std::option::Option::Some(Self::Archived),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::fmt::Display for FullcampaignStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::str::FromStr for FullcampaignStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::serde::Serialize for FullcampaignStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl<'de> ::serde::Deserialize<'de> for FullcampaignStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl FullcampaignType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manager => "MANAGER",
-            Self::SourceOwner => "SOURCE_OWNER",
-            Self::Search => "SEARCH",
-            Self::RoleComposition => "ROLE_COMPOSITION",
-            Self::MachineAccount => "MACHINE_ACCOUNT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "MANAGER" => ::std::option::Option::Some(Self::Manager),
-            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
-            "SEARCH" => ::std::option::Option::Some(Self::Search),
-            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
-            "MACHINE_ACCOUNT" => ::std::option::Option::Some(Self::MachineAccount),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for FullcampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for FullcampaignType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for FullcampaignType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for FullcampaignType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

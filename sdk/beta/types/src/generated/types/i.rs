@@ -1123,7 +1123,7 @@ impl ::serde::Serialize for IdentityAttributesChangedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity whose attributes changed.
-pub type IdentityAttributesChangedIdentityType = OwnerDtoType;
+pub type IdentityAttributesChangedIdentityType = IdentityEnum;
 #[cfg(feature = "identity-attributes")]
 ///`IdentityAttributesSource`
 #[derive(Clone, Debug, Default)]
@@ -1280,7 +1280,7 @@ impl ::serde::Serialize for IdentityCertificationTask {
 }
 #[cfg(feature = "certifications")]
 ///`IdentityCertificationTaskStatus`
-pub type IdentityCertificationTaskStatus = SourceSyncJobStatus;
+pub type IdentityCertificationTaskStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "certifications")]
 ///`IdentityCertificationTaskType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1610,7 +1610,7 @@ impl ::serde::Serialize for IdentityCreatedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///Identity's DTO type.
-pub type IdentityCreatedIdentityType = OwnerDtoType;
+pub type IdentityCreatedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///`IdentityDeleted`
 #[derive(Clone, Debug, Default)]
@@ -1746,7 +1746,7 @@ impl ::serde::Serialize for IdentityDeletedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///Deleted identity's DTO type.
-pub type IdentityDeletedIdentityType = OwnerDtoType;
+pub type IdentityDeletedIdentityType = IdentityEnum;
 #[cfg(feature = "identities")]
 ///`IdentityEntities`
 #[derive(Clone, Debug, Default)]
@@ -1867,6 +1867,79 @@ impl ::serde::Serialize for IdentityEntitiesIdentityEntity {
         w.end()
     }
 }
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum IdentityEnum {
+    Identity,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl ::std::convert::TryFrom<&str> for IdentityEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for IdentityEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl IdentityEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Identity => "IDENTITY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for IdentityEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for IdentityEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for IdentityEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "identity-profiles")]
 ///`IdentityExceptionReportReference`
 #[derive(Clone, Debug, Default)]
@@ -1933,6 +2006,170 @@ impl ::serde::Serialize for IdentityExceptionReportReference {
 impl IdentityExceptionReportReference {
     pub fn builder() -> builder::IdentityExceptionReportReference {
         Default::default()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum IdentityGovernanceGroupEnum {
+    Identity,
+    GovernanceGroup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for IdentityGovernanceGroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for IdentityGovernanceGroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl IdentityGovernanceGroupEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Identity => "IDENTITY",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for IdentityGovernanceGroupEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for IdentityGovernanceGroupEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for IdentityGovernanceGroupEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for IdentityGovernanceGroupEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identity-history")]
@@ -2234,7 +2471,7 @@ impl ::serde::Serialize for IdentityManagerRef {
 }
 #[cfg(feature = "identities")]
 ///DTO type of identity's manager
-pub type IdentityManagerRefType = OwnerDtoType;
+pub type IdentityManagerRefType = IdentityEnum;
 #[cfg(feature = "identities")]
 ///`IdentityOwnershipAssociationDetails`
 #[derive(Clone, Debug, Default)]
@@ -2555,7 +2792,7 @@ impl ::serde::Serialize for IdentityPreviewResponseIdentity {
 }
 #[cfg(feature = "identity-profiles")]
 ///DTO type of identity's manager.
-pub type IdentityPreviewResponseIdentityType = OwnerDtoType;
+pub type IdentityPreviewResponseIdentityType = IdentityEnum;
 #[cfg(feature = "identities")]
 ///The processing state of the identity
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2819,7 +3056,7 @@ impl IdentityProfileAuthoritativeSource {
 }
 #[cfg(feature = "identity-profiles")]
 ///Authoritative source's object type.
-pub type IdentityProfileAuthoritativeSourceType = AttrSyncSourceType;
+pub type IdentityProfileAuthoritativeSourceType = SourceEnum;
 ///List of Identity Profile IDs to delete.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -2988,7 +3225,7 @@ impl IdentityProfileOwner {
 }
 #[cfg(feature = "identity-profiles")]
 ///Owner's object type.
-pub type IdentityProfileOwnerType = OwnerDtoType;
+pub type IdentityProfileOwnerType = IdentityEnum;
 #[cfg(feature = "public-identities-config")]
 ///The manager for the identity.
 #[derive(Clone, Debug, Default)]
@@ -3435,7 +3672,7 @@ impl ::serde::Serialize for IdentitySyncJob {
 }
 #[cfg(feature = "identities")]
 ///The job status.
-pub type IdentitySyncJobStatus = SourceSyncJobStatus;
+pub type IdentitySyncJobStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "identities")]
 ///`IdentitySyncPayload`
 #[derive(Clone, Debug, Default)]
@@ -3628,7 +3865,7 @@ impl IdentityWithNewAccessAccessRefsItem {
 }
 #[cfg(feature = "sod-violations")]
 ///Entitlement's DTO type.
-pub type IdentityWithNewAccessAccessRefsItemType = EntitlementRefType;
+pub type IdentityWithNewAccessAccessRefsItemType = EntitlementEnum;
 #[cfg(feature = "full")]
 ///This content type is provided for compatibility with services that don't support multipart/form-data, such as SailPoint Workflows. This content type does not support files, so it can only be used for direct connect sources.
 #[derive(Clone, Debug, Default)]
@@ -3685,37 +3922,12 @@ impl ::serde::Serialize for ImportAccountsBody {
         w.end()
     }
 }
+#[cfg(feature = "full")]
+///Use this flag to reprocess every account whether or not the data has changed.
+pub type ImportAccountsBodyDisableOptimization = TrueFalseEnum;
 #[cfg(feature = "sources")]
 ///Use this flag to reprocess every account whether or not the data has changed.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ImportAccountsBodyDisableOptimization {
-    True,
-    False,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "sources")]
-impl ::std::convert::TryFrom<&str> for ImportAccountsBodyDisableOptimization {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::convert::TryFrom<::std::string::String>
-for ImportAccountsBodyDisableOptimization {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sources")]
-///Use this flag to reprocess every account whether or not the data has changed.
-pub type ImportAccountsDisableOptimizationPart = ImportAccountsBodyDisableOptimization;
+pub type ImportAccountsDisableOptimizationPart = TrueFalseEnum;
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsBodyItem`
 #[derive(Clone, Debug, Default)]
@@ -4228,36 +4440,7 @@ impl ::serde::Serialize for ImportObject {
 }
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 ///DTO type of object created or updated by import.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ImportObjectType {
-    ConnectorRule,
-    IdentityObjectConfig,
-    IdentityProfile,
-    Rule,
-    Source,
-    Transform,
-    TriggerSubscription,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::convert::TryFrom<&str> for ImportObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::convert::TryFrom<::std::string::String> for ImportObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ImportObjectType = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ImportOptions`
 #[derive(Clone, Debug, Default)]
@@ -4362,13 +4545,100 @@ impl ImportOptions {
 }
 #[cfg(feature = "sp-config")]
 ///`ImportOptionsDefaultReferencesItem`
-pub type ImportOptionsDefaultReferencesItem = ImportObjectType;
+pub type ImportOptionsDefaultReferencesItem = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ImportOptionsExcludeTypesItem`
-pub type ImportOptionsExcludeTypesItem = ImportObjectType;
+pub type ImportOptionsExcludeTypesItem = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ImportOptionsIncludeTypesItem`
-pub type ImportOptionsIncludeTypesItem = ImportObjectType;
+pub type ImportOptionsIncludeTypesItem = ConnectorRuleAnd6MoreEnum;
+#[cfg(feature = "password-management")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InProgressFinishedFailedEnum {
+    InProgress,
+    Finished,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "password-management")]
+impl ::std::convert::TryFrom<&str> for InProgressFinishedFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::std::convert::TryFrom<::std::string::String> for InProgressFinishedFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "password-management")]
+impl InProgressFinishedFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Finished => "FINISHED",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "FINISHED" => ::std::option::Option::Some(Self::Finished),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::std::fmt::Display for InProgressFinishedFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::std::str::FromStr for InProgressFinishedFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for InProgressFinishedFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for InProgressFinishedFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "transforms")]
 ///`IndexOf`
 #[derive(Clone, Debug)]
@@ -4441,6 +4711,93 @@ impl IndexOf {
         Default::default()
     }
 }
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InfoWarnErrorEnum {
+    Info,
+    Warn,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl ::std::convert::TryFrom<&str> for InfoWarnErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl ::std::convert::TryFrom<::std::string::String> for InfoWarnErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl InfoWarnErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "INFO" => ::std::option::Option::Some(Self::Info),
+            "WARN" => ::std::option::Option::Some(Self::Warn),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl ::std::fmt::Display for InfoWarnErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl ::std::str::FromStr for InfoWarnErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl ::serde::Serialize for InfoWarnErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+impl<'de> ::serde::Deserialize<'de> for InfoWarnErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 ///This is an optional attribute that can explicitly define the input data which will be fed into the transform logic. If input is not provided, the transform will take its input from the source and attribute combination configured via the UI.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -4457,6 +4814,173 @@ for Input {
         value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     ) -> Self {
         Self(value)
+    }
+}
+#[cfg(feature = "iai-outliers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum IntegerFloatEnum {
+    Integer,
+    Float,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::convert::TryFrom<&str> for IntegerFloatEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::convert::TryFrom<::std::string::String> for IntegerFloatEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl IntegerFloatEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Integer => "INTEGER",
+            Self::Float => "FLOAT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "INTEGER" => ::std::option::Option::Some(Self::Integer),
+            "FLOAT" => ::std::option::Option::Some(Self::Float),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::fmt::Display for IntegerFloatEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::str::FromStr for IntegerFloatEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for IntegerFloatEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for IntegerFloatEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "launchers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InteractiveProcessEnum {
+    InteractiveProcess,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "launchers")]
+impl ::std::convert::TryFrom<&str> for InteractiveProcessEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::convert::TryFrom<::std::string::String> for InteractiveProcessEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "launchers")]
+impl InteractiveProcessEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InteractiveProcess => "INTERACTIVE_PROCESS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "INTERACTIVE_PROCESS" => {
+                ::std::option::Option::Some(Self::InteractiveProcess)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::fmt::Display for InteractiveProcessEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::str::FromStr for InteractiveProcessEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for InteractiveProcessEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for InteractiveProcessEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -5013,134 +5537,6 @@ impl ::serde::Serialize for IdentityProcessingState {
 }
 #[cfg(feature = "identities")]
 impl<'de> ::serde::Deserialize<'de> for IdentityProcessingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "sources")]
-impl ImportAccountsBodyDisableOptimization {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "true" => ::std::option::Option::Some(Self::True),
-            "false" => ::std::option::Option::Some(Self::False),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::fmt::Display for ImportAccountsBodyDisableOptimization {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::str::FromStr for ImportAccountsBodyDisableOptimization {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "sources")]
-impl ::serde::Serialize for ImportAccountsBodyDisableOptimization {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sources")]
-impl<'de> ::serde::Deserialize<'de> for ImportAccountsBodyDisableOptimization {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ImportObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectorRule => "CONNECTOR_RULE",
-            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::Rule => "RULE",
-            Self::Source => "SOURCE",
-            Self::Transform => "TRANSFORM",
-            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
-            "IDENTITY_OBJECT_CONFIG" => {
-                ::std::option::Option::Some(Self::IdentityObjectConfig)
-            }
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
-            "TRIGGER_SUBSCRIPTION" => {
-                ::std::option::Option::Some(Self::TriggerSubscription)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::fmt::Display for ImportObjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::str::FromStr for ImportObjectType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::serde::Serialize for ImportObjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl<'de> ::serde::Deserialize<'de> for ImportObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

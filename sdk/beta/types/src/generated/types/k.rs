@@ -265,34 +265,7 @@ impl ::serde::Serialize for KbaAuthResponseItem {
 }
 #[cfg(feature = "mfa-controller")]
 ///MFA Authentication status
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum KbaAuthResponseStatus {
-    Pending,
-    Success,
-    Failed,
-    Lockout,
-    NotEnoughData,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::convert::TryFrom<&str> for KbaAuthResponseStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::convert::TryFrom<::std::string::String> for KbaAuthResponseStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type KbaAuthResponseStatus = PendingSuccessFailedLockoutNotEnoughDataEnum;
 #[cfg(feature = "mfa-configuration")]
 ///KBA Configuration
 #[derive(Clone, Debug, Default)]
@@ -369,68 +342,5 @@ impl ::serde::Serialize for KbaQuestion {
             w.entry("text", v)?;
         }
         w.end()
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl KbaAuthResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::Lockout => "LOCKOUT",
-            Self::NotEnoughData => "NOT_ENOUGH_DATA",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            "LOCKOUT" => ::std::option::Option::Some(Self::Lockout),
-            "NOT_ENOUGH_DATA" => ::std::option::Option::Some(Self::NotEnoughData),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::fmt::Display for KbaAuthResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::str::FromStr for KbaAuthResponseStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::serde::Serialize for KbaAuthResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl<'de> ::serde::Deserialize<'de> for KbaAuthResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }

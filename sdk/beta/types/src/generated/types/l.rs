@@ -92,7 +92,7 @@ impl ::serde::Serialize for LatestOutlierSummary {
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
-pub type LatestOutlierSummaryType = OutlierType;
+pub type LatestOutlierSummaryType = LowSimilarityStructuralEnum;
 #[cfg(feature = "launchers")]
 ///`Launcher`
 #[derive(Clone, Debug, Default)]
@@ -336,30 +336,7 @@ impl ::serde::Serialize for LauncherReference {
 }
 #[cfg(feature = "launchers")]
 ///Type of Launcher reference
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LauncherReferenceType {
-    Workflow,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<&str> for LauncherReferenceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<::std::string::String> for LauncherReferenceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LauncherReferenceType = WorkflowEnum;
 #[cfg(feature = "launchers")]
 ///`LauncherRequest`
 #[derive(Clone, Debug)]
@@ -516,36 +493,13 @@ impl LauncherRequestReference {
 }
 #[cfg(feature = "launchers")]
 ///Type of Launcher reference
-pub type LauncherRequestReferenceType = LauncherReferenceType;
+pub type LauncherRequestReferenceType = WorkflowEnum;
 #[cfg(feature = "launchers")]
 ///Launcher type
-pub type LauncherRequestType = LauncherType;
+pub type LauncherRequestType = InteractiveProcessEnum;
 #[cfg(feature = "launchers")]
 ///Launcher type
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LauncherType {
-    InteractiveProcess,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<&str> for LauncherType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<::std::string::String> for LauncherType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LauncherType = InteractiveProcessEnum;
 #[cfg(feature = "transforms")]
 ///`LeftPad`
 #[derive(Clone, Debug)]
@@ -888,51 +842,9 @@ impl ::serde::Serialize for LifecycleStateDto {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
+#[cfg(feature = "accounts")]
 ///`ListAccountsDetailLevel`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ListAccountsDetailLevel {
-    Slim,
-    Full,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for ListAccountsDetailLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for ListAccountsDetailLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ListAccountsDetailLevel = SlimFullEnum;
 #[cfg(feature = "workflows")]
 ///`ListCompleteWorkflowLibraryResponseItem`
 #[derive(Clone, Debug, Default)]
@@ -1208,31 +1120,7 @@ for ListIdentitySnapshotAccessItemsType {
 }
 #[cfg(feature = "identity-history")]
 ///`ListIdentitySnapshotsInterval`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ListIdentitySnapshotsInterval {
-    Day,
-    Month,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<&str> for ListIdentitySnapshotsInterval {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<::std::string::String> for ListIdentitySnapshotsInterval {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ListIdentitySnapshotsInterval = DayMonthEnum;
 #[cfg(feature = "iai-outliers")]
 ///`ListOutliersContributingFeatureAccessItemsContributingFeatureName`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1317,12 +1205,96 @@ impl ::serde::Serialize for ListPredefinedSelectOptionsResponse {
         w.end()
     }
 }
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ListRangeEnum {
+    List,
+    Range,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<&str> for ListRangeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<::std::string::String> for ListRangeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ListRangeEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "LIST",
+            Self::Range => "RANGE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "LIST" => ::std::option::Option::Some(Self::List),
+            "RANGE" => ::std::option::Option::Some(Self::Range),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::fmt::Display for ListRangeEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::str::FromStr for ListRangeEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::serde::Serialize for ListRangeEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for ListRangeEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "requestable-objects")]
 ///Currently supported requestable object types.
-pub type ListRequestableObjectsTypesItem = CommonAccessType;
+pub type ListRequestableObjectsTypesItem = AccessProfileRoleEnum;
 #[cfg(feature = "tagged-objects")]
 ///`ListTaggedObjectsByTypeType`
-pub type ListTaggedObjectsByTypeType = GetTaggedObjectType;
+pub type ListTaggedObjectsByTypeType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "governance-groups")]
 ///Identity of workgroup member.
 #[derive(Clone, Debug, Default)]
@@ -1403,7 +1375,7 @@ impl ::serde::Serialize for ListWorkgroupMembersResponseItem {
 }
 #[cfg(feature = "governance-groups")]
 ///Workgroup member identity DTO type.
-pub type ListWorkgroupMembersResponseItemType = OwnerDtoType;
+pub type ListWorkgroupMembersResponseItemType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTask`
 #[derive(Clone, Debug, Default)]
@@ -1645,35 +1617,7 @@ pub struct LoadAccountsTaskTaskAttributes {
 }
 #[cfg(feature = "sources")]
 ///Task completion status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LoadAccountsTaskTaskCompletionStatus {
-    Success,
-    Warning,
-    Error,
-    Terminated,
-    TempError,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "sources")]
-impl ::std::convert::TryFrom<&str> for LoadAccountsTaskTaskCompletionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::convert::TryFrom<::std::string::String>
-for LoadAccountsTaskTaskCompletionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LoadAccountsTaskTaskCompletionStatus = SuccessWarningErrorTerminatedTempErrorEnum;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTaskMessagesItem`
 #[derive(Clone, Debug, Default)]
@@ -1762,7 +1706,7 @@ impl ::serde::Serialize for LoadAccountsTaskTaskMessagesItem {
 }
 #[cfg(feature = "sources")]
 ///Type of the message.
-pub type LoadAccountsTaskTaskMessagesItemType = TaskStatusMessageType;
+pub type LoadAccountsTaskTaskMessagesItemType = InfoWarnErrorEnum;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTaskReturnsItem`
 #[derive(Clone, Debug, Default)]
@@ -2277,7 +2221,7 @@ impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTaskAttributes {
 }
 #[cfg(feature = "sources")]
 ///Task completion status.
-pub type LoadUncorrelatedAccountsTaskTaskCompletionStatus = LoadAccountsTaskTaskCompletionStatus;
+pub type LoadUncorrelatedAccountsTaskTaskCompletionStatus = SuccessWarningErrorTerminatedTempErrorEnum;
 #[cfg(feature = "sources")]
 ///`LoadUncorrelatedAccountsTaskTaskMessagesItem`
 #[derive(Clone, Debug, Default)]
@@ -2367,31 +2311,9 @@ impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTaskMessagesItem {
 }
 #[cfg(feature = "sources")]
 ///Type of the message.
-pub type LoadUncorrelatedAccountsTaskTaskMessagesItemType = TaskStatusMessageType;
+pub type LoadUncorrelatedAccountsTaskTaskMessagesItemType = InfoWarnErrorEnum;
 ///An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LocaleOrigin {
-    Default,
-    Request,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl ::std::convert::TryFrom<&str> for LocaleOrigin {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LocaleOrigin {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LocaleOrigin = DefaultRequestEnum;
 #[cfg(any(feature = "identities", feature = "task-management", feature = "triggers"))]
 ///Localized error message to indicate a failed invocation or error if any.
 #[derive(Clone, Debug, Default)]
@@ -2622,6 +2544,90 @@ impl ::serde::Serialize for LookupStep {
         w.end()
     }
 }
+#[cfg(feature = "iai-outliers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum LowSimilarityStructuralEnum {
+    LowSimilarity,
+    Structural,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::convert::TryFrom<&str> for LowSimilarityStructuralEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::convert::TryFrom<::std::string::String> for LowSimilarityStructuralEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl LowSimilarityStructuralEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LowSimilarity => "LOW_SIMILARITY",
+            Self::Structural => "STRUCTURAL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "LOW_SIMILARITY" => ::std::option::Option::Some(Self::LowSimilarity),
+            "STRUCTURAL" => ::std::option::Option::Some(Self::Structural),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::fmt::Display for LowSimilarityStructuralEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::str::FromStr for LowSimilarityStructuralEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for LowSimilarityStructuralEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for LowSimilarityStructuralEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "transforms")]
 ///`Lower`
 #[derive(Clone, Debug, Default)]
@@ -2686,205 +2692,6 @@ impl ::serde::Serialize for Lower {
 impl Lower {
     pub fn builder() -> builder::Lower {
         Default::default()
-    }
-}
-#[cfg(feature = "launchers")]
-impl LauncherReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Workflow => "WORKFLOW",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::fmt::Display for LauncherReferenceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::str::FromStr for LauncherReferenceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::serde::Serialize for LauncherReferenceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl<'de> ::serde::Deserialize<'de> for LauncherReferenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "launchers")]
-impl LauncherType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InteractiveProcess => "INTERACTIVE_PROCESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "INTERACTIVE_PROCESS" => {
-                ::std::option::Option::Some(Self::InteractiveProcess)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::fmt::Display for LauncherType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::str::FromStr for LauncherType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::serde::Serialize for LauncherType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl<'de> ::serde::Deserialize<'de> for LauncherType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ListAccountsDetailLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Slim => "SLIM",
-            Self::Full => "FULL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SLIM" => ::std::option::Option::Some(Self::Slim),
-            "FULL" => ::std::option::Option::Some(Self::Full),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::fmt::Display for ListAccountsDetailLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::str::FromStr for ListAccountsDetailLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::serde::Serialize for ListAccountsDetailLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ListAccountsDetailLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }
 #[cfg(feature = "identities")]
@@ -3070,63 +2877,6 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsType {
         )
     }
 }
-#[cfg(feature = "identity-history")]
-impl ListIdentitySnapshotsInterval {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "day" => ::std::option::Option::Some(Self::Day),
-            "month" => ::std::option::Option::Some(Self::Month),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::fmt::Display for ListIdentitySnapshotsInterval {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::str::FromStr for ListIdentitySnapshotsInterval {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::serde::Serialize for ListIdentitySnapshotsInterval {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotsInterval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "iai-outliers")]
 impl ListOutliersContributingFeatureAccessItemsContributingFeatureName {
     /// The value as sent on the wire.
@@ -3193,121 +2943,6 @@ for ListOutliersContributingFeatureAccessItemsContributingFeatureName {
 #[cfg(feature = "iai-outliers")]
 impl<'de> ::serde::Deserialize<'de>
 for ListOutliersContributingFeatureAccessItemsContributingFeatureName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "sources")]
-impl LoadAccountsTaskTaskCompletionStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Terminated => "TERMINATED",
-            Self::TempError => "TEMP_ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "WARNING" => ::std::option::Option::Some(Self::Warning),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
-            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::fmt::Display for LoadAccountsTaskTaskCompletionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::str::FromStr for LoadAccountsTaskTaskCompletionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "sources")]
-impl ::serde::Serialize for LoadAccountsTaskTaskCompletionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sources")]
-impl<'de> ::serde::Deserialize<'de> for LoadAccountsTaskTaskCompletionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-impl LocaleOrigin {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Request => "REQUEST",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DEFAULT" => ::std::option::Option::Some(Self::Default),
-            "REQUEST" => ::std::option::Option::Some(Self::Request),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::fmt::Display for LocaleOrigin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LocaleOrigin {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-impl ::serde::Serialize for LocaleOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

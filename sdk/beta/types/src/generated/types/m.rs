@@ -1473,6 +1473,239 @@ impl ManagerCorrelationMapping {
         Default::default()
     }
 }
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManagerSourceOwnerSearchAnd2MoreEnum {
+    Manager,
+    SourceOwner,
+    Search,
+    RoleComposition,
+    MachineAccount,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ManagerSourceOwnerSearchAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Search => "SEARCH",
+            Self::RoleComposition => "ROLE_COMPOSITION",
+            Self::MachineAccount => "MACHINE_ACCOUNT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "SEARCH" => ::std::option::Option::Some(Self::Search),
+            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
+            "MACHINE_ACCOUNT" => ::std::option::Option::Some(Self::MachineAccount),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManagerSourceOwnerSearchRoleCompositionEnum {
+    Manager,
+    SourceOwner,
+    Search,
+    RoleComposition,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String>
+for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ManagerSourceOwnerSearchRoleCompositionEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Search => "SEARCH",
+            Self::RoleComposition => "ROLE_COMPOSITION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "SEARCH" => ::std::option::Option::Some(Self::Search),
+            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "full")]
 ///`ManualDiscoverApplications`
 #[derive(Clone, Debug)]
@@ -1585,6 +1818,150 @@ impl ::serde::Serialize for ManualDiscoverApplicationsTemplate {
             w.entry("description", v)?;
         }
         w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManualReassignmentAnd3MoreEnum {
+    ManualReassignment,
+    AutomaticReassignment,
+    AutoEscalation,
+    SelfReviewDelegation,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ManualReassignmentAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ManualReassignmentAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ManualReassignmentAnd3MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ManualReassignment => "MANUAL_REASSIGNMENT",
+            Self::AutomaticReassignment => "AUTOMATIC_REASSIGNMENT",
+            Self::AutoEscalation => "AUTO_ESCALATION",
+            Self::SelfReviewDelegation => "SELF_REVIEW_DELEGATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANUAL_REASSIGNMENT" => {
+                ::std::option::Option::Some(Self::ManualReassignment)
+            }
+            "AUTOMATIC_REASSIGNMENT" => {
+                ::std::option::Option::Some(Self::AutomaticReassignment)
+            }
+            "AUTO_ESCALATION" => ::std::option::Option::Some(Self::AutoEscalation),
+            "SELF_REVIEW_DELEGATION" => {
+                ::std::option::Option::Some(Self::SelfReviewDelegation)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::fmt::Display for ManualReassignmentAnd3MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::str::FromStr for ManualReassignmentAnd3MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::serde::Serialize for ManualReassignmentAnd3MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManualReassignmentAnd3MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "access-requests")]
@@ -1752,7 +2129,7 @@ impl ::serde::Serialize for ManualWorkItemDetailsCurrentOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of current work item owner's identity.
-pub type ManualWorkItemDetailsCurrentOwnerType = ApprovalStatusDtoOriginalOwnerType;
+pub type ManualWorkItemDetailsCurrentOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Identity of original work item owner, if the work item has been forwarded.
 #[derive(Clone, Debug, Default)]
@@ -1825,7 +2202,7 @@ impl ::serde::Serialize for ManualWorkItemDetailsOriginalOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original work item owner's identity.
-pub type ManualWorkItemDetailsOriginalOwnerType = ApprovalStatusDtoOriginalOwnerType;
+pub type ManualWorkItemDetailsOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 /**Indicates the state of the request processing for this item:
 * PENDING: The request for this item is awaiting processing.
@@ -1834,35 +2211,7 @@ pub type ManualWorkItemDetailsOriginalOwnerType = ApprovalStatusDtoOriginalOwner
 * EXPIRED: The request for this item expired with no action taken.
 * CANCELLED: The request for this item was cancelled with no user action.
 * ARCHIVED: The request for this item has been archived after completion.*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ManualWorkItemState {
-    Pending,
-    Approved,
-    Rejected,
-    Expired,
-    Cancelled,
-    Archived,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<&str> for ManualWorkItemState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<::std::string::String> for ManualWorkItemState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ManualWorkItemState = PendingApprovedRejectedExpiredAnd2MoreEnum;
 #[cfg(
     any(
         feature = "access-profiles",
@@ -2053,32 +2402,7 @@ impl ::serde::Serialize for MatchTerm {
 }
 #[cfg(feature = "notifications")]
 ///The notification medium (EMAIL, SLACK, or TEAMS)
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum Medium {
-    Email,
-    Slack,
-    Teams,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::TryFrom<&str> for Medium {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::TryFrom<::std::string::String> for Medium {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type Medium = EmailSlackTeamsEnum;
 #[cfg(feature = "iai-message-catalogs")]
 ///`MessageCatalogDto`
 #[derive(Clone, Debug, Default)]
@@ -2263,7 +2587,7 @@ impl ::serde::Serialize for MfaConfigTestResponse {
 }
 #[cfg(feature = "mfa-configuration")]
 ///The configuration test result.
-pub type MfaConfigTestResponseState = SendTokenResponseStatus;
+pub type MfaConfigTestResponseState = SuccessFailedEnum;
 #[cfg(feature = "mfa-configuration")]
 ///`MfaDuoConfig`
 #[derive(Clone, Debug, Default)]
@@ -2534,7 +2858,7 @@ impl ::serde::Serialize for ModelsSodPolicyDto {
 }
 #[cfg(feature = "full")]
 ///SOD policy DTO type.
-pub type ModelsSodPolicyDtoType = SodPolicyDtoType;
+pub type ModelsSodPolicyDtoType = SodPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///This represents a Multi-Host Integration template type.
 #[derive(Clone, Debug, Default)]
@@ -3041,7 +3365,7 @@ impl ::serde::Serialize for MultiHostIntegrationsCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsClusterType = SourceClusterType;
+pub type MultiHostIntegrationsClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Type of connection (direct or file).
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3485,7 +3809,7 @@ impl MultiHostIntegrationsCreateCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateClusterType = SourceClusterType;
+pub type MultiHostIntegrationsCreateClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
 #[derive(Clone, Debug, Default)]
@@ -3565,7 +3889,7 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostIntegrationsCreateManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -3644,7 +3968,7 @@ impl MultiHostIntegrationsCreateOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateOwnerType = OwnerDtoType;
+pub type MultiHostIntegrationsCreateOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///This represents sources to be created of same type.
 #[derive(Clone, Debug)]
@@ -3793,7 +4117,7 @@ impl ::serde::Serialize for MultiHostIntegrationsManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostIntegrationsManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -3866,10 +4190,10 @@ impl ::serde::Serialize for MultiHostIntegrationsOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsOwnerType = OwnerDtoType;
+pub type MultiHostIntegrationsOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Status identifier that gives specific information about why a source is or isn't healthy.
-pub type MultiHostIntegrationsStatus = SourceStatus;
+pub type MultiHostIntegrationsStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSources`
 #[derive(Clone, Debug, Default)]
@@ -4251,7 +4575,7 @@ impl ::serde::Serialize for MultiHostSourcesAccountCorrelationConfig {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesAccountCorrelationConfigType = SourceAccountCorrelationConfigType;
+pub type MultiHostSourcesAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -4324,7 +4648,7 @@ impl ::serde::Serialize for MultiHostSourcesAccountCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
 #[derive(Clone, Debug, Default)]
@@ -4397,7 +4721,7 @@ impl ::serde::Serialize for MultiHostSourcesBeforeProvisioningRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
 #[derive(Clone, Debug, Default)]
@@ -4470,7 +4794,7 @@ impl ::serde::Serialize for MultiHostSourcesCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesClusterType = SourceClusterType;
+pub type MultiHostSourcesClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
 #[derive(Clone, Debug, Default)]
@@ -4543,7 +4867,7 @@ impl ::serde::Serialize for MultiHostSourcesManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostSourcesManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -4616,7 +4940,7 @@ impl ::serde::Serialize for MultiHostSourcesManagerCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -4689,7 +5013,7 @@ impl ::serde::Serialize for MultiHostSourcesOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesOwnerType = OwnerDtoType;
+pub type MultiHostSourcesOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesPasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -4762,7 +5086,7 @@ impl ::serde::Serialize for MultiHostSourcesPasswordPoliciesItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesPasswordPoliciesItemType = SourcePasswordPoliciesItemType;
+pub type MultiHostSourcesPasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -4835,10 +5159,10 @@ impl ::serde::Serialize for MultiHostSourcesSchemasItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesSchemasItemType = SourceSchemasItemType;
+pub type MultiHostSourcesSchemasItemType = ConnectorSchemaEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Status identifier that gives specific information about why a source is or isn't healthy.
-pub type MultiHostSourcesStatus = SourceStatus;
+pub type MultiHostSourcesStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "sod-policies")]
 ///`MultiPolicyRequest`
 #[derive(Clone, Debug, Default)]
@@ -5324,130 +5648,6 @@ impl ::serde::Serialize for ManagedClusterUpdatePreferencesUpdateState {
 }
 #[cfg(feature = "managed-clusters")]
 impl<'de> ::serde::Deserialize<'de> for ManagedClusterUpdatePreferencesUpdateState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ManualWorkItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Approved => "APPROVED",
-            Self::Rejected => "REJECTED",
-            Self::Expired => "EXPIRED",
-            Self::Cancelled => "CANCELLED",
-            Self::Archived => "ARCHIVED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "APPROVED" => ::std::option::Option::Some(Self::Approved),
-            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
-            "EXPIRED" => ::std::option::Option::Some(Self::Expired),
-            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
-            "ARCHIVED" => ::std::option::Option::Some(Self::Archived),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::fmt::Display for ManualWorkItemState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::str::FromStr for ManualWorkItemState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::serde::Serialize for ManualWorkItemState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl<'de> ::serde::Deserialize<'de> for ManualWorkItemState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "notifications")]
-impl Medium {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Slack => "SLACK",
-            Self::Teams => "TEAMS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EMAIL" => ::std::option::Option::Some(Self::Email),
-            "SLACK" => ::std::option::Option::Some(Self::Slack),
-            "TEAMS" => ::std::option::Option::Some(Self::Teams),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::fmt::Display for Medium {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::str::FromStr for Medium {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::serde::Serialize for Medium {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl<'de> ::serde::Deserialize<'de> for Medium {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

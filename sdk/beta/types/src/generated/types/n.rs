@@ -107,6 +107,35 @@ impl ::std::convert::TryFrom<::std::string::String> for NamedConstructs {
         value.parse()
     }
 }
+#[cfg(feature = "transforms")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum NamedConstructsSimpleDateFormatEnum {
+    NamedConstructs(NamedConstructs),
+    SimpleDateFormat(SimpleDateFormat),
+}
+#[cfg(feature = "transforms")]
+impl ::std::fmt::Display for NamedConstructsSimpleDateFormatEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::NamedConstructs(x) => x.fmt(f),
+            Self::SimpleDateFormat(x) => x.fmt(f),
+        }
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::std::convert::From<NamedConstructs> for NamedConstructsSimpleDateFormatEnum {
+    fn from(value: NamedConstructs) -> Self {
+        Self::NamedConstructs(value)
+    }
+}
+#[cfg(feature = "transforms")]
+impl ::std::convert::From<SimpleDateFormat> for NamedConstructsSimpleDateFormatEnum {
+    fn from(value: SimpleDateFormat) -> Self {
+        Self::SimpleDateFormat(value)
+    }
+}
 #[cfg(feature = "sources")]
 ///Source configuration information for Native Change Detection that is read and used by account aggregation process.
 #[derive(Clone, Debug, Default)]
@@ -886,33 +915,7 @@ impl ::serde::Serialize for NonEmployeeBulkUploadJob {
 "COMPLETED" means the job has been completed without any errors.
 "ERROR" means the job failed to process with errors.
 */
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum NonEmployeeBulkUploadJobStatus {
-    Pending,
-    InProgress,
-    Completed,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::convert::TryFrom<&str> for NonEmployeeBulkUploadJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::convert::TryFrom<::std::string::String> for NonEmployeeBulkUploadJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type NonEmployeeBulkUploadJobStatus = PendingInProgressCompletedErrorEnum;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeBulkUploadStatus`
 #[derive(Clone, Debug, Default)]
@@ -978,7 +981,7 @@ impl ::serde::Serialize for NonEmployeeBulkUploadStatus {
 "ERROR" means the job failed to process with errors.
 null means job has been submitted to the source.
 */
-pub type NonEmployeeBulkUploadStatusStatus = NonEmployeeBulkUploadJobStatus;
+pub type NonEmployeeBulkUploadStatusStatus = PendingInProgressCompletedErrorEnum;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeIdnUserRequest`
 #[derive(Clone, Debug)]
@@ -3043,67 +3046,6 @@ impl ::serde::Serialize for NativeChangeDetectionConfigOperationsItem {
 }
 #[cfg(feature = "sources")]
 impl<'de> ::serde::Deserialize<'de> for NativeChangeDetectionConfigOperationsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl NonEmployeeBulkUploadJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::fmt::Display for NonEmployeeBulkUploadJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::str::FromStr for NonEmployeeBulkUploadJobStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::serde::Serialize for NonEmployeeBulkUploadJobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl<'de> ::serde::Deserialize<'de> for NonEmployeeBulkUploadJobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -208,6 +208,90 @@ impl OktaVerificationRequest {
         Default::default()
     }
 }
+#[cfg(feature = "mfa-configuration")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum OktaVerifyDuoWebEnum {
+    OktaVerify,
+    DuoWeb,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::std::convert::TryFrom<&str> for OktaVerifyDuoWebEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::std::convert::TryFrom<::std::string::String> for OktaVerifyDuoWebEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl OktaVerifyDuoWebEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OktaVerify => "okta-verify",
+            Self::DuoWeb => "duo-web",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "okta-verify" => ::std::option::Option::Some(Self::OktaVerify),
+            "duo-web" => ::std::option::Option::Some(Self::DuoWeb),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::std::fmt::Display for OktaVerifyDuoWebEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::std::str::FromStr for OktaVerifyDuoWebEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl ::serde::Serialize for OktaVerifyDuoWebEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "mfa-configuration")]
+impl<'de> ::serde::Deserialize<'de> for OktaVerifyDuoWebEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 ///`Operation`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -682,32 +766,7 @@ impl ::std::convert::From<i64> for OutlierContributingFeatureValue {
 }
 #[cfg(feature = "iai-outliers")]
 ///The data type of the value field
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OutlierContributingFeatureValueType {
-    Integer,
-    Float,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::convert::TryFrom<&str> for OutlierContributingFeatureValueType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for OutlierContributingFeatureValueType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type OutlierContributingFeatureValueType = IntegerFloatEnum;
 #[cfg(feature = "full")]
 ///`OutlierDetected`
 #[derive(Clone, Debug, Default)]
@@ -849,7 +908,7 @@ impl ::serde::Serialize for OutlierDetectedIdentity {
 }
 #[cfg(feature = "full")]
 ///Identity's DTO type.
-pub type OutlierDetectedIdentityType = OwnerDtoType;
+pub type OutlierDetectedIdentityType = IdentityEnum;
 #[cfg(feature = "full")]
 ///Identity's outlier type.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1069,7 +1128,7 @@ impl ::serde::Serialize for OutlierFeatureSummaryOutlierFeatureDisplayValuesItem
 }
 #[cfg(feature = "iai-outliers")]
 ///The data type of the value field
-pub type OutlierFeatureSummaryOutlierFeatureDisplayValuesItemValueType = OutlierContributingFeatureValueType;
+pub type OutlierFeatureSummaryOutlierFeatureDisplayValuesItemValueType = IntegerFloatEnum;
 #[cfg(feature = "iai-outliers")]
 ///`OutlierFeatureTranslation`
 #[derive(Clone, Debug, Default)]
@@ -1217,34 +1276,10 @@ impl ::serde::Serialize for OutlierSummary {
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
-pub type OutlierSummaryType = OutlierType;
+pub type OutlierSummaryType = LowSimilarityStructuralEnum;
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OutlierType {
-    LowSimilarity,
-    Structural,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::convert::TryFrom<&str> for OutlierType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::convert::TryFrom<::std::string::String> for OutlierType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type OutlierType = LowSimilarityStructuralEnum;
 #[cfg(feature = "iai-outliers")]
 ///Enum value of if the outlier manually or automatically un-ignored. Will be NULL if outlier is not ignored
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1370,7 +1405,7 @@ impl ::serde::Serialize for OutliersContributingFeatureAccessItems {
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of the access item.
-pub type OutliersContributingFeatureAccessItemsAccessType = AccessItemRefType;
+pub type OutliersContributingFeatureAccessItemsAccessType = EntitlementAccessProfileRoleEnum;
 #[cfg(feature = "access-requests")]
 ///Owner's identity.
 #[derive(Clone, Debug, Default)]
@@ -1441,29 +1476,9 @@ impl ::serde::Serialize for OwnerDto {
         w.end()
     }
 }
+#[cfg(feature = "access-requests")]
 ///Owner's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OwnerDtoType {
-    Identity,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl ::std::convert::TryFrom<&str> for OwnerDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OwnerDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type OwnerDtoType = IdentityEnum;
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 ///Owner of the object.
 #[derive(Clone, Debug, Default)]
@@ -1647,7 +1662,7 @@ impl ::serde::Serialize for OwnerReferenceDto {
     )
 )]
 ///The type of the owner. Initially only type IDENTITY is supported
-pub type OwnerReferenceDtoType = OwnerDtoType;
+pub type OwnerReferenceDtoType = IdentityEnum;
 #[cfg(feature = "segments")]
 ///The owner of this object.
 #[derive(Clone, Debug, Default)]
@@ -1726,67 +1741,10 @@ impl OwnerReferenceSegments {
 }
 #[cfg(feature = "segments")]
 ///Owner type. This field must be either left null or set to 'IDENTITY' on input, otherwise a 400 Bad Request error will result.
-pub type OwnerReferenceSegmentsType = OwnerDtoType;
+pub type OwnerReferenceSegmentsType = IdentityEnum;
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
 ///Owner type. This field must be either left null or set to 'IDENTITY' on input, otherwise a 400 Bad Request error will result.
-pub type OwnerReferenceType = OwnerDtoType;
-#[cfg(feature = "iai-outliers")]
-impl OutlierContributingFeatureValueType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integer => "INTEGER",
-            Self::Float => "FLOAT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "INTEGER" => ::std::option::Option::Some(Self::Integer),
-            "FLOAT" => ::std::option::Option::Some(Self::Float),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::fmt::Display for OutlierContributingFeatureValueType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::str::FromStr for OutlierContributingFeatureValueType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::serde::Serialize for OutlierContributingFeatureValueType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl<'de> ::serde::Deserialize<'de> for OutlierContributingFeatureValueType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
+pub type OwnerReferenceType = IdentityEnum;
 #[cfg(feature = "full")]
 impl OutlierDetectedOutlierType {
     /// The value as sent on the wire.
@@ -1831,63 +1789,6 @@ impl ::serde::Serialize for OutlierDetectedOutlierType {
 }
 #[cfg(feature = "full")]
 impl<'de> ::serde::Deserialize<'de> for OutlierDetectedOutlierType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl OutlierType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LowSimilarity => "LOW_SIMILARITY",
-            Self::Structural => "STRUCTURAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "LOW_SIMILARITY" => ::std::option::Option::Some(Self::LowSimilarity),
-            "STRUCTURAL" => ::std::option::Option::Some(Self::Structural),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::fmt::Display for OutlierType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::str::FromStr for OutlierType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::serde::Serialize for OutlierType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl<'de> ::serde::Deserialize<'de> for OutlierType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1945,56 +1846,6 @@ impl ::serde::Serialize for OutlierUnignoreType {
 }
 #[cfg(feature = "iai-outliers")]
 impl<'de> ::serde::Deserialize<'de> for OutlierUnignoreType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-impl OwnerDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Identity => "IDENTITY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::fmt::Display for OwnerDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for OwnerDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-impl ::serde::Serialize for OwnerDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OwnerDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -160,7 +160,7 @@ impl ::serde::Serialize for PasswordChangeResponse {
 }
 #[cfg(feature = "password-management")]
 ///Password change state
-pub type PasswordChangeResponseState = PasswordStatusState;
+pub type PasswordChangeResponseState = InProgressFinishedFailedEnum;
 #[cfg(feature = "password-management")]
 ///`PasswordDigitToken`
 #[derive(Clone, Debug, Default)]
@@ -610,6 +610,87 @@ impl PasswordOrgConfig {
         Default::default()
     }
 }
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PasswordPolicyEnum {
+    PasswordPolicy,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for PasswordPolicyEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for PasswordPolicyEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl PasswordPolicyEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for PasswordPolicyEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for PasswordPolicyEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for PasswordPolicyEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicyEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "password-policies")]
 ///`PasswordPolicyV3Dto`
 #[derive(Clone, Debug, Default)]
@@ -1016,32 +1097,7 @@ impl ::serde::Serialize for PasswordStatus {
 }
 #[cfg(feature = "password-management")]
 ///Password change state
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum PasswordStatusState {
-    InProgress,
-    Finished,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "password-management")]
-impl ::std::convert::TryFrom<&str> for PasswordStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::std::convert::TryFrom<::std::string::String> for PasswordStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type PasswordStatusState = InProgressFinishedFailedEnum;
 #[cfg(feature = "password-sync-groups")]
 ///`PasswordSyncGroup`
 #[derive(Clone, Debug, Default)]
@@ -1214,7 +1270,7 @@ impl ::serde::Serialize for PatOwner {
 }
 #[cfg(feature = "personal-access-tokens")]
 ///Personal access token owner's DTO type.
-pub type PatOwnerType = OwnerDtoType;
+pub type PatOwnerType = IdentityEnum;
 ///Patch is an ordered collection of Operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -1675,7 +1731,489 @@ impl ::serde::Serialize for PendingApprovalMaxPermittedAccessDuration {
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
-pub type PendingApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
+pub type PendingApprovalMaxPermittedAccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
+#[cfg(feature = "access-requests")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingApprovedRejectedExpiredAnd2MoreEnum {
+    Pending,
+    Approved,
+    Rejected,
+    Expired,
+    Cancelled,
+    Archived,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<&str> for PendingApprovedRejectedExpiredAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingApprovedRejectedExpiredAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl PendingApprovedRejectedExpiredAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Expired => "EXPIRED",
+            Self::Cancelled => "CANCELLED",
+            Self::Archived => "ARCHIVED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "APPROVED" => ::std::option::Option::Some(Self::Approved),
+            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
+            "EXPIRED" => ::std::option::Option::Some(Self::Expired),
+            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
+            "ARCHIVED" => ::std::option::Option::Some(Self::Archived),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::fmt::Display for PendingApprovedRejectedExpiredAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::str::FromStr for PendingApprovedRejectedExpiredAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for PendingApprovedRejectedExpiredAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for PendingApprovedRejectedExpiredAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingExecutingCompletedAnd2MoreEnum {
+    Pending,
+    Executing,
+    Completed,
+    Cancelled,
+    NotExecuted,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<&str> for PendingExecutingCompletedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingExecutingCompletedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl PendingExecutingCompletedAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Executing => "EXECUTING",
+            Self::Completed => "COMPLETED",
+            Self::Cancelled => "CANCELLED",
+            Self::NotExecuted => "NOT_EXECUTED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "EXECUTING" => ::std::option::Option::Some(Self::Executing),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
+            "NOT_EXECUTED" => ::std::option::Option::Some(Self::NotExecuted),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::fmt::Display for PendingExecutingCompletedAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::str::FromStr for PendingExecutingCompletedAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for PendingExecutingCompletedAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for PendingExecutingCompletedAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingInProgressCompletedErrorEnum {
+    Pending,
+    InProgress,
+    Completed,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::convert::TryFrom<&str> for PendingInProgressCompletedErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingInProgressCompletedErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl PendingInProgressCompletedErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Completed => "COMPLETED",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::fmt::Display for PendingInProgressCompletedErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::str::FromStr for PendingInProgressCompletedErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for PendingInProgressCompletedErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for PendingInProgressCompletedErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingStagedCancelingActivatingAnd5MoreEnum {
+    Pending,
+    Staged,
+    Canceling,
+    Activating,
+    Active,
+    Completing,
+    Completed,
+    Error,
+    Archived,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::convert::TryFrom<&str> for PendingStagedCancelingActivatingAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingStagedCancelingActivatingAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl PendingStagedCancelingActivatingAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Staged => "STAGED",
+            Self::Canceling => "CANCELING",
+            Self::Activating => "ACTIVATING",
+            Self::Active => "ACTIVE",
+            Self::Completing => "COMPLETING",
+            Self::Completed => "COMPLETED",
+            Self::Error => "ERROR",
+            Self::Archived => "ARCHIVED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "STAGED" => ::std::option::Option::Some(Self::Staged),
+            "CANCELING" => ::std::option::Option::Some(Self::Canceling),
+            "ACTIVATING" => ::std::option::Option::Some(Self::Activating),
+            "ACTIVE" => ::std::option::Option::Some(Self::Active),
+            "COMPLETING" => ::std::option::Option::Some(Self::Completing),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "ARCHIVED" => ::std::option::Option::Some(Self::Archived),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::fmt::Display for PendingStagedCancelingActivatingAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::str::FromStr for PendingStagedCancelingActivatingAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for PendingStagedCancelingActivatingAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for PendingStagedCancelingActivatingAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "mfa-controller")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingSuccessFailedLockoutNotEnoughDataEnum {
+    Pending,
+    Success,
+    Failed,
+    Lockout,
+    NotEnoughData,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::convert::TryFrom<&str> for PendingSuccessFailedLockoutNotEnoughDataEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingSuccessFailedLockoutNotEnoughDataEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl PendingSuccessFailedLockoutNotEnoughDataEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Success => "SUCCESS",
+            Self::Failed => "FAILED",
+            Self::Lockout => "LOCKOUT",
+            Self::NotEnoughData => "NOT_ENOUGH_DATA",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            "LOCKOUT" => ::std::option::Option::Some(Self::Lockout),
+            "NOT_ENOUGH_DATA" => ::std::option::Option::Some(Self::NotEnoughData),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::fmt::Display for PendingSuccessFailedLockoutNotEnoughDataEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::str::FromStr for PendingSuccessFailedLockoutNotEnoughDataEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::serde::Serialize for PendingSuccessFailedLockoutNotEnoughDataEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl<'de> ::serde::Deserialize<'de> for PendingSuccessFailedLockoutNotEnoughDataEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(
     any(
         feature = "access-profiles",
@@ -1993,7 +2531,7 @@ impl ::serde::Serialize for PreApprovalTriggerDetails {
 }
 #[cfg(feature = "access-requests")]
 ///The decision of the pre-approval trigger
-pub type PreApprovalTriggerDetailsDecision = CompletedApprovalState;
+pub type PreApprovalTriggerDetailsDecision = ApprovedRejectedEnum;
 ///PreDefinedSelectOption pre-defined select options
 #[derive(
     ::serde::Deserialize,
@@ -2879,7 +3417,7 @@ impl ::serde::Serialize for ProvisioningCompletedAccountRequestsItemSource {
 }
 #[cfg(feature = "triggers")]
 ///Source DTO type.
-pub type ProvisioningCompletedAccountRequestsItemSourceType = AttrSyncSourceType;
+pub type ProvisioningCompletedAccountRequestsItemSourceType = SourceEnum;
 #[cfg(feature = "triggers")]
 ///Provisioning recpient.
 #[derive(Clone, Debug, Default)]
@@ -2952,7 +3490,7 @@ impl ::serde::Serialize for ProvisioningCompletedRecipient {
 }
 #[cfg(feature = "triggers")]
 ///Provisioning recipient DTO type.
-pub type ProvisioningCompletedRecipientType = OwnerDtoType;
+pub type ProvisioningCompletedRecipientType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///Provisioning requester's identity.
 #[derive(Clone, Debug, Default)]
@@ -3025,7 +3563,7 @@ impl ::serde::Serialize for ProvisioningCompletedRequester {
 }
 #[cfg(feature = "triggers")]
 ///Provisioning requester's DTO type.
-pub type ProvisioningCompletedRequesterType = OwnerDtoType;
+pub type ProvisioningCompletedRequesterType = IdentityEnum;
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Specification of a Service Desk integration provisioning configuration.
 #[derive(Clone, Debug, Default)]
@@ -3769,66 +4307,7 @@ impl PublicIdentityConfig {
 }
 #[cfg(feature = "tagged-objects")]
 ///`PutTaggedObjectType`
-pub type PutTaggedObjectType = GetTaggedObjectType;
-#[cfg(feature = "password-management")]
-impl PasswordStatusState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Finished => "FINISHED",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "FINISHED" => ::std::option::Option::Some(Self::Finished),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::std::fmt::Display for PasswordStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::std::str::FromStr for PasswordStatusState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::serde::Serialize for PasswordStatusState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "password-management")]
-impl<'de> ::serde::Deserialize<'de> for PasswordStatusState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
+pub type PutTaggedObjectType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "access-request-approvals")]
 impl PendingApprovalAction {
     /// The value as sent on the wire.

@@ -325,60 +325,16 @@ impl ::serde::Serialize for Reassignment {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
+#[cfg(feature = "access-requests")]
 /**The approval reassignment type.
 * MANUAL_REASSIGNMENT: An approval with this reassignment type has been specifically reassigned by the approval task's owner, from their queue to someone else's.
 * AUTOMATIC_REASSIGNMENT: An approval with this reassignment type has been automatically reassigned from another approver's queue, according to that approver's reassignment configuration. The approver's reassignment configuration may be set up to automatically reassign approval tasks for a defined (or possibly open-ended) period of time.
 * AUTO_ESCALATION: An approval with this reassignment type has been automatically reassigned from another approver's queue, according to the request's escalation configuration. For more information about escalation configuration, refer to [Setting Global Reminders and Escalation Policies](https://documentation.sailpoint.com/saas/help/requests/config_emails.html).
 * SELF_REVIEW_DELEGATION: An approval with this reassignment type has been automatically reassigned by the system to prevent self-review. This helps prevent situations like a requester being tasked with approving their own request. For more information about preventing self-review, refer to [Self-review Prevention](https://documentation.sailpoint.com/saas/help/users/work_reassignment.html#self-review-prevention) and [Preventing Self-approval](https://documentation.sailpoint.com/saas/help/requests/config_ap_roles.html#preventing-self-approval).*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ReassignmentType {
-    ManualReassignment,
-    AutomaticReassignment,
-    AutoEscalation,
-    SelfReviewDelegation,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for ReassignmentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for ReassignmentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ReassignmentType = ManualReassignmentAnd3MoreEnum;
 #[cfg(feature = "work-reassignment")]
 ///Enum list containing types of Reassignment that can be found in the evaluate response.
-pub type ReassignmentTypeEnum = ReassignmentType;
+pub type ReassignmentTypeEnum = ManualReassignmentAnd3MoreEnum;
 #[cfg(feature = "accounts")]
 ///`Recommendation`
 #[derive(Clone, Debug, Default)]
@@ -1505,6 +1461,87 @@ impl ::serde::Serialize for ReportConfigDto {
         w.end()
     }
 }
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ReportResultEnum {
+    ReportResult,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<&str> for ReportResultEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<::std::string::String> for ReportResultEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ReportResultEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReportResult => "REPORT_RESULT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "REPORT_RESULT" => ::std::option::Option::Some(Self::ReportResult),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::fmt::Display for ReportResultEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::str::FromStr for ReportResultEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::serde::Serialize for ReportResultEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for ReportResultEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "sod-policies")]
 ///`ReportResultReference`
 #[derive(Clone, Debug, Default)]
@@ -1585,10 +1622,10 @@ impl ::serde::Serialize for ReportResultReference {
 }
 #[cfg(feature = "sod-policies")]
 ///Status of a SOD policy violation report.
-pub type ReportResultReferenceStatus = CampaignReportStatus;
+pub type ReportResultReferenceStatus = SuccessWarningErrorTerminatedAnd2MoreEnum;
 #[cfg(feature = "sod-policies")]
 ///SOD policy violation report result DTO type.
-pub type ReportResultReferenceType = CampaignReportType;
+pub type ReportResultReferenceType = ReportResultEnum;
 #[cfg(feature = "certification-campaigns")]
 ///type of a Report
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2129,7 +2166,7 @@ impl ::serde::Serialize for RequestableObjectReference {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object.
-pub type RequestableObjectReferenceType = AccessRequestItemType;
+pub type RequestableObjectReferenceType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "requestable-objects")]
 ///Status indicating the ability of an access request for the object to be made by or on behalf of the identity specified by *identity-id*. *AVAILABLE* indicates the object is available to request. *PENDING* indicates the object is unavailable because the identity has a pending request in flight. *ASSIGNED* indicates the object is unavailable because the identity already has the indicated role or access profile. If *identity-id* is not specified (allowed only for admin users), then status will be *AVAILABLE* for all results.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2160,7 +2197,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestableObjectRequest
 }
 #[cfg(any(feature = "account-activities", feature = "requestable-objects"))]
 ///Currently supported requestable object types.
-pub type RequestableObjectType = AccessRequestItemType;
+pub type RequestableObjectType = AccessProfileRoleEntitlementEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`RequestedAccountRef`
 #[derive(Clone, Debug, Default)]
@@ -2517,7 +2554,7 @@ impl RequestedItemDtoRef {
 }
 #[cfg(feature = "access-requests")]
 ///The type of the item being requested.
-pub type RequestedItemDtoRefType = AccessRequestItemType;
+pub type RequestedItemDtoRefType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///`RequestedItemStatus`
 #[derive(Clone, Debug, Default)]
@@ -2800,38 +2837,7 @@ impl ::serde::Serialize for RequestedItemStatus {
 * PROVISIONING_FAILED: The request has failed to complete.
 * NOT_ALL_ITEMS_PROVISIONED: One or more of the requested items failed to complete, but there were one or more  successes.
 * ERROR: An error occurred during request processing.*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum RequestedItemStatusRequestState {
-    Executing,
-    RequestCompleted,
-    Cancelled,
-    Terminated,
-    ProvisioningVerificationPending,
-    Rejected,
-    ProvisioningFailed,
-    NotAllItemsProvisioned,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<&str> for RequestedItemStatusRequestState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::convert::TryFrom<::std::string::String> for RequestedItemStatusRequestState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type RequestedItemStatusRequestState = ExecutingRequestCompletedAnd7MoreEnum;
 #[cfg(feature = "access-requests")]
 ///Identity access was requested for.
 #[derive(Clone, Debug, Default)]
@@ -2904,10 +2910,10 @@ impl ::serde::Serialize for RequestedItemStatusRequestedFor {
 }
 #[cfg(feature = "access-requests")]
 ///Type of the object to which this reference applies
-pub type RequestedItemStatusRequestedForType = OwnerDtoType;
+pub type RequestedItemStatusRequestedForType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Type of requested object.
-pub type RequestedItemStatusType = AccessRequestItemType;
+pub type RequestedItemStatusType = AccessProfileRoleEntitlementEnum;
 ///A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -3461,63 +3467,9 @@ impl ::serde::Serialize for Reviewer {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
+#[cfg(any(feature = "certifications", feature = "triggers"))]
 ///Reviewer's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ReviewerType {
-    Identity,
-    GovernanceGroup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for ReviewerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for ReviewerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ReviewerType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "access-profiles")]
 ///`Revocability`
 #[derive(Clone, Debug, Default)]
@@ -6476,25 +6428,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleApplication {
 }
 #[cfg(feature = "iai-role-mining")]
 ///The session created by details
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum RoleMiningPotentialRoleCreatedBy {
-    EntityCreatedByDto(EntityCreatedByDto),
-    NullableEntityCreatedByDto(NullableEntityCreatedByDto),
-}
-#[cfg(feature = "iai-role-mining")]
-impl ::std::convert::From<EntityCreatedByDto> for RoleMiningPotentialRoleCreatedBy {
-    fn from(value: EntityCreatedByDto) -> Self {
-        Self::EntityCreatedByDto(value)
-    }
-}
-#[cfg(feature = "iai-role-mining")]
-impl ::std::convert::From<NullableEntityCreatedByDto>
-for RoleMiningPotentialRoleCreatedBy {
-    fn from(value: NullableEntityCreatedByDto) -> Self {
-        Self::NullableEntityCreatedByDto(value)
-    }
-}
+pub type RoleMiningPotentialRoleCreatedBy = EntityCreatedByDtoAnd1MoreEnum;
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleEditEntitlements`
 #[derive(Clone, Debug, Default)]
@@ -6768,7 +6702,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleExportResponse {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleExportState`
-pub type RoleMiningPotentialRoleExportState = SourceSyncJobStatus;
+pub type RoleMiningPotentialRoleExportState = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "iai-role-mining")]
 ///The potential role reference
 #[derive(Clone, Debug, Default)]
@@ -7271,7 +7205,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleSummary {
 }
 #[cfg(feature = "iai-role-mining")]
 ///The potential role created by details
-pub type RoleMiningPotentialRoleSummaryCreatedBy = RoleMiningPotentialRoleCreatedBy;
+pub type RoleMiningPotentialRoleSummaryCreatedBy = EntityCreatedByDtoAnd1MoreEnum;
 #[cfg(feature = "iai-role-mining")]
 ///Role type
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7881,7 +7815,7 @@ impl ::serde::Serialize for RoleMiningSessionResponse {
 }
 #[cfg(feature = "iai-role-mining")]
 ///The session created by details
-pub type RoleMiningSessionResponseCreatedBy = RoleMiningPotentialRoleCreatedBy;
+pub type RoleMiningSessionResponseCreatedBy = EntityCreatedByDtoAnd1MoreEnum;
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionScope`
 #[derive(Clone, Debug, Default)]
@@ -8211,6 +8145,143 @@ impl ::std::convert::From<GetReferenceIdentityAttribute> for Rule {
         Self::GetReferenceIdentityAttribute(value)
     }
 }
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum RuleEnum {
+    Rule,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for RuleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for RuleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl RuleEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rule => "RULE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for RuleEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for RuleEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for RuleEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for RuleEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "certifications")]
 impl ReassignReferenceType {
     /// The value as sent on the wire.
@@ -8259,103 +8330,6 @@ impl ::serde::Serialize for ReassignReferenceType {
 }
 #[cfg(feature = "certifications")]
 impl<'de> ::serde::Deserialize<'de> for ReassignReferenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ReassignmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualReassignment => "MANUAL_REASSIGNMENT",
-            Self::AutomaticReassignment => "AUTOMATIC_REASSIGNMENT",
-            Self::AutoEscalation => "AUTO_ESCALATION",
-            Self::SelfReviewDelegation => "SELF_REVIEW_DELEGATION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "MANUAL_REASSIGNMENT" => {
-                ::std::option::Option::Some(Self::ManualReassignment)
-            }
-            "AUTOMATIC_REASSIGNMENT" => {
-                ::std::option::Option::Some(Self::AutomaticReassignment)
-            }
-            "AUTO_ESCALATION" => ::std::option::Option::Some(Self::AutoEscalation),
-            "SELF_REVIEW_DELEGATION" => {
-                ::std::option::Option::Some(Self::SelfReviewDelegation)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::fmt::Display for ReassignmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::str::FromStr for ReassignmentType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::serde::Serialize for ReassignmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ReassignmentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -8720,190 +8694,6 @@ impl ::serde::Serialize for RequestedItemDetailsType {
 }
 #[cfg(feature = "access-requests")]
 impl<'de> ::serde::Deserialize<'de> for RequestedItemDetailsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl RequestedItemStatusRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Executing => "EXECUTING",
-            Self::RequestCompleted => "REQUEST_COMPLETED",
-            Self::Cancelled => "CANCELLED",
-            Self::Terminated => "TERMINATED",
-            Self::ProvisioningVerificationPending => "PROVISIONING_VERIFICATION_PENDING",
-            Self::Rejected => "REJECTED",
-            Self::ProvisioningFailed => "PROVISIONING_FAILED",
-            Self::NotAllItemsProvisioned => "NOT_ALL_ITEMS_PROVISIONED",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EXECUTING" => ::std::option::Option::Some(Self::Executing),
-            "REQUEST_COMPLETED" => ::std::option::Option::Some(Self::RequestCompleted),
-            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
-            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
-            "PROVISIONING_VERIFICATION_PENDING" => {
-                ::std::option::Option::Some(Self::ProvisioningVerificationPending)
-            }
-            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
-            "PROVISIONING_FAILED" => {
-                ::std::option::Option::Some(Self::ProvisioningFailed)
-            }
-            "NOT_ALL_ITEMS_PROVISIONED" => {
-                ::std::option::Option::Some(Self::NotAllItemsProvisioned)
-            }
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::fmt::Display for RequestedItemStatusRequestState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::std::str::FromStr for RequestedItemStatusRequestState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "access-requests")]
-impl ::serde::Serialize for RequestedItemStatusRequestState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "access-requests")]
-impl<'de> ::serde::Deserialize<'de> for RequestedItemStatusRequestState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ReviewerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Identity => "IDENTITY",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for ReviewerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for ReviewerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for ReviewerType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ReviewerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -589,7 +589,7 @@ impl ScheduleDays {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify days value
-pub type ScheduleDaysType = SelectorType;
+pub type ScheduleDaysType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 /**Specifies which hour(s) a schedule is active for. Examples:
 
@@ -678,7 +678,7 @@ impl ScheduleHours {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify hours value
-pub type ScheduleHoursType = SelectorType;
+pub type ScheduleHoursType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 /**Specifies which months of a schedule are active. Only valid for ANNUALLY schedule types. Examples:
 
@@ -768,7 +768,7 @@ impl ScheduleMonths {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify months value
-pub type ScheduleMonthsType = SelectorType;
+pub type ScheduleMonthsType = ListRangeEnum;
 #[cfg(feature = "sod-policies")]
 ///The schedule information.
 #[derive(Clone, Debug)]
@@ -3049,7 +3049,7 @@ impl ::serde::Serialize for SelectorAccountMatchConfigMatchExpression {
         w.end()
     }
 }
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+#[cfg(feature = "sod-policies")]
 /**Enum representing the currently supported selector types.
 
 LIST - the *values* array contains one or more distinct values.
@@ -3058,31 +3058,7 @@ RANGE - the *values* array contains two values: the start and end of the range, 
 
 Additional values may be added in the future without notice.
 */
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SelectorType {
-    List,
-    Range,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<&str> for SelectorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<::std::string::String> for SelectorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SelectorType = ListRangeEnum;
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 ///Self block for imported/exported object.
 #[derive(Clone, Debug, Default)]
@@ -3161,54 +3137,7 @@ impl SelfImportExportDto {
 }
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 ///Imported/exported object's DTO type. Import is currently only possible with the CONNECTOR_RULE, IDENTITY_OBJECT_CONFIG, IDENTITY_PROFILE, RULE, SOURCE, TRANSFORM, and TRIGGER_SUBSCRIPTION object types.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SelfImportExportDtoType {
-    AccessProfile,
-    AccessRequestConfig,
-    AttrSyncSourceConfig,
-    AuthOrg,
-    CampaignFilter,
-    ConnectorRule,
-    FormDefinition,
-    GovernanceGroup,
-    IdentityObjectConfig,
-    IdentityProfile,
-    LifecycleState,
-    NotificationTemplate,
-    PasswordPolicy,
-    PasswordSyncGroup,
-    PublicIdentitiesConfig,
-    Role,
-    Rule,
-    Segment,
-    ServiceDeskIntegration,
-    SodPolicy,
-    Source,
-    Tag,
-    Transform,
-    TriggerSubscription,
-    Workflow,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::convert::TryFrom<&str> for SelfImportExportDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::convert::TryFrom<::std::string::String> for SelfImportExportDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SelfImportExportDtoType = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "identities")]
 ///`SendAccountVerificationRequest`
 #[derive(Clone, Debug)]
@@ -3419,7 +3348,7 @@ impl SendTestNotificationRequestDto {
 }
 #[cfg(feature = "notifications")]
 ///The notification medium. Has to be one of the following enum values.
-pub type SendTestNotificationRequestDtoMedium = Medium;
+pub type SendTestNotificationRequestDtoMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "mfa-controller")]
 ///`SendTokenRequest`
 #[derive(Clone, Debug)]
@@ -3486,35 +3415,7 @@ impl SendTokenRequest {
 }
 #[cfg(feature = "mfa-controller")]
 ///Token delivery type
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SendTokenRequestDeliveryType {
-    SmsPersonal,
-    VoicePersonal,
-    SmsWork,
-    VoiceWork,
-    EmailWork,
-    EmailPersonal,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::convert::TryFrom<&str> for SendTokenRequestDeliveryType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::convert::TryFrom<::std::string::String> for SendTokenRequestDeliveryType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SendTokenRequestDeliveryType = SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum;
 #[cfg(feature = "mfa-controller")]
 ///`SendTokenResponse`
 #[derive(Clone, Debug, Default)]
@@ -3585,33 +3486,9 @@ impl ::serde::Serialize for SendTokenResponse {
         w.end()
     }
 }
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+#[cfg(feature = "mfa-controller")]
 ///Status of sending token
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SendTokenResponseStatus {
-    Success,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl ::std::convert::TryFrom<&str> for SendTokenResponseStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl ::std::convert::TryFrom<::std::string::String> for SendTokenResponseStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SendTokenResponseStatus = SuccessFailedEnum;
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Service Desk integration's specification.
 #[derive(Clone, Debug)]
@@ -3985,33 +3862,10 @@ impl ServiceDeskSource {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///DTO type of source for service desk integration template.
-pub type ServiceDeskSourceType = AttrSyncSourceType;
+pub type ServiceDeskSourceType = SourceEnum;
 #[cfg(feature = "icons")]
 ///`SetIconObjectType`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SetIconObjectType {
-    Application,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "icons")]
-impl ::std::convert::TryFrom<&str> for SetIconObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "icons")]
-impl ::std::convert::TryFrom<::std::string::String> for SetIconObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SetIconObjectType = ApplicationEnum;
 #[cfg(feature = "icons")]
 ///`SetIconResponse200`
 #[derive(Clone, Debug, Default)]
@@ -4511,7 +4365,139 @@ impl ::serde::Serialize for SlimDiscoveredApplications {
 }
 #[cfg(feature = "application-discovery")]
 ///The risk level of the application.
-pub type SlimDiscoveredApplicationsRiskLevel = FullDiscoveredApplicationsRiskLevel;
+pub type SlimDiscoveredApplicationsRiskLevel = HighMediumLowEnum;
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SlimFullEnum {
+    Slim,
+    Full,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for SlimFullEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for SlimFullEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl SlimFullEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Slim => "SLIM",
+            Self::Full => "FULL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SLIM" => ::std::option::Option::Some(Self::Slim),
+            "FULL" => ::std::option::Option::Some(Self::Full),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::fmt::Display for SlimFullEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::str::FromStr for SlimFullEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::serde::Serialize for SlimFullEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SlimFullEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "certification-campaigns")]
 ///`Slimcampaign`
 #[derive(Clone, Debug)]
@@ -4682,13 +4668,110 @@ impl ::serde::Serialize for Slimcampaign {
 /**The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated.
 An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
 */
-pub type SlimcampaignCorrelatedStatus = FullcampaignCorrelatedStatus;
+pub type SlimcampaignCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The campaign's current status.
-pub type SlimcampaignStatus = FullcampaignStatus;
+pub type SlimcampaignStatus = PendingStagedCancelingActivatingAnd5MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of campaign. Could be extended in the future.
-pub type SlimcampaignType = FullcampaignType;
+pub type SlimcampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
+#[cfg(feature = "mfa-controller")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    SmsPersonal,
+    VoicePersonal,
+    SmsWork,
+    VoiceWork,
+    EmailWork,
+    EmailPersonal,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::convert::TryFrom<&str> for SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::convert::TryFrom<::std::string::String>
+for SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SmsPersonal => "SMS_PERSONAL",
+            Self::VoicePersonal => "VOICE_PERSONAL",
+            Self::SmsWork => "SMS_WORK",
+            Self::VoiceWork => "VOICE_WORK",
+            Self::EmailWork => "EMAIL_WORK",
+            Self::EmailPersonal => "EMAIL_PERSONAL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SMS_PERSONAL" => ::std::option::Option::Some(Self::SmsPersonal),
+            "VOICE_PERSONAL" => ::std::option::Option::Some(Self::VoicePersonal),
+            "SMS_WORK" => ::std::option::Option::Some(Self::SmsWork),
+            "VOICE_WORK" => ::std::option::Option::Some(Self::VoiceWork),
+            "EMAIL_WORK" => ::std::option::Option::Some(Self::EmailWork),
+            "EMAIL_PERSONAL" => ::std::option::Option::Some(Self::EmailPersonal),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::fmt::Display for SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::std::str::FromStr for SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl ::serde::Serialize for SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "mfa-controller")]
+impl<'de> ::serde::Deserialize<'de> for SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "access-request-approvals")]
 ///Details of the Entitlement criteria
 #[derive(Clone, Debug, Default)]
@@ -5037,16 +5120,19 @@ impl ::serde::Serialize for SodPolicyDto {
         w.end()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(feature = "access-request-approvals")]
 ///SOD policy DTO type.
+pub type SodPolicyDtoType = SodPolicyEnum;
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SodPolicyDtoType {
+pub enum SodPolicyEnum {
     SodPolicy,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<&str> for SodPolicyDtoType {
+impl ::std::convert::TryFrom<&str> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -5055,12 +5141,67 @@ impl ::std::convert::TryFrom<&str> for SodPolicyDtoType {
     }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<::std::string::String> for SodPolicyDtoType {
+impl ::std::convert::TryFrom<::std::string::String> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl SodPolicyEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::fmt::Display for SodPolicyEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::str::FromStr for SodPolicyEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodPolicyEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodPolicyEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "sod-policies")]
@@ -5141,7 +5282,7 @@ impl SodPolicyOwnerRef {
 }
 #[cfg(feature = "sod-policies")]
 ///Owner type.
-pub type SodPolicyOwnerRefType = ReviewerType;
+pub type SodPolicyOwnerRefType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "sod-policies")]
 ///`SodPolicySchedule`
 #[derive(Clone, Debug, Default)]
@@ -5398,7 +5539,7 @@ impl SodRecipient {
 }
 #[cfg(feature = "sod-policies")]
 ///SOD policy recipient DTO type.
-pub type SodRecipientType = OwnerDtoType;
+pub type SodRecipientType = IdentityEnum;
 #[cfg(feature = "full")]
 ///SOD policy violation report result.
 #[derive(Clone, Debug, Default)]
@@ -5471,7 +5612,7 @@ impl ::serde::Serialize for SodReportResultDto {
 }
 #[cfg(feature = "full")]
 ///SOD policy violation report result DTO type.
-pub type SodReportResultDtoType = CampaignReportType;
+pub type SodReportResultDtoType = ReportResultEnum;
 #[cfg(feature = "access-request-approvals")]
 ///The inner object representing the completed SOD Violation check
 #[derive(Clone, Debug, Default)]
@@ -5681,34 +5822,9 @@ impl ::serde::Serialize for SodViolationContextCheckCompleted {
         w.end()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(feature = "access-request-approvals")]
 ///The status of SOD violation check
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SodViolationContextCheckCompletedState {
-    Success,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<&str> for SodViolationContextCheckCompletedState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for SodViolationContextCheckCompletedState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SodViolationContextCheckCompletedState = SuccessErrorEnum;
 #[cfg(feature = "access-request-approvals")]
 ///The object which contains the left and right hand side of the entitlements that got violated according to the policy.
 #[derive(Clone, Debug, Default)]
@@ -6266,33 +6382,9 @@ impl SourceAccountCorrelationConfig {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceAccountCorrelationConfigType {
-    AccountCorrelationConfig,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceAccountCorrelationConfigType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for SourceAccountCorrelationConfigType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "sources")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -6371,7 +6463,7 @@ impl SourceAccountCorrelationRule {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type SourceAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "triggers")]
 ///`SourceAccountCreated`
 #[derive(Clone, Debug, Default)]
@@ -7465,7 +7557,7 @@ impl SourceBeforeProvisioningRule {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type SourceBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "sources")]
 ///Reference to the source's associated cluster.
 #[derive(Clone, Debug)]
@@ -7614,54 +7706,10 @@ impl SourceClusterDto {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Source cluster DTO type.
-pub type SourceClusterDtoType = SourceClusterType;
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
+pub type SourceClusterDtoType = ClusterEnum;
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceClusterType {
-    Cluster,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SourceClusterType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SourceClusterType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceClusterType = ClusterEnum;
 #[cfg(feature = "connector-rule-management")]
 ///SourceCode
 #[derive(Clone, Debug)]
@@ -7891,7 +7939,7 @@ impl ::serde::Serialize for SourceCreatedActor {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity who created the source.
-pub type SourceCreatedActorType = OwnerDtoType;
+pub type SourceCreatedActorType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`SourceCreationErrors`
 #[derive(Clone, Debug, Default)]
@@ -8151,7 +8199,7 @@ impl ::serde::Serialize for SourceDeletedActor {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity who deleted the source.
-pub type SourceDeletedActorType = OwnerDtoType;
+pub type SourceDeletedActorType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///Entitlement Request Configuration
 #[derive(Clone, Debug, Default)]
@@ -8218,6 +8266,167 @@ impl ::serde::Serialize for SourceEntitlementRequestConfig {
 impl SourceEntitlementRequestConfig {
     pub fn builder() -> builder::SourceEntitlementRequestConfig {
         Default::default()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SourceEnum {
+    Source,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for SourceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for SourceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl SourceEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "SOURCE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for SourceEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for SourceEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for SourceEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SourceEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 /**Optional features that can be supported by a source. Modifying the features array may cause source configuration errors that are unsupportable. It is recommended to not modify this array for SailPoint supported connectors.
@@ -8465,32 +8674,9 @@ impl SourceManagementWorkgroup {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceManagementWorkgroupType {
-    GovernanceGroup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceManagementWorkgroupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceManagementWorkgroupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "sources")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -8569,7 +8755,7 @@ impl SourceManagerCorrelationRule {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type SourceManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "sources")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -8648,7 +8834,7 @@ impl SourceOwner {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceOwnerType = OwnerDtoType;
+pub type SourceOwnerType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///`SourcePasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -8725,32 +8911,9 @@ impl SourcePasswordPoliciesItem {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourcePasswordPoliciesItemType {
-    PasswordPolicy,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourcePasswordPoliciesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourcePasswordPoliciesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourcePasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "sources")]
 ///`SourceSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -8827,36 +8990,13 @@ impl SourceSchemasItem {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
+pub type SourceSchemasItemType = ConnectorSchemaEnum;
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceSchemasItemType {
-    ConnectorSchema,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceSchemasItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceSchemasItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-///Status identifier that gives specific information about why a source is or isn't healthy.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceStatus {
+pub enum SourceStateErrorAccountFileImportAnd10MoreEnum {
     SourceStateErrorAccountFileImport,
     SourceStateErrorCluster,
     SourceStateErrorSource,
@@ -8872,7 +9012,7 @@ pub enum SourceStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceStatus {
+impl ::std::convert::TryFrom<&str> for SourceStateErrorAccountFileImportAnd10MoreEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -8881,7 +9021,8 @@ impl ::std::convert::TryFrom<&str> for SourceStatus {
     }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceStatus {
+impl ::std::convert::TryFrom<::std::string::String>
+for SourceStateErrorAccountFileImportAnd10MoreEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -8889,6 +9030,112 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceStatus {
         value.parse()
     }
 }
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl SourceStateErrorAccountFileImportAnd10MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SourceStateErrorAccountFileImport => {
+                "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT"
+            }
+            Self::SourceStateErrorCluster => "SOURCE_STATE_ERROR_CLUSTER",
+            Self::SourceStateErrorSource => "SOURCE_STATE_ERROR_SOURCE",
+            Self::SourceStateErrorVa => "SOURCE_STATE_ERROR_VA",
+            Self::SourceStateFailureCluster => "SOURCE_STATE_FAILURE_CLUSTER",
+            Self::SourceStateFailureSource => "SOURCE_STATE_FAILURE_SOURCE",
+            Self::SourceStateHealthy => "SOURCE_STATE_HEALTHY",
+            Self::SourceStateUncheckedCluster => "SOURCE_STATE_UNCHECKED_CLUSTER",
+            Self::SourceStateUncheckedClusterNoSources => {
+                "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES"
+            }
+            Self::SourceStateUncheckedSource => "SOURCE_STATE_UNCHECKED_SOURCE",
+            Self::SourceStateUncheckedSourceNoAccounts => {
+                "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS"
+            }
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT" => {
+                ::std::option::Option::Some(Self::SourceStateErrorAccountFileImport)
+            }
+            "SOURCE_STATE_ERROR_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateErrorCluster)
+            }
+            "SOURCE_STATE_ERROR_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateErrorSource)
+            }
+            "SOURCE_STATE_ERROR_VA" => {
+                ::std::option::Option::Some(Self::SourceStateErrorVa)
+            }
+            "SOURCE_STATE_FAILURE_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateFailureCluster)
+            }
+            "SOURCE_STATE_FAILURE_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateFailureSource)
+            }
+            "SOURCE_STATE_HEALTHY" => {
+                ::std::option::Option::Some(Self::SourceStateHealthy)
+            }
+            "SOURCE_STATE_UNCHECKED_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedCluster)
+            }
+            "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedClusterNoSources)
+            }
+            "SOURCE_STATE_UNCHECKED_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedSource)
+            }
+            "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedSourceNoAccounts)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "sources")]
+///Status identifier that gives specific information about why a source is or isn't healthy.
+pub type SourceStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "sources")]
 ///`SourceSyncJob`
 #[derive(Clone, Debug, Default)]
@@ -8958,59 +9205,9 @@ impl ::serde::Serialize for SourceSyncJob {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
+#[cfg(feature = "sources")]
 ///The job status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceSyncJobStatus {
-    Queued,
-    InProgress,
-    Success,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SourceSyncJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SourceSyncJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceSyncJobStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "sources")]
 ///`SourceSyncPayload`
 #[derive(Clone, Debug, Default)]
@@ -9238,7 +9435,7 @@ impl ::serde::Serialize for SourceUpdatedActor {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity who updated the source.
-pub type SourceUpdatedActorType = OwnerDtoType;
+pub type SourceUpdatedActorType = IdentityEnum;
 #[cfg(feature = "source-usages")]
 ///`SourceUsage`
 #[derive(Clone, Debug, Default)]
@@ -9595,10 +9792,10 @@ impl ::serde::Serialize for SpConfigExportJobStatus {
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-pub type SpConfigExportJobStatusType = SpConfigJobType;
+pub type SpConfigExportJobStatusType = ExportImportEnum;
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-pub type SpConfigExportJobType = SpConfigJobType;
+pub type SpConfigExportJobType = ExportImportEnum;
 #[cfg(feature = "sp-config")]
 ///Response model for config export download response.
 #[derive(Clone, Debug, Default)]
@@ -9802,7 +9999,7 @@ impl ::serde::Serialize for SpConfigImportJobStatus {
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-pub type SpConfigImportJobStatusType = SpConfigJobType;
+pub type SpConfigImportJobStatusType = ExportImportEnum;
 #[cfg(feature = "sp-config")]
 ///Response Body for Config Import command.
 #[derive(Clone, Debug, Default)]
@@ -9992,31 +10189,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SpConfigJobStatus {
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SpConfigJobType {
-    Export,
-    Import,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "sp-config")]
-impl ::std::convert::TryFrom<&str> for SpConfigJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::convert::TryFrom<::std::string::String> for SpConfigJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SpConfigJobType = ExportImportEnum;
 #[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
 ///Message model for Config Import/Export.
 #[derive(Clone, Debug, Default)]
@@ -10844,6 +11017,30 @@ impl ::std::convert::TryFrom<::std::string::String> for StatusResponseStatus {
     }
 }
 #[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum StringBooleanArrayEnum {
+    String(::std::string::String),
+    Boolean(bool),
+    Array(::std::vec::Vec<::std::option::Option<::std::string::String>>),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<bool> for StringBooleanArrayEnum {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<::std::vec::Vec<::std::option::Option<::std::string::String>>>
+for StringBooleanArrayEnum {
+    fn from(
+        value: ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        Self::Array(value)
+    }
+}
+#[cfg(feature = "triggers")]
 ///`Subscription`
 #[derive(Clone, Debug, Default)]
 pub struct Subscription {
@@ -11514,6 +11711,620 @@ impl Substring {
     }
 }
 #[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SucceededFailedEnum {
+    Succeeded,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for SucceededFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for SucceededFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl SucceededFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "Succeeded",
+            Self::Failed => "Failed",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
+            "Failed" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for SucceededFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for SucceededFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SucceededFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SucceededFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessErrorEnum {
+    Success,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::convert::TryFrom<&str> for SuccessErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::convert::TryFrom<::std::string::String> for SuccessErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl SuccessErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::fmt::Display for SuccessErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::str::FromStr for SuccessErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SuccessErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SuccessErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessFailedEnum {
+    Success,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl ::std::convert::TryFrom<&str> for SuccessFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl ::std::convert::TryFrom<::std::string::String> for SuccessFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl SuccessFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl ::std::fmt::Display for SuccessFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl ::std::str::FromStr for SuccessFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl ::serde::Serialize for SuccessFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
+impl<'de> ::serde::Deserialize<'de> for SuccessFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessFailedTerminatedEnum {
+    Success,
+    Failed,
+    Terminated,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for SuccessFailedTerminatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for SuccessFailedTerminatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl SuccessFailedTerminatedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Terminated => "Terminated",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Success" => ::std::option::Option::Some(Self::Success),
+            "Failed" => ::std::option::Option::Some(Self::Failed),
+            "Terminated" => ::std::option::Option::Some(Self::Terminated),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for SuccessFailedTerminatedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for SuccessFailedTerminatedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SuccessFailedTerminatedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SuccessFailedTerminatedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessWarningErrorTerminatedAnd2MoreEnum {
+    Success,
+    Warning,
+    Error,
+    Terminated,
+    TempError,
+    Pending,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<&str> for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl SuccessWarningErrorTerminatedAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Terminated => "TERMINATED",
+            Self::TempError => "TEMP_ERROR",
+            Self::Pending => "PENDING",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "WARNING" => ::std::option::Option::Some(Self::Warning),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::fmt::Display for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::str::FromStr for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::serde::Serialize for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "sources")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessWarningErrorTerminatedTempErrorEnum {
+    Success,
+    Warning,
+    Error,
+    Terminated,
+    TempError,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sources")]
+impl ::std::convert::TryFrom<&str> for SuccessWarningErrorTerminatedTempErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::convert::TryFrom<::std::string::String>
+for SuccessWarningErrorTerminatedTempErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sources")]
+impl SuccessWarningErrorTerminatedTempErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Terminated => "TERMINATED",
+            Self::TempError => "TEMP_ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "WARNING" => ::std::option::Option::Some(Self::Warning),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::fmt::Display for SuccessWarningErrorTerminatedTempErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::str::FromStr for SuccessWarningErrorTerminatedTempErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for SuccessWarningErrorTerminatedTempErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for SuccessWarningErrorTerminatedTempErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessfulFailedEnum {
+    Successful,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<&str> for SuccessfulFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::convert::TryFrom<::std::string::String> for SuccessfulFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "access-requests")]
+impl SuccessfulFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Successful => "SUCCESSFUL",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESSFUL" => ::std::option::Option::Some(Self::Successful),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::fmt::Display for SuccessfulFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::std::str::FromStr for SuccessfulFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "access-requests")]
+impl ::serde::Serialize for SuccessfulFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "access-requests")]
+impl<'de> ::serde::Deserialize<'de> for SuccessfulFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
 ///What `start_test_trigger_invocation` answers: one variant per success status.
 #[derive(Debug)]
 pub enum StartTestTriggerInvocationResponse {
@@ -11770,180 +12581,6 @@ impl<'de> ::serde::Deserialize<'de> for SedAssigneeType {
         )
     }
 }
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl SelectorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "LIST",
-            Self::Range => "RANGE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "LIST" => ::std::option::Option::Some(Self::List),
-            "RANGE" => ::std::option::Option::Some(Self::Range),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::fmt::Display for SelectorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::str::FromStr for SelectorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::serde::Serialize for SelectorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl<'de> ::serde::Deserialize<'de> for SelectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl SelfImportExportDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
-            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
-            Self::AuthOrg => "AUTH_ORG",
-            Self::CampaignFilter => "CAMPAIGN_FILTER",
-            Self::ConnectorRule => "CONNECTOR_RULE",
-            Self::FormDefinition => "FORM_DEFINITION",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::LifecycleState => "LIFECYCLE_STATE",
-            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
-            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
-            Self::Role => "ROLE",
-            Self::Rule => "RULE",
-            Self::Segment => "SEGMENT",
-            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::Tag => "TAG",
-            Self::Transform => "TRANSFORM",
-            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
-            Self::Workflow => "WORKFLOW",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ACCESS_REQUEST_CONFIG" => {
-                ::std::option::Option::Some(Self::AccessRequestConfig)
-            }
-            "ATTR_SYNC_SOURCE_CONFIG" => {
-                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
-            }
-            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
-            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
-            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
-            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY_OBJECT_CONFIG" => {
-                ::std::option::Option::Some(Self::IdentityObjectConfig)
-            }
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
-            "NOTIFICATION_TEMPLATE" => {
-                ::std::option::Option::Some(Self::NotificationTemplate)
-            }
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
-            "PUBLIC_IDENTITIES_CONFIG" => {
-                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
-            }
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
-            "SERVICE_DESK_INTEGRATION" => {
-                ::std::option::Option::Some(Self::ServiceDeskIntegration)
-            }
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TAG" => ::std::option::Option::Some(Self::Tag),
-            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
-            "TRIGGER_SUBSCRIPTION" => {
-                ::std::option::Option::Some(Self::TriggerSubscription)
-            }
-            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::fmt::Display for SelfImportExportDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::str::FromStr for SelfImportExportDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::serde::Serialize for SelfImportExportDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl<'de> ::serde::Deserialize<'de> for SelfImportExportDtoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "identities")]
 impl SendAccountVerificationRequestVia {
     /// The value as sent on the wire.
@@ -11994,238 +12631,6 @@ impl ::serde::Serialize for SendAccountVerificationRequestVia {
 }
 #[cfg(feature = "identities")]
 impl<'de> ::serde::Deserialize<'de> for SendAccountVerificationRequestVia {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl SendTokenRequestDeliveryType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SmsPersonal => "SMS_PERSONAL",
-            Self::VoicePersonal => "VOICE_PERSONAL",
-            Self::SmsWork => "SMS_WORK",
-            Self::VoiceWork => "VOICE_WORK",
-            Self::EmailWork => "EMAIL_WORK",
-            Self::EmailPersonal => "EMAIL_PERSONAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SMS_PERSONAL" => ::std::option::Option::Some(Self::SmsPersonal),
-            "VOICE_PERSONAL" => ::std::option::Option::Some(Self::VoicePersonal),
-            "SMS_WORK" => ::std::option::Option::Some(Self::SmsWork),
-            "VOICE_WORK" => ::std::option::Option::Some(Self::VoiceWork),
-            "EMAIL_WORK" => ::std::option::Option::Some(Self::EmailWork),
-            "EMAIL_PERSONAL" => ::std::option::Option::Some(Self::EmailPersonal),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::fmt::Display for SendTokenRequestDeliveryType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::std::str::FromStr for SendTokenRequestDeliveryType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl ::serde::Serialize for SendTokenRequestDeliveryType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "mfa-controller")]
-impl<'de> ::serde::Deserialize<'de> for SendTokenRequestDeliveryType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl SendTokenResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl ::std::fmt::Display for SendTokenResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl ::std::str::FromStr for SendTokenResponseStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl ::serde::Serialize for SendTokenResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "mfa-configuration", feature = "mfa-controller"))]
-impl<'de> ::serde::Deserialize<'de> for SendTokenResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "icons")]
-impl SetIconObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "application" => ::std::option::Option::Some(Self::Application),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "icons")]
-impl ::std::fmt::Display for SetIconObjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "icons")]
-impl ::std::str::FromStr for SetIconObjectType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "icons")]
-impl ::serde::Serialize for SetIconObjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "icons")]
-impl<'de> ::serde::Deserialize<'de> for SetIconObjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl SodPolicyDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::fmt::Display for SodPolicyDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::str::FromStr for SodPolicyDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::serde::Serialize for SodPolicyDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl<'de> ::serde::Deserialize<'de> for SodPolicyDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12342,210 +12747,6 @@ impl ::serde::Serialize for SodPolicyType {
 }
 #[cfg(feature = "sod-policies")]
 impl<'de> ::serde::Deserialize<'de> for SodPolicyType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl SodViolationContextCheckCompletedState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::fmt::Display for SodViolationContextCheckCompletedState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::str::FromStr for SodViolationContextCheckCompletedState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::serde::Serialize for SodViolationContextCheckCompletedState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl<'de> ::serde::Deserialize<'de> for SodViolationContextCheckCompletedState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceAccountCorrelationConfigType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNT_CORRELATION_CONFIG" => {
-                ::std::option::Option::Some(Self::AccountCorrelationConfig)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceAccountCorrelationConfigType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceAccountCorrelationConfigType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceAccountCorrelationConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceAccountCorrelationConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl SourceClusterType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cluster => "CLUSTER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CLUSTER" => ::std::option::Option::Some(Self::Cluster),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for SourceClusterType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for SourceClusterType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for SourceClusterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SourceClusterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12695,375 +12896,6 @@ impl<'de> ::serde::Deserialize<'de> for SourceFeatureItem {
         )
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceManagementWorkgroupType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceManagementWorkgroupType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceManagementWorkgroupType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceManagementWorkgroupType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceManagementWorkgroupType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourcePasswordPoliciesItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourcePasswordPoliciesItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourcePasswordPoliciesItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourcePasswordPoliciesItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourcePasswordPoliciesItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceSchemasItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CONNECTOR_SCHEMA" => ::std::option::Option::Some(Self::ConnectorSchema),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceSchemasItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceSchemasItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceSchemasItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceSchemasItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SourceStateErrorAccountFileImport => {
-                "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT"
-            }
-            Self::SourceStateErrorCluster => "SOURCE_STATE_ERROR_CLUSTER",
-            Self::SourceStateErrorSource => "SOURCE_STATE_ERROR_SOURCE",
-            Self::SourceStateErrorVa => "SOURCE_STATE_ERROR_VA",
-            Self::SourceStateFailureCluster => "SOURCE_STATE_FAILURE_CLUSTER",
-            Self::SourceStateFailureSource => "SOURCE_STATE_FAILURE_SOURCE",
-            Self::SourceStateHealthy => "SOURCE_STATE_HEALTHY",
-            Self::SourceStateUncheckedCluster => "SOURCE_STATE_UNCHECKED_CLUSTER",
-            Self::SourceStateUncheckedClusterNoSources => {
-                "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES"
-            }
-            Self::SourceStateUncheckedSource => "SOURCE_STATE_UNCHECKED_SOURCE",
-            Self::SourceStateUncheckedSourceNoAccounts => {
-                "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT" => {
-                ::std::option::Option::Some(Self::SourceStateErrorAccountFileImport)
-            }
-            "SOURCE_STATE_ERROR_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateErrorCluster)
-            }
-            "SOURCE_STATE_ERROR_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateErrorSource)
-            }
-            "SOURCE_STATE_ERROR_VA" => {
-                ::std::option::Option::Some(Self::SourceStateErrorVa)
-            }
-            "SOURCE_STATE_FAILURE_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateFailureCluster)
-            }
-            "SOURCE_STATE_FAILURE_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateFailureSource)
-            }
-            "SOURCE_STATE_HEALTHY" => {
-                ::std::option::Option::Some(Self::SourceStateHealthy)
-            }
-            "SOURCE_STATE_UNCHECKED_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedCluster)
-            }
-            "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedClusterNoSources)
-            }
-            "SOURCE_STATE_UNCHECKED_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedSource)
-            }
-            "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedSourceNoAccounts)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl SourceSyncJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "QUEUED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "QUEUED" => ::std::option::Option::Some(Self::Queued),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for SourceSyncJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for SourceSyncJobStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for SourceSyncJobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SourceSyncJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "source-usages")]
 impl SourceUsageStatusStatus {
     /// The value as sent on the wire.
@@ -13173,63 +13005,6 @@ impl ::serde::Serialize for SpConfigJobStatus {
 }
 #[cfg(feature = "sp-config")]
 impl<'de> ::serde::Deserialize<'de> for SpConfigJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "sp-config")]
-impl SpConfigJobType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Export => "EXPORT",
-            Self::Import => "IMPORT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EXPORT" => ::std::option::Option::Some(Self::Export),
-            "IMPORT" => ::std::option::Option::Some(Self::Import),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::fmt::Display for SpConfigJobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::str::FromStr for SpConfigJobType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::serde::Serialize for SpConfigJobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sp-config")]
-impl<'de> ::serde::Deserialize<'de> for SpConfigJobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

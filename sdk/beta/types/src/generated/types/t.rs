@@ -173,7 +173,7 @@ impl TagTagCategoryRefsItem {
 }
 #[cfg(feature = "tags")]
 ///DTO type of the tagged object's category.
-pub type TagTagCategoryRefsItemType = GetTaggedObjectType;
+pub type TagTagCategoryRefsItemType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "tagged-objects")]
 ///`TaggedObject`
 #[derive(Clone, Debug, Default)]
@@ -319,7 +319,7 @@ impl TaggedObjectDto {
 }
 #[cfg(feature = "tagged-objects")]
 ///DTO type
-pub type TaggedObjectDtoType = GetTaggedObjectType;
+pub type TaggedObjectDtoType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "tagged-objects")]
 ///`TaggedObjectObjectRef`
 #[derive(Clone, Debug, Default)]
@@ -398,7 +398,7 @@ impl TaggedObjectObjectRef {
 }
 #[cfg(feature = "tagged-objects")]
 ///DTO type
-pub type TaggedObjectObjectRefType = GetTaggedObjectType;
+pub type TaggedObjectObjectRefType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(any(feature = "identities", feature = "task-management"))]
 ///`Target`
 #[derive(Clone, Debug, Default)]
@@ -664,14 +664,17 @@ impl ::serde::Serialize for TaskResultDto {
 }
 #[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
 ///Task result DTO type.
+pub type TaskResultDtoType = TaskResultEnum;
+#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TaskResultDtoType {
+pub enum TaskResultEnum {
     TaskResult,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for TaskResultDtoType {
+impl ::std::convert::TryFrom<&str> for TaskResultEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -680,12 +683,67 @@ impl ::std::convert::TryFrom<&str> for TaskResultDtoType {
     }
 }
 #[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for TaskResultDtoType {
+impl ::std::convert::TryFrom<::std::string::String> for TaskResultEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
+impl TaskResultEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaskResult => "TASK_RESULT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "TASK_RESULT" => ::std::option::Option::Some(Self::TaskResult),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
+impl ::std::fmt::Display for TaskResultEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
+impl ::std::str::FromStr for TaskResultEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
+impl ::serde::Serialize for TaskResultEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for TaskResultEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -1270,34 +1328,9 @@ for TaskStatusMessageParametersItem {
         Self::Object(value)
     }
 }
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
+#[cfg(any(feature = "identities", feature = "task-management"))]
 ///Type of the message
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TaskStatusMessageType {
-    Info,
-    Warn,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl ::std::convert::TryFrom<&str> for TaskStatusMessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl ::std::convert::TryFrom<::std::string::String> for TaskStatusMessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type TaskStatusMessageType = InfoWarnErrorEnum;
 #[cfg(any(feature = "identities", feature = "task-management"))]
 ///Type of task this TaskStatus represents
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1402,7 +1435,7 @@ impl TemplateBulkDeleteDto {
 }
 #[cfg(feature = "notifications")]
 ///The notification medium (EMAIL, SLACK, or TEAMS)
-pub type TemplateBulkDeleteDtoMedium = Medium;
+pub type TemplateBulkDeleteDtoMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "notifications")]
 ///`TemplateDto`
 #[derive(Clone, Debug)]
@@ -1725,10 +1758,10 @@ impl ::serde::Serialize for TemplateDtoDefault {
 }
 #[cfg(feature = "notifications")]
 ///The message medium. More mediums may be added in the future.
-pub type TemplateDtoDefaultMedium = Medium;
+pub type TemplateDtoDefaultMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "notifications")]
 ///The message medium. More mediums may be added in the future.
-pub type TemplateDtoMedium = Medium;
+pub type TemplateDtoMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "notifications")]
 ///`TemplateSlack`
 #[derive(Clone, Debug, Default)]
@@ -2979,31 +3012,7 @@ impl TestInvocation {
 }
 #[cfg(feature = "mfa-configuration")]
 ///`TestMfaConfigMethod`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TestMfaConfigMethod {
-    OktaVerify,
-    DuoWeb,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "mfa-configuration")]
-impl ::std::convert::TryFrom<&str> for TestMfaConfigMethod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "mfa-configuration")]
-impl ::std::convert::TryFrom<::std::string::String> for TestMfaConfigMethod {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type TestMfaConfigMethod = OktaVerifyDuoWebEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`TestSourceConnectionMultihostResponse`
 #[derive(Clone, Debug, Default)]
@@ -3313,7 +3322,7 @@ impl TokenAuthRequest {
 }
 #[cfg(feature = "mfa-controller")]
 ///Token delivery type
-pub type TokenAuthRequestDeliveryType = SendTokenRequestDeliveryType;
+pub type TokenAuthRequestDeliveryType = SmsPersonalVoicePersonalSmsWorkAnd3MoreEnum;
 #[cfg(feature = "mfa-controller")]
 ///`TokenAuthResponse`
 #[derive(Clone, Debug, Default)]
@@ -3367,7 +3376,7 @@ impl ::serde::Serialize for TokenAuthResponse {
 }
 #[cfg(feature = "mfa-controller")]
 ///MFA Authentication status
-pub type TokenAuthResponseStatus = KbaAuthResponseStatus;
+pub type TokenAuthResponseStatus = PendingSuccessFailedLockoutNotEnoughDataEnum;
 #[cfg(feature = "transforms")]
 ///The representation of an internally- or customer-defined transform.
 #[derive(Clone, Debug)]
@@ -4140,7 +4149,7 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadName {
 }
 #[cfg(feature = "transforms")]
 ///The type of transform operation
-pub type TransformReadType = TransformType;
+pub type TransformReadType = AccountAttributeBase64DecodeAnd33MoreEnum;
 #[cfg(feature = "transforms")]
 ///`TransformRule`
 #[derive(Clone, Debug)]
@@ -4208,64 +4217,7 @@ impl TransformRule {
 }
 #[cfg(feature = "transforms")]
 ///The type of transform operation
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TransformType {
-    AccountAttribute,
-    Base64Decode,
-    Base64Encode,
-    Concat,
-    Conditional,
-    DateCompare,
-    DateFormat,
-    DateMath,
-    DecomposeDiacriticalMarks,
-    E164phone,
-    FirstValid,
-    Rule,
-    IdentityAttribute,
-    IndexOf,
-    Iso3166,
-    LastIndexOf,
-    LeftPad,
-    Lookup,
-    Lower,
-    NormalizeNames,
-    RandomAlphaNumeric,
-    RandomNumeric,
-    Reference,
-    ReplaceAll,
-    Replace,
-    RightPad,
-    Split,
-    Static,
-    Substring,
-    Trim,
-    Upper,
-    UsernameGenerator,
-    Uuid,
-    DisplayName,
-    Rfc5646,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "transforms")]
-impl ::std::convert::TryFrom<&str> for TransformType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "transforms")]
-impl ::std::convert::TryFrom<::std::string::String> for TransformType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type TransformType = AccountAttributeBase64DecodeAnd33MoreEnum;
 #[cfg(feature = "transforms")]
 ///`TransformsIdentityAttribute`
 #[derive(Clone, Debug)]
@@ -4818,6 +4770,90 @@ impl Trim {
         Default::default()
     }
 }
+#[cfg(feature = "sources")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum TrueFalseEnum {
+    True,
+    False,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sources")]
+impl ::std::convert::TryFrom<&str> for TrueFalseEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::convert::TryFrom<::std::string::String> for TrueFalseEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sources")]
+impl TrueFalseEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "true" => ::std::option::Option::Some(Self::True),
+            "false" => ::std::option::Option::Some(Self::False),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::fmt::Display for TrueFalseEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::str::FromStr for TrueFalseEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for TrueFalseEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for TrueFalseEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "identities", feature = "task-management"))]
 impl TargetType {
     /// The value as sent on the wire.
@@ -4864,61 +4900,6 @@ impl ::serde::Serialize for TargetType {
 }
 #[cfg(any(feature = "identities", feature = "task-management"))]
 impl<'de> ::serde::Deserialize<'de> for TargetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl TaskResultDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskResult => "TASK_RESULT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "TASK_RESULT" => ::std::option::Option::Some(Self::TaskResult),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl ::std::fmt::Display for TaskResultDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl ::std::str::FromStr for TaskResultDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl ::serde::Serialize for TaskResultDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "accounts", feature = "roles", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for TaskResultDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5056,65 +5037,6 @@ impl<'de> ::serde::Deserialize<'de> for TaskStatusCompletionStatus {
         )
     }
 }
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl TaskStatusMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "INFO" => ::std::option::Option::Some(Self::Info),
-            "WARN" => ::std::option::Option::Some(Self::Warn),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl ::std::fmt::Display for TaskStatusMessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl ::std::str::FromStr for TaskStatusMessageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl ::serde::Serialize for TaskStatusMessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identities", feature = "sources", feature = "task-management"))]
-impl<'de> ::serde::Deserialize<'de> for TaskStatusMessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(any(feature = "identities", feature = "task-management"))]
 impl TaskStatusType {
     /// The value as sent on the wire.
@@ -5163,63 +5085,6 @@ impl ::serde::Serialize for TaskStatusType {
 }
 #[cfg(any(feature = "identities", feature = "task-management"))]
 impl<'de> ::serde::Deserialize<'de> for TaskStatusType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "mfa-configuration")]
-impl TestMfaConfigMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OktaVerify => "okta-verify",
-            Self::DuoWeb => "duo-web",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "okta-verify" => ::std::option::Option::Some(Self::OktaVerify),
-            "duo-web" => ::std::option::Option::Some(Self::DuoWeb),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "mfa-configuration")]
-impl ::std::fmt::Display for TestMfaConfigMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "mfa-configuration")]
-impl ::std::str::FromStr for TestMfaConfigMethod {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "mfa-configuration")]
-impl ::serde::Serialize for TestMfaConfigMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "mfa-configuration")]
-impl<'de> ::serde::Deserialize<'de> for TestMfaConfigMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5323,131 +5188,6 @@ impl ::serde::Serialize for TestSourceConnectionMultihostResponseResultType {
 }
 #[cfg(feature = "multi-host-integration")]
 impl<'de> ::serde::Deserialize<'de> for TestSourceConnectionMultihostResponseResultType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "transforms")]
-impl TransformType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountAttribute => "accountAttribute",
-            Self::Base64Decode => "base64Decode",
-            Self::Base64Encode => "base64Encode",
-            Self::Concat => "concat",
-            Self::Conditional => "conditional",
-            Self::DateCompare => "dateCompare",
-            Self::DateFormat => "dateFormat",
-            Self::DateMath => "dateMath",
-            Self::DecomposeDiacriticalMarks => "decomposeDiacriticalMarks",
-            Self::E164phone => "e164phone",
-            Self::FirstValid => "firstValid",
-            Self::Rule => "rule",
-            Self::IdentityAttribute => "identityAttribute",
-            Self::IndexOf => "indexOf",
-            Self::Iso3166 => "iso3166",
-            Self::LastIndexOf => "lastIndexOf",
-            Self::LeftPad => "leftPad",
-            Self::Lookup => "lookup",
-            Self::Lower => "lower",
-            Self::NormalizeNames => "normalizeNames",
-            Self::RandomAlphaNumeric => "randomAlphaNumeric",
-            Self::RandomNumeric => "randomNumeric",
-            Self::Reference => "reference",
-            Self::ReplaceAll => "replaceAll",
-            Self::Replace => "replace",
-            Self::RightPad => "rightPad",
-            Self::Split => "split",
-            Self::Static => "static",
-            Self::Substring => "substring",
-            Self::Trim => "trim",
-            Self::Upper => "upper",
-            Self::UsernameGenerator => "usernameGenerator",
-            Self::Uuid => "uuid",
-            Self::DisplayName => "displayName",
-            Self::Rfc5646 => "rfc5646",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "accountAttribute" => ::std::option::Option::Some(Self::AccountAttribute),
-            "base64Decode" => ::std::option::Option::Some(Self::Base64Decode),
-            "base64Encode" => ::std::option::Option::Some(Self::Base64Encode),
-            "concat" => ::std::option::Option::Some(Self::Concat),
-            "conditional" => ::std::option::Option::Some(Self::Conditional),
-            "dateCompare" => ::std::option::Option::Some(Self::DateCompare),
-            "dateFormat" => ::std::option::Option::Some(Self::DateFormat),
-            "dateMath" => ::std::option::Option::Some(Self::DateMath),
-            "decomposeDiacriticalMarks" => {
-                ::std::option::Option::Some(Self::DecomposeDiacriticalMarks)
-            }
-            "e164phone" => ::std::option::Option::Some(Self::E164phone),
-            "firstValid" => ::std::option::Option::Some(Self::FirstValid),
-            "rule" => ::std::option::Option::Some(Self::Rule),
-            "identityAttribute" => ::std::option::Option::Some(Self::IdentityAttribute),
-            "indexOf" => ::std::option::Option::Some(Self::IndexOf),
-            "iso3166" => ::std::option::Option::Some(Self::Iso3166),
-            "lastIndexOf" => ::std::option::Option::Some(Self::LastIndexOf),
-            "leftPad" => ::std::option::Option::Some(Self::LeftPad),
-            "lookup" => ::std::option::Option::Some(Self::Lookup),
-            "lower" => ::std::option::Option::Some(Self::Lower),
-            "normalizeNames" => ::std::option::Option::Some(Self::NormalizeNames),
-            "randomAlphaNumeric" => ::std::option::Option::Some(Self::RandomAlphaNumeric),
-            "randomNumeric" => ::std::option::Option::Some(Self::RandomNumeric),
-            "reference" => ::std::option::Option::Some(Self::Reference),
-            "replaceAll" => ::std::option::Option::Some(Self::ReplaceAll),
-            "replace" => ::std::option::Option::Some(Self::Replace),
-            "rightPad" => ::std::option::Option::Some(Self::RightPad),
-            "split" => ::std::option::Option::Some(Self::Split),
-            "static" => ::std::option::Option::Some(Self::Static),
-            "substring" => ::std::option::Option::Some(Self::Substring),
-            "trim" => ::std::option::Option::Some(Self::Trim),
-            "upper" => ::std::option::Option::Some(Self::Upper),
-            "usernameGenerator" => ::std::option::Option::Some(Self::UsernameGenerator),
-            "uuid" => ::std::option::Option::Some(Self::Uuid),
-            "displayName" => ::std::option::Option::Some(Self::DisplayName),
-            "rfc5646" => ::std::option::Option::Some(Self::Rfc5646),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "transforms")]
-impl ::std::fmt::Display for TransformType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "transforms")]
-impl ::std::str::FromStr for TransformType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "transforms")]
-impl ::serde::Serialize for TransformType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "transforms")]
-impl<'de> ::serde::Deserialize<'de> for TransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

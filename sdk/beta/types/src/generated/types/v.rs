@@ -145,7 +145,7 @@ impl ::serde::Serialize for V2024CommentDtoAuthor {
 }
 #[cfg(feature = "access-requests")]
 ///The type of object
-pub type V2024CommentDtoAuthorType = OwnerDtoType;
+pub type V2024CommentDtoAuthorType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Details of the Entitlement criteria
 #[derive(Clone, Debug, Default)]
@@ -295,7 +295,7 @@ impl ::serde::Serialize for V2024SodPolicyDto {
 }
 #[cfg(feature = "access-requests")]
 ///SOD policy DTO type.
-pub type V2024SodPolicyDtoType = SodPolicyDtoType;
+pub type V2024SodPolicyDtoType = SodPolicyEnum;
 #[cfg(feature = "access-requests")]
 ///The inner object representing the completed SOD Violation check
 #[derive(Clone, Debug, Default)]
@@ -509,7 +509,7 @@ impl ::serde::Serialize for V2024SodViolationContextCheckCompleted {
 }
 #[cfg(feature = "access-requests")]
 ///The status of SOD violation check
-pub type V2024SodViolationContextCheckCompletedState = SodViolationContextCheckCompletedState;
+pub type V2024SodViolationContextCheckCompletedState = SuccessErrorEnum;
 #[cfg(feature = "access-requests")]
 ///The object which contains the left and right hand side of the entitlements that got violated according to the policy.
 #[derive(Clone, Debug, Default)]
@@ -754,7 +754,7 @@ impl ::serde::Serialize for V3AccessItemRequester {
 }
 #[cfg(feature = "access-requests")]
 ///Access item requester's DTO type.
-pub type V3AccessItemRequesterType = OwnerDtoType;
+pub type V3AccessItemRequesterType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Identity who reviewed the access item request.
 #[derive(Clone, Debug, Default)]
@@ -827,7 +827,7 @@ impl ::serde::Serialize for V3AccessItemReviewedBy {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of identity who reviewed the access item request.
-pub type V3AccessItemReviewedByType = OwnerDtoType;
+pub type V3AccessItemReviewedByType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Provides additional details about this access request phase.
 #[derive(Clone, Debug, Default)]
@@ -924,13 +924,13 @@ impl ::serde::Serialize for V3AccessRequestPhases {
 }
 #[cfg(feature = "access-requests")]
 ///The state of this phase.
-pub type V3AccessRequestPhasesResult = AccessRequestPhasesResult;
+pub type V3AccessRequestPhasesResult = SuccessfulFailedEnum;
 #[cfg(feature = "access-requests")]
 ///The state of this phase.
-pub type V3AccessRequestPhasesState = AccessRequestPhasesState;
+pub type V3AccessRequestPhasesState = PendingExecutingCompletedAnd2MoreEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Access request type. Defaults to GRANT_ACCESS. REVOKE_ACCESS type can only have a single Identity ID in the requestedFor field. MODIFY_ACCESS type is used for updating access expiration dates or other access modifications.
-pub type V3AccessRequestType = AccessRequestType;
+pub type V3AccessRequestType = GrantAccessRevokeAccessModifyAccessEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`V3ApprovalForwardHistory`
 #[derive(Clone, Debug, Default)]
@@ -1026,7 +1026,7 @@ impl ::serde::Serialize for V3ApprovalForwardHistory {
 }
 #[cfg(feature = "access-requests")]
 ///Describes the individual or group that is responsible for an approval step.
-pub type V3ApprovalScheme = ApprovalScheme;
+pub type V3ApprovalScheme = AppOwnerSourceOwnerManagerAnd4MoreEnum;
 #[cfg(feature = "access-requests")]
 ///`V3ApprovalStatusDto`
 #[derive(Clone, Debug, Default)]
@@ -1221,7 +1221,7 @@ impl ::serde::Serialize for V3ApprovalStatusDtoOriginalOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original approval owner's identity.
-pub type V3ApprovalStatusDtoOriginalOwnerType = ApprovalStatusDtoOriginalOwnerType;
+pub type V3ApprovalStatusDtoOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "full")]
 ///`V3BaseCommonDto`
 #[derive(Clone, Debug)]
@@ -1577,7 +1577,7 @@ impl ::serde::Serialize for V3CommentDtoAuthor {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///The type of object
-pub type V3CommentDtoAuthorType = OwnerDtoType;
+pub type V3CommentDtoAuthorType = IdentityEnum;
 #[cfg(feature = "connectors")]
 ///`V3ConnectorDto`
 #[derive(Clone, Debug, Default)]
@@ -1703,7 +1703,7 @@ impl ::serde::Serialize for V3ConnectorDto {
     )
 )]
 ///An enumeration of the types of DTOs supported within the IdentityNow infrastructure.
-pub type V3DtoType = DtoType;
+pub type V3DtoType = AccountCorrelationConfigAnd28MoreEnum;
 #[cfg(feature = "access-requests")]
 ///`V3EntitlementRequestConfig`
 #[derive(Clone, Debug, Default)]
@@ -2405,7 +2405,7 @@ impl V3IdentityProfileAuthoritativeSource {
 }
 #[cfg(feature = "identity-profiles")]
 ///Authoritative source's object type.
-pub type V3IdentityProfileAuthoritativeSourceType = AttrSyncSourceType;
+pub type V3IdentityProfileAuthoritativeSourceType = SourceEnum;
 #[cfg(feature = "identity-profiles")]
 ///Identity profile's owner.
 #[derive(Clone, Debug, Default)]
@@ -2484,7 +2484,7 @@ impl V3IdentityProfileOwner {
 }
 #[cfg(feature = "identity-profiles")]
 ///Owner's object type.
-pub type V3IdentityProfileOwnerType = OwnerDtoType;
+pub type V3IdentityProfileOwnerType = IdentityEnum;
 #[cfg(
     any(
         feature = "access-model-metadata",
@@ -2601,7 +2601,7 @@ impl V3JsonPatchOperation {
     )
 )]
 ///The operation to be performed
-pub type V3JsonPatchOperationOp = JsonPatchOperationOp;
+pub type V3JsonPatchOperationOp = AddRemoveReplaceMoveCopyTestEnum;
 #[cfg(
     any(
         feature = "access-model-metadata",
@@ -2722,7 +2722,7 @@ for V3JsonPatchOperationValueArrayItem {
     }
 }
 ///An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
-pub type V3LocaleOrigin = LocaleOrigin;
+pub type V3LocaleOrigin = DefaultRequestEnum;
 #[cfg(feature = "access-requests")]
 ///`V3ManualWorkItemDetails`
 #[derive(Clone, Debug, Default)]
@@ -2890,7 +2890,7 @@ impl ::serde::Serialize for V3ManualWorkItemDetailsCurrentOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of current work item owner's identity.
-pub type V3ManualWorkItemDetailsCurrentOwnerType = ApprovalStatusDtoOriginalOwnerType;
+pub type V3ManualWorkItemDetailsCurrentOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Identity of original work item owner, if the work item has been forwarded.
 #[derive(Clone, Debug, Default)]
@@ -2963,7 +2963,7 @@ impl ::serde::Serialize for V3ManualWorkItemDetailsOriginalOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original work item owner's identity.
-pub type V3ManualWorkItemDetailsOriginalOwnerType = ApprovalStatusDtoOriginalOwnerType;
+pub type V3ManualWorkItemDetailsOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 /**Indicates the state of the request processing for this item:
 * PENDING: The request for this item is awaiting processing.
@@ -2972,7 +2972,7 @@ pub type V3ManualWorkItemDetailsOriginalOwnerType = ApprovalStatusDtoOriginalOwn
 * EXPIRED: The request for this item expired with no action taken.
 * CANCELLED: The request for this item was cancelled with no user action.
 * ARCHIVED: The request for this item has been archived after completion.*/
-pub type V3ManualWorkItemState = ManualWorkItemState;
+pub type V3ManualWorkItemState = PendingApprovedRejectedExpiredAnd2MoreEnum;
 #[cfg(
     any(
         feature = "access-requests",
@@ -3087,7 +3087,7 @@ impl V3OwnerDto {
     )
 )]
 ///Owner's DTO type.
-pub type V3OwnerDtoType = OwnerDtoType;
+pub type V3OwnerDtoType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Provides additional details about the pre-approval trigger for this request.
 #[derive(Clone, Debug, Default)]
@@ -3160,7 +3160,7 @@ impl ::serde::Serialize for V3PreApprovalTriggerDetails {
 }
 #[cfg(feature = "access-requests")]
 ///The decision of the pre-approval trigger
-pub type V3PreApprovalTriggerDetailsDecision = CompletedApprovalState;
+pub type V3PreApprovalTriggerDetailsDecision = ApprovedRejectedEnum;
 #[cfg(feature = "access-requests")]
 ///Provides additional details about provisioning for this request.
 #[derive(Clone, Debug, Default)]
@@ -3221,7 +3221,7 @@ impl ::serde::Serialize for V3ProvisioningDetails {
 * AUTOMATIC_REASSIGNMENT: An approval with this reassignment type has been automatically reassigned from another approver's queue, according to that approver's reassignment configuration. The approver's reassignment configuration may be set up to automatically reassign approval tasks for a defined (or possibly open-ended) period of time.
 * AUTO_ESCALATION: An approval with this reassignment type has been automatically reassigned from another approver's queue, according to the request's escalation configuration. For more information about escalation configuration, refer to [Setting Global Reminders and Escalation Policies](https://documentation.sailpoint.com/saas/help/requests/config_emails.html).
 * SELF_REVIEW_DELEGATION: An approval with this reassignment type has been automatically reassigned by the system to prevent self-review. This helps prevent situations like a requester being tasked with approving their own request. For more information about preventing self-review, refer to [Self-review Prevention](https://documentation.sailpoint.com/saas/help/users/work_reassignment.html#self-review-prevention) and [Preventing Self-approval](https://documentation.sailpoint.com/saas/help/requests/config_ap_roles.html#preventing-self-approval).*/
-pub type V3ReassignmentType = ReassignmentType;
+pub type V3ReassignmentType = ManualReassignmentAnd3MoreEnum;
 #[cfg(feature = "access-requests")]
 /**Indicates the state of an access request:
 * EXECUTING: The request is executing, which indicates the system is doing some processing.
@@ -3233,7 +3233,7 @@ pub type V3ReassignmentType = ReassignmentType;
 * PROVISIONING_FAILED: The request has failed to complete.
 * NOT_ALL_ITEMS_PROVISIONED: One or more of the requested items failed to complete, but there were one or more  successes.
 * ERROR: An error occurred during request processing.*/
-pub type V3RequestedItemStatusRequestState = RequestedItemStatusRequestState;
+pub type V3RequestedItemStatusRequestState = ExecutingRequestCompletedAnd7MoreEnum;
 #[cfg(feature = "access-requests")]
 ///Details of the Entitlement criteria
 #[derive(Clone, Debug, Default)]
@@ -3383,7 +3383,7 @@ impl ::serde::Serialize for V3SodPolicyDto {
 }
 #[cfg(feature = "access-requests")]
 ///SOD policy DTO type.
-pub type V3SodPolicyDtoType = SodPolicyDtoType;
+pub type V3SodPolicyDtoType = SodPolicyEnum;
 #[cfg(feature = "access-requests")]
 ///The inner object representing the completed SOD Violation check
 #[derive(Clone, Debug, Default)]
@@ -3597,7 +3597,7 @@ impl ::serde::Serialize for V3SodViolationContextCheckCompleted {
 }
 #[cfg(feature = "access-requests")]
 ///The status of SOD violation check
-pub type V3SodViolationContextCheckCompletedState = SodViolationContextCheckCompletedState;
+pub type V3SodViolationContextCheckCompletedState = SuccessErrorEnum;
 #[cfg(feature = "access-requests")]
 ///The object which contains the left and right hand side of the entitlements that got violated according to the policy.
 #[derive(Clone, Debug, Default)]
@@ -4069,33 +4069,7 @@ impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResult {
 }
 #[cfg(feature = "triggers")]
 ///Health check status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum VaClusterStatusChangeEventHealthCheckResultStatus {
-    Succeeded,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type VaClusterStatusChangeEventHealthCheckResultStatus = SucceededFailedEnum;
 #[cfg(feature = "triggers")]
 ///Results of the last health check.
 #[derive(Clone, Debug, Default)]
@@ -4172,7 +4146,7 @@ impl ::serde::Serialize for VaClusterStatusChangeEventPreviousHealthCheckResult 
 }
 #[cfg(feature = "triggers")]
 ///Health check status.
-pub type VaClusterStatusChangeEventPreviousHealthCheckResultStatus = VaClusterStatusChangeEventHealthCheckResultStatus;
+pub type VaClusterStatusChangeEventPreviousHealthCheckResultStatus = SucceededFailedEnum;
 #[cfg(feature = "triggers")]
 ///Type of the object that initiated the event.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4532,7 +4506,7 @@ impl ::serde::Serialize for VerificationResponse {
 }
 #[cfg(feature = "mfa-controller")]
 ///MFA Authentication status
-pub type VerificationResponseStatus = KbaAuthResponseStatus;
+pub type VerificationResponseStatus = PendingSuccessFailedLockoutNotEnoughDataEnum;
 #[cfg(feature = "sod-violations")]
 ///`ViolationContext`
 #[derive(Clone, Debug, Default)]
@@ -4965,64 +4939,6 @@ impl ::serde::Serialize for VisibilityCriteria {
 impl VisibilityCriteria {
     pub fn builder() -> builder::VisibilityCriteria {
         Default::default()
-    }
-}
-#[cfg(feature = "triggers")]
-impl VaClusterStatusChangeEventHealthCheckResultStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }
 #[cfg(feature = "triggers")]

@@ -238,7 +238,7 @@ impl ::serde::Serialize for AccessAppsOwner {
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
-pub type AccessAppsOwnerType = OwnerDtoType;
+pub type AccessAppsOwnerType = IdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`AccessConstraint`
 #[derive(Clone, Debug)]
@@ -340,7 +340,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessConstraintOperator
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type of Access
-pub type AccessConstraintType = AccessItemRefType;
+pub type AccessConstraintType = EntitlementAccessProfileRoleEnum;
 #[cfg(feature = "sod-policies")]
 ///`AccessCriteria`
 #[derive(Clone, Debug, Default)]
@@ -489,7 +489,7 @@ impl AccessCriteriaCriteriaListItem {
 }
 #[cfg(feature = "sod-policies")]
 ///Type of the propery to which this reference applies to
-pub type AccessCriteriaCriteriaListItemType = EntitlementRefType;
+pub type AccessCriteriaCriteriaListItemType = EntitlementEnum;
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///`AccessDuration`
 #[derive(Clone, Debug, Default)]
@@ -558,65 +558,9 @@ impl AccessDuration {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///The unit of time that corresponds to the **value**. It defines the scale of the time period.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessDurationTimeUnit {
-    Hours,
-    Days,
-    Weeks,
-    Months,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AccessDurationTimeUnit {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AccessDurationTimeUnit {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemAccessProfileResponse`
 #[derive(Clone, Debug, Default)]
@@ -1083,7 +1027,7 @@ impl ::serde::Serialize for AccessItemApproverDto {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who approved the access item request.
-pub type AccessItemApproverDtoType = OwnerDtoType;
+pub type AccessItemApproverDtoType = IdentityEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemAssociated`
 #[derive(Clone, Debug, Default)]
@@ -1188,7 +1132,7 @@ pub struct AccessItemAssociatedAccessItem {
 }
 #[cfg(feature = "identity-history")]
 ///the access item type
-pub type AccessItemAssociatedAccessItemType = AccessItemRemovedAccessItemType;
+pub type AccessItemAssociatedAccessItemType = AccountAppEntitlementRoleAccessProfileEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemDiff`
 #[derive(Clone, Debug, Default)]
@@ -1499,52 +1443,9 @@ impl AccessItemRef {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
+#[cfg(feature = "iai-recommendations")]
 ///Access item's type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessItemRefType {
-    Entitlement,
-    AccessProfile,
-    Role,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AccessItemRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AccessItemRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessItemRefType = EntitlementAccessProfileRoleEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemRemoved`
 #[derive(Clone, Debug, Default)]
@@ -1649,34 +1550,7 @@ pub struct AccessItemRemovedAccessItem {
 }
 #[cfg(feature = "identity-history")]
 ///the access item type
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessItemRemovedAccessItemType {
-    Account,
-    App,
-    Entitlement,
-    Role,
-    AccessProfile,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<&str> for AccessItemRemovedAccessItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<::std::string::String> for AccessItemRemovedAccessItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessItemRemovedAccessItemType = AccountAppEntitlementRoleAccessProfileEnum;
 #[cfg(feature = "access-request-approvals")]
 ///Identity the access item is requested for.
 #[derive(Clone, Debug, Default)]
@@ -1819,10 +1693,10 @@ impl ::serde::Serialize for AccessItemRequestedForDto {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity the access item is requested for.
-pub type AccessItemRequestedForDtoType = OwnerDtoType;
+pub type AccessItemRequestedForDtoType = IdentityEnum;
 #[cfg(feature = "access-request-approvals")]
 ///DTO type of identity the access item is requested for.
-pub type AccessItemRequestedForType = OwnerDtoType;
+pub type AccessItemRequestedForType = IdentityEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Access item requester's identity.
 #[derive(Clone, Debug, Default)]
@@ -1965,10 +1839,10 @@ impl ::serde::Serialize for AccessItemRequesterDto {
 }
 #[cfg(feature = "triggers")]
 ///Access item requester's DTO type.
-pub type AccessItemRequesterDtoType = OwnerDtoType;
+pub type AccessItemRequesterDtoType = IdentityEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Access item requester's DTO type.
-pub type AccessItemRequesterType = OwnerDtoType;
+pub type AccessItemRequesterType = IdentityEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Identity who reviewed the access item request.
 #[derive(Clone, Debug, Default)]
@@ -2041,7 +1915,7 @@ impl ::serde::Serialize for AccessItemReviewedBy {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///DTO type of identity who reviewed the access item request.
-pub type AccessItemReviewedByType = OwnerDtoType;
+pub type AccessItemReviewedByType = IdentityEnum;
 #[cfg(feature = "identity-history")]
 ///`AccessItemRoleResponse`
 #[derive(Clone, Debug, Default)]
@@ -2567,6 +2441,613 @@ impl ::serde::Serialize for AccessProfile {
 impl AccessProfile {
     pub fn builder() -> builder::AccessProfile {
         Default::default()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileAccessRequestConfigAnd22MoreEnum {
+    AccessProfile,
+    AccessRequestConfig,
+    AttrSyncSourceConfig,
+    AuthOrg,
+    CampaignFilter,
+    FormDefinition,
+    GovernanceGroup,
+    IdentityObjectConfig,
+    IdentityProfile,
+    LifecycleState,
+    NotificationTemplate,
+    PasswordPolicy,
+    PasswordSyncGroup,
+    PublicIdentitiesConfig,
+    Role,
+    Rule,
+    Segment,
+    ServiceDeskIntegration,
+    SodPolicy,
+    Source,
+    Tag,
+    Transform,
+    TriggerSubscription,
+    Workflow,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl ::std::convert::TryFrom<&str> for AccessProfileAccessRequestConfigAnd22MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileAccessRequestConfigAnd22MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl AccessProfileAccessRequestConfigAnd22MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
+            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
+            Self::AuthOrg => "AUTH_ORG",
+            Self::CampaignFilter => "CAMPAIGN_FILTER",
+            Self::FormDefinition => "FORM_DEFINITION",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::LifecycleState => "LIFECYCLE_STATE",
+            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
+            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
+            Self::Role => "ROLE",
+            Self::Rule => "RULE",
+            Self::Segment => "SEGMENT",
+            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Tag => "TAG",
+            Self::Transform => "TRANSFORM",
+            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
+            Self::Workflow => "WORKFLOW",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ACCESS_REQUEST_CONFIG" => {
+                ::std::option::Option::Some(Self::AccessRequestConfig)
+            }
+            "ATTR_SYNC_SOURCE_CONFIG" => {
+                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
+            }
+            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
+            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
+            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "IDENTITY_OBJECT_CONFIG" => {
+                ::std::option::Option::Some(Self::IdentityObjectConfig)
+            }
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
+            "NOTIFICATION_TEMPLATE" => {
+                ::std::option::Option::Some(Self::NotificationTemplate)
+            }
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
+            "PUBLIC_IDENTITIES_CONFIG" => {
+                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
+            }
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
+            "SERVICE_DESK_INTEGRATION" => {
+                ::std::option::Option::Some(Self::ServiceDeskIntegration)
+            }
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TAG" => ::std::option::Option::Some(Self::Tag),
+            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
+            "TRIGGER_SUBSCRIPTION" => {
+                ::std::option::Option::Some(Self::TriggerSubscription)
+            }
+            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl ::std::fmt::Display for AccessProfileAccessRequestConfigAnd22MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl ::std::str::FromStr for AccessProfileAccessRequestConfigAnd22MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl ::serde::Serialize for AccessProfileAccessRequestConfigAnd22MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileAccessRequestConfigAnd22MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "sp-config")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileAccessRequestConfigAnd23MoreEnum {
+    AccessProfile,
+    AccessRequestConfig,
+    AttrSyncSourceConfig,
+    AuthOrg,
+    CampaignFilter,
+    ConnectorRule,
+    FormDefinition,
+    GovernanceGroup,
+    IdentityObjectConfig,
+    IdentityProfile,
+    LifecycleState,
+    NotificationTemplate,
+    PasswordPolicy,
+    PasswordSyncGroup,
+    PublicIdentitiesConfig,
+    Role,
+    Rule,
+    Segment,
+    ServiceDeskIntegration,
+    SodPolicy,
+    Source,
+    Tag,
+    Transform,
+    TriggerSubscription,
+    Workflow,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sp-config")]
+impl ::std::convert::TryFrom<&str> for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sp-config")]
+impl AccessProfileAccessRequestConfigAnd23MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
+            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
+            Self::AuthOrg => "AUTH_ORG",
+            Self::CampaignFilter => "CAMPAIGN_FILTER",
+            Self::ConnectorRule => "CONNECTOR_RULE",
+            Self::FormDefinition => "FORM_DEFINITION",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::LifecycleState => "LIFECYCLE_STATE",
+            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
+            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
+            Self::Role => "ROLE",
+            Self::Rule => "RULE",
+            Self::Segment => "SEGMENT",
+            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Tag => "TAG",
+            Self::Transform => "TRANSFORM",
+            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
+            Self::Workflow => "WORKFLOW",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ACCESS_REQUEST_CONFIG" => {
+                ::std::option::Option::Some(Self::AccessRequestConfig)
+            }
+            "ATTR_SYNC_SOURCE_CONFIG" => {
+                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
+            }
+            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
+            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
+            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
+            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "IDENTITY_OBJECT_CONFIG" => {
+                ::std::option::Option::Some(Self::IdentityObjectConfig)
+            }
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
+            "NOTIFICATION_TEMPLATE" => {
+                ::std::option::Option::Some(Self::NotificationTemplate)
+            }
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
+            "PUBLIC_IDENTITIES_CONFIG" => {
+                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
+            }
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
+            "SERVICE_DESK_INTEGRATION" => {
+                ::std::option::Option::Some(Self::ServiceDeskIntegration)
+            }
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TAG" => ::std::option::Option::Some(Self::Tag),
+            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
+            "TRIGGER_SUBSCRIPTION" => {
+                ::std::option::Option::Some(Self::TriggerSubscription)
+            }
+            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::fmt::Display for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::str::FromStr for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileAccessRequestConfigAnd23MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileAccessRequestConfigAnd24MoreEnum {
+    AccessProfile,
+    AccessRequestConfig,
+    AttrSyncSourceConfig,
+    AuthOrg,
+    CampaignFilter,
+    Entitlement,
+    FormDefinition,
+    GovernanceGroup,
+    Identity,
+    IdentityObjectConfig,
+    IdentityProfile,
+    LifecycleState,
+    NotificationTemplate,
+    PasswordPolicy,
+    PasswordSyncGroup,
+    PublicIdentitiesConfig,
+    Role,
+    Rule,
+    Segment,
+    ServiceDeskIntegration,
+    SodPolicy,
+    Source,
+    Tag,
+    Transform,
+    TriggerSubscription,
+    Workflow,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<&str> for AccessProfileAccessRequestConfigAnd24MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileAccessRequestConfigAnd24MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl AccessProfileAccessRequestConfigAnd24MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
+            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
+            Self::AuthOrg => "AUTH_ORG",
+            Self::CampaignFilter => "CAMPAIGN_FILTER",
+            Self::Entitlement => "ENTITLEMENT",
+            Self::FormDefinition => "FORM_DEFINITION",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Identity => "IDENTITY",
+            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::LifecycleState => "LIFECYCLE_STATE",
+            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
+            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
+            Self::Role => "ROLE",
+            Self::Rule => "RULE",
+            Self::Segment => "SEGMENT",
+            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Tag => "TAG",
+            Self::Transform => "TRANSFORM",
+            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
+            Self::Workflow => "WORKFLOW",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ACCESS_REQUEST_CONFIG" => {
+                ::std::option::Option::Some(Self::AccessRequestConfig)
+            }
+            "ATTR_SYNC_SOURCE_CONFIG" => {
+                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
+            }
+            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
+            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "IDENTITY_OBJECT_CONFIG" => {
+                ::std::option::Option::Some(Self::IdentityObjectConfig)
+            }
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
+            "NOTIFICATION_TEMPLATE" => {
+                ::std::option::Option::Some(Self::NotificationTemplate)
+            }
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
+            "PUBLIC_IDENTITIES_CONFIG" => {
+                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
+            }
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
+            "SERVICE_DESK_INTEGRATION" => {
+                ::std::option::Option::Some(Self::ServiceDeskIntegration)
+            }
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TAG" => ::std::option::Option::Some(Self::Tag),
+            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
+            "TRIGGER_SUBSCRIPTION" => {
+                ::std::option::Option::Some(Self::TriggerSubscription)
+            }
+            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::fmt::Display for AccessProfileAccessRequestConfigAnd24MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::str::FromStr for AccessProfileAccessRequestConfigAnd24MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for AccessProfileAccessRequestConfigAnd24MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileAccessRequestConfigAnd24MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileApplicationCampaignAnd5MoreEnum {
+    AccessProfile,
+    Application,
+    Campaign,
+    Entitlement,
+    Identity,
+    Role,
+    SodPolicy,
+    Source,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl ::std::convert::TryFrom<&str> for AccessProfileApplicationCampaignAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileApplicationCampaignAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl AccessProfileApplicationCampaignAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Application => "APPLICATION",
+            Self::Campaign => "CAMPAIGN",
+            Self::Entitlement => "ENTITLEMENT",
+            Self::Identity => "IDENTITY",
+            Self::Role => "ROLE",
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Source => "SOURCE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "APPLICATION" => ::std::option::Option::Some(Self::Application),
+            "CAMPAIGN" => ::std::option::Option::Some(Self::Campaign),
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl ::std::fmt::Display for AccessProfileApplicationCampaignAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl ::std::str::FromStr for AccessProfileApplicationCampaignAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl ::serde::Serialize for AccessProfileApplicationCampaignAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileApplicationCampaignAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
@@ -3489,7 +3970,7 @@ impl ::serde::Serialize for AccessProfileDocumentOwner {
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
-pub type AccessProfileDocumentOwnerType = OwnerDtoType;
+pub type AccessProfileDocumentOwnerType = IdentityEnum;
 #[cfg(feature = "search")]
 ///Access profile's source.
 #[derive(Clone, Debug, Default)]
@@ -3847,7 +4328,7 @@ impl ::serde::Serialize for AccessProfileDocumentsOwner {
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
-pub type AccessProfileDocumentsOwnerType = OwnerDtoType;
+pub type AccessProfileDocumentsOwnerType = IdentityEnum;
 #[cfg(feature = "search")]
 ///Access profile's source.
 #[derive(Clone, Debug, Default)]
@@ -4008,6 +4489,290 @@ impl ::std::convert::TryFrom<::std::string::String> for AccessProfileRefType {
         value.parse()
     }
 }
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileRoleEntitlementEnum {
+    AccessProfile,
+    Role,
+    Entitlement,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AccessProfileRoleEntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccessProfileRoleEntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl AccessProfileRoleEntitlementEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Role => "ROLE",
+            Self::Entitlement => "ENTITLEMENT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for AccessProfileRoleEntitlementEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for AccessProfileRoleEntitlementEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for AccessProfileRoleEntitlementEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "account-activities",
+        feature = "requestable-objects",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileRoleEntitlementEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccessProfileRoleEnum {
+    AccessProfile,
+    Role,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for AccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl AccessProfileRoleEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Role => "ROLE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::fmt::Display for AccessProfileRoleEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::std::str::FromStr for AccessProfileRoleEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl ::serde::Serialize for AccessProfileRoleEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "iai-access-request-recommendations",
+        feature = "iai-common-access",
+        feature = "requestable-objects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessProfileRoleEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///`AccessProfileSourceRef`
 #[derive(Clone, Debug, Default)]
@@ -4086,7 +4851,7 @@ impl AccessProfileSourceRef {
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///Source's DTO type.
-pub type AccessProfileSourceRefType = AttrSyncSourceType;
+pub type AccessProfileSourceRefType = SourceEnum;
 #[cfg(feature = "search")]
 ///This is a summary representation of an access profile.
 #[derive(Clone, Debug, Default)]
@@ -4909,10 +5674,10 @@ impl ::serde::Serialize for AccessRequestAdminItemStatusRequestedFor {
 }
 #[cfg(feature = "access-requests")]
 ///Type of the object to which this reference applies
-pub type AccessRequestAdminItemStatusRequestedForType = OwnerDtoType;
+pub type AccessRequestAdminItemStatusRequestedForType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Type of requested object.
-pub type AccessRequestAdminItemStatusType = AccessRequestItemType;
+pub type AccessRequestAdminItemStatusType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-request-approvals")]
 ///`AccessRequestApproversListResponse`
 #[derive(Clone, Debug, Default)]
@@ -5340,10 +6105,10 @@ impl ::serde::Serialize for AccessRequestDynamicApproverRequestedItemsItem {
 }
 #[cfg(feature = "triggers")]
 ///Grant or revoke the access item
-pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AccessRequestPreApprovalRequestedItemsItemOperation;
+pub type AccessRequestDynamicApproverRequestedItemsItemOperation = AddRemoveEnum;
 #[cfg(feature = "triggers")]
 ///The type of access item being requested.
-pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessRequestItemType;
+pub type AccessRequestDynamicApproverRequestedItemsItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-request-identity-metrics")]
 ///`AccessRequestIdentityMetrics`
 #[derive(Clone, Debug, Default)]
@@ -5574,58 +6339,9 @@ impl AccessRequestItem {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
+#[cfg(feature = "access-requests")]
 ///The type of the item being requested.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestItemType {
-    AccessProfile,
-    Role,
-    Entitlement,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AccessRequestItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AccessRequestItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///Provides additional details about this access request phase.
 #[derive(Clone, Debug, Default)]
@@ -6091,10 +6807,10 @@ for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDec
 }
 #[cfg(feature = "triggers")]
 ///The action to perform on the access item.
-pub type AccessRequestPostApprovalRequestedItemsStatusItemOperation = AccessRequestPreApprovalRequestedItemsItemOperation;
+pub type AccessRequestPostApprovalRequestedItemsStatusItemOperation = AddRemoveEnum;
 #[cfg(feature = "triggers")]
 ///The type of access item.
-pub type AccessRequestPostApprovalRequestedItemsStatusItemType = AccessRequestItemType;
+pub type AccessRequestPostApprovalRequestedItemsStatusItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "triggers")]
 ///`AccessRequestPreApproval`
 #[derive(Clone, Debug, Default)]
@@ -6272,36 +6988,10 @@ impl ::serde::Serialize for AccessRequestPreApprovalRequestedItemsItem {
 }
 #[cfg(feature = "triggers")]
 ///The action to perform on the access item.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestPreApprovalRequestedItemsItemOperation {
-    Add,
-    Remove,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str>
-for AccessRequestPreApprovalRequestedItemsItemOperation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for AccessRequestPreApprovalRequestedItemsItemOperation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestPreApprovalRequestedItemsItemOperation = AddRemoveEnum;
 #[cfg(feature = "triggers")]
 ///The type of access item.
-pub type AccessRequestPreApprovalRequestedItemsItemType = AccessRequestItemType;
+pub type AccessRequestPreApprovalRequestedItemsItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "iai-access-request-recommendations")]
 ///`AccessRequestRecommendationActionItemDto`
 #[derive(Clone, Debug)]
@@ -6778,7 +7468,7 @@ impl ::serde::Serialize for AccessRequestRecommendationItemDetailAccess {
 }
 #[cfg(feature = "iai-access-request-recommendations")]
 ///The type of access item.
-pub type AccessRequestRecommendationItemType = CommonAccessType;
+pub type AccessRequestRecommendationItemType = AccessProfileRoleEnum;
 #[cfg(feature = "access-requests")]
 ///`AccessRequestResponse`
 #[derive(Clone, Debug, Default)]
@@ -7203,36 +7893,10 @@ impl ::serde::Serialize for AccessRequestedStatusChange {
 }
 #[cfg(feature = "identity-history")]
 ///the new status of the account
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccessRequestedStatusChangeNewStatus {
-    Enabled,
-    Disabled,
-    Locked,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<&str> for AccessRequestedStatusChangeNewStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<::std::string::String>
-for AccessRequestedStatusChangeNewStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccessRequestedStatusChangeNewStatus = EnabledDisabledLockedEnum;
 #[cfg(feature = "identity-history")]
 ///the previous status of the account
-pub type AccessRequestedStatusChangePreviousStatus = AccessRequestedStatusChangeNewStatus;
+pub type AccessRequestedStatusChangePreviousStatus = EnabledDisabledLockedEnum;
 #[cfg(feature = "certifications")]
 ///`AccessReviewItem`
 #[derive(Clone, Debug, Default)]
@@ -8915,7 +9579,7 @@ impl ::serde::Serialize for AccountAggregationCompletedSource {
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are being aggregated from.
-pub type AccountAggregationCompletedSourceType = AttrSyncSourceType;
+pub type AccountAggregationCompletedSourceType = SourceEnum;
 #[cfg(feature = "triggers")]
 ///Overall statistics about the account aggregation.
 #[derive(Clone, Debug, Default)]
@@ -9004,16 +9668,18 @@ impl ::serde::Serialize for AccountAggregationCompletedStats {
 }
 #[cfg(feature = "triggers")]
 ///The overall status of the aggregation.
+pub type AccountAggregationCompletedStatus = SuccessFailedTerminatedEnum;
+#[cfg(feature = "sources")]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccountAggregationCompletedStatus {
-    Success,
-    Failed,
-    Terminated,
+pub enum AccountAggregationGroupAggregationEnum {
+    AccountAggregation,
+    GroupAggregation,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for AccountAggregationCompletedStatus {
+#[cfg(feature = "sources")]
+impl ::std::convert::TryFrom<&str> for AccountAggregationGroupAggregationEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -9021,14 +9687,73 @@ impl ::std::convert::TryFrom<&str> for AccountAggregationCompletedStatus {
         value.parse()
     }
 }
-#[cfg(feature = "triggers")]
+#[cfg(feature = "sources")]
 impl ::std::convert::TryFrom<::std::string::String>
-for AccountAggregationCompletedStatus {
+for AccountAggregationGroupAggregationEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "sources")]
+impl AccountAggregationGroupAggregationEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountAggregation => "ACCOUNT_AGGREGATION",
+            Self::GroupAggregation => "GROUP_AGGREGATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNT_AGGREGATION" => {
+                ::std::option::Option::Some(Self::AccountAggregation)
+            }
+            "GROUP_AGGREGATION" => ::std::option::Option::Some(Self::GroupAggregation),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::fmt::Display for AccountAggregationGroupAggregationEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sources")]
+impl ::std::str::FromStr for AccountAggregationGroupAggregationEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "sources")]
+impl ::serde::Serialize for AccountAggregationGroupAggregationEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sources")]
+impl<'de> ::serde::Deserialize<'de> for AccountAggregationGroupAggregationEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "account-aggregations")]
@@ -9198,6 +9923,100 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountAggregationStatus
         value.parse()
     }
 }
+#[cfg(feature = "identity-history")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountAppEntitlementRoleAccessProfileEnum {
+    Account,
+    App,
+    Entitlement,
+    Role,
+    AccessProfile,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<&str> for AccountAppEntitlementRoleAccessProfileEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccountAppEntitlementRoleAccessProfileEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl AccountAppEntitlementRoleAccessProfileEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Account => "account",
+            Self::App => "app",
+            Self::Entitlement => "entitlement",
+            Self::Role => "role",
+            Self::AccessProfile => "accessProfile",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "account" => ::std::option::Option::Some(Self::Account),
+            "app" => ::std::option::Option::Some(Self::App),
+            "entitlement" => ::std::option::Option::Some(Self::Entitlement),
+            "role" => ::std::option::Option::Some(Self::Role),
+            "accessProfile" => ::std::option::Option::Some(Self::AccessProfile),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::fmt::Display for AccountAppEntitlementRoleAccessProfileEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::str::FromStr for AccountAppEntitlementRoleAccessProfileEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for AccountAppEntitlementRoleAccessProfileEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for AccountAppEntitlementRoleAccessProfileEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`AccountAttribute`
 #[derive(Clone, Debug)]
@@ -9323,6 +10142,192 @@ impl ::serde::Serialize for AccountAttribute {
 impl AccountAttribute {
     pub fn builder() -> builder::AccountAttribute {
         Default::default()
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountAttributeBase64DecodeAnd33MoreEnum {
+    AccountAttribute,
+    Base64Decode,
+    Base64Encode,
+    Concat,
+    Conditional,
+    DateCompare,
+    DateFormat,
+    DateMath,
+    DecomposeDiacriticalMarks,
+    E164phone,
+    FirstValid,
+    Rule,
+    IdentityAttribute,
+    IndexOf,
+    Iso3166,
+    LastIndexOf,
+    LeftPad,
+    Lookup,
+    Lower,
+    NormalizeNames,
+    RandomAlphaNumeric,
+    RandomNumeric,
+    Reference,
+    ReplaceAll,
+    Replace,
+    RightPad,
+    Split,
+    Static,
+    Substring,
+    Trim,
+    Upper,
+    UsernameGenerator,
+    Uuid,
+    DisplayName,
+    Rfc5646,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::convert::TryFrom<&str> for AccountAttributeBase64DecodeAnd33MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccountAttributeBase64DecodeAnd33MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl AccountAttributeBase64DecodeAnd33MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountAttribute => "accountAttribute",
+            Self::Base64Decode => "base64Decode",
+            Self::Base64Encode => "base64Encode",
+            Self::Concat => "concat",
+            Self::Conditional => "conditional",
+            Self::DateCompare => "dateCompare",
+            Self::DateFormat => "dateFormat",
+            Self::DateMath => "dateMath",
+            Self::DecomposeDiacriticalMarks => "decomposeDiacriticalMarks",
+            Self::E164phone => "e164phone",
+            Self::FirstValid => "firstValid",
+            Self::Rule => "rule",
+            Self::IdentityAttribute => "identityAttribute",
+            Self::IndexOf => "indexOf",
+            Self::Iso3166 => "iso3166",
+            Self::LastIndexOf => "lastIndexOf",
+            Self::LeftPad => "leftPad",
+            Self::Lookup => "lookup",
+            Self::Lower => "lower",
+            Self::NormalizeNames => "normalizeNames",
+            Self::RandomAlphaNumeric => "randomAlphaNumeric",
+            Self::RandomNumeric => "randomNumeric",
+            Self::Reference => "reference",
+            Self::ReplaceAll => "replaceAll",
+            Self::Replace => "replace",
+            Self::RightPad => "rightPad",
+            Self::Split => "split",
+            Self::Static => "static",
+            Self::Substring => "substring",
+            Self::Trim => "trim",
+            Self::Upper => "upper",
+            Self::UsernameGenerator => "usernameGenerator",
+            Self::Uuid => "uuid",
+            Self::DisplayName => "displayName",
+            Self::Rfc5646 => "rfc5646",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "accountAttribute" => ::std::option::Option::Some(Self::AccountAttribute),
+            "base64Decode" => ::std::option::Option::Some(Self::Base64Decode),
+            "base64Encode" => ::std::option::Option::Some(Self::Base64Encode),
+            "concat" => ::std::option::Option::Some(Self::Concat),
+            "conditional" => ::std::option::Option::Some(Self::Conditional),
+            "dateCompare" => ::std::option::Option::Some(Self::DateCompare),
+            "dateFormat" => ::std::option::Option::Some(Self::DateFormat),
+            "dateMath" => ::std::option::Option::Some(Self::DateMath),
+            "decomposeDiacriticalMarks" => {
+                ::std::option::Option::Some(Self::DecomposeDiacriticalMarks)
+            }
+            "e164phone" => ::std::option::Option::Some(Self::E164phone),
+            "firstValid" => ::std::option::Option::Some(Self::FirstValid),
+            "rule" => ::std::option::Option::Some(Self::Rule),
+            "identityAttribute" => ::std::option::Option::Some(Self::IdentityAttribute),
+            "indexOf" => ::std::option::Option::Some(Self::IndexOf),
+            "iso3166" => ::std::option::Option::Some(Self::Iso3166),
+            "lastIndexOf" => ::std::option::Option::Some(Self::LastIndexOf),
+            "leftPad" => ::std::option::Option::Some(Self::LeftPad),
+            "lookup" => ::std::option::Option::Some(Self::Lookup),
+            "lower" => ::std::option::Option::Some(Self::Lower),
+            "normalizeNames" => ::std::option::Option::Some(Self::NormalizeNames),
+            "randomAlphaNumeric" => ::std::option::Option::Some(Self::RandomAlphaNumeric),
+            "randomNumeric" => ::std::option::Option::Some(Self::RandomNumeric),
+            "reference" => ::std::option::Option::Some(Self::Reference),
+            "replaceAll" => ::std::option::Option::Some(Self::ReplaceAll),
+            "replace" => ::std::option::Option::Some(Self::Replace),
+            "rightPad" => ::std::option::Option::Some(Self::RightPad),
+            "split" => ::std::option::Option::Some(Self::Split),
+            "static" => ::std::option::Option::Some(Self::Static),
+            "substring" => ::std::option::Option::Some(Self::Substring),
+            "trim" => ::std::option::Option::Some(Self::Trim),
+            "upper" => ::std::option::Option::Some(Self::Upper),
+            "usernameGenerator" => ::std::option::Option::Some(Self::UsernameGenerator),
+            "uuid" => ::std::option::Option::Some(Self::Uuid),
+            "displayName" => ::std::option::Option::Some(Self::DisplayName),
+            "rfc5646" => ::std::option::Option::Some(Self::Rfc5646),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::fmt::Display for AccountAttributeBase64DecodeAnd33MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::str::FromStr for AccountAttributeBase64DecodeAnd33MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::serde::Serialize for AccountAttributeBase64DecodeAnd33MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl<'de> ::serde::Deserialize<'de> for AccountAttributeBase64DecodeAnd33MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "accounts")]
@@ -9548,7 +10553,7 @@ impl ::serde::Serialize for AccountAttributesChangedAccount {
 }
 #[cfg(feature = "triggers")]
 ///The type of the account
-pub type AccountAttributesChangedAccountType = AccountCorrelatedAccountType;
+pub type AccountAttributesChangedAccountType = AccountEnum;
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItem`
 #[derive(Clone, Debug, Default)]
@@ -9621,31 +10626,10 @@ impl ::serde::Serialize for AccountAttributesChangedChangesItem {
 }
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItemNewValue`
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum AccountAttributesChangedChangesItemNewValue {
-    String(::std::string::String),
-    Boolean(bool),
-    Array(::std::vec::Vec<::std::option::Option<::std::string::String>>),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::From<bool> for AccountAttributesChangedChangesItemNewValue {
-    fn from(value: bool) -> Self {
-        Self::Boolean(value)
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::From<::std::vec::Vec<::std::option::Option<::std::string::String>>>
-for AccountAttributesChangedChangesItemNewValue {
-    fn from(
-        value: ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        Self::Array(value)
-    }
-}
+pub type AccountAttributesChangedChangesItemNewValue = StringBooleanArrayEnum;
 #[cfg(feature = "triggers")]
 ///`AccountAttributesChangedChangesItemOldValue`
-pub type AccountAttributesChangedChangesItemOldValue = AccountAttributesChangedChangesItemNewValue;
+pub type AccountAttributesChangedChangesItemOldValue = StringBooleanArrayEnum;
 #[cfg(feature = "triggers")]
 ///The identity whose account attributes were updated.
 #[derive(Clone, Debug, Default)]
@@ -9718,7 +10702,7 @@ impl ::serde::Serialize for AccountAttributesChangedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity whose account attributes were updated.
-pub type AccountAttributesChangedIdentityType = OwnerDtoType;
+pub type AccountAttributesChangedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///The source that contains the account.
 #[derive(Clone, Debug, Default)]
@@ -9791,7 +10775,7 @@ impl ::serde::Serialize for AccountAttributesChangedSource {
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
-pub type AccountAttributesChangedSourceType = AttrSyncSourceType;
+pub type AccountAttributesChangedSourceType = SourceEnum;
 #[cfg(feature = "accounts")]
 ///`AccountAttributesCreate`
 #[derive(Clone, Debug)]
@@ -10038,30 +11022,7 @@ impl ::serde::Serialize for AccountCorrelatedAccount {
 }
 #[cfg(feature = "triggers")]
 ///The correlated account's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AccountCorrelatedAccountType {
-    Account,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for AccountCorrelatedAccountType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String> for AccountCorrelatedAccountType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AccountCorrelatedAccountType = AccountEnum;
 #[cfg(feature = "triggers")]
 ///Identity the account is correlated with.
 #[derive(Clone, Debug, Default)]
@@ -10134,7 +11095,7 @@ impl ::serde::Serialize for AccountCorrelatedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity the account is correlated with.
-pub type AccountCorrelatedIdentityType = OwnerDtoType;
+pub type AccountCorrelatedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///The source the accounts are being correlated from.
 #[derive(Clone, Debug, Default)]
@@ -10207,7 +11168,171 @@ impl ::serde::Serialize for AccountCorrelatedSource {
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are being correlated from.
-pub type AccountCorrelatedSourceType = AttrSyncSourceType;
+pub type AccountCorrelatedSourceType = SourceEnum;
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountCorrelationConfigEnum {
+    AccountCorrelationConfig,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for AccountCorrelationConfigEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for AccountCorrelationConfigEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl AccountCorrelationConfigEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNT_CORRELATION_CONFIG" => {
+                ::std::option::Option::Some(Self::AccountCorrelationConfig)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for AccountCorrelationConfigEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for AccountCorrelationConfigEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for AccountCorrelationConfigEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for AccountCorrelationConfigEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountEnum {
+    Account,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for AccountEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for AccountEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl AccountEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Account => "ACCOUNT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for AccountEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for AccountEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AccountEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AccountEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "accounts")]
 ///The identity this account is correlated to
 #[derive(Clone, Debug, Default)]
@@ -10280,7 +11405,7 @@ impl ::serde::Serialize for AccountIdentity {
 }
 #[cfg(feature = "accounts")]
 ///The type of object being referenced
-pub type AccountIdentityType = OwnerDtoType;
+pub type AccountIdentityType = IdentityEnum;
 #[cfg(feature = "identities")]
 ///`AccountInfoDto`
 #[derive(Clone, Debug, Default)]
@@ -10902,7 +12027,7 @@ impl ::serde::Serialize for AccountSourceOwner {
 }
 #[cfg(feature = "accounts")]
 ///The type of object being referenced
-pub type AccountSourceOwnerType = OwnerDtoType;
+pub type AccountSourceOwnerType = IdentityEnum;
 #[cfg(feature = "identity-history")]
 ///`AccountStatusChanged`
 #[derive(Clone, Debug, Default)]
@@ -11155,10 +12280,10 @@ impl ::serde::Serialize for AccountStatusChangedStatusChange {
 }
 #[cfg(feature = "identity-history")]
 ///the new status of the account
-pub type AccountStatusChangedStatusChangeNewStatus = AccessRequestedStatusChangeNewStatus;
+pub type AccountStatusChangedStatusChangeNewStatus = EnabledDisabledLockedEnum;
 #[cfg(feature = "identity-history")]
 ///the previous status of the account
-pub type AccountStatusChangedStatusChangePreviousStatus = AccessRequestedStatusChangeNewStatus;
+pub type AccountStatusChangedStatusChangePreviousStatus = EnabledDisabledLockedEnum;
 #[cfg(feature = "accounts")]
 ///Request used for account enable/disable
 #[derive(Clone, Debug, Default)]
@@ -11390,7 +12515,7 @@ impl ::serde::Serialize for AccountUncorrelatedAccount {
 }
 #[cfg(feature = "triggers")]
 ///Uncorrelated account's DTO type.
-pub type AccountUncorrelatedAccountType = AccountCorrelatedAccountType;
+pub type AccountUncorrelatedAccountType = AccountEnum;
 #[cfg(feature = "triggers")]
 ///Identity the account is uncorrelated with.
 #[derive(Clone, Debug, Default)]
@@ -11463,7 +12588,7 @@ impl ::serde::Serialize for AccountUncorrelatedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of the identity the account is uncorrelated with.
-pub type AccountUncorrelatedIdentityType = OwnerDtoType;
+pub type AccountUncorrelatedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///The source the accounts are uncorrelated from.
 #[derive(Clone, Debug, Default)]
@@ -11536,7 +12661,7 @@ impl ::serde::Serialize for AccountUncorrelatedSource {
 }
 #[cfg(feature = "triggers")]
 ///The DTO type of the source the accounts are uncorrelated from.
-pub type AccountUncorrelatedSourceType = AttrSyncSourceType;
+pub type AccountUncorrelatedSourceType = SourceEnum;
 #[cfg(feature = "accounts")]
 ///Request used for account unlock
 #[derive(Clone, Debug, Default)]
@@ -11894,7 +13019,7 @@ impl ::serde::Serialize for AccountsCollectedForAggregationSource {
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
-pub type AccountsCollectedForAggregationSourceType = AttrSyncSourceType;
+pub type AccountsCollectedForAggregationSourceType = SourceEnum;
 #[cfg(feature = "triggers")]
 ///Overall statistics about the account collection.
 #[derive(Clone, Debug, Default)]
@@ -11983,7 +13108,7 @@ impl ::serde::Serialize for AccountsCollectedForAggregationStats {
 }
 #[cfg(feature = "triggers")]
 ///The overall status of the collection.
-pub type AccountsCollectedForAggregationStatus = AccountAggregationCompletedStatus;
+pub type AccountsCollectedForAggregationStatus = SuccessFailedTerminatedEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///Arguments for Account Export report (ACCOUNTS)
 #[derive(Clone, Debug)]
@@ -12046,6 +13171,110 @@ impl ::serde::Serialize for AccountsExportReportArguments {
 impl AccountsExportReportArguments {
     pub fn builder() -> builder::AccountsExportReportArguments {
         Default::default()
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AccountsIdentitiesDetailsAnd5MoreEnum {
+    Accounts,
+    IdentitiesDetails,
+    Identities,
+    IdentityProfileIdentityError,
+    OrphanIdentities,
+    SearchExport,
+    UncorrelatedAccounts,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::convert::TryFrom<&str> for AccountsIdentitiesDetailsAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AccountsIdentitiesDetailsAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl AccountsIdentitiesDetailsAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accounts => "ACCOUNTS",
+            Self::IdentitiesDetails => "IDENTITIES_DETAILS",
+            Self::Identities => "IDENTITIES",
+            Self::IdentityProfileIdentityError => "IDENTITY_PROFILE_IDENTITY_ERROR",
+            Self::OrphanIdentities => "ORPHAN_IDENTITIES",
+            Self::SearchExport => "SEARCH_EXPORT",
+            Self::UncorrelatedAccounts => "UNCORRELATED_ACCOUNTS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ACCOUNTS" => ::std::option::Option::Some(Self::Accounts),
+            "IDENTITIES_DETAILS" => ::std::option::Option::Some(Self::IdentitiesDetails),
+            "IDENTITIES" => ::std::option::Option::Some(Self::Identities),
+            "IDENTITY_PROFILE_IDENTITY_ERROR" => {
+                ::std::option::Option::Some(Self::IdentityProfileIdentityError)
+            }
+            "ORPHAN_IDENTITIES" => ::std::option::Option::Some(Self::OrphanIdentities),
+            "SEARCH_EXPORT" => ::std::option::Option::Some(Self::SearchExport),
+            "UNCORRELATED_ACCOUNTS" => {
+                ::std::option::Option::Some(Self::UncorrelatedAccounts)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::fmt::Display for AccountsIdentitiesDetailsAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::str::FromStr for AccountsIdentitiesDetailsAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for AccountsIdentitiesDetailsAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for AccountsIdentitiesDetailsAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "access-requests")]
@@ -12563,6 +13792,177 @@ impl ::std::convert::TryFrom<::std::string::String> for ActivityInsightsUsageDay
         value.parse()
     }
 }
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AddRemoveEnum {
+    Add,
+    Remove,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for AddRemoveEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for AddRemoveEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl AddRemoveEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "Add",
+            Self::Remove => "Remove",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Add" => ::std::option::Option::Some(Self::Add),
+            "Remove" => ::std::option::Option::Some(Self::Remove),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for AddRemoveEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for AddRemoveEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for AddRemoveEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for AddRemoveEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "roles")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AddRemoveReplaceEnum {
+    Add,
+    Remove,
+    Replace,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "roles")]
+impl ::std::convert::TryFrom<&str> for AddRemoveReplaceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::convert::TryFrom<::std::string::String> for AddRemoveReplaceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "roles")]
+impl AddRemoveReplaceEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "ADD",
+            Self::Remove => "REMOVE",
+            Self::Replace => "REPLACE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ADD" => ::std::option::Option::Some(Self::Add),
+            "REMOVE" => ::std::option::Option::Some(Self::Remove),
+            "REPLACE" => ::std::option::Option::Some(Self::Replace),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::fmt::Display for AddRemoveReplaceEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::str::FromStr for AddRemoveReplaceEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for AddRemoveReplaceEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for AddRemoveReplaceEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(
     any(
         feature = "access-profiles",
@@ -12689,7 +14089,7 @@ impl AdditionalOwnerRef {
     )
 )]
 ///Type of the additional owner; IDENTITY for an identity, GOVERNANCE_GROUP for a governance group.
-pub type AdditionalOwnerRefType = ReviewerType;
+pub type AdditionalOwnerRefType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`AdminReviewReassign`
 #[derive(Clone, Debug, Default)]
@@ -12831,7 +14231,7 @@ impl AdminReviewReassignReassignTo {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The type of the ID provided.
-pub type AdminReviewReassignReassignToType = OwnerDtoType;
+pub type AdminReviewReassignReassignToType = IdentityEnum;
 #[cfg(feature = "search")]
 ///`AggregationResult`
 #[derive(Clone, Debug, Default)]
@@ -13053,6 +14453,304 @@ impl ::serde::Serialize for Aggregations {
 impl Aggregations {
     pub fn builder() -> builder::Aggregations {
         Default::default()
+    }
+}
+#[cfg(feature = "roles")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AllAttributeEnum {
+    All,
+    Attribute,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "roles")]
+impl ::std::convert::TryFrom<&str> for AllAttributeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::convert::TryFrom<::std::string::String> for AllAttributeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "roles")]
+impl AllAttributeEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Attribute => "ATTRIBUTE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ALL" => ::std::option::Option::Some(Self::All),
+            "ATTRIBUTE" => ::std::option::Option::Some(Self::Attribute),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::fmt::Display for AllAttributeEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::str::FromStr for AllAttributeEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for AllAttributeEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for AllAttributeEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    AllDecisions,
+    RevokeOnlyDecisions,
+    NoDecisions,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AllDecisions => "ALL_DECISIONS",
+            Self::RevokeOnlyDecisions => "REVOKE_ONLY_DECISIONS",
+            Self::NoDecisions => "NO_DECISIONS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ALL_DECISIONS" => ::std::option::Option::Some(Self::AllDecisions),
+            "REVOKE_ONLY_DECISIONS" => {
+                ::std::option::Option::Some(Self::RevokeOnlyDecisions)
+            }
+            "NO_DECISIONS" => ::std::option::Option::Some(Self::NoDecisions),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AndEqualsEnum {
+    And,
+    Equals,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl ::std::convert::TryFrom<&str> for AndEqualsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for AndEqualsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl AndEqualsEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::Equals => "EQUALS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "AND" => ::std::option::Option::Some(Self::And),
+            "EQUALS" => ::std::option::Option::Some(Self::Equals),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for AndEqualsEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for AndEqualsEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for AndEqualsEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AndEqualsEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "search")]
@@ -13346,6 +15044,87 @@ impl ::serde::Serialize for AppAccountDetailsSourceAccount {
             w.entry("sourceId", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "icons")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ApplicationEnum {
+    Application,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "icons")]
+impl ::std::convert::TryFrom<&str> for ApplicationEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "icons")]
+impl ::std::convert::TryFrom<::std::string::String> for ApplicationEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "icons")]
+impl ApplicationEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Application => "application",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "application" => ::std::option::Option::Some(Self::Application),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "icons")]
+impl ::std::fmt::Display for ApplicationEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "icons")]
+impl ::std::str::FromStr for ApplicationEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "icons")]
+impl ::serde::Serialize for ApplicationEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "icons")]
+impl<'de> ::serde::Deserialize<'de> for ApplicationEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "approvals")]
@@ -13916,7 +15695,7 @@ impl ::serde::Serialize for ApprovalIdentity {
 }
 #[cfg(feature = "approvals")]
 ///Indication of what group the identity belongs to. Ie, IDENTITY, GOVERNANCE_GROUP, etc
-pub type ApprovalIdentityType = OwnerDtoType;
+pub type ApprovalIdentityType = IdentityEnum;
 #[cfg(feature = "work-items")]
 ///`ApprovalItems`
 #[derive(Clone, Debug, Default)]
@@ -14627,7 +16406,7 @@ impl ::serde::Serialize for ApprovalStatusDtoOriginalOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original approval owner's identity.
-pub type ApprovalStatusDtoOriginalOwnerType = NonEmployeeIdentityDtoType;
+pub type ApprovalStatusDtoOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "approvals")]
 ///The current status of the approval
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -14726,6 +16505,174 @@ impl ::serde::Serialize for ApprovalSummary {
         w.end()
     }
 }
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ApproveRevokeEnum {
+    Approve,
+    Revoke,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::std::convert::TryFrom<&str> for ApproveRevokeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::std::convert::TryFrom<::std::string::String> for ApproveRevokeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ApproveRevokeEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approve => "APPROVE",
+            Self::Revoke => "REVOKE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "APPROVE" => ::std::option::Option::Some(Self::Approve),
+            "REVOKE" => ::std::option::Option::Some(Self::Revoke),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::std::fmt::Display for ApproveRevokeEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::std::str::FromStr for ApproveRevokeEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl ::serde::Serialize for ApproveRevokeEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+impl<'de> ::serde::Deserialize<'de> for ApproveRevokeEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ApprovedRejectedEnum {
+    Approved,
+    Rejected,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::convert::TryFrom<&str> for ApprovedRejectedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::convert::TryFrom<::std::string::String> for ApprovedRejectedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ApprovedRejectedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "APPROVED" => ::std::option::Option::Some(Self::Approved),
+            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::fmt::Display for ApprovedRejectedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::str::FromStr for ApprovedRejectedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for ApprovedRejectedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for ApprovedRejectedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "connector-rule-management")]
 ///`Argument`
 #[derive(Clone, Debug)]
@@ -14798,6 +16745,100 @@ impl ::serde::Serialize for Argument {
 impl Argument {
     pub fn builder() -> builder::Argument {
         Default::default()
+    }
+}
+#[cfg(feature = "custom-forms")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum AssignedInProgressSubmittedAnd2MoreEnum {
+    Assigned,
+    InProgress,
+    Submitted,
+    Completed,
+    Cancelled,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::convert::TryFrom<&str> for AssignedInProgressSubmittedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::convert::TryFrom<::std::string::String>
+for AssignedInProgressSubmittedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl AssignedInProgressSubmittedAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Assigned => "ASSIGNED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Submitted => "SUBMITTED",
+            Self::Completed => "COMPLETED",
+            Self::Cancelled => "CANCELLED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ASSIGNED" => ::std::option::Option::Some(Self::Assigned),
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "SUBMITTED" => ::std::option::Option::Some(Self::Submitted),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::fmt::Display for AssignedInProgressSubmittedAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::str::FromStr for AssignedInProgressSubmittedAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for AssignedInProgressSubmittedAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for AssignedInProgressSubmittedAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -15083,65 +17124,9 @@ impl AttrSyncSourceConfig {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
+#[cfg(feature = "sources")]
 ///DTO type of target source for attribute synchronization.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum AttrSyncSourceType {
-    Source,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for AttrSyncSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for AttrSyncSourceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type AttrSyncSourceType = SourceEnum;
 #[cfg(feature = "identity-history")]
 ///`AttributeChange`
 #[derive(Clone, Debug, Default)]
@@ -15412,7 +17397,7 @@ impl AttributeDefinitionSchema {
 }
 #[cfg(feature = "sources")]
 ///The type of object being referenced
-pub type AttributeDefinitionSchemaType = SourceSchemasItemType;
+pub type AttributeDefinitionSchemaType = ConnectorSchemaEnum;
 #[cfg(feature = "sources")]
 ///The underlying type of the value which an AttributeDefinition represents.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -16180,21 +18165,9 @@ impl ::serde::Serialize for AttributeRequest {
         w.end()
     }
 }
-#[cfg(any(feature = "identities", feature = "search"))]
+#[cfg(feature = "search")]
 ///Value of attribute.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum AttributeRequestValue {
-    String(::std::string::String),
-    Array(::std::vec::Vec<::std::string::String>),
-}
-#[cfg(any(feature = "identities", feature = "search"))]
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for AttributeRequestValue {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
-        Self::Array(value)
-    }
-}
+pub type AttributeRequestValue = StringArrayEnum;
 #[cfg(
     any(
         feature = "access-model-metadata",
@@ -16945,117 +18918,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessConstraintOperator {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl AccessDurationTimeUnit {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hours => "HOURS",
-            Self::Days => "DAYS",
-            Self::Weeks => "WEEKS",
-            Self::Months => "MONTHS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "HOURS" => ::std::option::Option::Some(Self::Hours),
-            "DAYS" => ::std::option::Option::Some(Self::Days),
-            "WEEKS" => ::std::option::Option::Some(Self::Weeks),
-            "MONTHS" => ::std::option::Option::Some(Self::Months),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for AccessDurationTimeUnit {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for AccessDurationTimeUnit {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for AccessDurationTimeUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AccessDurationTimeUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "identity-history")]
 impl AccessItemDiffEventType {
     /// The value as sent on the wire.
@@ -17102,158 +18964,6 @@ impl ::serde::Serialize for AccessItemDiffEventType {
 }
 #[cfg(feature = "identity-history")]
 impl<'de> ::serde::Deserialize<'de> for AccessItemDiffEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl AccessItemRefType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Entitlement => "ENTITLEMENT",
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Role => "ROLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::fmt::Display for AccessItemRefType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::std::str::FromStr for AccessItemRefType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl ::serde::Serialize for AccessItemRefType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "iai-outliers",
-        feature = "iai-recommendations"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AccessItemRefType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl AccessItemRemovedAccessItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "account",
-            Self::App => "app",
-            Self::Entitlement => "entitlement",
-            Self::Role => "role",
-            Self::AccessProfile => "accessProfile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "account" => ::std::option::Option::Some(Self::Account),
-            "app" => ::std::option::Option::Some(Self::App),
-            "entitlement" => ::std::option::Option::Some(Self::Entitlement),
-            "role" => ::std::option::Option::Some(Self::Role),
-            "accessProfile" => ::std::option::Option::Some(Self::AccessProfile),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::fmt::Display for AccessItemRemovedAccessItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::str::FromStr for AccessItemRemovedAccessItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::serde::Serialize for AccessItemRemovedAccessItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl<'de> ::serde::Deserialize<'de> for AccessItemRemovedAccessItemType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17448,105 +19158,6 @@ impl<'de> ::serde::Deserialize<'de> for AccessProfileUsageUsedByItemType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl AccessRequestItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Role => "ROLE",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for AccessRequestItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for AccessRequestItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for AccessRequestItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "account-activities",
-        feature = "requestable-objects",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AccessRequestItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "access-requests")]
 impl AccessRequestPhasesResult {
     /// The value as sent on the wire.
@@ -17728,64 +19339,6 @@ for AccessRequestPostApprovalRequestedItemsStatusItemApprovalInfoItemApprovalDec
         )
     }
 }
-#[cfg(feature = "triggers")]
-impl AccessRequestPreApprovalRequestedItemsItemOperation {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "Add",
-            Self::Remove => "Remove",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Add" => ::std::option::Option::Some(Self::Add),
-            "Remove" => ::std::option::Option::Some(Self::Remove),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for AccessRequestPreApprovalRequestedItemsItemOperation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for AccessRequestPreApprovalRequestedItemsItemOperation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for AccessRequestPreApprovalRequestedItemsItemOperation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de>
-for AccessRequestPreApprovalRequestedItemsItemOperation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl AccessRequestType {
     /// The value as sent on the wire.
@@ -17834,65 +19387,6 @@ impl ::serde::Serialize for AccessRequestType {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 impl<'de> ::serde::Deserialize<'de> for AccessRequestType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl AccessRequestedStatusChangeNewStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "enabled" => ::std::option::Option::Some(Self::Enabled),
-            "disabled" => ::std::option::Option::Some(Self::Disabled),
-            "locked" => ::std::option::Option::Some(Self::Locked),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::fmt::Display for AccessRequestedStatusChangeNewStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::str::FromStr for AccessRequestedStatusChangeNewStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::serde::Serialize for AccessRequestedStatusChangeNewStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl<'de> ::serde::Deserialize<'de> for AccessRequestedStatusChangeNewStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -18158,65 +19652,6 @@ impl<'de> ::serde::Deserialize<'de> for AccountActivityItemOperation {
         )
     }
 }
-#[cfg(feature = "triggers")]
-impl AccountAggregationCompletedStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "Success",
-            Self::Failed => "Failed",
-            Self::Terminated => "Terminated",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Success" => ::std::option::Option::Some(Self::Success),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            "Terminated" => ::std::option::Option::Some(Self::Terminated),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for AccountAggregationCompletedStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for AccountAggregationCompletedStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for AccountAggregationCompletedStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for AccountAggregationCompletedStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "account-aggregations")]
 impl AccountAggregationStatusStatus {
     /// The value as sent on the wire.
@@ -18273,61 +19708,6 @@ impl ::serde::Serialize for AccountAggregationStatusStatus {
 }
 #[cfg(feature = "account-aggregations")]
 impl<'de> ::serde::Deserialize<'de> for AccountAggregationStatusStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl AccountCorrelatedAccountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "ACCOUNT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for AccountCorrelatedAccountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for AccountCorrelatedAccountType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for AccountCorrelatedAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for AccountCorrelatedAccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -18884,116 +20264,6 @@ impl ::serde::Serialize for ApprovalStatusValue {
 }
 #[cfg(feature = "approvals")]
 impl<'de> ::serde::Deserialize<'de> for ApprovalStatusValue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl AttrSyncSourceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "SOURCE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for AttrSyncSourceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for AttrSyncSourceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for AttrSyncSourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "certification-campaigns",
-        feature = "dimensions",
-        feature = "identity-profiles",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AttrSyncSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -639,38 +639,12 @@ impl DateFormat {
 /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data is coming in as.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum DateFormatInputFormat {
-    NamedConstructs(NamedConstructs),
-    SimpleDateFormat(SimpleDateFormat),
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::fmt::Display for DateFormatInputFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match self {
-            Self::NamedConstructs(x) => x.fmt(f),
-            Self::SimpleDateFormat(x) => x.fmt(f),
-        }
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::convert::From<NamedConstructs> for DateFormatInputFormat {
-    fn from(value: NamedConstructs) -> Self {
-        Self::NamedConstructs(value)
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::convert::From<SimpleDateFormat> for DateFormatInputFormat {
-    fn from(value: SimpleDateFormat) -> Self {
-        Self::SimpleDateFormat(value)
-    }
-}
+pub type DateFormatInputFormat = NamedConstructsSimpleDateFormatEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 /**A string value indicating either the explicit SimpleDateFormat or the built-in named format that the data should be formatted into.
 
 *If no inputFormat is provided, the transform assumes that it is in ISO8601 format**/
-pub type DateFormatOutputFormat = DateFormatInputFormat;
+pub type DateFormatOutputFormat = NamedConstructsSimpleDateFormatEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`DateMath`
 #[derive(Clone, Debug)]
@@ -804,6 +778,226 @@ impl ::std::convert::TryFrom<String> for DateTime {
         value.parse()
     }
 }
+#[cfg(feature = "identity-history")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DayMonthEnum {
+    Day,
+    Month,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<&str> for DayMonthEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<::std::string::String> for DayMonthEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl DayMonthEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "day",
+            Self::Month => "month",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "day" => ::std::option::Option::Some(Self::Day),
+            "month" => ::std::option::Option::Some(Self::Month),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::fmt::Display for DayMonthEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::str::FromStr for DayMonthEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for DayMonthEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for DayMonthEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "connectors")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    De,
+    No,
+    Fi,
+    Sv,
+    Ru,
+    Pt,
+    Ko,
+    ZhTw,
+    En,
+    It,
+    Fr,
+    ZhCn,
+    Hu,
+    Es,
+    Cs,
+    Ja,
+    Pl,
+    Da,
+    Nl,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "connectors")]
+impl ::std::convert::TryFrom<&str> for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::std::convert::TryFrom<::std::string::String>
+for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "connectors")]
+impl DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::De => "de",
+            Self::No => "no",
+            Self::Fi => "fi",
+            Self::Sv => "sv",
+            Self::Ru => "ru",
+            Self::Pt => "pt",
+            Self::Ko => "ko",
+            Self::ZhTw => "zh-TW",
+            Self::En => "en",
+            Self::It => "it",
+            Self::Fr => "fr",
+            Self::ZhCn => "zh-CN",
+            Self::Hu => "hu",
+            Self::Es => "es",
+            Self::Cs => "cs",
+            Self::Ja => "ja",
+            Self::Pl => "pl",
+            Self::Da => "da",
+            Self::Nl => "nl",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "de" => ::std::option::Option::Some(Self::De),
+            "no" => ::std::option::Option::Some(Self::No),
+            "fi" => ::std::option::Option::Some(Self::Fi),
+            "sv" => ::std::option::Option::Some(Self::Sv),
+            "ru" => ::std::option::Option::Some(Self::Ru),
+            "pt" => ::std::option::Option::Some(Self::Pt),
+            "ko" => ::std::option::Option::Some(Self::Ko),
+            "zh-TW" => ::std::option::Option::Some(Self::ZhTw),
+            "en" => ::std::option::Option::Some(Self::En),
+            "it" => ::std::option::Option::Some(Self::It),
+            "fr" => ::std::option::Option::Some(Self::Fr),
+            "zh-CN" => ::std::option::Option::Some(Self::ZhCn),
+            "hu" => ::std::option::Option::Some(Self::Hu),
+            "es" => ::std::option::Option::Some(Self::Es),
+            "cs" => ::std::option::Option::Some(Self::Cs),
+            "ja" => ::std::option::Option::Some(Self::Ja),
+            "pl" => ::std::option::Option::Some(Self::Pl),
+            "da" => ::std::option::Option::Some(Self::Da),
+            "nl" => ::std::option::Option::Some(Self::Nl),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::std::fmt::Display for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::std::str::FromStr for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "connectors")]
+impl ::serde::Serialize for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "connectors")]
+impl<'de> ::serde::Deserialize<'de> for DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`DecomposeDiacriticalMarks`
 #[derive(Clone, Debug, Default)]
@@ -872,10 +1066,10 @@ impl DecomposeDiacriticalMarks {
 }
 #[cfg(feature = "custom-password-instructions")]
 ///`DeleteCustomPasswordInstructionsPageId`
-pub type DeleteCustomPasswordInstructionsPageId = CustomPasswordInstructionPageId;
+pub type DeleteCustomPasswordInstructionsPageId = ChangePasswordEnterPasswordAnd11MoreEnum;
 #[cfg(feature = "icons")]
 ///`DeleteIconObjectType`
-pub type DeleteIconObjectType = SetIconObjectType;
+pub type DeleteIconObjectType = ApplicationEnum;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`DeleteNonEmployeeRecordsInBulkBody`
 #[derive(Clone, Debug)]
@@ -1006,13 +1200,13 @@ impl ::serde::Serialize for DeleteSourceResponse {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type DeleteSourceResponseType = TaskResultDtoType;
+pub type DeleteSourceResponseType = TaskResultEnum;
 #[cfg(feature = "sources")]
 ///`DeleteSourceScheduleScheduleType`
-pub type DeleteSourceScheduleScheduleType = SourceScheduleType;
+pub type DeleteSourceScheduleScheduleType = AccountAggregationGroupAggregationEnum;
 #[cfg(feature = "tagged-objects")]
 ///`DeleteTaggedObjectType`
-pub type DeleteTaggedObjectType = GetTaggedObjectType;
+pub type DeleteTaggedObjectType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "sources")]
 ///`DependantAppConnections`
 #[derive(Clone, Debug, Default)]
@@ -1564,10 +1758,10 @@ impl ::serde::Serialize for DeployResponse {
 }
 #[cfg(feature = "configuration-hub")]
 ///Whether this deploy results file has been transferred to a customer storage location.
-pub type DeployResponseCloudStorageStatus = BackupResponseCloudStorageStatus;
+pub type DeployResponseCloudStorageStatus = SyncedNotSyncedSyncFailedEnum;
 #[cfg(feature = "configuration-hub")]
 ///Status of the job.
-pub type DeployResponseStatus = SpConfigJobStatus;
+pub type DeployResponseStatus = NotStartedInProgressCompleteAnd2MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///Type of the job, will always be CONFIG_DEPLOY_DRAFT for this type of job.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1592,6 +1786,97 @@ impl ::std::convert::TryFrom<::std::string::String> for DeployResponseType {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum DeprecatedDevelopmentDemoReleasedEnum {
+    Deprecated,
+    Development,
+    Demo,
+    Released,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for DeprecatedDevelopmentDemoReleasedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for DeprecatedDevelopmentDemoReleasedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl DeprecatedDevelopmentDemoReleasedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Deprecated => "DEPRECATED",
+            Self::Development => "DEVELOPMENT",
+            Self::Demo => "DEMO",
+            Self::Released => "RELEASED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "DEPRECATED" => ::std::option::Option::Some(Self::Deprecated),
+            "DEVELOPMENT" => ::std::option::Option::Some(Self::Development),
+            "DEMO" => ::std::option::Option::Some(Self::Demo),
+            "RELEASED" => ::std::option::Option::Some(Self::Released),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::fmt::Display for DeprecatedDevelopmentDemoReleasedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::std::str::FromStr for DeprecatedDevelopmentDemoReleasedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl ::serde::Serialize for DeprecatedDevelopmentDemoReleasedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "connectors", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for DeprecatedDevelopmentDemoReleasedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "dimensions")]
@@ -1841,7 +2126,7 @@ impl DimensionCriteriaKey {
 }
 #[cfg(feature = "dimensions")]
 ///Indicates whether the associated criteria represents an expression on identity attributes.
-pub type DimensionCriteriaKeyType = OwnerDtoType;
+pub type DimensionCriteriaKeyType = IdentityEnum;
 #[cfg(feature = "dimensions")]
 ///Defines STANDARD type Dimension membership
 #[derive(Clone, Debug, Default)]
@@ -2992,40 +3277,15 @@ impl ::std::convert::TryFrom<::std::string::String> for DraftResponseApprovalSta
         value.parse()
     }
 }
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+#[cfg(feature = "configuration-hub")]
 /**Denotes the origin of the source backup from which the draft was generated.
 - RESTORE - Same tenant.
 - PROMOTE - Different tenant.
 - UPLOAD - Uploaded configuration.*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum DraftResponseMode {
-    Restore,
-    Promote,
-    Upload,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::convert::TryFrom<&str> for DraftResponseMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::convert::TryFrom<::std::string::String> for DraftResponseMode {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type DraftResponseMode = RestorePromoteUploadEnum;
 #[cfg(feature = "configuration-hub")]
 ///Status of the job.
-pub type DraftResponseStatus = SpConfigJobStatus;
+pub type DraftResponseStatus = NotStartedInProgressCompleteAnd2MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///Type of the job, will always be CREATE_DRAFT for this type of job.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3570,65 +3830,6 @@ impl ::serde::Serialize for DraftResponseApprovalStatus {
 }
 #[cfg(feature = "configuration-hub")]
 impl<'de> ::serde::Deserialize<'de> for DraftResponseApprovalStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl DraftResponseMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Restore => "RESTORE",
-            Self::Promote => "PROMOTE",
-            Self::Upload => "UPLOAD",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RESTORE" => ::std::option::Option::Some(Self::Restore),
-            "PROMOTE" => ::std::option::Option::Some(Self::Promote),
-            "UPLOAD" => ::std::option::Option::Some(Self::Upload),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::fmt::Display for DraftResponseMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::str::FromStr for DraftResponseMode {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::serde::Serialize for DraftResponseMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl<'de> ::serde::Deserialize<'de> for DraftResponseMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -4,6 +4,263 @@
 // Included into `mod.rs` beside it (`include!`), so the paths stay
 // `types::X`; items carry their own `#[cfg]`.
 
+#[cfg(feature = "application-discovery")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum HighMediumLowEnum {
+    High,
+    Medium,
+    Low,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::convert::TryFrom<&str> for HighMediumLowEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::convert::TryFrom<::std::string::String> for HighMediumLowEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl HighMediumLowEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "High" => ::std::option::Option::Some(Self::High),
+            "Medium" => ::std::option::Option::Some(Self::Medium),
+            "Low" => ::std::option::Option::Some(Self::Low),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::fmt::Display for HighMediumLowEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::str::FromStr for HighMediumLowEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::serde::Serialize for HighMediumLowEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl<'de> ::serde::Deserialize<'de> for HighMediumLowEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum HoursDaysWeeksMonthsEnum {
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for HoursDaysWeeksMonthsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for HoursDaysWeeksMonthsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl HoursDaysWeeksMonthsEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hours => "HOURS",
+            Self::Days => "DAYS",
+            Self::Weeks => "WEEKS",
+            Self::Months => "MONTHS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "HOURS" => ::std::option::Option::Some(Self::Hours),
+            "DAYS" => ::std::option::Option::Some(Self::Days),
+            "WEEKS" => ::std::option::Option::Some(Self::Weeks),
+            "MONTHS" => ::std::option::Option::Some(Self::Months),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for HoursDaysWeeksMonthsEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for HoursDaysWeeksMonthsEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for HoursDaysWeeksMonthsEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for HoursDaysWeeksMonthsEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "triggers")]
 /**Defines the HTTP Authentication type. Additional values may be added in the future.
 

@@ -2653,6 +2653,239 @@ impl ManagerCorrelationMapping {
         Default::default()
     }
 }
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManagerSourceOwnerSearchAnd2MoreEnum {
+    Manager,
+    SourceOwner,
+    Search,
+    RoleComposition,
+    MachineAccount,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ManagerSourceOwnerSearchAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Search => "SEARCH",
+            Self::RoleComposition => "ROLE_COMPOSITION",
+            Self::MachineAccount => "MACHINE_ACCOUNT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "SEARCH" => ::std::option::Option::Some(Self::Search),
+            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
+            "MACHINE_ACCOUNT" => ::std::option::Option::Some(Self::MachineAccount),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManagerSourceOwnerSearchRoleCompositionEnum {
+    Manager,
+    SourceOwner,
+    Search,
+    RoleComposition,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String>
+for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ManagerSourceOwnerSearchRoleCompositionEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Search => "SEARCH",
+            Self::RoleComposition => "ROLE_COMPOSITION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "SEARCH" => ::std::option::Option::Some(Self::Search),
+            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "full")]
 ///`ManualDiscoverApplications`
 #[derive(Clone, Debug)]
@@ -2765,6 +2998,150 @@ impl ::serde::Serialize for ManualDiscoverApplicationsTemplate {
             w.entry("description", v)?;
         }
         w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManualReassignmentAnd3MoreEnum {
+    ManualReassignment,
+    AutomaticReassignment,
+    AutoEscalation,
+    SelfReviewDelegation,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ManualReassignmentAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ManualReassignmentAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ManualReassignmentAnd3MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ManualReassignment => "MANUAL_REASSIGNMENT",
+            Self::AutomaticReassignment => "AUTOMATIC_REASSIGNMENT",
+            Self::AutoEscalation => "AUTO_ESCALATION",
+            Self::SelfReviewDelegation => "SELF_REVIEW_DELEGATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANUAL_REASSIGNMENT" => {
+                ::std::option::Option::Some(Self::ManualReassignment)
+            }
+            "AUTOMATIC_REASSIGNMENT" => {
+                ::std::option::Option::Some(Self::AutomaticReassignment)
+            }
+            "AUTO_ESCALATION" => ::std::option::Option::Some(Self::AutoEscalation),
+            "SELF_REVIEW_DELEGATION" => {
+                ::std::option::Option::Some(Self::SelfReviewDelegation)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::fmt::Display for ManualReassignmentAnd3MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::str::FromStr for ManualReassignmentAnd3MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::serde::Serialize for ManualReassignmentAnd3MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManualReassignmentAnd3MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "access-requests")]
@@ -2932,7 +3309,7 @@ impl ::serde::Serialize for ManualWorkItemDetailsCurrentOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of current work item owner's identity.
-pub type ManualWorkItemDetailsCurrentOwnerType = NonEmployeeIdentityDtoType;
+pub type ManualWorkItemDetailsCurrentOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Identity of original work item owner, if the work item has been forwarded.
 #[derive(Clone, Debug, Default)]
@@ -3005,7 +3382,7 @@ impl ::serde::Serialize for ManualWorkItemDetailsOriginalOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original work item owner's identity.
-pub type ManualWorkItemDetailsOriginalOwnerType = NonEmployeeIdentityDtoType;
+pub type ManualWorkItemDetailsOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 /**Indicates the state of the request processing for this item:
 * PENDING: The request for this item is awaiting processing.
@@ -3141,32 +3518,7 @@ impl ::serde::Serialize for MatchTerm {
 }
 #[cfg(feature = "notifications")]
 ///The notification medium (EMAIL, SLACK, or TEAMS)
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum Medium {
-    Email,
-    Slack,
-    Teams,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::TryFrom<&str> for Medium {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::TryFrom<::std::string::String> for Medium {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type Medium = EmailSlackTeamsEnum;
 #[cfg(feature = "data-segmentation")]
 ///An enumeration of the types of membership choices
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3726,7 +4078,7 @@ impl ::serde::Serialize for ModelsSodPolicyDto {
 }
 #[cfg(feature = "full")]
 ///SOD policy DTO type.
-pub type ModelsSodPolicyDtoType = SodPolicyDtoType;
+pub type ModelsSodPolicyDtoType = SodPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///This represents a Multi-Host Integration template type.
 #[derive(Clone, Debug, Default)]
@@ -4190,7 +4542,7 @@ impl ::serde::Serialize for MultiHostIntegrationsAccountCorrelationConfig {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsAccountCorrelationConfigType = SourceAccountCorrelationConfigType;
+pub type MultiHostIntegrationsAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -4264,7 +4616,7 @@ impl ::serde::Serialize for MultiHostIntegrationsAccountCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostIntegrationsAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to accounts file for the source.
 #[derive(Clone, Debug, Default)]
@@ -4536,7 +4888,7 @@ impl ::serde::Serialize for MultiHostIntegrationsBeforeProvisioningRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostIntegrationsBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
 #[derive(Clone, Debug, Default)]
@@ -4609,7 +4961,7 @@ impl ::serde::Serialize for MultiHostIntegrationsCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsClusterType = SourceClusterType;
+pub type MultiHostIntegrationsClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Type of connection (direct or file).
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5053,7 +5405,7 @@ impl MultiHostIntegrationsCreateCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateClusterType = SourceClusterType;
+pub type MultiHostIntegrationsCreateClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
 #[derive(Clone, Debug, Default)]
@@ -5133,7 +5485,7 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostIntegrationsCreateManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -5212,7 +5564,7 @@ impl MultiHostIntegrationsCreateOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateOwnerType = OwnerDtoType;
+pub type MultiHostIntegrationsCreateOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///This represents sources to be created of same type.
 #[derive(Clone, Debug)]
@@ -5361,7 +5713,7 @@ impl ::serde::Serialize for MultiHostIntegrationsManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostIntegrationsManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -5435,7 +5787,7 @@ impl ::serde::Serialize for MultiHostIntegrationsManagerCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostIntegrationsManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -5508,7 +5860,7 @@ impl ::serde::Serialize for MultiHostIntegrationsOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsOwnerType = OwnerDtoType;
+pub type MultiHostIntegrationsOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrationsPasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -5581,7 +5933,7 @@ impl ::serde::Serialize for MultiHostIntegrationsPasswordPoliciesItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsPasswordPoliciesItemType = SourcePasswordPoliciesItemType;
+pub type MultiHostIntegrationsPasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrationsSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -5654,10 +6006,10 @@ impl ::serde::Serialize for MultiHostIntegrationsSchemasItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsSchemasItemType = SourceSchemasItemType;
+pub type MultiHostIntegrationsSchemasItemType = ConnectorSchemaEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Status identifier that gives specific information about why a source is or isn't healthy.
-pub type MultiHostIntegrationsStatus = SourceStatus;
+pub type MultiHostIntegrationsStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSources`
 #[derive(Clone, Debug, Default)]
@@ -6039,7 +6391,7 @@ impl ::serde::Serialize for MultiHostSourcesAccountCorrelationConfig {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesAccountCorrelationConfigType = SourceAccountCorrelationConfigType;
+pub type MultiHostSourcesAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -6112,7 +6464,7 @@ impl ::serde::Serialize for MultiHostSourcesAccountCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
 #[derive(Clone, Debug, Default)]
@@ -6185,7 +6537,7 @@ impl ::serde::Serialize for MultiHostSourcesBeforeProvisioningRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
 #[derive(Clone, Debug, Default)]
@@ -6258,7 +6610,7 @@ impl ::serde::Serialize for MultiHostSourcesCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesClusterType = SourceClusterType;
+pub type MultiHostSourcesClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
 #[derive(Clone, Debug, Default)]
@@ -6331,7 +6683,7 @@ impl ::serde::Serialize for MultiHostSourcesManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostSourcesManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -6404,7 +6756,7 @@ impl ::serde::Serialize for MultiHostSourcesManagerCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -6477,7 +6829,7 @@ impl ::serde::Serialize for MultiHostSourcesOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesOwnerType = OwnerDtoType;
+pub type MultiHostSourcesOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesPasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -6550,7 +6902,7 @@ impl ::serde::Serialize for MultiHostSourcesPasswordPoliciesItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesPasswordPoliciesItemType = SourcePasswordPoliciesItemType;
+pub type MultiHostSourcesPasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -6623,10 +6975,10 @@ impl ::serde::Serialize for MultiHostSourcesSchemasItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesSchemasItemType = SourceSchemasItemType;
+pub type MultiHostSourcesSchemasItemType = ConnectorSchemaEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Status identifier that gives specific information about why a source is or isn't healthy.
-pub type MultiHostSourcesStatus = SourceStatus;
+pub type MultiHostSourcesStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "sod-policies")]
 ///`MultiPolicyRequest`
 #[derive(Clone, Debug, Default)]
@@ -7611,65 +7963,6 @@ impl ::serde::Serialize for ManualWorkItemState {
 }
 #[cfg(feature = "access-requests")]
 impl<'de> ::serde::Deserialize<'de> for ManualWorkItemState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "notifications")]
-impl Medium {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Slack => "SLACK",
-            Self::Teams => "TEAMS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EMAIL" => ::std::option::Option::Some(Self::Email),
-            "SLACK" => ::std::option::Option::Some(Self::Slack),
-            "TEAMS" => ::std::option::Option::Some(Self::Teams),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::fmt::Display for Medium {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::str::FromStr for Medium {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::serde::Serialize for Medium {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl<'de> ::serde::Deserialize<'de> for Medium {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

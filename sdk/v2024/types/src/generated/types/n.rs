@@ -107,6 +107,35 @@ impl ::std::convert::TryFrom<::std::string::String> for NamedConstructs {
         value.parse()
     }
 }
+#[cfg(any(feature = "sources", feature = "transforms"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum NamedConstructsSimpleDateFormatEnum {
+    NamedConstructs(NamedConstructs),
+    SimpleDateFormat(SimpleDateFormat),
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::fmt::Display for NamedConstructsSimpleDateFormatEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match self {
+            Self::NamedConstructs(x) => x.fmt(f),
+            Self::SimpleDateFormat(x) => x.fmt(f),
+        }
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::convert::From<NamedConstructs> for NamedConstructsSimpleDateFormatEnum {
+    fn from(value: NamedConstructs) -> Self {
+        Self::NamedConstructs(value)
+    }
+}
+#[cfg(any(feature = "sources", feature = "transforms"))]
+impl ::std::convert::From<SimpleDateFormat> for NamedConstructsSimpleDateFormatEnum {
+    fn from(value: SimpleDateFormat) -> Self {
+        Self::SimpleDateFormat(value)
+    }
+}
 #[cfg(feature = "sources")]
 ///Source configuration information for Native Change Detection that is read and used by account aggregation process.
 #[derive(Clone, Debug, Default)]
@@ -1028,33 +1057,7 @@ impl ::serde::Serialize for NonEmployeeBulkUploadJob {
 "COMPLETED" means the job has been completed without any errors.
 "ERROR" means the job failed to process with errors.
 */
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum NonEmployeeBulkUploadJobStatus {
-    Pending,
-    InProgress,
-    Completed,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::convert::TryFrom<&str> for NonEmployeeBulkUploadJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::convert::TryFrom<::std::string::String> for NonEmployeeBulkUploadJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type NonEmployeeBulkUploadJobStatus = PendingInProgressCompletedErrorEnum;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeBulkUploadStatus`
 #[derive(Clone, Debug, Default)]
@@ -1120,52 +1123,10 @@ impl ::serde::Serialize for NonEmployeeBulkUploadStatus {
 "ERROR" means the job failed to process with errors.
 null means job has been submitted to the source.
 */
-pub type NonEmployeeBulkUploadStatusStatus = NonEmployeeBulkUploadJobStatus;
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
+pub type NonEmployeeBulkUploadStatusStatus = PendingInProgressCompletedErrorEnum;
+#[cfg(feature = "non-employee-lifecycle-management")]
 ///Identifies if the identity is a normal identity or a governance group
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum NonEmployeeIdentityDtoType {
-    GovernanceGroup,
-    Identity,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for NonEmployeeIdentityDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for NonEmployeeIdentityDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type NonEmployeeIdentityDtoType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "non-employee-lifecycle-management")]
 ///`NonEmployeeIdentityReferenceWithId`
 #[derive(Clone, Debug, Default)]
@@ -3057,6 +3018,100 @@ impl ::serde::Serialize for NonEmployeeSourceWithNeCount {
         w.end()
     }
 }
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum NotStartedInProgressCompleteAnd2MoreEnum {
+    NotStarted,
+    InProgress,
+    Complete,
+    Cancelled,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::convert::TryFrom<&str> for NotStartedInProgressCompleteAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for NotStartedInProgressCompleteAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl NotStartedInProgressCompleteAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Complete => "COMPLETE",
+            Self::Cancelled => "CANCELLED",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "NOT_STARTED" => ::std::option::Option::Some(Self::NotStarted),
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "COMPLETE" => ::std::option::Option::Some(Self::Complete),
+            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::fmt::Display for NotStartedInProgressCompleteAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::str::FromStr for NotStartedInProgressCompleteAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::serde::Serialize for NotStartedInProgressCompleteAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl<'de> ::serde::Deserialize<'de> for NotStartedInProgressCompleteAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "notifications")]
 ///`NotificationTemplateContext`
 #[derive(Clone, Debug, Default)]
@@ -3276,154 +3331,6 @@ impl ::serde::Serialize for NativeChangeDetectionConfigOperationsItem {
 }
 #[cfg(feature = "sources")]
 impl<'de> ::serde::Deserialize<'de> for NativeChangeDetectionConfigOperationsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl NonEmployeeBulkUploadJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Completed => "COMPLETED",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::fmt::Display for NonEmployeeBulkUploadJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::std::str::FromStr for NonEmployeeBulkUploadJobStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl ::serde::Serialize for NonEmployeeBulkUploadJobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "non-employee-lifecycle-management")]
-impl<'de> ::serde::Deserialize<'de> for NonEmployeeBulkUploadJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl NonEmployeeIdentityDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Identity => "IDENTITY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl ::std::fmt::Display for NonEmployeeIdentityDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl ::std::str::FromStr for NonEmployeeIdentityDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl ::serde::Serialize for NonEmployeeIdentityDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-requests",
-        feature = "certification-campaigns",
-        feature = "non-employee-lifecycle-management"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for NonEmployeeIdentityDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -507,55 +507,7 @@ impl ObjectMappingRequest {
 }
 #[cfg(feature = "configuration-hub")]
 ///Type of the object the mapping value applies to, must be one from enum
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ObjectMappingRequestObjectType {
-    AccessProfile,
-    AccessRequestConfig,
-    AttrSyncSourceConfig,
-    AuthOrg,
-    CampaignFilter,
-    Entitlement,
-    FormDefinition,
-    GovernanceGroup,
-    Identity,
-    IdentityObjectConfig,
-    IdentityProfile,
-    LifecycleState,
-    NotificationTemplate,
-    PasswordPolicy,
-    PasswordSyncGroup,
-    PublicIdentitiesConfig,
-    Role,
-    Rule,
-    Segment,
-    ServiceDeskIntegration,
-    SodPolicy,
-    Source,
-    Tag,
-    Transform,
-    TriggerSubscription,
-    Workflow,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<&str> for ObjectMappingRequestObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<::std::string::String> for ObjectMappingRequestObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ObjectMappingRequestObjectType = AccessProfileAccessRequestConfigAnd24MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///`ObjectMappingResponse`
 #[derive(Clone, Debug, Default)]
@@ -668,7 +620,7 @@ impl ::serde::Serialize for ObjectMappingResponse {
 }
 #[cfg(feature = "configuration-hub")]
 ///Type of the object the mapping value applies to
-pub type ObjectMappingResponseObjectType = ObjectMappingRequestObjectType;
+pub type ObjectMappingResponseObjectType = AccessProfileAccessRequestConfigAnd24MoreEnum;
 #[cfg(feature = "certification-campaign-filters")]
 ///Operation on a specific criteria
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -992,7 +944,7 @@ impl OrphanIdentitiesReportArguments {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///`OrphanIdentitiesReportArgumentsSelectedFormatsItem`
-pub type OrphanIdentitiesReportArgumentsSelectedFormatsItem = ReportResultsAvailableFormatsItem;
+pub type OrphanIdentitiesReportArgumentsSelectedFormatsItem = CsvPdfEnum;
 #[cfg(feature = "iai-outliers")]
 ///`Outlier`
 #[derive(Clone, Debug, Default)]
@@ -1382,7 +1334,7 @@ impl ::serde::Serialize for OutlierDetectedIdentity {
 }
 #[cfg(feature = "full")]
 ///Identity's DTO type.
-pub type OutlierDetectedIdentityType = OwnerDtoType;
+pub type OutlierDetectedIdentityType = IdentityEnum;
 #[cfg(feature = "full")]
 ///Identity's outlier type.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1744,34 +1696,10 @@ impl ::serde::Serialize for OutlierSummary {
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
-pub type OutlierSummaryType = OutlierType;
+pub type OutlierSummaryType = LowSimilarityStructuralEnum;
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OutlierType {
-    LowSimilarity,
-    Structural,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::convert::TryFrom<&str> for OutlierType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::convert::TryFrom<::std::string::String> for OutlierType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type OutlierType = LowSimilarityStructuralEnum;
 #[cfg(feature = "iai-outliers")]
 ///Enum value of if the outlier manually or automatically un-ignored. Will be NULL if outlier is not ignored
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1986,7 +1914,7 @@ impl ::serde::Serialize for OutliersContributingFeatureAccessItems {
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of the access item.
-pub type OutliersContributingFeatureAccessItemsAccessType = AccessItemRefType;
+pub type OutliersContributingFeatureAccessItemsAccessType = EntitlementAccessProfileRoleEnum;
 #[cfg(
     any(
         feature = "access-request-approvals",
@@ -2098,29 +2026,16 @@ impl OwnerDto {
         Default::default()
     }
 }
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "service-desk-integration",
+        feature = "sim-integrations"
+    )
+)]
 ///Owner's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum OwnerDtoType {
-    Identity,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl ::std::convert::TryFrom<&str> for OwnerDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OwnerDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type OwnerDtoType = IdentityEnum;
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///Owner of the object.
 #[derive(Clone, Debug, Default)]
@@ -2275,10 +2190,10 @@ impl OwnerReferenceSegments {
 }
 #[cfg(feature = "segments")]
 ///Owner type. This field must be either left null or set to 'IDENTITY' on input, otherwise a 400 Bad Request error will result.
-pub type OwnerReferenceSegmentsType = OwnerDtoType;
+pub type OwnerReferenceSegmentsType = IdentityEnum;
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///Owner type. This field must be either left null or set to 'IDENTITY' on input, otherwise a 400 Bad Request error will result.
-pub type OwnerReferenceType = OwnerDtoType;
+pub type OwnerReferenceType = IdentityEnum;
 #[cfg(feature = "search")]
 ///`Owns`
 #[derive(Clone, Debug, Default)]
@@ -2372,125 +2287,6 @@ impl ::serde::Serialize for Owns {
             w.entry("sources", v)?;
         }
         w.end()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ObjectMappingRequestObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
-            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
-            Self::AuthOrg => "AUTH_ORG",
-            Self::CampaignFilter => "CAMPAIGN_FILTER",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::FormDefinition => "FORM_DEFINITION",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Identity => "IDENTITY",
-            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::LifecycleState => "LIFECYCLE_STATE",
-            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
-            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
-            Self::Role => "ROLE",
-            Self::Rule => "RULE",
-            Self::Segment => "SEGMENT",
-            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::Tag => "TAG",
-            Self::Transform => "TRANSFORM",
-            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
-            Self::Workflow => "WORKFLOW",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ACCESS_REQUEST_CONFIG" => {
-                ::std::option::Option::Some(Self::AccessRequestConfig)
-            }
-            "ATTR_SYNC_SOURCE_CONFIG" => {
-                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
-            }
-            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
-            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            "IDENTITY_OBJECT_CONFIG" => {
-                ::std::option::Option::Some(Self::IdentityObjectConfig)
-            }
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
-            "NOTIFICATION_TEMPLATE" => {
-                ::std::option::Option::Some(Self::NotificationTemplate)
-            }
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
-            "PUBLIC_IDENTITIES_CONFIG" => {
-                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
-            }
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
-            "SERVICE_DESK_INTEGRATION" => {
-                ::std::option::Option::Some(Self::ServiceDeskIntegration)
-            }
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TAG" => ::std::option::Option::Some(Self::Tag),
-            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
-            "TRIGGER_SUBSCRIPTION" => {
-                ::std::option::Option::Some(Self::TriggerSubscription)
-            }
-            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::fmt::Display for ObjectMappingRequestObjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::str::FromStr for ObjectMappingRequestObjectType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::serde::Serialize for ObjectMappingRequestObjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl<'de> ::serde::Deserialize<'de> for ObjectMappingRequestObjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }
 #[cfg(feature = "certification-campaign-filters")]
@@ -2616,63 +2412,6 @@ impl<'de> ::serde::Deserialize<'de> for OutlierDetectedOutlierType {
     }
 }
 #[cfg(feature = "iai-outliers")]
-impl OutlierType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LowSimilarity => "LOW_SIMILARITY",
-            Self::Structural => "STRUCTURAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "LOW_SIMILARITY" => ::std::option::Option::Some(Self::LowSimilarity),
-            "STRUCTURAL" => ::std::option::Option::Some(Self::Structural),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::fmt::Display for OutlierType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::std::str::FromStr for OutlierType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl ::serde::Serialize for OutlierType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "iai-outliers")]
-impl<'de> ::serde::Deserialize<'de> for OutlierType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "iai-outliers")]
 impl OutlierUnignoreType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2775,56 +2514,6 @@ impl ::serde::Serialize for OutlierValueTypeName {
 }
 #[cfg(feature = "iai-outliers")]
 impl<'de> ::serde::Deserialize<'de> for OutlierValueTypeName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-impl OwnerDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Identity => "IDENTITY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::fmt::Display for OwnerDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for OwnerDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-impl ::serde::Serialize for OwnerDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OwnerDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -473,60 +473,16 @@ for ReassignmentTrailDtoList {
         Self(value)
     }
 }
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 /**The approval reassignment type.
 * MANUAL_REASSIGNMENT: An approval with this reassignment type has been specifically reassigned by the approval task's owner, from their queue to someone else's.
 * AUTOMATIC_REASSIGNMENT: An approval with this reassignment type has been automatically reassigned from another approver's queue, according to that approver's reassignment configuration. The approver's reassignment configuration may be set up to automatically reassign approval tasks for a defined (or possibly open-ended) period of time.
 * AUTO_ESCALATION: An approval with this reassignment type has been automatically reassigned from another approver's queue, according to the request's escalation configuration. For more information about escalation configuration, refer to [Setting Global Reminders and Escalation Policies](https://documentation.sailpoint.com/saas/help/requests/config_emails.html).
 * SELF_REVIEW_DELEGATION: An approval with this reassignment type has been automatically reassigned by the system to prevent self-review. This helps prevent situations like a requester being tasked with approving their own request. For more information about preventing self-review, refer to [Self-review Prevention](https://documentation.sailpoint.com/saas/help/users/work_reassignment.html#self-review-prevention) and [Preventing Self-approval](https://documentation.sailpoint.com/saas/help/requests/config_ap_roles.html#preventing-self-approval).*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ReassignmentType {
-    ManualReassignment,
-    AutomaticReassignment,
-    AutoEscalation,
-    SelfReviewDelegation,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for ReassignmentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for ReassignmentType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ReassignmentType = ManualReassignmentAnd3MoreEnum;
 #[cfg(feature = "work-reassignment")]
 ///Enum list containing types of Reassignment that can be found in the evaluate response.
-pub type ReassignmentTypeEnum = ReassignmentType;
+pub type ReassignmentTypeEnum = ManualReassignmentAnd3MoreEnum;
 #[cfg(feature = "accounts")]
 ///`Recommendation`
 #[derive(Clone, Debug, Default)]
@@ -1799,20 +1755,17 @@ impl ReportDetailsArguments {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Use this property to define what report should be processed in the RDE service.
+pub type ReportDetailsReportType = AccountsIdentitiesDetailsAnd5MoreEnum;
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ReportDetailsReportType {
-    Accounts,
-    IdentitiesDetails,
-    Identities,
-    IdentityProfileIdentityError,
-    OrphanIdentities,
-    SearchExport,
-    UncorrelatedAccounts,
+pub enum ReportResultEnum {
+    ReportResult,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::convert::TryFrom<&str> for ReportDetailsReportType {
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<&str> for ReportResultEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -1820,13 +1773,68 @@ impl ::std::convert::TryFrom<&str> for ReportDetailsReportType {
         value.parse()
     }
 }
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::convert::TryFrom<::std::string::String> for ReportDetailsReportType {
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<::std::string::String> for ReportResultEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ReportResultEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReportResult => "REPORT_RESULT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "REPORT_RESULT" => ::std::option::Option::Some(Self::ReportResult),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::fmt::Display for ReportResultEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::str::FromStr for ReportResultEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::serde::Serialize for ReportResultEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for ReportResultEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "sod-policies")]
@@ -1909,10 +1917,10 @@ impl ::serde::Serialize for ReportResultReference {
 }
 #[cfg(feature = "sod-policies")]
 ///Status of a SOD policy violation report.
-pub type ReportResultReferenceStatus = CampaignReportStatus;
+pub type ReportResultReferenceStatus = SuccessWarningErrorTerminatedAnd2MoreEnum;
 #[cfg(feature = "sod-policies")]
 ///SOD policy violation report result DTO type.
-pub type ReportResultReferenceType = CampaignReportType;
+pub type ReportResultReferenceType = ReportResultEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///Details about report result or current state.
 #[derive(Clone, Debug, Default)]
@@ -2027,35 +2035,10 @@ impl ::serde::Serialize for ReportResults {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///`ReportResultsAvailableFormatsItem`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ReportResultsAvailableFormatsItem {
-    Csv,
-    Pdf,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::convert::TryFrom<&str> for ReportResultsAvailableFormatsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::convert::TryFrom<::std::string::String>
-for ReportResultsAvailableFormatsItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ReportResultsAvailableFormatsItem = CsvPdfEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///Use this property to define what report should be processed in the RDE service.
-pub type ReportResultsReportType = ReportDetailsReportType;
+pub type ReportResultsReportType = AccountsIdentitiesDetailsAnd5MoreEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///Report current state or result status.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2625,7 +2608,7 @@ impl ::serde::Serialize for RequestableObjectReference {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object.
-pub type RequestableObjectReferenceType = AccessRequestItemType;
+pub type RequestableObjectReferenceType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "requestable-objects")]
 ///Status indicating the ability of an access request for the object to be made by or on behalf of the identity specified by *identity-id*. *AVAILABLE* indicates the object is available to request. *PENDING* indicates the object is unavailable because the identity has a pending request in flight. *ASSIGNED* indicates the object is unavailable because the identity already has the indicated role or access profile. If *identity-id* is not specified (allowed only for admin users), then status will be *AVAILABLE* for all results.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2656,7 +2639,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RequestableObjectRequest
 }
 #[cfg(any(feature = "account-activities", feature = "requestable-objects"))]
 ///Currently supported requestable object types.
-pub type RequestableObjectType = AccessRequestItemType;
+pub type RequestableObjectType = AccessProfileRoleEntitlementEnum;
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///`RequestedAccountRef`
 #[derive(Clone, Debug, Default)]
@@ -2915,7 +2898,7 @@ impl ::serde::Serialize for RequestedItemAccountSelections {
 }
 #[cfg(feature = "access-requests")]
 ///The type of the item being requested.
-pub type RequestedItemAccountSelectionsType = AccessRequestItemType;
+pub type RequestedItemAccountSelectionsType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///`RequestedItemDetails`
 #[derive(Clone, Debug, Default)]
@@ -3123,7 +3106,7 @@ impl RequestedItemDtoRef {
 }
 #[cfg(feature = "access-requests")]
 ///The type of the item being requested.
-pub type RequestedItemDtoRefType = AccessRequestItemType;
+pub type RequestedItemDtoRefType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///`RequestedItemStatus`
 #[derive(Clone, Debug, Default)]
@@ -3508,10 +3491,10 @@ impl ::serde::Serialize for RequestedItemStatusRequestedFor {
 }
 #[cfg(feature = "access-requests")]
 ///Type of the object to which this reference applies
-pub type RequestedItemStatusRequestedForType = OwnerDtoType;
+pub type RequestedItemStatusRequestedForType = IdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Type of requested object.
-pub type RequestedItemStatusType = AccessRequestItemType;
+pub type RequestedItemStatusType = AccessProfileRoleEntitlementEnum;
 ///A value that indicates whether the transform logic should be re-evaluated every evening as part of the identity refresh process
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -3858,6 +3841,93 @@ impl ::serde::Serialize for ResourceObjectsResponse {
             w.entry("resourceObjects", v)?;
         }
         w.end()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum RestorePromoteUploadEnum {
+    Restore,
+    Promote,
+    Upload,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::convert::TryFrom<&str> for RestorePromoteUploadEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::convert::TryFrom<::std::string::String> for RestorePromoteUploadEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl RestorePromoteUploadEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Restore => "RESTORE",
+            Self::Promote => "PROMOTE",
+            Self::Upload => "UPLOAD",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "RESTORE" => ::std::option::Option::Some(Self::Restore),
+            "PROMOTE" => ::std::option::Option::Some(Self::Promote),
+            "UPLOAD" => ::std::option::Option::Some(Self::Upload),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::fmt::Display for RestorePromoteUploadEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::std::str::FromStr for RestorePromoteUploadEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl ::serde::Serialize for RestorePromoteUploadEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+impl<'de> ::serde::Deserialize<'de> for RestorePromoteUploadEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 ///`Result`
@@ -4607,7 +4677,7 @@ impl ::serde::Serialize for ReviewableEntitlementAccountOwner {
 }
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///An enumeration of the types of Owner supported within the IdentityNow infrastructure.
-pub type ReviewableEntitlementAccountOwnerType = OwnerDtoType;
+pub type ReviewableEntitlementAccountOwnerType = IdentityEnum;
 #[cfg(any(feature = "certification-summaries", feature = "certifications"))]
 ///`ReviewableRole`
 #[derive(Clone, Debug, Default)]
@@ -4819,66 +4889,9 @@ impl ::serde::Serialize for Reviewer {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
+#[cfg(any(feature = "certifications", feature = "triggers"))]
 ///The type of the reviewing identity.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ReviewerType {
-    Identity,
-    GovernanceGroup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for ReviewerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for ReviewerType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ReviewerType = IdentityGovernanceGroupEnum;
 #[cfg(any(feature = "access-profiles", feature = "dimensions"))]
 ///`Revocability`
 #[derive(Clone, Debug, Default)]
@@ -6902,7 +6915,7 @@ impl ::serde::Serialize for RoleDocumentOwner {
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
-pub type RoleDocumentOwnerType = OwnerDtoType;
+pub type RoleDocumentOwnerType = IdentityEnum;
 #[cfg(feature = "search")]
 ///`RoleDocuments`
 #[derive(Clone, Debug, Default)]
@@ -7649,7 +7662,7 @@ impl ::serde::Serialize for RoleDocumentsOwner {
 }
 #[cfg(feature = "search")]
 ///Owner's DTO type.
-pub type RoleDocumentsOwnerType = OwnerDtoType;
+pub type RoleDocumentsOwnerType = IdentityEnum;
 #[cfg(feature = "roles")]
 ///`RoleGetAllBulkUpdateResponse`
 #[derive(Clone, Debug, Default)]
@@ -9086,10 +9099,10 @@ impl RoleMetadataBulkUpdateByFilterRequest {
 }
 #[cfg(feature = "roles")]
 ///The operation to be performed
-pub type RoleMetadataBulkUpdateByFilterRequestOperation = RoleMetadataBulkUpdateByIdRequestOperation;
+pub type RoleMetadataBulkUpdateByFilterRequestOperation = AddRemoveReplaceEnum;
 #[cfg(feature = "roles")]
 ///The choice of update scope.
-pub type RoleMetadataBulkUpdateByFilterRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
+pub type RoleMetadataBulkUpdateByFilterRequestReplaceScope = AllAttributeEnum;
 #[cfg(feature = "roles")]
 ///`RoleMetadataBulkUpdateByFilterRequestValuesItem`
 #[derive(Clone, Debug)]
@@ -9244,61 +9257,10 @@ impl RoleMetadataBulkUpdateByIdRequest {
 }
 #[cfg(feature = "roles")]
 ///The operation to be performed
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum RoleMetadataBulkUpdateByIdRequestOperation {
-    Add,
-    Remove,
-    Replace,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "roles")]
-impl ::std::convert::TryFrom<&str> for RoleMetadataBulkUpdateByIdRequestOperation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "roles")]
-impl ::std::convert::TryFrom<::std::string::String>
-for RoleMetadataBulkUpdateByIdRequestOperation {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type RoleMetadataBulkUpdateByIdRequestOperation = AddRemoveReplaceEnum;
 #[cfg(feature = "roles")]
 ///The choice of update scope.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    All,
-    Attribute,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "roles")]
-impl ::std::convert::TryFrom<&str> for RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "roles")]
-impl ::std::convert::TryFrom<::std::string::String>
-for RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type RoleMetadataBulkUpdateByIdRequestReplaceScope = AllAttributeEnum;
 #[cfg(feature = "roles")]
 ///`RoleMetadataBulkUpdateByIdRequestValuesItem`
 #[derive(Clone, Debug)]
@@ -9446,10 +9408,10 @@ impl RoleMetadataBulkUpdateByQueryRequest {
 }
 #[cfg(feature = "roles")]
 ///The operation to be performed
-pub type RoleMetadataBulkUpdateByQueryRequestOperation = RoleMetadataBulkUpdateByIdRequestOperation;
+pub type RoleMetadataBulkUpdateByQueryRequestOperation = AddRemoveReplaceEnum;
 #[cfg(feature = "roles")]
 ///The choice of update scope.
-pub type RoleMetadataBulkUpdateByQueryRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
+pub type RoleMetadataBulkUpdateByQueryRequestReplaceScope = AllAttributeEnum;
 #[cfg(feature = "roles")]
 ///`RoleMetadataBulkUpdateByQueryRequestValuesItem`
 #[derive(Clone, Debug)]
@@ -10201,25 +10163,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleApplication {
 }
 #[cfg(feature = "iai-role-mining")]
 ///The session created by details
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(untagged)]
-pub enum RoleMiningPotentialRoleCreatedBy {
-    EntityCreatedByDto(EntityCreatedByDto),
-    NullableEntityCreatedByDto(NullableEntityCreatedByDto),
-}
-#[cfg(feature = "iai-role-mining")]
-impl ::std::convert::From<EntityCreatedByDto> for RoleMiningPotentialRoleCreatedBy {
-    fn from(value: EntityCreatedByDto) -> Self {
-        Self::EntityCreatedByDto(value)
-    }
-}
-#[cfg(feature = "iai-role-mining")]
-impl ::std::convert::From<NullableEntityCreatedByDto>
-for RoleMiningPotentialRoleCreatedBy {
-    fn from(value: NullableEntityCreatedByDto) -> Self {
-        Self::NullableEntityCreatedByDto(value)
-    }
-}
+pub type RoleMiningPotentialRoleCreatedBy = EntityCreatedByDtoAnd1MoreEnum;
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleEditEntitlements`
 #[derive(Clone, Debug, Default)]
@@ -10493,7 +10437,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleExportResponse {
 }
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningPotentialRoleExportState`
-pub type RoleMiningPotentialRoleExportState = SourceSyncJobStatus;
+pub type RoleMiningPotentialRoleExportState = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "iai-role-mining")]
 ///The potential role reference
 #[derive(Clone, Debug, Default)]
@@ -10996,7 +10940,7 @@ impl ::serde::Serialize for RoleMiningPotentialRoleSummary {
 }
 #[cfg(feature = "iai-role-mining")]
 ///The potential role created by details
-pub type RoleMiningPotentialRoleSummaryCreatedBy = RoleMiningPotentialRoleCreatedBy;
+pub type RoleMiningPotentialRoleSummaryCreatedBy = EntityCreatedByDtoAnd1MoreEnum;
 #[cfg(feature = "iai-role-mining")]
 ///Role type
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -11606,7 +11550,7 @@ impl ::serde::Serialize for RoleMiningSessionResponse {
 }
 #[cfg(feature = "iai-role-mining")]
 ///The session created by details
-pub type RoleMiningSessionResponseCreatedBy = RoleMiningPotentialRoleCreatedBy;
+pub type RoleMiningSessionResponseCreatedBy = EntityCreatedByDtoAnd1MoreEnum;
 #[cfg(feature = "iai-role-mining")]
 ///`RoleMiningSessionScope`
 #[derive(Clone, Debug, Default)]
@@ -12042,6 +11986,143 @@ impl ::std::convert::From<GetReferenceIdentityAttribute> for Rule {
         Self::GetReferenceIdentityAttribute(value)
     }
 }
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum RuleEnum {
+    Rule,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for RuleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for RuleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl RuleEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rule => "RULE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for RuleEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for RuleEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for RuleEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for RuleEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "certifications")]
 impl ReassignmentReferenceType {
     /// The value as sent on the wire.
@@ -12090,103 +12171,6 @@ impl ::serde::Serialize for ReassignmentReferenceType {
 }
 #[cfg(feature = "certifications")]
 impl<'de> ::serde::Deserialize<'de> for ReassignmentReferenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ReassignmentType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualReassignment => "MANUAL_REASSIGNMENT",
-            Self::AutomaticReassignment => "AUTOMATIC_REASSIGNMENT",
-            Self::AutoEscalation => "AUTO_ESCALATION",
-            Self::SelfReviewDelegation => "SELF_REVIEW_DELEGATION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "MANUAL_REASSIGNMENT" => {
-                ::std::option::Option::Some(Self::ManualReassignment)
-            }
-            "AUTOMATIC_REASSIGNMENT" => {
-                ::std::option::Option::Some(Self::AutomaticReassignment)
-            }
-            "AUTO_ESCALATION" => ::std::option::Option::Some(Self::AutoEscalation),
-            "SELF_REVIEW_DELEGATION" => {
-                ::std::option::Option::Some(Self::SelfReviewDelegation)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::fmt::Display for ReassignmentType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::std::str::FromStr for ReassignmentType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl ::serde::Serialize for ReassignmentType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "work-reassignment"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ReassignmentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12364,134 +12348,6 @@ impl ::serde::Serialize for RecommendationType {
 }
 #[cfg(feature = "accounts")]
 impl<'de> ::serde::Deserialize<'de> for RecommendationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ReportDetailsReportType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accounts => "ACCOUNTS",
-            Self::IdentitiesDetails => "IDENTITIES_DETAILS",
-            Self::Identities => "IDENTITIES",
-            Self::IdentityProfileIdentityError => "IDENTITY_PROFILE_IDENTITY_ERROR",
-            Self::OrphanIdentities => "ORPHAN_IDENTITIES",
-            Self::SearchExport => "SEARCH_EXPORT",
-            Self::UncorrelatedAccounts => "UNCORRELATED_ACCOUNTS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNTS" => ::std::option::Option::Some(Self::Accounts),
-            "IDENTITIES_DETAILS" => ::std::option::Option::Some(Self::IdentitiesDetails),
-            "IDENTITIES" => ::std::option::Option::Some(Self::Identities),
-            "IDENTITY_PROFILE_IDENTITY_ERROR" => {
-                ::std::option::Option::Some(Self::IdentityProfileIdentityError)
-            }
-            "ORPHAN_IDENTITIES" => ::std::option::Option::Some(Self::OrphanIdentities),
-            "SEARCH_EXPORT" => ::std::option::Option::Some(Self::SearchExport),
-            "UNCORRELATED_ACCOUNTS" => {
-                ::std::option::Option::Some(Self::UncorrelatedAccounts)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::fmt::Display for ReportDetailsReportType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::str::FromStr for ReportDetailsReportType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::serde::Serialize for ReportDetailsReportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl<'de> ::serde::Deserialize<'de> for ReportDetailsReportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ReportResultsAvailableFormatsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Pdf => "PDF",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CSV" => ::std::option::Option::Some(Self::Csv),
-            "PDF" => ::std::option::Option::Some(Self::Pdf),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::fmt::Display for ReportResultsAvailableFormatsItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::std::str::FromStr for ReportResultsAvailableFormatsItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl ::serde::Serialize for ReportResultsAvailableFormatsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "reports-data-extraction")]
-impl<'de> ::serde::Deserialize<'de> for ReportResultsAvailableFormatsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12817,118 +12673,6 @@ impl ::serde::Serialize for RequestedItemStatusRequestState {
 }
 #[cfg(feature = "access-requests")]
 impl<'de> ::serde::Deserialize<'de> for RequestedItemStatusRequestState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ReviewerType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Identity => "IDENTITY",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for ReviewerType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for ReviewerType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for ReviewerType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "accounts",
-        feature = "certifications",
-        feature = "dimensions",
-        feature = "entitlements",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ReviewerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13430,122 +13174,6 @@ impl ::serde::Serialize for RoleMembershipSelectorType {
 }
 #[cfg(feature = "roles")]
 impl<'de> ::serde::Deserialize<'de> for RoleMembershipSelectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "roles")]
-impl RoleMetadataBulkUpdateByIdRequestOperation {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "ADD",
-            Self::Remove => "REMOVE",
-            Self::Replace => "REPLACE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ADD" => ::std::option::Option::Some(Self::Add),
-            "REMOVE" => ::std::option::Option::Some(Self::Remove),
-            "REPLACE" => ::std::option::Option::Some(Self::Replace),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "roles")]
-impl ::std::fmt::Display for RoleMetadataBulkUpdateByIdRequestOperation {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "roles")]
-impl ::std::str::FromStr for RoleMetadataBulkUpdateByIdRequestOperation {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "roles")]
-impl ::serde::Serialize for RoleMetadataBulkUpdateByIdRequestOperation {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "roles")]
-impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByIdRequestOperation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "roles")]
-impl RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Attribute => "ATTRIBUTE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ALL" => ::std::option::Option::Some(Self::All),
-            "ATTRIBUTE" => ::std::option::Option::Some(Self::Attribute),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "roles")]
-impl ::std::fmt::Display for RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "roles")]
-impl ::std::str::FromStr for RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "roles")]
-impl ::serde::Serialize for RoleMetadataBulkUpdateByIdRequestReplaceScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "roles")]
-impl<'de> ::serde::Deserialize<'de> for RoleMetadataBulkUpdateByIdRequestReplaceScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -173,7 +173,7 @@ impl TagTagCategoryRefsItem {
 }
 #[cfg(feature = "tags")]
 ///DTO type of the tagged object's category.
-pub type TagTagCategoryRefsItemType = GetTaggedObjectType;
+pub type TagTagCategoryRefsItemType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "tagged-objects")]
 ///Tagged object.
 #[derive(Clone, Debug, Default)]
@@ -319,7 +319,7 @@ impl TaggedObjectDto {
 }
 #[cfg(any(feature = "identities", feature = "tagged-objects"))]
 ///DTO type
-pub type TaggedObjectDtoType = GetTaggedObjectType;
+pub type TaggedObjectDtoType = AccessProfileApplicationCampaignAnd5MoreEnum;
 ///Tags that have been applied to the object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -688,37 +688,9 @@ impl ::serde::Serialize for TaskResultDetails {
         w.end()
     }
 }
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+#[cfg(feature = "reports-data-extraction")]
 ///Report completion status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TaskResultDetailsCompletionStatus {
-    Success,
-    Warning,
-    Error,
-    Terminated,
-    TempError,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for TaskResultDetailsCompletionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for TaskResultDetailsCompletionStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type TaskResultDetailsCompletionStatus = SuccessWarningErrorTerminatedTempErrorEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///`TaskResultDetailsMessagesItem`
 #[derive(Clone, Debug, Default)]
@@ -807,10 +779,10 @@ impl ::serde::Serialize for TaskResultDetailsMessagesItem {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///Type of the message.
-pub type TaskResultDetailsMessagesItemType = TaskStatusMessageType;
+pub type TaskResultDetailsMessagesItemType = InfoWarnErrorEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///Use this property to define what report should be processed in the RDE service.
-pub type TaskResultDetailsReportType = ReportDetailsReportType;
+pub type TaskResultDetailsReportType = AccountsIdentitiesDetailsAnd5MoreEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///`TaskResultDetailsReturnsItem`
 #[derive(Clone, Debug, Default)]
@@ -1009,8 +981,18 @@ impl ::serde::Serialize for TaskResultDto {
     )
 )]
 ///Task result DTO type.
+pub type TaskResultDtoType = TaskResultEnum;
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TaskResultDtoType {
+pub enum TaskResultEnum {
     TaskResult,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
@@ -1023,7 +1005,7 @@ pub enum TaskResultDtoType {
         feature = "sources"
     )
 )]
-impl ::std::convert::TryFrom<&str> for TaskResultDtoType {
+impl ::std::convert::TryFrom<&str> for TaskResultEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -1039,12 +1021,102 @@ impl ::std::convert::TryFrom<&str> for TaskResultDtoType {
         feature = "sources"
     )
 )]
-impl ::std::convert::TryFrom<::std::string::String> for TaskResultDtoType {
+impl ::std::convert::TryFrom<::std::string::String> for TaskResultEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl TaskResultEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TaskResult => "TASK_RESULT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "TASK_RESULT" => ::std::option::Option::Some(Self::TaskResult),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for TaskResultEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for TaskResultEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for TaskResultEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for TaskResultEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -1629,55 +1701,9 @@ for TaskStatusMessageParametersItem {
         Self::Object(value)
     }
 }
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
+#[cfg(any(feature = "identities", feature = "task-management"))]
 ///Type of the message
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TaskStatusMessageType {
-    Info,
-    Warn,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for TaskStatusMessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for TaskStatusMessageType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type TaskStatusMessageType = InfoWarnErrorEnum;
 #[cfg(any(feature = "identities", feature = "task-management"))]
 ///Type of task this TaskStatus represents
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1782,7 +1808,7 @@ impl TemplateBulkDeleteDto {
 }
 #[cfg(feature = "notifications")]
 ///The notification medium (EMAIL, SLACK, or TEAMS)
-pub type TemplateBulkDeleteDtoMedium = Medium;
+pub type TemplateBulkDeleteDtoMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "notifications")]
 ///`TemplateDto`
 #[derive(Clone, Debug)]
@@ -2105,10 +2131,10 @@ impl ::serde::Serialize for TemplateDtoDefault {
 }
 #[cfg(feature = "notifications")]
 ///The message medium. More mediums may be added in the future.
-pub type TemplateDtoDefaultMedium = Medium;
+pub type TemplateDtoDefaultMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "notifications")]
 ///The message medium. More mediums may be added in the future.
-pub type TemplateDtoMedium = Medium;
+pub type TemplateDtoMedium = EmailSlackTeamsEnum;
 #[cfg(feature = "notifications")]
 ///`TemplateSlack`
 #[derive(Clone, Debug, Default)]
@@ -3474,7 +3500,7 @@ impl ::serde::Serialize for TestSourceConnectionMultihostResponse {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Source's human-readable result type.
-pub type TestSourceConnectionMultihostResponseResultType = SourceHealthDtoStatus;
+pub type TestSourceConnectionMultihostResponseResultType = SourceStateErrorClusterAnd10MoreEnum;
 #[cfg(feature = "workflows")]
 ///`TestWorkflowBody`
 #[derive(Clone, Debug)]
@@ -4443,7 +4469,7 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadName {
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///The type of transform operation
-pub type TransformReadType = TransformType;
+pub type TransformReadType = AccountAttributeBase64DecodeAnd33MoreEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`TransformRule`
 #[derive(Clone, Debug)]
@@ -4509,66 +4535,9 @@ impl TransformRule {
         Default::default()
     }
 }
-#[cfg(any(feature = "sources", feature = "transforms"))]
+#[cfg(feature = "transforms")]
 ///The type of transform operation
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum TransformType {
-    AccountAttribute,
-    Base64Decode,
-    Base64Encode,
-    Concat,
-    Conditional,
-    DateCompare,
-    DateFormat,
-    DateMath,
-    DecomposeDiacriticalMarks,
-    E164phone,
-    FirstValid,
-    Rule,
-    IdentityAttribute,
-    IndexOf,
-    Iso3166,
-    LastIndexOf,
-    LeftPad,
-    Lookup,
-    Lower,
-    NormalizeNames,
-    RandomAlphaNumeric,
-    RandomNumeric,
-    Reference,
-    ReplaceAll,
-    Replace,
-    RightPad,
-    Split,
-    Static,
-    Substring,
-    Trim,
-    Upper,
-    UsernameGenerator,
-    Uuid,
-    DisplayName,
-    Rfc5646,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::convert::TryFrom<&str> for TransformType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::convert::TryFrom<::std::string::String> for TransformType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type TransformType = AccountAttributeBase64DecodeAnd33MoreEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`TransformsIdentityAttribute`
 #[derive(Clone, Debug)]
@@ -5357,69 +5326,6 @@ impl<'de> ::serde::Deserialize<'de> for TargetType {
         )
     }
 }
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl TaskResultDetailsCompletionStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Terminated => "TERMINATED",
-            Self::TempError => "TEMP_ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "WARNING" => ::std::option::Option::Some(Self::Warning),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
-            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl ::std::fmt::Display for TaskResultDetailsCompletionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl ::std::str::FromStr for TaskResultDetailsCompletionStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl ::serde::Serialize for TaskResultDetailsCompletionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for TaskResultDetailsCompletionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "reports-data-extraction")]
 impl TaskResultDetailsType {
     /// The value as sent on the wire.
@@ -5470,96 +5376,6 @@ impl ::serde::Serialize for TaskResultDetailsType {
 }
 #[cfg(feature = "reports-data-extraction")]
 impl<'de> ::serde::Deserialize<'de> for TaskResultDetailsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl TaskResultDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskResult => "TASK_RESULT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "TASK_RESULT" => ::std::option::Option::Some(Self::TaskResult),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for TaskResultDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for TaskResultDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for TaskResultDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for TaskResultDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5697,100 +5513,6 @@ impl<'de> ::serde::Deserialize<'de> for TaskStatusCompletionStatus {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl TaskStatusMessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "INFO" => ::std::option::Option::Some(Self::Info),
-            "WARN" => ::std::option::Option::Some(Self::Warn),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl ::std::fmt::Display for TaskStatusMessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl ::std::str::FromStr for TaskStatusMessageType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl ::serde::Serialize for TaskStatusMessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "identities",
-        feature = "reports-data-extraction",
-        feature = "sources",
-        feature = "task-management"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for TaskStatusMessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(any(feature = "identities", feature = "task-management"))]
 impl TaskStatusType {
     /// The value as sent on the wire.
@@ -5896,131 +5618,6 @@ impl ::serde::Serialize for TestMfaConfigMethod {
 }
 #[cfg(feature = "mfa-configuration")]
 impl<'de> ::serde::Deserialize<'de> for TestMfaConfigMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl TransformType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountAttribute => "accountAttribute",
-            Self::Base64Decode => "base64Decode",
-            Self::Base64Encode => "base64Encode",
-            Self::Concat => "concat",
-            Self::Conditional => "conditional",
-            Self::DateCompare => "dateCompare",
-            Self::DateFormat => "dateFormat",
-            Self::DateMath => "dateMath",
-            Self::DecomposeDiacriticalMarks => "decomposeDiacriticalMarks",
-            Self::E164phone => "e164phone",
-            Self::FirstValid => "firstValid",
-            Self::Rule => "rule",
-            Self::IdentityAttribute => "identityAttribute",
-            Self::IndexOf => "indexOf",
-            Self::Iso3166 => "iso3166",
-            Self::LastIndexOf => "lastIndexOf",
-            Self::LeftPad => "leftPad",
-            Self::Lookup => "lookup",
-            Self::Lower => "lower",
-            Self::NormalizeNames => "normalizeNames",
-            Self::RandomAlphaNumeric => "randomAlphaNumeric",
-            Self::RandomNumeric => "randomNumeric",
-            Self::Reference => "reference",
-            Self::ReplaceAll => "replaceAll",
-            Self::Replace => "replace",
-            Self::RightPad => "rightPad",
-            Self::Split => "split",
-            Self::Static => "static",
-            Self::Substring => "substring",
-            Self::Trim => "trim",
-            Self::Upper => "upper",
-            Self::UsernameGenerator => "usernameGenerator",
-            Self::Uuid => "uuid",
-            Self::DisplayName => "displayName",
-            Self::Rfc5646 => "rfc5646",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "accountAttribute" => ::std::option::Option::Some(Self::AccountAttribute),
-            "base64Decode" => ::std::option::Option::Some(Self::Base64Decode),
-            "base64Encode" => ::std::option::Option::Some(Self::Base64Encode),
-            "concat" => ::std::option::Option::Some(Self::Concat),
-            "conditional" => ::std::option::Option::Some(Self::Conditional),
-            "dateCompare" => ::std::option::Option::Some(Self::DateCompare),
-            "dateFormat" => ::std::option::Option::Some(Self::DateFormat),
-            "dateMath" => ::std::option::Option::Some(Self::DateMath),
-            "decomposeDiacriticalMarks" => {
-                ::std::option::Option::Some(Self::DecomposeDiacriticalMarks)
-            }
-            "e164phone" => ::std::option::Option::Some(Self::E164phone),
-            "firstValid" => ::std::option::Option::Some(Self::FirstValid),
-            "rule" => ::std::option::Option::Some(Self::Rule),
-            "identityAttribute" => ::std::option::Option::Some(Self::IdentityAttribute),
-            "indexOf" => ::std::option::Option::Some(Self::IndexOf),
-            "iso3166" => ::std::option::Option::Some(Self::Iso3166),
-            "lastIndexOf" => ::std::option::Option::Some(Self::LastIndexOf),
-            "leftPad" => ::std::option::Option::Some(Self::LeftPad),
-            "lookup" => ::std::option::Option::Some(Self::Lookup),
-            "lower" => ::std::option::Option::Some(Self::Lower),
-            "normalizeNames" => ::std::option::Option::Some(Self::NormalizeNames),
-            "randomAlphaNumeric" => ::std::option::Option::Some(Self::RandomAlphaNumeric),
-            "randomNumeric" => ::std::option::Option::Some(Self::RandomNumeric),
-            "reference" => ::std::option::Option::Some(Self::Reference),
-            "replaceAll" => ::std::option::Option::Some(Self::ReplaceAll),
-            "replace" => ::std::option::Option::Some(Self::Replace),
-            "rightPad" => ::std::option::Option::Some(Self::RightPad),
-            "split" => ::std::option::Option::Some(Self::Split),
-            "static" => ::std::option::Option::Some(Self::Static),
-            "substring" => ::std::option::Option::Some(Self::Substring),
-            "trim" => ::std::option::Option::Some(Self::Trim),
-            "upper" => ::std::option::Option::Some(Self::Upper),
-            "usernameGenerator" => ::std::option::Option::Some(Self::UsernameGenerator),
-            "uuid" => ::std::option::Option::Some(Self::Uuid),
-            "displayName" => ::std::option::Option::Some(Self::DisplayName),
-            "rfc5646" => ::std::option::Option::Some(Self::Rfc5646),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::fmt::Display for TransformType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::std::str::FromStr for TransformType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl ::serde::Serialize for TransformType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "sources", feature = "transforms"))]
-impl<'de> ::serde::Deserialize<'de> for TransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -68,7 +68,7 @@ impl UncorrelatedAccountsReportArguments {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///`UncorrelatedAccountsReportArgumentsSelectedFormatsItem`
-pub type UncorrelatedAccountsReportArgumentsSelectedFormatsItem = ReportResultsAvailableFormatsItem;
+pub type UncorrelatedAccountsReportArgumentsSelectedFormatsItem = CsvPdfEnum;
 #[cfg(feature = "connectors")]
 ///`UpdateDetail`
 #[derive(Clone, Debug, Default)]
@@ -343,7 +343,7 @@ for UpdateMultiHostSourcesBodyItemValueArrayItem {
 }
 #[cfg(feature = "sources")]
 ///`UpdateSourceScheduleScheduleType`
-pub type UpdateSourceScheduleScheduleType = SourceScheduleType;
+pub type UpdateSourceScheduleScheduleType = AccountAggregationGroupAggregationEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Upper`
 #[derive(Clone, Debug, Default)]

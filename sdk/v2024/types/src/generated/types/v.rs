@@ -266,7 +266,7 @@ impl V2024Campaign {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-pub type V2024CampaignCorrelatedStatus = CampaignCorrelatedStatus;
+pub type V2024CampaignCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
 #[derive(Clone, Debug, Default)]
@@ -469,7 +469,7 @@ for V2024CampaignMachineAccountCampaignInfoReviewerType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-pub type V2024CampaignMandatoryCommentRequirement = CampaignMandatoryCommentRequirement;
+pub type V2024CampaignMandatoryCommentRequirement = AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Optional configuration options for role composition campaigns.
 #[derive(Clone, Debug)]
@@ -645,7 +645,7 @@ impl V2024CampaignRoleCompositionCampaignInfoRemediatorRef {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Legal Remediator Type
-pub type V2024CampaignRoleCompositionCampaignInfoRemediatorRefType = OwnerDtoType;
+pub type V2024CampaignRoleCompositionCampaignInfoRemediatorRefType = IdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
 #[derive(Clone, Debug, Default)]
@@ -728,7 +728,7 @@ impl V2024CampaignRoleCompositionCampaignInfoReviewer {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The reviewer's DTO type.
-pub type V2024CampaignRoleCompositionCampaignInfoReviewerType = NonEmployeeIdentityDtoType;
+pub type V2024CampaignRoleCompositionCampaignInfoReviewerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SEARCH.
 #[derive(Clone, Debug)]
@@ -905,7 +905,7 @@ impl V2024CampaignSearchCampaignInfoReviewer {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The reviewer's DTO type.
-pub type V2024CampaignSearchCampaignInfoReviewerType = NonEmployeeIdentityDtoType;
+pub type V2024CampaignSearchCampaignInfoReviewerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of search campaign represented.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1070,13 +1070,13 @@ impl V2024CampaignSourcesWithOrphanEntitlementsItem {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type
-pub type V2024CampaignSourcesWithOrphanEntitlementsItemType = AttrSyncSourceType;
+pub type V2024CampaignSourcesWithOrphanEntitlementsItemType = SourceEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The campaign's current status.
-pub type V2024CampaignStatus = SlimCampaignStatus;
+pub type V2024CampaignStatus = PendingStagedCancelingActivatingAnd5MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of campaign. Could be extended in the future.
-pub type V2024CampaignType = SlimCampaignType;
+pub type V2024CampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`V2024Schedule`
 #[derive(Clone, Debug)]
@@ -1291,7 +1291,7 @@ impl V2024ScheduleDays {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify days value
-pub type V2024ScheduleDaysType = SelectorType;
+pub type V2024ScheduleDaysType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 /**Specifies which hour(s) a schedule is active for. Examples:
 
@@ -1380,7 +1380,7 @@ impl V2024ScheduleHours {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify hours value
-pub type V2024ScheduleHoursType = SelectorType;
+pub type V2024ScheduleHoursType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 /**Specifies which months of a schedule are active. Only valid for ANNUALLY schedule types. Examples:
 
@@ -1470,7 +1470,7 @@ impl V2024ScheduleMonths {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify months value
-pub type V2024ScheduleMonthsType = SelectorType;
+pub type V2024ScheduleMonthsType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Determines the overall schedule cadence. In general, all time period fields smaller than the chosen type can be configured. For example, a DAILY schedule can have 'hours' set, but not 'days'; a WEEKLY schedule can have both 'hours' and 'days' set.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1612,35 +1612,9 @@ impl ::serde::Serialize for V3ConnectorDto {
         w.end()
     }
 }
-#[cfg(any(feature = "connectors", feature = "sources"))]
+#[cfg(feature = "connectors")]
 ///The connector status
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum V3ConnectorDtoStatus {
-    Deprecated,
-    Development,
-    Demo,
-    Released,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for V3ConnectorDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for V3ConnectorDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type V3ConnectorDtoStatus = DeprecatedDevelopmentDemoReleasedEnum;
 #[cfg(feature = "connectors")]
 ///`V3CreateConnectorDto`
 #[derive(Clone, Debug)]
@@ -1831,7 +1805,7 @@ impl ::serde::Serialize for V3ImportObject {
 }
 #[cfg(feature = "sp-config")]
 ///DTO type of object created or updated by import.
-pub type V3ImportObjectType = ImportObjectType;
+pub type V3ImportObjectType = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "triggers")]
 ///`VaClusterStatusChangeEvent`
 #[derive(Clone, Debug, Default)]
@@ -2064,33 +2038,7 @@ impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResult {
 }
 #[cfg(feature = "triggers")]
 ///The status of the health check.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum VaClusterStatusChangeEventHealthCheckResultStatus {
-    Succeeded,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type VaClusterStatusChangeEventHealthCheckResultStatus = SucceededFailedEnum;
 #[cfg(feature = "triggers")]
 ///The results of the last health check.
 #[derive(Clone, Debug, Default)]
@@ -2167,7 +2115,7 @@ impl ::serde::Serialize for VaClusterStatusChangeEventPreviousHealthCheckResult 
 }
 #[cfg(feature = "triggers")]
 ///The status of the health check.
-pub type VaClusterStatusChangeEventPreviousHealthCheckResultStatus = VaClusterStatusChangeEventHealthCheckResultStatus;
+pub type VaClusterStatusChangeEventPreviousHealthCheckResultStatus = SucceededFailedEnum;
 #[cfg(feature = "triggers")]
 ///The type of the object that initiated this event.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3050,67 +2998,6 @@ impl<'de> ::serde::Deserialize<'de> for V2024ScheduleType {
         )
     }
 }
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl V3ConnectorDtoStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deprecated => "DEPRECATED",
-            Self::Development => "DEVELOPMENT",
-            Self::Demo => "DEMO",
-            Self::Released => "RELEASED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DEPRECATED" => ::std::option::Option::Some(Self::Deprecated),
-            "DEVELOPMENT" => ::std::option::Option::Some(Self::Development),
-            "DEMO" => ::std::option::Option::Some(Self::Demo),
-            "RELEASED" => ::std::option::Option::Some(Self::Released),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::fmt::Display for V3ConnectorDtoStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::str::FromStr for V3ConnectorDtoStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::serde::Serialize for V3ConnectorDtoStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for V3ConnectorDtoStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "connectors")]
 impl V3CreateConnectorDtoStatus {
     /// The value as sent on the wire.
@@ -3159,64 +3046,6 @@ impl ::serde::Serialize for V3CreateConnectorDtoStatus {
 }
 #[cfg(feature = "connectors")]
 impl<'de> ::serde::Deserialize<'de> for V3CreateConnectorDtoStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl VaClusterStatusChangeEventHealthCheckResultStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -5,6 +5,175 @@
 // `types::X`; items carry their own `#[cfg]`.
 
 #[cfg(feature = "configuration-hub")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum BackupCreateDraftConfigDeployDraftEnum {
+    Backup,
+    CreateDraft,
+    ConfigDeployDraft,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<&str> for BackupCreateDraftConfigDeployDraftEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<::std::string::String>
+for BackupCreateDraftConfigDeployDraftEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl BackupCreateDraftConfigDeployDraftEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Backup => "BACKUP",
+            Self::CreateDraft => "CREATE_DRAFT",
+            Self::ConfigDeployDraft => "CONFIG_DEPLOY_DRAFT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "BACKUP" => ::std::option::Option::Some(Self::Backup),
+            "CREATE_DRAFT" => ::std::option::Option::Some(Self::CreateDraft),
+            "CONFIG_DEPLOY_DRAFT" => ::std::option::Option::Some(Self::ConfigDeployDraft),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::fmt::Display for BackupCreateDraftConfigDeployDraftEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::str::FromStr for BackupCreateDraftConfigDeployDraftEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for BackupCreateDraftConfigDeployDraftEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for BackupCreateDraftConfigDeployDraftEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum BackupEnum {
+    Backup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<&str> for BackupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<::std::string::String> for BackupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl BackupEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Backup => "BACKUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "BACKUP" => ::std::option::Option::Some(Self::Backup),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::fmt::Display for BackupEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::str::FromStr for BackupEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for BackupEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for BackupEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
 ///Backup options control what will be included in the backup.
 #[derive(Clone, Debug, Default)]
 pub struct BackupOptions {
@@ -70,55 +239,9 @@ impl ::serde::Serialize for BackupOptions {
         w.end()
     }
 }
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
+#[cfg(feature = "configuration-hub")]
 ///`BackupOptionsIncludeTypesItem`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BackupOptionsIncludeTypesItem {
-    AccessProfile,
-    AccessRequestConfig,
-    AttrSyncSourceConfig,
-    AuthOrg,
-    CampaignFilter,
-    FormDefinition,
-    GovernanceGroup,
-    IdentityObjectConfig,
-    IdentityProfile,
-    LifecycleState,
-    NotificationTemplate,
-    PasswordPolicy,
-    PasswordSyncGroup,
-    PublicIdentitiesConfig,
-    Role,
-    Rule,
-    Segment,
-    ServiceDeskIntegration,
-    SodPolicy,
-    Source,
-    Tag,
-    Transform,
-    TriggerSubscription,
-    Workflow,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl ::std::convert::TryFrom<&str> for BackupOptionsIncludeTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl ::std::convert::TryFrom<::std::string::String> for BackupOptionsIncludeTypesItem {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type BackupOptionsIncludeTypesItem = AccessProfileAccessRequestConfigAnd22MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///`BackupResponse`
 #[derive(Clone, Debug, Default)]
@@ -310,117 +433,19 @@ impl ::serde::Serialize for BackupResponse {
 - AUTOMATED - The backup was created by devops.
 - AUTOMATED_DRAFT - The backup was created during a draft process.
 - UPLOADED - The backup was created by uploading an existing configuration file.*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BackupResponseBackupType {
-    Uploaded,
-    Automated,
-    Manual,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<&str> for BackupResponseBackupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<::std::string::String> for BackupResponseBackupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type BackupResponseBackupType = UploadedAutomatedManualEnum;
 #[cfg(feature = "configuration-hub")]
 ///Whether this backup has been transferred to a customer storage location.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BackupResponseCloudStorageStatus {
-    Synced,
-    NotSynced,
-    SyncFailed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<&str> for BackupResponseCloudStorageStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<::std::string::String>
-for BackupResponseCloudStorageStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type BackupResponseCloudStorageStatus = SyncedNotSyncedSyncFailedEnum;
 #[cfg(feature = "configuration-hub")]
 ///Whether the object details of this backup are ready.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BackupResponseHydrationStatus {
-    Hydrated,
-    NotHydrated,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<&str> for BackupResponseHydrationStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<::std::string::String> for BackupResponseHydrationStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type BackupResponseHydrationStatus = HydratedNotHydratedEnum;
 #[cfg(feature = "configuration-hub")]
 ///Status of the backup.
-pub type BackupResponseStatus = SpConfigJobStatus;
+pub type BackupResponseStatus = NotStartedInProgressCompleteAnd2MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///Type of the job, will always be BACKUP for this type of job.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BackupResponseType {
-    Backup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<&str> for BackupResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<::std::string::String> for BackupResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type BackupResponseType = BackupEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Base64Decode`
 #[derive(Clone, Debug, Default)]
@@ -744,7 +769,7 @@ impl ::serde::Serialize for BaseAccessOwner {
 }
 #[cfg(feature = "full")]
 ///Owner's DTO type.
-pub type BaseAccessOwnerType = OwnerDtoType;
+pub type BaseAccessOwnerType = IdentityEnum;
 #[cfg(feature = "search")]
 ///`BaseAccessProfile`
 #[derive(Clone, Debug, Default)]
@@ -1859,53 +1884,9 @@ impl BeforeProvisioningRuleDto {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
+#[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Before Provisioning Rule DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum BeforeProvisioningRuleDtoType {
-    Rule,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for BeforeProvisioningRuleDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for BeforeProvisioningRuleDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type BeforeProvisioningRuleDtoType = RuleEnum;
 #[cfg(feature = "sp-config")]
 ///`BetaExportOptions`
 #[derive(Clone, Debug, Default)]
@@ -1984,10 +1965,10 @@ impl ::serde::Serialize for BetaExportOptions {
 }
 #[cfg(feature = "sp-config")]
 ///`BetaExportOptionsExcludeTypesItem`
-pub type BetaExportOptionsExcludeTypesItem = SelfImportExportDtoType;
+pub type BetaExportOptionsExcludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`BetaExportOptionsIncludeTypesItem`
-pub type BetaExportOptionsIncludeTypesItem = SelfImportExportDtoType;
+pub type BetaExportOptionsIncludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`BetaObjectExportImportOptions`
 #[derive(Clone, Debug, Default)]
@@ -2742,6 +2723,187 @@ impl ::std::convert::TryFrom<::std::string::String> for BucketType {
 impl ::std::default::Default for BucketType {
     fn default() -> Self {
         BucketType::Terms
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum BuildMapConnectorAfterCreateAnd20MoreEnum {
+    BuildMap,
+    ConnectorAfterCreate,
+    ConnectorAfterDelete,
+    ConnectorAfterModify,
+    ConnectorBeforeCreate,
+    ConnectorBeforeDelete,
+    ConnectorBeforeModify,
+    JdbcBuildMap,
+    JdbcOperationProvisioning,
+    JdbcProvision,
+    PeopleSoftHrmsBuildMap,
+    PeopleSoftHrmsOperationProvisioning,
+    PeopleSoftHrmsProvision,
+    RacfPermissionCustomization,
+    ResourceObjectCustomization,
+    SapBuildMap,
+    SapHrManagerRule,
+    SapHrOperationProvisioning,
+    SapHrProvision,
+    SuccessFactorsOperationProvisioning,
+    WebServiceAfterOperationRule,
+    WebServiceBeforeOperationRule,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::std::convert::TryFrom<&str> for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::std::convert::TryFrom<::std::string::String>
+for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl BuildMapConnectorAfterCreateAnd20MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BuildMap => "BuildMap",
+            Self::ConnectorAfterCreate => "ConnectorAfterCreate",
+            Self::ConnectorAfterDelete => "ConnectorAfterDelete",
+            Self::ConnectorAfterModify => "ConnectorAfterModify",
+            Self::ConnectorBeforeCreate => "ConnectorBeforeCreate",
+            Self::ConnectorBeforeDelete => "ConnectorBeforeDelete",
+            Self::ConnectorBeforeModify => "ConnectorBeforeModify",
+            Self::JdbcBuildMap => "JDBCBuildMap",
+            Self::JdbcOperationProvisioning => "JDBCOperationProvisioning",
+            Self::JdbcProvision => "JDBCProvision",
+            Self::PeopleSoftHrmsBuildMap => "PeopleSoftHRMSBuildMap",
+            Self::PeopleSoftHrmsOperationProvisioning => {
+                "PeopleSoftHRMSOperationProvisioning"
+            }
+            Self::PeopleSoftHrmsProvision => "PeopleSoftHRMSProvision",
+            Self::RacfPermissionCustomization => "RACFPermissionCustomization",
+            Self::ResourceObjectCustomization => "ResourceObjectCustomization",
+            Self::SapBuildMap => "SAPBuildMap",
+            Self::SapHrManagerRule => "SapHrManagerRule",
+            Self::SapHrOperationProvisioning => "SapHrOperationProvisioning",
+            Self::SapHrProvision => "SapHrProvision",
+            Self::SuccessFactorsOperationProvisioning => {
+                "SuccessFactorsOperationProvisioning"
+            }
+            Self::WebServiceAfterOperationRule => "WebServiceAfterOperationRule",
+            Self::WebServiceBeforeOperationRule => "WebServiceBeforeOperationRule",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "BuildMap" => ::std::option::Option::Some(Self::BuildMap),
+            "ConnectorAfterCreate" => {
+                ::std::option::Option::Some(Self::ConnectorAfterCreate)
+            }
+            "ConnectorAfterDelete" => {
+                ::std::option::Option::Some(Self::ConnectorAfterDelete)
+            }
+            "ConnectorAfterModify" => {
+                ::std::option::Option::Some(Self::ConnectorAfterModify)
+            }
+            "ConnectorBeforeCreate" => {
+                ::std::option::Option::Some(Self::ConnectorBeforeCreate)
+            }
+            "ConnectorBeforeDelete" => {
+                ::std::option::Option::Some(Self::ConnectorBeforeDelete)
+            }
+            "ConnectorBeforeModify" => {
+                ::std::option::Option::Some(Self::ConnectorBeforeModify)
+            }
+            "JDBCBuildMap" => ::std::option::Option::Some(Self::JdbcBuildMap),
+            "JDBCOperationProvisioning" => {
+                ::std::option::Option::Some(Self::JdbcOperationProvisioning)
+            }
+            "JDBCProvision" => ::std::option::Option::Some(Self::JdbcProvision),
+            "PeopleSoftHRMSBuildMap" => {
+                ::std::option::Option::Some(Self::PeopleSoftHrmsBuildMap)
+            }
+            "PeopleSoftHRMSOperationProvisioning" => {
+                ::std::option::Option::Some(Self::PeopleSoftHrmsOperationProvisioning)
+            }
+            "PeopleSoftHRMSProvision" => {
+                ::std::option::Option::Some(Self::PeopleSoftHrmsProvision)
+            }
+            "RACFPermissionCustomization" => {
+                ::std::option::Option::Some(Self::RacfPermissionCustomization)
+            }
+            "ResourceObjectCustomization" => {
+                ::std::option::Option::Some(Self::ResourceObjectCustomization)
+            }
+            "SAPBuildMap" => ::std::option::Option::Some(Self::SapBuildMap),
+            "SapHrManagerRule" => ::std::option::Option::Some(Self::SapHrManagerRule),
+            "SapHrOperationProvisioning" => {
+                ::std::option::Option::Some(Self::SapHrOperationProvisioning)
+            }
+            "SapHrProvision" => ::std::option::Option::Some(Self::SapHrProvision),
+            "SuccessFactorsOperationProvisioning" => {
+                ::std::option::Option::Some(Self::SuccessFactorsOperationProvisioning)
+            }
+            "WebServiceAfterOperationRule" => {
+                ::std::option::Option::Some(Self::WebServiceAfterOperationRule)
+            }
+            "WebServiceBeforeOperationRule" => {
+                ::std::option::Option::Some(Self::WebServiceBeforeOperationRule)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::std::fmt::Display for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::std::str::FromStr for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl ::serde::Serialize for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "connector-rule-management")]
+impl<'de> ::serde::Deserialize<'de> for BuildMapConnectorAfterCreateAnd20MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "tagged-objects")]
@@ -3643,7 +3805,7 @@ impl BulkWorkgroupMembersRequestItem {
     }
 }
 ///Identity's DTO type.
-pub type BulkWorkgroupMembersRequestItemType = OwnerDtoType;
+pub type BulkWorkgroupMembersRequestItemType = IdentityEnum;
 /**Specifies the type of business service or resource. Possible values include:
   0    - Folder
   1    - Computer
@@ -3762,441 +3924,6 @@ impl<'de> ::serde::Deserialize<'de> for BusinessServiceType {
 impl ::std::convert::From<DataClassificationSettings> for BaseSettings {
     fn from(value: DataClassificationSettings) -> Self {
         value.0
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl BackupOptionsIncludeTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
-            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
-            Self::AuthOrg => "AUTH_ORG",
-            Self::CampaignFilter => "CAMPAIGN_FILTER",
-            Self::FormDefinition => "FORM_DEFINITION",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::LifecycleState => "LIFECYCLE_STATE",
-            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
-            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
-            Self::Role => "ROLE",
-            Self::Rule => "RULE",
-            Self::Segment => "SEGMENT",
-            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::Tag => "TAG",
-            Self::Transform => "TRANSFORM",
-            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
-            Self::Workflow => "WORKFLOW",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ACCESS_REQUEST_CONFIG" => {
-                ::std::option::Option::Some(Self::AccessRequestConfig)
-            }
-            "ATTR_SYNC_SOURCE_CONFIG" => {
-                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
-            }
-            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
-            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
-            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY_OBJECT_CONFIG" => {
-                ::std::option::Option::Some(Self::IdentityObjectConfig)
-            }
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
-            "NOTIFICATION_TEMPLATE" => {
-                ::std::option::Option::Some(Self::NotificationTemplate)
-            }
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
-            "PUBLIC_IDENTITIES_CONFIG" => {
-                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
-            }
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
-            "SERVICE_DESK_INTEGRATION" => {
-                ::std::option::Option::Some(Self::ServiceDeskIntegration)
-            }
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TAG" => ::std::option::Option::Some(Self::Tag),
-            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
-            "TRIGGER_SUBSCRIPTION" => {
-                ::std::option::Option::Some(Self::TriggerSubscription)
-            }
-            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl ::std::fmt::Display for BackupOptionsIncludeTypesItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl ::std::str::FromStr for BackupOptionsIncludeTypesItem {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl ::serde::Serialize for BackupOptionsIncludeTypesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "identity-profiles"))]
-impl<'de> ::serde::Deserialize<'de> for BackupOptionsIncludeTypesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl BackupResponseBackupType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uploaded => "UPLOADED",
-            Self::Automated => "AUTOMATED",
-            Self::Manual => "MANUAL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "UPLOADED" => ::std::option::Option::Some(Self::Uploaded),
-            "AUTOMATED" => ::std::option::Option::Some(Self::Automated),
-            "MANUAL" => ::std::option::Option::Some(Self::Manual),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::fmt::Display for BackupResponseBackupType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::str::FromStr for BackupResponseBackupType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::serde::Serialize for BackupResponseBackupType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl<'de> ::serde::Deserialize<'de> for BackupResponseBackupType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl BackupResponseCloudStorageStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Synced => "SYNCED",
-            Self::NotSynced => "NOT_SYNCED",
-            Self::SyncFailed => "SYNC_FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SYNCED" => ::std::option::Option::Some(Self::Synced),
-            "NOT_SYNCED" => ::std::option::Option::Some(Self::NotSynced),
-            "SYNC_FAILED" => ::std::option::Option::Some(Self::SyncFailed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::fmt::Display for BackupResponseCloudStorageStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::str::FromStr for BackupResponseCloudStorageStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::serde::Serialize for BackupResponseCloudStorageStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl<'de> ::serde::Deserialize<'de> for BackupResponseCloudStorageStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl BackupResponseHydrationStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hydrated => "HYDRATED",
-            Self::NotHydrated => "NOT_HYDRATED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "HYDRATED" => ::std::option::Option::Some(Self::Hydrated),
-            "NOT_HYDRATED" => ::std::option::Option::Some(Self::NotHydrated),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::fmt::Display for BackupResponseHydrationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::str::FromStr for BackupResponseHydrationStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::serde::Serialize for BackupResponseHydrationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl<'de> ::serde::Deserialize<'de> for BackupResponseHydrationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl BackupResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "BACKUP" => ::std::option::Option::Some(Self::Backup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::fmt::Display for BackupResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::str::FromStr for BackupResponseType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::serde::Serialize for BackupResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl<'de> ::serde::Deserialize<'de> for BackupResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl BeforeProvisioningRuleDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rule => "RULE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for BeforeProvisioningRuleDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for BeforeProvisioningRuleDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for BeforeProvisioningRuleDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for BeforeProvisioningRuleDtoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }
 impl BetaSourceFeatureItem {

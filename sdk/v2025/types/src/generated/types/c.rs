@@ -399,7 +399,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignActivatedCampaig
 }
 #[cfg(feature = "triggers")]
 ///The type of campaign.
-pub type CampaignActivatedCampaignType = CampaignEndedCampaignType;
+pub type CampaignActivatedCampaignType = ManagerSourceOwnerSearchRoleCompositionEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignAlert`
 #[derive(Clone, Debug, Default)]
@@ -503,7 +503,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignAlertLevel {
     )
 )]
 ///The type of the campaign.
-pub type CampaignCampaignType = SlimCampaignType;
+pub type CampaignCampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignCompleteOptions`
 #[derive(Clone, Debug, Default)]
@@ -572,7 +572,7 @@ impl CampaignCompleteOptions {
 /**Determines whether to auto-approve(APPROVE) or auto-revoke(REVOKE) upon campaign completion.
 
 Default: `"APPROVE"`.*/
-pub type CampaignCompleteOptionsAutoCompleteAction = CertificationDecision;
+pub type CampaignCompleteOptionsAutoCompleteAction = ApproveRevokeEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -581,43 +581,7 @@ pub type CampaignCompleteOptionsAutoCompleteAction = CertificationDecision;
     )
 )]
 ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignCorrelatedStatus {
-    Correlated,
-    Uncorrelated,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for CampaignCorrelatedStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignCorrelatedStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CampaignCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(feature = "triggers")]
 ///`CampaignEnded`
 #[derive(Clone, Debug, Default)]
@@ -883,33 +847,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignEndedCampaignSta
 }
 #[cfg(feature = "triggers")]
 ///The type of campaign.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignEndedCampaignType {
-    Manager,
-    SourceOwner,
-    Search,
-    RoleComposition,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for CampaignEndedCampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignEndedCampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CampaignEndedCampaignType = ManagerSourceOwnerSearchRoleCompositionEnum;
 #[cfg(feature = "certification-campaign-filters")]
 ///Campaign Filter Details
 #[derive(Clone, Debug)]
@@ -1439,7 +1377,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CampaignGeneratedCampaig
 }
 #[cfg(feature = "triggers")]
 ///The type of campaign that was generated.
-pub type CampaignGeneratedCampaignType = CampaignEndedCampaignType;
+pub type CampaignGeneratedCampaignType = ManagerSourceOwnerSearchRoleCompositionEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -1448,45 +1386,7 @@ pub type CampaignGeneratedCampaignType = CampaignEndedCampaignType;
     )
 )]
 ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignMandatoryCommentRequirement {
-    AllDecisions,
-    RevokeOnlyDecisions,
-    NoDecisions,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for CampaignMandatoryCommentRequirement {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String>
-for CampaignMandatoryCommentRequirement {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CampaignMandatoryCommentRequirement = AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReport`
 #[derive(Clone, Debug, Default)]
@@ -1580,63 +1480,12 @@ impl ::serde::Serialize for CampaignReport {
         w.end()
     }
 }
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+#[cfg(feature = "certification-campaigns")]
 ///Status of a SOD policy violation report.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignReportStatus {
-    Success,
-    Warning,
-    Error,
-    Terminated,
-    TempError,
-    Pending,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<&str> for CampaignReportStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignReportStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+pub type CampaignReportStatus = SuccessWarningErrorTerminatedAnd2MoreEnum;
+#[cfg(feature = "certification-campaigns")]
 ///SOD policy violation report result DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CampaignReportType {
-    ReportResult,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<&str> for CampaignReportType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::convert::TryFrom<::std::string::String> for CampaignReportType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CampaignReportType = ReportResultEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`CampaignReportsConfig`
 #[derive(Clone, Debug, Default)]
@@ -1903,7 +1752,7 @@ impl CampaignTemplateOwnerRef {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type of the owner
-pub type CampaignTemplateOwnerRefType = OwnerDtoType;
+pub type CampaignTemplateOwnerRefType = IdentityEnum;
 #[cfg(
     any(
         feature = "certification-campaigns",
@@ -2316,33 +2165,9 @@ impl ::serde::Serialize for Certification {
         w.end()
     }
 }
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
+#[cfg(feature = "certifications")]
 ///The decision to approve or revoke the review item
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CertificationDecision {
-    Approve,
-    Revoke,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl ::std::convert::TryFrom<&str> for CertificationDecision {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl ::std::convert::TryFrom<::std::string::String> for CertificationDecision {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CertificationDecision = ApproveRevokeEnum;
 #[cfg(feature = "full")]
 ///`CertificationDto`
 #[derive(Clone, Debug, Default)]
@@ -3039,7 +2864,7 @@ impl ::serde::Serialize for CertificationTask {
 }
 #[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 ///The status of the task.
-pub type CertificationTaskStatus = SourceSyncJobStatus;
+pub type CertificationTaskStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
 ///The type of item that is being operated on by this task whose ID is stored in the targetId field.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3160,6 +2985,139 @@ impl ::serde::Serialize for CertifierResponse {
             w.entry("id", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ChangePasswordEnterPasswordAnd11MoreEnum {
+    ChangePasswordEnterPassword,
+    ChangePasswordFinish,
+    FlowSelectionSelect,
+    ForgetUsernameUserEmail,
+    MfaEnterCode,
+    MfaEnterKba,
+    MfaSelect,
+    ResetPasswordEnterPassword,
+    ResetPasswordEnterUsername,
+    ResetPasswordFinish,
+    UnlockAccountEnterUsername,
+    UnlockAccountFinish,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::convert::TryFrom<&str> for ChangePasswordEnterPasswordAnd11MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::convert::TryFrom<::std::string::String>
+for ChangePasswordEnterPasswordAnd11MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ChangePasswordEnterPasswordAnd11MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChangePasswordEnterPassword => "change-password:enter-password",
+            Self::ChangePasswordFinish => "change-password:finish",
+            Self::FlowSelectionSelect => "flow-selection:select",
+            Self::ForgetUsernameUserEmail => "forget-username:user-email",
+            Self::MfaEnterCode => "mfa:enter-code",
+            Self::MfaEnterKba => "mfa:enter-kba",
+            Self::MfaSelect => "mfa:select",
+            Self::ResetPasswordEnterPassword => "reset-password:enter-password",
+            Self::ResetPasswordEnterUsername => "reset-password:enter-username",
+            Self::ResetPasswordFinish => "reset-password:finish",
+            Self::UnlockAccountEnterUsername => "unlock-account:enter-username",
+            Self::UnlockAccountFinish => "unlock-account:finish",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "change-password:enter-password" => {
+                ::std::option::Option::Some(Self::ChangePasswordEnterPassword)
+            }
+            "change-password:finish" => {
+                ::std::option::Option::Some(Self::ChangePasswordFinish)
+            }
+            "flow-selection:select" => {
+                ::std::option::Option::Some(Self::FlowSelectionSelect)
+            }
+            "forget-username:user-email" => {
+                ::std::option::Option::Some(Self::ForgetUsernameUserEmail)
+            }
+            "mfa:enter-code" => ::std::option::Option::Some(Self::MfaEnterCode),
+            "mfa:enter-kba" => ::std::option::Option::Some(Self::MfaEnterKba),
+            "mfa:select" => ::std::option::Option::Some(Self::MfaSelect),
+            "reset-password:enter-password" => {
+                ::std::option::Option::Some(Self::ResetPasswordEnterPassword)
+            }
+            "reset-password:enter-username" => {
+                ::std::option::Option::Some(Self::ResetPasswordEnterUsername)
+            }
+            "reset-password:finish" => {
+                ::std::option::Option::Some(Self::ResetPasswordFinish)
+            }
+            "unlock-account:enter-username" => {
+                ::std::option::Option::Some(Self::UnlockAccountEnterUsername)
+            }
+            "unlock-account:finish" => {
+                ::std::option::Option::Some(Self::UnlockAccountFinish)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::fmt::Display for ChangePasswordEnterPasswordAnd11MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::std::str::FromStr for ChangePasswordEnterPasswordAnd11MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl ::serde::Serialize for ChangePasswordEnterPasswordAnd11MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-password-instructions")]
+impl<'de> ::serde::Deserialize<'de> for ChangePasswordEnterPasswordAnd11MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "managed-clusters")]
@@ -3582,6 +3540,143 @@ for CloseAccessRequestExecutionStatus {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ClusterEnum {
+    Cluster,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ClusterEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ClusterEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ClusterEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cluster => "CLUSTER",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CLUSTER" => ::std::option::Option::Some(Self::Cluster),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for ClusterEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for ClusterEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for ClusterEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "multi-host-integration",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ClusterEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "managed-clusters")]
@@ -4538,7 +4633,7 @@ impl CommentDtoAuthor {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///The type of object
-pub type CommentDtoAuthorType = OwnerDtoType;
+pub type CommentDtoAuthorType = IdentityEnum;
 #[cfg(feature = "iai-common-access")]
 ///`CommonAccessIdStatus`
 #[derive(Clone, Debug, Default)]
@@ -5000,51 +5095,9 @@ impl ::serde::Serialize for CommonAccessResponse {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
+#[cfg(feature = "iai-common-access")]
 ///The type of access item.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CommonAccessType {
-    AccessProfile,
-    Role,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for CommonAccessType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for CommonAccessType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CommonAccessType = AccessProfileRoleEnum;
 #[cfg(feature = "identity-history")]
 ///`CompareIdentitySnapshotsAccessTypeAccessType`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5566,7 +5619,7 @@ impl ::serde::Serialize for CompletedApprovalMaxPermittedAccessDuration {
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
-pub type CompletedApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
+pub type CompletedApprovalMaxPermittedAccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(feature = "access-request-approvals")]
 ///If the access request submitted event trigger is configured and this access request was intercepted by it, then this is the result of the trigger's decision to either approve or deny the request.
 #[derive(Clone, Debug, Default)]
@@ -5716,52 +5769,10 @@ impl ::serde::Serialize for CompletedApprovalRequestedFor {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Type of the object to which this reference applies
-pub type CompletedApprovalRequestedForType = OwnerDtoType;
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
+pub type CompletedApprovalRequestedForType = IdentityEnum;
+#[cfg(feature = "access-request-approvals")]
 ///Enum represents completed approval object's state.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CompletedApprovalState {
-    Approved,
-    Rejected,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for CompletedApprovalState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for CompletedApprovalState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CompletedApprovalState = ApprovedRejectedEnum;
 #[cfg(feature = "account-activities")]
 ///The status after completion.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6853,7 +6864,7 @@ impl ::serde::Serialize for ConfigurationHubBackupOptions {
 }
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubBackupOptionsIncludeTypesItem`
-pub type ConfigurationHubBackupOptionsIncludeTypesItem = BackupOptionsIncludeTypesItem;
+pub type ConfigurationHubBackupOptionsIncludeTypesItem = AccessProfileAccessRequestConfigAnd22MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubBackupResponse`
 #[derive(Clone, Debug, Default)]
@@ -7049,19 +7060,19 @@ impl ::serde::Serialize for ConfigurationHubBackupResponse {
 - AUTOMATED - The backup was created by devops.
 - AUTOMATED_DRAFT - The backup was created during a draft process.
 - UPLOADED - The backup was created by uploading an existing configuration file.*/
-pub type ConfigurationHubBackupResponseBackupType = BackupResponseBackupType;
+pub type ConfigurationHubBackupResponseBackupType = UploadedAutomatedManualEnum;
 #[cfg(feature = "configuration-hub")]
 ///Whether this backup has been transferred to a customer storage location.
-pub type ConfigurationHubBackupResponseCloudStorageStatus = BackupResponseCloudStorageStatus;
+pub type ConfigurationHubBackupResponseCloudStorageStatus = SyncedNotSyncedSyncFailedEnum;
 #[cfg(feature = "configuration-hub")]
 ///Whether the object details of this backup are ready.
-pub type ConfigurationHubBackupResponseHydrationStatus = BackupResponseHydrationStatus;
+pub type ConfigurationHubBackupResponseHydrationStatus = HydratedNotHydratedEnum;
 #[cfg(feature = "configuration-hub")]
 ///Status of the backup.
-pub type ConfigurationHubBackupResponseStatus = SpConfigJobStatus;
+pub type ConfigurationHubBackupResponseStatus = NotStartedInProgressCompleteAnd2MoreEnum;
 #[cfg(feature = "configuration-hub")]
 ///Type of the job, will always be BACKUP for this type of job.
-pub type ConfigurationHubBackupResponseType = BackupResponseType;
+pub type ConfigurationHubBackupResponseType = BackupEnum;
 #[cfg(feature = "configuration-hub")]
 ///`ConfigurationHubObjectExportImportNames`
 #[derive(Clone, Debug, Default)]
@@ -8109,7 +8120,110 @@ impl ::serde::Serialize for ConnectorDetail {
 }
 #[cfg(any(feature = "connectors", feature = "sources"))]
 ///The connector status
-pub type ConnectorDetailStatus = V3ConnectorDtoStatus;
+pub type ConnectorDetailStatus = DeprecatedDevelopmentDemoReleasedEnum;
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ConnectorRuleAnd6MoreEnum {
+    ConnectorRule,
+    IdentityObjectConfig,
+    IdentityProfile,
+    Rule,
+    Source,
+    Transform,
+    TriggerSubscription,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::convert::TryFrom<&str> for ConnectorRuleAnd6MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::convert::TryFrom<::std::string::String> for ConnectorRuleAnd6MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ConnectorRuleAnd6MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectorRule => "CONNECTOR_RULE",
+            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
+            Self::IdentityProfile => "IDENTITY_PROFILE",
+            Self::Rule => "RULE",
+            Self::Source => "SOURCE",
+            Self::Transform => "TRANSFORM",
+            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
+            "IDENTITY_OBJECT_CONFIG" => {
+                ::std::option::Option::Some(Self::IdentityObjectConfig)
+            }
+            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
+            "RULE" => ::std::option::Option::Some(Self::Rule),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
+            "TRIGGER_SUBSCRIPTION" => {
+                ::std::option::Option::Some(Self::TriggerSubscription)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::fmt::Display for ConnectorRuleAnd6MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::std::str::FromStr for ConnectorRuleAnd6MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl ::serde::Serialize for ConnectorRuleAnd6MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectorRuleAnd6MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleCreateRequest
 #[derive(Clone, Debug)]
@@ -8322,7 +8436,7 @@ impl ConnectorRuleCreateRequestSignature {
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
-pub type ConnectorRuleCreateRequestType = ConnectorRuleResponseType;
+pub type ConnectorRuleCreateRequestType = BuildMapConnectorAfterCreateAnd20MoreEnum;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleResponse
 #[derive(Clone, Debug)]
@@ -8547,51 +8661,7 @@ impl ::serde::Serialize for ConnectorRuleResponseSignature {
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ConnectorRuleResponseType {
-    BuildMap,
-    ConnectorAfterCreate,
-    ConnectorAfterDelete,
-    ConnectorAfterModify,
-    ConnectorBeforeCreate,
-    ConnectorBeforeDelete,
-    ConnectorBeforeModify,
-    JdbcBuildMap,
-    JdbcOperationProvisioning,
-    JdbcProvision,
-    PeopleSoftHrmsBuildMap,
-    PeopleSoftHrmsOperationProvisioning,
-    PeopleSoftHrmsProvision,
-    RacfPermissionCustomization,
-    ResourceObjectCustomization,
-    SapBuildMap,
-    SapHrManagerRule,
-    SapHrOperationProvisioning,
-    SapHrProvision,
-    SuccessFactorsOperationProvisioning,
-    WebServiceAfterOperationRule,
-    WebServiceBeforeOperationRule,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::convert::TryFrom<&str> for ConnectorRuleResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::convert::TryFrom<::std::string::String> for ConnectorRuleResponseType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ConnectorRuleResponseType = BuildMapConnectorAfterCreateAnd20MoreEnum;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleUpdateRequest
 #[derive(Clone, Debug)]
@@ -8810,7 +8880,7 @@ impl ConnectorRuleUpdateRequestSignature {
 }
 #[cfg(feature = "connector-rule-management")]
 ///the type of rule
-pub type ConnectorRuleUpdateRequestType = ConnectorRuleResponseType;
+pub type ConnectorRuleUpdateRequestType = BuildMapConnectorAfterCreateAnd20MoreEnum;
 #[cfg(feature = "connector-rule-management")]
 ///ConnectorRuleValidationResponse
 #[derive(Clone, Debug, Default)]
@@ -8971,6 +9041,87 @@ for ConnectorRuleValidationResponseState {
         value.parse()
     }
 }
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ConnectorSchemaEnum {
+    ConnectorSchema,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for ConnectorSchemaEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for ConnectorSchemaEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ConnectorSchemaEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CONNECTOR_SCHEMA" => ::std::option::Option::Some(Self::ConnectorSchema),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for ConnectorSchemaEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for ConnectorSchemaEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for ConnectorSchemaEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for ConnectorSchemaEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "identities")]
 ///`ContextAttributeDto`
 #[derive(Clone, Debug, Default)]
@@ -9043,7 +9194,7 @@ impl ::serde::Serialize for ContextAttributeDto {
 }
 #[cfg(feature = "identities")]
 ///The value of the attribute.  This can be either a string or a multi-valued string
-pub type ContextAttributeDtoValue = AttributeRequestValue;
+pub type ContextAttributeDtoValue = StringArrayEnum;
 #[cfg(feature = "identity-history")]
 ///`CorrelatedGovernanceEvent`
 #[derive(Clone, Debug, Default)]
@@ -9170,6 +9321,138 @@ impl ::std::convert::TryFrom<::std::string::String> for CorrelatedGovernanceEven
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CorrelatedUncorrelatedEnum {
+    Correlated,
+    Uncorrelated,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for CorrelatedUncorrelatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for CorrelatedUncorrelatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl CorrelatedUncorrelatedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Correlated => "CORRELATED",
+            Self::Uncorrelated => "UNCORRELATED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CORRELATED" => ::std::option::Option::Some(Self::Correlated),
+            "UNCORRELATED" => ::std::option::Option::Some(Self::Uncorrelated),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for CorrelatedUncorrelatedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for CorrelatedUncorrelatedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for CorrelatedUncorrelatedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CorrelatedUncorrelatedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "sources")]
@@ -9422,6 +9705,90 @@ for CorrelationConfigAttributeAssignmentsItemOperation {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "approvals")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CountPercentEnum {
+    Count,
+    Percent,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "approvals")]
+impl ::std::convert::TryFrom<&str> for CountPercentEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::std::convert::TryFrom<::std::string::String> for CountPercentEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "approvals")]
+impl CountPercentEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Count => "COUNT",
+            Self::Percent => "PERCENT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "COUNT" => ::std::option::Option::Some(Self::Count),
+            "PERCENT" => ::std::option::Option::Some(Self::Percent),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::std::fmt::Display for CountPercentEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::std::str::FromStr for CountPercentEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for CountPercentEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for CountPercentEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 ///Specifies when resource sizes should be calculated during a crawl operation. - 0: Unspecified - No specific option set. - 1: Never - Resource sizes are never calculated. - 2: Always - Resource sizes are always calculated. - 3: Secondcrawl - Resource sizes are calculated only on a second crawl.
@@ -9902,7 +10269,7 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-pub type CreateFormInstanceRequestState = FormInstanceResponseState;
+pub type CreateFormInstanceRequestState = AssignedInProgressSubmittedAnd2MoreEnum;
 #[cfg(feature = "machine-accounts")]
 ///`CreateMachineAccountSubtypeBody`
 #[derive(Clone, Debug)]
@@ -10839,7 +11206,7 @@ impl CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItem {
 }
 #[cfg(feature = "privilege-criteria")]
 ///`CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemOperator`
-pub type CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemOperator = PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator;
+pub type CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemOperator = InEqualsNotEqualsContainsAnd3MoreEnum;
 #[cfg(feature = "privilege-criteria")]
 ///The property to evaluate: `displayName`, `description`, `value`, or `attributes.<name>`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -11004,7 +11371,7 @@ for CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemPropertyVariant1 {
 }
 #[cfg(feature = "privilege-criteria")]
 ///The target type of the criteria item.
-pub type CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemTargetType = PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType;
+pub type CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemTargetType = GroupEnum;
 ///`CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemValuesItem`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -11063,13 +11430,13 @@ for CreatePrivilegeCriteriaRequestGroupsItemCriteriaItemsItemValuesItem {
 }
 #[cfg(feature = "privilege-criteria")]
 ///The logical operator to apply between criteria items in the group.
-pub type CreatePrivilegeCriteriaRequestGroupsItemOperator = FormConditionRuleOperator;
+pub type CreatePrivilegeCriteriaRequestGroupsItemOperator = AndOrEnum;
 #[cfg(feature = "privilege-criteria")]
 ///The logical operator to apply between groups.
-pub type CreatePrivilegeCriteriaRequestOperator = FormConditionRuleOperator;
+pub type CreatePrivilegeCriteriaRequestOperator = AndOrEnum;
 #[cfg(feature = "privilege-criteria")]
 ///The privilege level assigned by this criteria.
-pub type CreatePrivilegeCriteriaRequestPrivilegeLevel = ApprovalPriority;
+pub type CreatePrivilegeCriteriaRequestPrivilegeLevel = HighMediumLowEnum8d00a9c0;
 ///The Id of the source that the criteria is applied to.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -11633,7 +12000,7 @@ impl CreateScheduledSearchBodyRecipientsItem {
 }
 #[cfg(feature = "scheduled-search")]
 ///The type of object being referenced
-pub type CreateScheduledSearchBodyRecipientsItemType = OwnerDtoType;
+pub type CreateScheduledSearchBodyRecipientsItemType = IdentityEnum;
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Full delivery configuration. method and endpoint_url are required.
 #[derive(Clone, Debug)]
@@ -11956,7 +12323,108 @@ impl CreateWorkflowBodyOwner {
 }
 #[cfg(feature = "workflows")]
 ///The type of object that is referenced
-pub type CreateWorkflowBodyOwnerType = OwnerDtoType;
+pub type CreateWorkflowBodyOwnerType = IdentityEnum;
+#[cfg(feature = "roles")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CreatedPreProcessAnd5MoreEnum {
+    Created,
+    PreProcess,
+    PreProcessCompleted,
+    PostProcess,
+    Completed,
+    ChunkPending,
+    ChunkProcessing,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "roles")]
+impl ::std::convert::TryFrom<&str> for CreatedPreProcessAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::convert::TryFrom<::std::string::String> for CreatedPreProcessAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "roles")]
+impl CreatedPreProcessAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::PreProcess => "PRE_PROCESS",
+            Self::PreProcessCompleted => "PRE_PROCESS_COMPLETED",
+            Self::PostProcess => "POST_PROCESS",
+            Self::Completed => "COMPLETED",
+            Self::ChunkPending => "CHUNK_PENDING",
+            Self::ChunkProcessing => "CHUNK_PROCESSING",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CREATED" => ::std::option::Option::Some(Self::Created),
+            "PRE_PROCESS" => ::std::option::Option::Some(Self::PreProcess),
+            "PRE_PROCESS_COMPLETED" => {
+                ::std::option::Option::Some(Self::PreProcessCompleted)
+            }
+            "POST_PROCESS" => ::std::option::Option::Some(Self::PostProcess),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "CHUNK_PENDING" => ::std::option::Option::Some(Self::ChunkPending),
+            "CHUNK_PROCESSING" => ::std::option::Option::Some(Self::ChunkProcessing),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::fmt::Display for CreatedPreProcessAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "roles")]
+impl ::std::str::FromStr for CreatedPreProcessAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "roles")]
+impl ::serde::Serialize for CreatedPreProcessAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "roles")]
+impl<'de> ::serde::Deserialize<'de> for CreatedPreProcessAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "certification-campaign-filters")]
 ///Type of the criteria in the filter. The `COMPOSITE` filter can contain multiple filters in an AND/OR relationship.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -11991,6 +12459,90 @@ impl ::std::convert::TryFrom<::std::string::String> for CriteriaType {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum CsvPdfEnum {
+    Csv,
+    Pdf,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::convert::TryFrom<&str> for CsvPdfEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::convert::TryFrom<::std::string::String> for CsvPdfEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl CsvPdfEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Pdf => "PDF",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "CSV" => ::std::option::Option::Some(Self::Csv),
+            "PDF" => ::std::option::Option::Some(Self::Pdf),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::fmt::Display for CsvPdfEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::std::str::FromStr for CsvPdfEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl ::serde::Serialize for CsvPdfEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "reports-data-extraction")]
+impl<'de> ::serde::Deserialize<'de> for CsvPdfEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "custom-password-instructions")]
@@ -12074,41 +12626,7 @@ impl CustomPasswordInstruction {
 }
 #[cfg(feature = "custom-password-instructions")]
 ///The page ID that represents the page for forget user name, reset password and unlock account flow.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum CustomPasswordInstructionPageId {
-    ChangePasswordEnterPassword,
-    ChangePasswordFinish,
-    FlowSelectionSelect,
-    ForgetUsernameUserEmail,
-    MfaEnterCode,
-    MfaEnterKba,
-    MfaSelect,
-    ResetPasswordEnterPassword,
-    ResetPasswordEnterUsername,
-    ResetPasswordFinish,
-    UnlockAccountEnterUsername,
-    UnlockAccountFinish,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::convert::TryFrom<&str> for CustomPasswordInstructionPageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::convert::TryFrom<::std::string::String> for CustomPasswordInstructionPageId {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type CustomPasswordInstructionPageId = ChangePasswordEnterPasswordAnd11MoreEnum;
 #[cfg(feature = "triggers")]
 impl CampaignActivatedCampaignStatus {
     /// The value as sent on the wire.
@@ -12223,93 +12741,6 @@ impl<'de> ::serde::Deserialize<'de> for CampaignAlertLevel {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl CampaignCorrelatedStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Correlated => "CORRELATED",
-            Self::Uncorrelated => "UNCORRELATED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CORRELATED" => ::std::option::Option::Some(Self::Correlated),
-            "UNCORRELATED" => ::std::option::Option::Some(Self::Uncorrelated),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for CampaignCorrelatedStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for CampaignCorrelatedStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for CampaignCorrelatedStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for CampaignCorrelatedStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "triggers")]
 impl CampaignEndedCampaignStatus {
     /// The value as sent on the wire.
@@ -12354,67 +12785,6 @@ impl ::serde::Serialize for CampaignEndedCampaignStatus {
 }
 #[cfg(feature = "triggers")]
 impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaignStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl CampaignEndedCampaignType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manager => "MANAGER",
-            Self::SourceOwner => "SOURCE_OWNER",
-            Self::Search => "SEARCH",
-            Self::RoleComposition => "ROLE_COMPOSITION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "MANAGER" => ::std::option::Option::Some(Self::Manager),
-            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
-            "SEARCH" => ::std::option::Option::Some(Self::Search),
-            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for CampaignEndedCampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for CampaignEndedCampaignType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for CampaignEndedCampaignType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for CampaignEndedCampaignType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -12549,217 +12919,6 @@ impl<'de> ::serde::Deserialize<'de> for CampaignGeneratedCampaignStatus {
         feature = "triggers"
     )
 )]
-impl CampaignMandatoryCommentRequirement {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllDecisions => "ALL_DECISIONS",
-            Self::RevokeOnlyDecisions => "REVOKE_ONLY_DECISIONS",
-            Self::NoDecisions => "NO_DECISIONS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ALL_DECISIONS" => ::std::option::Option::Some(Self::AllDecisions),
-            "REVOKE_ONLY_DECISIONS" => {
-                ::std::option::Option::Some(Self::RevokeOnlyDecisions)
-            }
-            "NO_DECISIONS" => ::std::option::Option::Some(Self::NoDecisions),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for CampaignMandatoryCommentRequirement {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for CampaignMandatoryCommentRequirement {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for CampaignMandatoryCommentRequirement {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for CampaignMandatoryCommentRequirement {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl CampaignReportStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "SUCCESS",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Terminated => "TERMINATED",
-            Self::TempError => "TEMP_ERROR",
-            Self::Pending => "PENDING",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "WARNING" => ::std::option::Option::Some(Self::Warning),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
-            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::fmt::Display for CampaignReportStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::str::FromStr for CampaignReportStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::serde::Serialize for CampaignReportStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl<'de> ::serde::Deserialize<'de> for CampaignReportStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl CampaignReportType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReportResult => "REPORT_RESULT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "REPORT_RESULT" => ::std::option::Option::Some(Self::ReportResult),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::fmt::Display for CampaignReportType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::std::str::FromStr for CampaignReportType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl ::serde::Serialize for CampaignReportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
-impl<'de> ::serde::Deserialize<'de> for CampaignReportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
 impl CampaignType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12827,63 +12986,6 @@ impl ::serde::Serialize for CampaignType {
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CampaignType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl CertificationDecision {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approve => "APPROVE",
-            Self::Revoke => "REVOKE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "APPROVE" => ::std::option::Option::Some(Self::Approve),
-            "REVOKE" => ::std::option::Option::Some(Self::Revoke),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl ::std::fmt::Display for CertificationDecision {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl ::std::str::FromStr for CertificationDecision {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl ::serde::Serialize for CertificationDecision {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "certification-campaigns", feature = "certifications"))]
-impl<'de> ::serde::Deserialize<'de> for CertificationDecision {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -13369,93 +13471,6 @@ impl<'de> ::serde::Deserialize<'de> for CommonAccessItemState {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl CommonAccessType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Role => "ROLE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::fmt::Display for CommonAccessType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::std::str::FromStr for CommonAccessType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl ::serde::Serialize for CommonAccessType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "iai-access-request-recommendations",
-        feature = "iai-common-access",
-        feature = "requestable-objects"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for CommonAccessType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "identity-history")]
 impl CompareIdentitySnapshotsAccessTypeAccessType {
     /// The value as sent on the wire.
@@ -13508,93 +13523,6 @@ impl ::serde::Serialize for CompareIdentitySnapshotsAccessTypeAccessType {
 }
 #[cfg(feature = "identity-history")]
 impl<'de> ::serde::Deserialize<'de> for CompareIdentitySnapshotsAccessTypeAccessType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl CompletedApprovalState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "APPROVED",
-            Self::Rejected => "REJECTED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "APPROVED" => ::std::option::Option::Some(Self::Approved),
-            "REJECTED" => ::std::option::Option::Some(Self::Rejected),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::fmt::Display for CompletedApprovalState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::std::str::FromStr for CompletedApprovalState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl ::serde::Serialize for CompletedApprovalState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-request-approvals",
-        feature = "access-requests",
-        feature = "identity-history"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for CompletedApprovalState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -14180,139 +14108,6 @@ impl<'de> ::serde::Deserialize<'de> for ConnectedObjectType {
     }
 }
 #[cfg(feature = "connector-rule-management")]
-impl ConnectorRuleResponseType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BuildMap => "BuildMap",
-            Self::ConnectorAfterCreate => "ConnectorAfterCreate",
-            Self::ConnectorAfterDelete => "ConnectorAfterDelete",
-            Self::ConnectorAfterModify => "ConnectorAfterModify",
-            Self::ConnectorBeforeCreate => "ConnectorBeforeCreate",
-            Self::ConnectorBeforeDelete => "ConnectorBeforeDelete",
-            Self::ConnectorBeforeModify => "ConnectorBeforeModify",
-            Self::JdbcBuildMap => "JDBCBuildMap",
-            Self::JdbcOperationProvisioning => "JDBCOperationProvisioning",
-            Self::JdbcProvision => "JDBCProvision",
-            Self::PeopleSoftHrmsBuildMap => "PeopleSoftHRMSBuildMap",
-            Self::PeopleSoftHrmsOperationProvisioning => {
-                "PeopleSoftHRMSOperationProvisioning"
-            }
-            Self::PeopleSoftHrmsProvision => "PeopleSoftHRMSProvision",
-            Self::RacfPermissionCustomization => "RACFPermissionCustomization",
-            Self::ResourceObjectCustomization => "ResourceObjectCustomization",
-            Self::SapBuildMap => "SAPBuildMap",
-            Self::SapHrManagerRule => "SapHrManagerRule",
-            Self::SapHrOperationProvisioning => "SapHrOperationProvisioning",
-            Self::SapHrProvision => "SapHrProvision",
-            Self::SuccessFactorsOperationProvisioning => {
-                "SuccessFactorsOperationProvisioning"
-            }
-            Self::WebServiceAfterOperationRule => "WebServiceAfterOperationRule",
-            Self::WebServiceBeforeOperationRule => "WebServiceBeforeOperationRule",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "BuildMap" => ::std::option::Option::Some(Self::BuildMap),
-            "ConnectorAfterCreate" => {
-                ::std::option::Option::Some(Self::ConnectorAfterCreate)
-            }
-            "ConnectorAfterDelete" => {
-                ::std::option::Option::Some(Self::ConnectorAfterDelete)
-            }
-            "ConnectorAfterModify" => {
-                ::std::option::Option::Some(Self::ConnectorAfterModify)
-            }
-            "ConnectorBeforeCreate" => {
-                ::std::option::Option::Some(Self::ConnectorBeforeCreate)
-            }
-            "ConnectorBeforeDelete" => {
-                ::std::option::Option::Some(Self::ConnectorBeforeDelete)
-            }
-            "ConnectorBeforeModify" => {
-                ::std::option::Option::Some(Self::ConnectorBeforeModify)
-            }
-            "JDBCBuildMap" => ::std::option::Option::Some(Self::JdbcBuildMap),
-            "JDBCOperationProvisioning" => {
-                ::std::option::Option::Some(Self::JdbcOperationProvisioning)
-            }
-            "JDBCProvision" => ::std::option::Option::Some(Self::JdbcProvision),
-            "PeopleSoftHRMSBuildMap" => {
-                ::std::option::Option::Some(Self::PeopleSoftHrmsBuildMap)
-            }
-            "PeopleSoftHRMSOperationProvisioning" => {
-                ::std::option::Option::Some(Self::PeopleSoftHrmsOperationProvisioning)
-            }
-            "PeopleSoftHRMSProvision" => {
-                ::std::option::Option::Some(Self::PeopleSoftHrmsProvision)
-            }
-            "RACFPermissionCustomization" => {
-                ::std::option::Option::Some(Self::RacfPermissionCustomization)
-            }
-            "ResourceObjectCustomization" => {
-                ::std::option::Option::Some(Self::ResourceObjectCustomization)
-            }
-            "SAPBuildMap" => ::std::option::Option::Some(Self::SapBuildMap),
-            "SapHrManagerRule" => ::std::option::Option::Some(Self::SapHrManagerRule),
-            "SapHrOperationProvisioning" => {
-                ::std::option::Option::Some(Self::SapHrOperationProvisioning)
-            }
-            "SapHrProvision" => ::std::option::Option::Some(Self::SapHrProvision),
-            "SuccessFactorsOperationProvisioning" => {
-                ::std::option::Option::Some(Self::SuccessFactorsOperationProvisioning)
-            }
-            "WebServiceAfterOperationRule" => {
-                ::std::option::Option::Some(Self::WebServiceAfterOperationRule)
-            }
-            "WebServiceBeforeOperationRule" => {
-                ::std::option::Option::Some(Self::WebServiceBeforeOperationRule)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::fmt::Display for ConnectorRuleResponseType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::std::str::FromStr for ConnectorRuleResponseType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl ::serde::Serialize for ConnectorRuleResponseType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rule-management")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorRuleResponseType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "connector-rule-management")]
 impl ConnectorRuleValidationResponseState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14730,101 +14525,6 @@ impl ::serde::Serialize for CriteriaType {
 }
 #[cfg(feature = "certification-campaign-filters")]
 impl<'de> ::serde::Deserialize<'de> for CriteriaType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl CustomPasswordInstructionPageId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ChangePasswordEnterPassword => "change-password:enter-password",
-            Self::ChangePasswordFinish => "change-password:finish",
-            Self::FlowSelectionSelect => "flow-selection:select",
-            Self::ForgetUsernameUserEmail => "forget-username:user-email",
-            Self::MfaEnterCode => "mfa:enter-code",
-            Self::MfaEnterKba => "mfa:enter-kba",
-            Self::MfaSelect => "mfa:select",
-            Self::ResetPasswordEnterPassword => "reset-password:enter-password",
-            Self::ResetPasswordEnterUsername => "reset-password:enter-username",
-            Self::ResetPasswordFinish => "reset-password:finish",
-            Self::UnlockAccountEnterUsername => "unlock-account:enter-username",
-            Self::UnlockAccountFinish => "unlock-account:finish",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "change-password:enter-password" => {
-                ::std::option::Option::Some(Self::ChangePasswordEnterPassword)
-            }
-            "change-password:finish" => {
-                ::std::option::Option::Some(Self::ChangePasswordFinish)
-            }
-            "flow-selection:select" => {
-                ::std::option::Option::Some(Self::FlowSelectionSelect)
-            }
-            "forget-username:user-email" => {
-                ::std::option::Option::Some(Self::ForgetUsernameUserEmail)
-            }
-            "mfa:enter-code" => ::std::option::Option::Some(Self::MfaEnterCode),
-            "mfa:enter-kba" => ::std::option::Option::Some(Self::MfaEnterKba),
-            "mfa:select" => ::std::option::Option::Some(Self::MfaSelect),
-            "reset-password:enter-password" => {
-                ::std::option::Option::Some(Self::ResetPasswordEnterPassword)
-            }
-            "reset-password:enter-username" => {
-                ::std::option::Option::Some(Self::ResetPasswordEnterUsername)
-            }
-            "reset-password:finish" => {
-                ::std::option::Option::Some(Self::ResetPasswordFinish)
-            }
-            "unlock-account:enter-username" => {
-                ::std::option::Option::Some(Self::UnlockAccountEnterUsername)
-            }
-            "unlock-account:finish" => {
-                ::std::option::Option::Some(Self::UnlockAccountFinish)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::fmt::Display for CustomPasswordInstructionPageId {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::std::str::FromStr for CustomPasswordInstructionPageId {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl ::serde::Serialize for CustomPasswordInstructionPageId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-password-instructions")]
-impl<'de> ::serde::Deserialize<'de> for CustomPasswordInstructionPageId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -213,6 +213,93 @@ impl EmailNotificationOption {
         Default::default()
     }
 }
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EmailSlackTeamsEnum {
+    Email,
+    Slack,
+    Teams,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl ::std::convert::TryFrom<&str> for EmailSlackTeamsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl ::std::convert::TryFrom<::std::string::String> for EmailSlackTeamsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl EmailSlackTeamsEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "EMAIL",
+            Self::Slack => "SLACK",
+            Self::Teams => "TEAMS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "EMAIL" => ::std::option::Option::Some(Self::Email),
+            "SLACK" => ::std::option::Option::Some(Self::Slack),
+            "TEAMS" => ::std::option::Option::Some(Self::Teams),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl ::std::fmt::Display for EmailSlackTeamsEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl ::std::str::FromStr for EmailSlackTeamsEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl ::serde::Serialize for EmailSlackTeamsEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "approvals", feature = "notifications"))]
+impl<'de> ::serde::Deserialize<'de> for EmailSlackTeamsEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "notifications")]
 ///`EmailStatusDto`
 #[derive(Clone, Debug, Default)]
@@ -373,6 +460,180 @@ impl ::std::convert::TryFrom<String> for Enabled {
     type Error = <bool as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EnabledDisabledLockedEnum {
+    Enabled,
+    Disabled,
+    Locked,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<&str> for EnabledDisabledLockedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::convert::TryFrom<::std::string::String> for EnabledDisabledLockedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "identity-history")]
+impl EnabledDisabledLockedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "enabled" => ::std::option::Option::Some(Self::Enabled),
+            "disabled" => ::std::option::Option::Some(Self::Disabled),
+            "locked" => ::std::option::Option::Some(Self::Locked),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::fmt::Display for EnabledDisabledLockedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::std::str::FromStr for EnabledDisabledLockedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "identity-history")]
+impl ::serde::Serialize for EnabledDisabledLockedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "identity-history")]
+impl<'de> ::serde::Deserialize<'de> for EnabledDisabledLockedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EnabledPausedDisabledEnum {
+    Enabled,
+    Paused,
+    Disabled,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::std::convert::TryFrom<&str> for EnabledPausedDisabledEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::std::convert::TryFrom<::std::string::String> for EnabledPausedDisabledEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl EnabledPausedDisabledEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Paused => "paused",
+            Self::Disabled => "disabled",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "enabled" => ::std::option::Option::Some(Self::Enabled),
+            "paused" => ::std::option::Option::Some(Self::Paused),
+            "disabled" => ::std::option::Option::Some(Self::Disabled),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::std::fmt::Display for EnabledPausedDisabledEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::std::str::FromStr for EnabledPausedDisabledEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl ::serde::Serialize for EnabledPausedDisabledEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "shared-signals-framework-ssf")]
+impl<'de> ::serde::Deserialize<'de> for EnabledPausedDisabledEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(
@@ -688,6 +949,142 @@ impl ::serde::Serialize for EntitlementAccessModelMetadata {
         w.end()
     }
 }
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EntitlementAccessProfileRoleEnum {
+    Entitlement,
+    AccessProfile,
+    Role,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for EntitlementAccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for EntitlementAccessProfileRoleEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl EntitlementAccessProfileRoleEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Entitlement => "ENTITLEMENT",
+            Self::AccessProfile => "ACCESS_PROFILE",
+            Self::Role => "ROLE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
+            "ROLE" => ::std::option::Option::Some(Self::Role),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::fmt::Display for EntitlementAccessProfileRoleEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::std::str::FromStr for EntitlementAccessProfileRoleEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl ::serde::Serialize for EntitlementAccessProfileRoleEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "iai-outliers",
+        feature = "iai-recommendations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementAccessProfileRoleEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///`EntitlementAccessRequestConfig`
 #[derive(Clone, Debug, Default)]
@@ -876,7 +1273,7 @@ impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///The time unit for the duration.
-pub type EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
+pub type EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
 ///`EntitlementApprovalScheme`
 #[derive(Clone, Debug, Default)]
@@ -1089,10 +1486,10 @@ impl EntitlementAttributeBulkUpdateFilterRequest {
 }
 #[cfg(feature = "access-model-metadata")]
 ///Operation to perform on the attributes in the bulk update request.
-pub type EntitlementAttributeBulkUpdateFilterRequestOperation = RoleMetadataBulkUpdateByIdRequestOperation;
+pub type EntitlementAttributeBulkUpdateFilterRequestOperation = AddRemoveReplaceEnum;
 #[cfg(feature = "access-model-metadata")]
 ///The choice of update scope.
-pub type EntitlementAttributeBulkUpdateFilterRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
+pub type EntitlementAttributeBulkUpdateFilterRequestReplaceScope = AllAttributeEnum;
 #[cfg(feature = "access-model-metadata")]
 ///`EntitlementAttributeBulkUpdateIdsRequest`
 #[derive(Clone, Debug, Default)]
@@ -1182,10 +1579,10 @@ impl EntitlementAttributeBulkUpdateIdsRequest {
 }
 #[cfg(feature = "access-model-metadata")]
 ///Operation to perform on the attributes in the bulk update request.
-pub type EntitlementAttributeBulkUpdateIdsRequestOperation = RoleMetadataBulkUpdateByIdRequestOperation;
+pub type EntitlementAttributeBulkUpdateIdsRequestOperation = AddRemoveReplaceEnum;
 #[cfg(feature = "access-model-metadata")]
 ///The choice of update scope.
-pub type EntitlementAttributeBulkUpdateIdsRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
+pub type EntitlementAttributeBulkUpdateIdsRequestReplaceScope = AllAttributeEnum;
 #[cfg(feature = "access-model-metadata")]
 ///`EntitlementAttributeBulkUpdateQueryRequest`
 #[derive(Clone, Debug, Default)]
@@ -1274,10 +1671,10 @@ impl EntitlementAttributeBulkUpdateQueryRequest {
 }
 #[cfg(feature = "access-model-metadata")]
 ///Operation to perform on the attributes in the bulk update request.
-pub type EntitlementAttributeBulkUpdateQueryRequestOperation = RoleMetadataBulkUpdateByIdRequestOperation;
+pub type EntitlementAttributeBulkUpdateQueryRequestOperation = AddRemoveReplaceEnum;
 #[cfg(feature = "access-model-metadata")]
 ///The choice of update scope.
-pub type EntitlementAttributeBulkUpdateQueryRequestReplaceScope = RoleMetadataBulkUpdateByIdRequestReplaceScope;
+pub type EntitlementAttributeBulkUpdateQueryRequestReplaceScope = AllAttributeEnum;
 #[cfg(feature = "entitlements")]
 ///Object for specifying the bulk update request
 #[derive(Clone, Debug)]
@@ -2240,6 +2637,151 @@ impl ::serde::Serialize for EntitlementDocumentsSource {
 #[cfg(
     any(
         feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum EntitlementEnum {
+    Entitlement,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for EntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for EntitlementEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl EntitlementEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Entitlement => "ENTITLEMENT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::fmt::Display for EntitlementEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::std::str::FromStr for EntitlementEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl ::serde::Serialize for EntitlementEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "dimensions",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "sod-violations"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for EntitlementEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
         feature = "accounts",
         feature = "dimensions",
         feature = "entitlements",
@@ -2349,7 +2891,7 @@ impl ::serde::Serialize for EntitlementOwner {
     )
 )]
 ///The type of object
-pub type EntitlementOwnerType = OwnerDtoType;
+pub type EntitlementOwnerType = IdentityEnum;
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///Entitlement including a specific set of access.
 #[derive(Clone, Debug, Default)]
@@ -2426,56 +2968,9 @@ impl EntitlementRef {
         Default::default()
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
+#[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
 ///Entitlement's DTO type.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum EntitlementRefType {
-    Entitlement,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for EntitlementRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for EntitlementRefType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type EntitlementRefType = EntitlementEnum;
 #[cfg(any(feature = "access-requests", feature = "entitlements"))]
 ///`EntitlementRequestConfig`
 #[derive(Clone, Debug, Default)]
@@ -2958,6 +3453,27 @@ impl ::serde::Serialize for EntityCreatedByDto {
             w.entry("id", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum EntityCreatedByDtoAnd1MoreEnum {
+    EntityCreatedByDto(EntityCreatedByDto),
+    NullableEntityCreatedByDto(NullableEntityCreatedByDto),
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::std::convert::From<EntityCreatedByDto> for EntityCreatedByDtoAnd1MoreEnum {
+    fn from(value: EntityCreatedByDto) -> Self {
+        Self::EntityCreatedByDto(value)
+    }
+}
+#[cfg(feature = "iai-role-mining")]
+impl ::std::convert::From<NullableEntityCreatedByDto>
+for EntityCreatedByDtoAnd1MoreEnum {
+    fn from(value: NullableEntityCreatedByDto) -> Self {
+        Self::NullableEntityCreatedByDto(value)
     }
 }
 ///`Error`
@@ -4220,7 +4736,7 @@ impl ::serde::Serialize for ExampleOutputAccessRequestDynamicApprover {
 }
 #[cfg(feature = "triggers")]
 ///The type of object being referenced.
-pub type ExampleOutputAccessRequestDynamicApproverType = ReviewerType;
+pub type ExampleOutputAccessRequestDynamicApproverType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "triggers")]
 ///`ExampleOutputAccessRequestPreApproval`
 #[derive(Clone, Debug, Default)]
@@ -4560,7 +5076,7 @@ impl ::serde::Serialize for ExceptionCriteriaCriteriaListItem {
 }
 #[cfg(feature = "sod-violations")]
 ///`ExceptionCriteriaCriteriaListItemType`
-pub type ExceptionCriteriaCriteriaListItemType = EntitlementRefType;
+pub type ExceptionCriteriaCriteriaListItemType = EntitlementEnum;
 #[cfg(feature = "account-activities")]
 ///The current state of execution.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4808,6 +5324,90 @@ impl ::serde::Serialize for ExportFormDefinitionsByTenantResponseItemSelf {
         w.end()
     }
 }
+#[cfg(feature = "sp-config")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ExportImportEnum {
+    Export,
+    Import,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "sp-config")]
+impl ::std::convert::TryFrom<&str> for ExportImportEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::convert::TryFrom<::std::string::String> for ExportImportEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ExportImportEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Export => "EXPORT",
+            Self::Import => "IMPORT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "EXPORT" => ::std::option::Option::Some(Self::Export),
+            "IMPORT" => ::std::option::Option::Some(Self::Import),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::fmt::Display for ExportImportEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::std::str::FromStr for ExportImportEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "sp-config")]
+impl ::serde::Serialize for ExportImportEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "sp-config")]
+impl<'de> ::serde::Deserialize<'de> for ExportImportEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "full")]
 ///`ExportOptions`
 #[derive(Clone, Debug, Default)]
@@ -4886,13 +5486,13 @@ impl ::serde::Serialize for ExportOptions {
 }
 #[cfg(feature = "full")]
 ///`ExportOptionsExcludeTypesItem`
-pub type ExportOptionsExcludeTypesItem = SelfImportExportDtoType;
+pub type ExportOptionsExcludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "full")]
 ///`ExportOptionsIncludeTypesItem`
-pub type ExportOptionsIncludeTypesItem = SelfImportExportDtoType;
+pub type ExportOptionsIncludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "iai-outliers")]
 ///`ExportOutliersZipType`
-pub type ExportOutliersZipType = OutlierType;
+pub type ExportOutliersZipType = LowSimilarityStructuralEnum;
 #[cfg(feature = "sp-config")]
 ///`ExportPayload`
 #[derive(Clone, Debug, Default)]
@@ -4985,10 +5585,10 @@ impl ExportPayload {
 }
 #[cfg(feature = "sp-config")]
 ///`ExportPayloadExcludeTypesItem`
-pub type ExportPayloadExcludeTypesItem = SelfImportExportDtoType;
+pub type ExportPayloadExcludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ExportPayloadIncludeTypesItem`
-pub type ExportPayloadIncludeTypesItem = SelfImportExportDtoType;
+pub type ExportPayloadIncludeTypesItem = AccessProfileAccessRequestConfigAnd23MoreEnum;
 ///`Expression`
 #[derive(Clone, Debug, Default)]
 pub struct Expression {
@@ -5146,31 +5746,9 @@ impl ExpressionChildrenItem {
     }
 }
 ///Operator for the expression
-pub type ExpressionChildrenItemOperator = ExpressionOperator;
+pub type ExpressionChildrenItemOperator = AndEqualsEnum;
 ///Operator for the expression
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ExpressionOperator {
-    And,
-    Equals,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl ::std::convert::TryFrom<&str> for ExpressionOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ExpressionOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ExpressionOperator = AndEqualsEnum;
 #[cfg(feature = "workflows")]
 ///Attributes related to an external trigger
 #[derive(Clone, Debug, Default)]
@@ -5379,101 +5957,6 @@ impl<'de> ::serde::Deserialize<'de> for EntitlementApprovalSchemeApproverType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl EntitlementRefType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Entitlement => "ENTITLEMENT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::fmt::Display for EntitlementRefType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::std::str::FromStr for EntitlementRefType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl ::serde::Serialize for EntitlementRefType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "access-profiles",
-        feature = "dimensions",
-        feature = "roles",
-        feature = "sod-policies",
-        feature = "sod-violations"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for EntitlementRefType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "account-activities")]
 impl ExecutionStatus {
     /// The value as sent on the wire.
@@ -5524,58 +6007,6 @@ impl ::serde::Serialize for ExecutionStatus {
 }
 #[cfg(feature = "account-activities")]
 impl<'de> ::serde::Deserialize<'de> for ExecutionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-impl ExpressionOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Equals => "EQUALS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "AND" => ::std::option::Option::Some(Self::And),
-            "EQUALS" => ::std::option::Option::Some(Self::Equals),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::fmt::Display for ExpressionOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for ExpressionOperator {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-impl ::serde::Serialize for ExpressionOperator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExpressionOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -138,7 +138,7 @@ impl ::serde::Serialize for FederationProtocolDetails {
 }
 #[cfg(feature = "full")]
 ///Federation protocol role
-pub type FederationProtocolDetailsRole = SpDetailsRole;
+pub type FederationProtocolDetailsRole = SamlIdpSamlSpEnum;
 #[cfg(feature = "sources")]
 ///`FieldDetailsDto`
 #[derive(Clone, Debug, Default)]
@@ -555,6 +555,103 @@ impl ::std::convert::TryFrom<::std::string::String> for FilterType {
         value.parse()
     }
 }
+#[cfg(feature = "work-items")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    Finished,
+    Rejected,
+    Returned,
+    Expired,
+    Pending,
+    Canceled,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "work-items")]
+impl ::std::convert::TryFrom<&str> for FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::std::convert::TryFrom<::std::string::String>
+for FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "work-items")]
+impl FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Finished => "Finished",
+            Self::Rejected => "Rejected",
+            Self::Returned => "Returned",
+            Self::Expired => "Expired",
+            Self::Pending => "Pending",
+            Self::Canceled => "Canceled",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Finished" => ::std::option::Option::Some(Self::Finished),
+            "Rejected" => ::std::option::Option::Some(Self::Rejected),
+            "Returned" => ::std::option::Option::Some(Self::Returned),
+            "Expired" => ::std::option::Option::Some(Self::Expired),
+            "Pending" => ::std::option::Option::Some(Self::Pending),
+            "Canceled" => ::std::option::Option::Some(Self::Canceled),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::std::fmt::Display for FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::std::str::FromStr for FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "work-items")]
+impl ::serde::Serialize for FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "work-items")]
+impl<'de> ::serde::Deserialize<'de> for FinishedRejectedReturnedExpiredAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`FirstValid`
 #[derive(Clone, Debug)]
@@ -710,35 +807,11 @@ impl FormCondition {
         Default::default()
     }
 }
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
+#[cfg(feature = "custom-forms")]
 /**ConditionRuleLogicalOperatorType value.
 AND ConditionRuleLogicalOperatorTypeAnd
 OR ConditionRuleLogicalOperatorTypeOr*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FormConditionRuleOperator {
-    And,
-    Or,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl ::std::convert::TryFrom<&str> for FormConditionRuleOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl ::std::convert::TryFrom<::std::string::String> for FormConditionRuleOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FormConditionRuleOperator = AndOrEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormDefinitionDynamicSchemaRequest`
 #[derive(Clone, Debug, Default)]
@@ -2231,31 +2304,7 @@ impl FormInstanceCreatedBy {
 /**Type is a form instance created by type enum value
 WORKFLOW_EXECUTION FormInstanceCreatedByTypeWorkflowExecution
 SOURCE FormInstanceCreatedByTypeSource*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FormInstanceCreatedByType {
-    WorkflowExecution,
-    Source,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<&str> for FormInstanceCreatedByType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<::std::string::String> for FormInstanceCreatedByType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FormInstanceCreatedByType = WorkflowExecutionSourceEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceRecipient`
 #[derive(Clone, Debug, Default)]
@@ -2324,7 +2373,7 @@ impl FormInstanceRecipient {
 #[cfg(feature = "custom-forms")]
 /**Type is a FormInstanceRecipientType value
 IDENTITY FormInstanceRecipientIdentity*/
-pub type FormInstanceRecipientType = OwnerDtoType;
+pub type FormInstanceRecipientType = IdentityEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormInstanceResponse`
 #[derive(Clone, Debug, Default)]
@@ -2506,34 +2555,7 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FormInstanceResponseState {
-    Assigned,
-    InProgress,
-    Submitted,
-    Completed,
-    Cancelled,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<&str> for FormInstanceResponseState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::convert::TryFrom<::std::string::String> for FormInstanceResponseState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FormInstanceResponseState = AssignedInProgressSubmittedAnd2MoreEnum;
 #[cfg(feature = "full")]
 ///`FormItemDetails`
 #[derive(Clone, Debug, Default)]
@@ -2665,7 +2687,7 @@ impl FormOwner {
 #[cfg(feature = "custom-forms")]
 /**FormOwnerType value.
 IDENTITY FormOwnerTypeIdentity*/
-pub type FormOwnerType = OwnerDtoType;
+pub type FormOwnerType = IdentityEnum;
 #[cfg(feature = "full")]
 ///`FormSubmitted`
 #[derive(Clone, Debug, Default)]
@@ -2836,7 +2858,7 @@ impl ::serde::Serialize for FormSubmittedCreatedBy {
 }
 #[cfg(feature = "full")]
 ///Form creation origin's type.
-pub type FormSubmittedCreatedByType = FormInstanceCreatedByType;
+pub type FormSubmittedCreatedByType = WorkflowExecutionSourceEnum;
 #[cfg(feature = "full")]
 ///Identity who submitted the form.
 #[derive(Clone, Debug, Default)]
@@ -2909,7 +2931,7 @@ impl ::serde::Serialize for FormSubmittedSubmittedBy {
 }
 #[cfg(feature = "full")]
 ///DTO type of the identity who submitted the form.
-pub type FormSubmittedSubmittedByType = OwnerDtoType;
+pub type FormSubmittedSubmittedByType = IdentityEnum;
 #[cfg(feature = "custom-forms")]
 ///`FormUsedBy`
 #[derive(Clone, Debug, Default)]
@@ -3526,33 +3548,7 @@ impl ::serde::Serialize for FullDiscoveredApplications {
 }
 #[cfg(feature = "application-discovery")]
 ///The risk level of the application.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum FullDiscoveredApplicationsRiskLevel {
-    High,
-    Medium,
-    Low,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::convert::TryFrom<&str> for FullDiscoveredApplicationsRiskLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::convert::TryFrom<::std::string::String>
-for FullDiscoveredApplicationsRiskLevel {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type FullDiscoveredApplicationsRiskLevel = HighMediumLowEnum5adb84a9;
 #[cfg(feature = "sources")]
 impl FieldDetailsDtoType {
     /// The value as sent on the wire.
@@ -3701,63 +3697,6 @@ impl ::serde::Serialize for FilterType {
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for FilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl FormConditionRuleOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "AND" => ::std::option::Option::Some(Self::And),
-            "OR" => ::std::option::Option::Some(Self::Or),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl ::std::fmt::Display for FormConditionRuleOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl ::std::str::FromStr for FormConditionRuleOperator {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl ::serde::Serialize for FormConditionRuleOperator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "custom-forms", feature = "privilege-criteria"))]
-impl<'de> ::serde::Deserialize<'de> for FormConditionRuleOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4227,126 +4166,6 @@ impl<'de> ::serde::Deserialize<'de> for FormElementValidationsSetValidationType 
     }
 }
 #[cfg(feature = "custom-forms")]
-impl FormInstanceCreatedByType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WorkflowExecution => "WORKFLOW_EXECUTION",
-            Self::Source => "SOURCE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "WORKFLOW_EXECUTION" => ::std::option::Option::Some(Self::WorkflowExecution),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::fmt::Display for FormInstanceCreatedByType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::str::FromStr for FormInstanceCreatedByType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::serde::Serialize for FormInstanceCreatedByType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl<'de> ::serde::Deserialize<'de> for FormInstanceCreatedByType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl FormInstanceResponseState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assigned => "ASSIGNED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Submitted => "SUBMITTED",
-            Self::Completed => "COMPLETED",
-            Self::Cancelled => "CANCELLED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ASSIGNED" => ::std::option::Option::Some(Self::Assigned),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "SUBMITTED" => ::std::option::Option::Some(Self::Submitted),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::fmt::Display for FormInstanceResponseState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::std::str::FromStr for FormInstanceResponseState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl ::serde::Serialize for FormInstanceResponseState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "custom-forms")]
-impl<'de> ::serde::Deserialize<'de> for FormInstanceResponseState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "custom-forms")]
 impl FormUsedByType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4394,65 +4213,6 @@ impl ::serde::Serialize for FormUsedByType {
 }
 #[cfg(feature = "custom-forms")]
 impl<'de> ::serde::Deserialize<'de> for FormUsedByType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl FullDiscoveredApplicationsRiskLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "High",
-            Self::Medium => "Medium",
-            Self::Low => "Low",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "High" => ::std::option::Option::Some(Self::High),
-            "Medium" => ::std::option::Option::Some(Self::Medium),
-            "Low" => ::std::option::Option::Some(Self::Low),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::fmt::Display for FullDiscoveredApplicationsRiskLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::std::str::FromStr for FullDiscoveredApplicationsRiskLevel {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl ::serde::Serialize for FullDiscoveredApplicationsRiskLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "application-discovery")]
-impl<'de> ::serde::Deserialize<'de> for FullDiscoveredApplicationsRiskLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -129,7 +129,7 @@ for GetAccessRequestIdentityMetricsType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///`GetActiveCampaignsDetail`
-pub type GetActiveCampaignsDetail = GetCampaignDetail;
+pub type GetActiveCampaignsDetail = SlimFullEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`GetActiveCampaignsResponseItem`
 #[derive(Clone, Debug, Default)]
@@ -137,51 +137,9 @@ pub struct GetActiveCampaignsResponseItem {
     pub subtype_0: ::std::option::Option<V2025Campaign>,
     pub subtype_1: ::std::option::Option<SlimCampaign>,
 }
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
+#[cfg(feature = "certification-campaigns")]
 ///`GetCampaignDetail`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum GetCampaignDetail {
-    Slim,
-    Full,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for GetCampaignDetail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for GetCampaignDetail {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type GetCampaignDetail = SlimFullEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`GetCampaignResponse`
 #[derive(Clone, Debug, Default)]
@@ -191,60 +149,19 @@ pub struct GetCampaignResponse {
 }
 #[cfg(feature = "connectors")]
 ///`GetConnectorListLocale`
-pub type GetConnectorListLocale = GetConnectorLocale;
+pub type GetConnectorListLocale = DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum;
 #[cfg(feature = "connectors")]
 ///`GetConnectorLocale`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum GetConnectorLocale {
-    De,
-    No,
-    Fi,
-    Sv,
-    Ru,
-    Pt,
-    Ko,
-    ZhTw,
-    En,
-    It,
-    Fr,
-    ZhCn,
-    Hu,
-    Es,
-    Cs,
-    Ja,
-    Pl,
-    Da,
-    Nl,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "connectors")]
-impl ::std::convert::TryFrom<&str> for GetConnectorLocale {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "connectors")]
-impl ::std::convert::TryFrom<::std::string::String> for GetConnectorLocale {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type GetConnectorLocale = DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum;
 #[cfg(feature = "connectors")]
 ///`GetConnectorTranslationsLocale`
-pub type GetConnectorTranslationsLocale = GetConnectorLocale;
+pub type GetConnectorTranslationsLocale = DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum;
 #[cfg(feature = "custom-password-instructions")]
 ///`GetCustomPasswordInstructionsPageId`
-pub type GetCustomPasswordInstructionsPageId = CustomPasswordInstructionPageId;
+pub type GetCustomPasswordInstructionsPageId = ChangePasswordEnterPasswordAnd11MoreEnum;
 #[cfg(feature = "application-discovery")]
 ///`GetDiscoveredApplicationsDetail`
-pub type GetDiscoveredApplicationsDetail = GetCampaignDetail;
+pub type GetDiscoveredApplicationsDetail = SlimFullEnum;
 #[cfg(feature = "application-discovery")]
 ///`GetDiscoveredApplicationsResponseItem`
 #[derive(::serde::Serialize, Clone, Debug)]
@@ -308,16 +225,16 @@ impl ::std::convert::TryFrom<::std::string::String> for GetIdentityAccessSummari
 }
 #[cfg(feature = "iai-outliers")]
 ///`GetIdentityOutlierSnapshotsType`
-pub type GetIdentityOutlierSnapshotsType = OutlierType;
+pub type GetIdentityOutlierSnapshotsType = LowSimilarityStructuralEnum;
 #[cfg(feature = "iai-outliers")]
 ///`GetIdentityOutliersType`
-pub type GetIdentityOutliersType = OutlierType;
+pub type GetIdentityOutliersType = LowSimilarityStructuralEnum;
 #[cfg(feature = "identity-history")]
 ///`GetIdentitySnapshotSummaryInterval`
-pub type GetIdentitySnapshotSummaryInterval = ListIdentitySnapshotsInterval;
+pub type GetIdentitySnapshotSummaryInterval = DayMonthEnum;
 #[cfg(feature = "iai-outliers")]
 ///`GetLatestIdentityOutlierSnapshotsType`
-pub type GetLatestIdentityOutlierSnapshotsType = OutlierType;
+pub type GetLatestIdentityOutlierSnapshotsType = LowSimilarityStructuralEnum;
 #[cfg(feature = "launchers")]
 ///`GetLaunchersResponse`
 #[derive(Clone, Debug, Default)]
@@ -911,7 +828,7 @@ impl ::std::convert::TryFrom<::std::string::String> for GetSourceConfigLocale {
 }
 #[cfg(feature = "sources")]
 ///`GetSourceScheduleScheduleType`
-pub type GetSourceScheduleScheduleType = SourceScheduleType;
+pub type GetSourceScheduleScheduleType = AccountAggregationGroupAggregationEnum;
 #[cfg(feature = "sources")]
 ///`GetSourceSchemasIncludeTypes`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -959,39 +876,9 @@ impl ::std::convert::From<::std::vec::Vec<StreamConfigResponse>> for GetStreamRe
         Self::Array(value)
     }
 }
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
+#[cfg(feature = "tagged-objects")]
 ///`GetTaggedObjectType`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum GetTaggedObjectType {
-    AccessProfile,
-    Application,
-    Campaign,
-    Entitlement,
-    Identity,
-    Role,
-    SodPolicy,
-    Source,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl ::std::convert::TryFrom<&str> for GetTaggedObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl ::std::convert::TryFrom<::std::string::String> for GetTaggedObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type GetTaggedObjectType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "tenant-context")]
 ///`GetTenantContextResponseItem`
 #[derive(Clone, Debug, Default)]
@@ -1048,6 +935,307 @@ impl ::serde::Serialize for GetTenantContextResponseItem {
         w.end()
     }
 }
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum GovernanceGroupEnum {
+    GovernanceGroup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for GovernanceGroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for GovernanceGroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl GovernanceGroupEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for GovernanceGroupEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for GovernanceGroupEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for GovernanceGroupEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for GovernanceGroupEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum GovernanceGroupIdentityEnum {
+    GovernanceGroup,
+    Identity,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for GovernanceGroupIdentityEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for GovernanceGroupIdentityEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl GovernanceGroupIdentityEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Identity => "IDENTITY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl ::std::fmt::Display for GovernanceGroupIdentityEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl ::std::str::FromStr for GovernanceGroupIdentityEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl ::serde::Serialize for GovernanceGroupIdentityEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-requests",
+        feature = "certification-campaigns",
+        feature = "non-employee-lifecycle-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for GovernanceGroupIdentityEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum GrantAccessRevokeAccessModifyAccessEnum {
+    GrantAccess,
+    RevokeAccess,
+    ModifyAccess,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::convert::TryFrom<&str> for GrantAccessRevokeAccessModifyAccessEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for GrantAccessRevokeAccessModifyAccessEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl GrantAccessRevokeAccessModifyAccessEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GrantAccess => "GRANT_ACCESS",
+            Self::RevokeAccess => "REVOKE_ACCESS",
+            Self::ModifyAccess => "MODIFY_ACCESS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "GRANT_ACCESS" => ::std::option::Option::Some(Self::GrantAccess),
+            "REVOKE_ACCESS" => ::std::option::Option::Some(Self::RevokeAccess),
+            "MODIFY_ACCESS" => ::std::option::Option::Some(Self::ModifyAccess),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::fmt::Display for GrantAccessRevokeAccessModifyAccessEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::str::FromStr for GrantAccessRevokeAccessModifyAccessEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for GrantAccessRevokeAccessModifyAccessEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for GrantAccessRevokeAccessModifyAccessEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "oauth-clients")]
 ///OAuth2 Grant Type
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1074,6 +1262,87 @@ impl ::std::convert::TryFrom<::std::string::String> for GrantType {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum GroupEnum {
+    Group,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::convert::TryFrom<&str> for GroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::convert::TryFrom<::std::string::String> for GroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl GroupEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "group" => ::std::option::Option::Some(Self::Group),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::fmt::Display for GroupEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::str::FromStr for GroupEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::serde::Serialize for GroupEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl<'de> ::serde::Deserialize<'de> for GroupEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "managed-clusters")]
@@ -1169,184 +1438,6 @@ impl ::serde::Serialize for GetAccessRequestIdentityMetricsType {
 }
 #[cfg(feature = "access-request-identity-metrics")]
 impl<'de> ::serde::Deserialize<'de> for GetAccessRequestIdentityMetricsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl GetCampaignDetail {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Slim => "SLIM",
-            Self::Full => "FULL",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SLIM" => ::std::option::Option::Some(Self::Slim),
-            "FULL" => ::std::option::Option::Some(Self::Full),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::fmt::Display for GetCampaignDetail {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::std::str::FromStr for GetCampaignDetail {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl ::serde::Serialize for GetCampaignDetail {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "accounts",
-        feature = "application-discovery",
-        feature = "certification-campaigns"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for GetCampaignDetail {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "connectors")]
-impl GetConnectorLocale {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::De => "de",
-            Self::No => "no",
-            Self::Fi => "fi",
-            Self::Sv => "sv",
-            Self::Ru => "ru",
-            Self::Pt => "pt",
-            Self::Ko => "ko",
-            Self::ZhTw => "zh-TW",
-            Self::En => "en",
-            Self::It => "it",
-            Self::Fr => "fr",
-            Self::ZhCn => "zh-CN",
-            Self::Hu => "hu",
-            Self::Es => "es",
-            Self::Cs => "cs",
-            Self::Ja => "ja",
-            Self::Pl => "pl",
-            Self::Da => "da",
-            Self::Nl => "nl",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "de" => ::std::option::Option::Some(Self::De),
-            "no" => ::std::option::Option::Some(Self::No),
-            "fi" => ::std::option::Option::Some(Self::Fi),
-            "sv" => ::std::option::Option::Some(Self::Sv),
-            "ru" => ::std::option::Option::Some(Self::Ru),
-            "pt" => ::std::option::Option::Some(Self::Pt),
-            "ko" => ::std::option::Option::Some(Self::Ko),
-            "zh-TW" => ::std::option::Option::Some(Self::ZhTw),
-            "en" => ::std::option::Option::Some(Self::En),
-            "it" => ::std::option::Option::Some(Self::It),
-            "fr" => ::std::option::Option::Some(Self::Fr),
-            "zh-CN" => ::std::option::Option::Some(Self::ZhCn),
-            "hu" => ::std::option::Option::Some(Self::Hu),
-            "es" => ::std::option::Option::Some(Self::Es),
-            "cs" => ::std::option::Option::Some(Self::Cs),
-            "ja" => ::std::option::Option::Some(Self::Ja),
-            "pl" => ::std::option::Option::Some(Self::Pl),
-            "da" => ::std::option::Option::Some(Self::Da),
-            "nl" => ::std::option::Option::Some(Self::Nl),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "connectors")]
-impl ::std::fmt::Display for GetConnectorLocale {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connectors")]
-impl ::std::str::FromStr for GetConnectorLocale {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "connectors")]
-impl ::serde::Serialize for GetConnectorLocale {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connectors")]
-impl<'de> ::serde::Deserialize<'de> for GetConnectorLocale {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -1666,75 +1757,6 @@ impl ::serde::Serialize for GetSourceSchemasIncludeTypes {
 }
 #[cfg(feature = "sources")]
 impl<'de> ::serde::Deserialize<'de> for GetSourceSchemasIncludeTypes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl GetTaggedObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Application => "APPLICATION",
-            Self::Campaign => "CAMPAIGN",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::Identity => "IDENTITY",
-            Self::Role => "ROLE",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "APPLICATION" => ::std::option::Option::Some(Self::Application),
-            "CAMPAIGN" => ::std::option::Option::Some(Self::Campaign),
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl ::std::fmt::Display for GetTaggedObjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl ::std::str::FromStr for GetTaggedObjectType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl ::serde::Serialize for GetTaggedObjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identities", feature = "tagged-objects", feature = "tags"))]
-impl<'de> ::serde::Deserialize<'de> for GetTaggedObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -263,6 +263,350 @@ impl ::serde::Serialize for HierarchicalRightSet {
         w.end()
     }
 }
+#[cfg(feature = "application-discovery")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum HighMediumLowEnum5adb84a9 {
+    High,
+    Medium,
+    Low,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::convert::TryFrom<&str> for HighMediumLowEnum5adb84a9 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::convert::TryFrom<::std::string::String> for HighMediumLowEnum5adb84a9 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl HighMediumLowEnum5adb84a9 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "High",
+            Self::Medium => "Medium",
+            Self::Low => "Low",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "High" => ::std::option::Option::Some(Self::High),
+            "Medium" => ::std::option::Option::Some(Self::Medium),
+            "Low" => ::std::option::Option::Some(Self::Low),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::fmt::Display for HighMediumLowEnum5adb84a9 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::std::str::FromStr for HighMediumLowEnum5adb84a9 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl ::serde::Serialize for HighMediumLowEnum5adb84a9 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "application-discovery")]
+impl<'de> ::serde::Deserialize<'de> for HighMediumLowEnum5adb84a9 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum HighMediumLowEnum8d00a9c0 {
+    High,
+    Medium,
+    Low,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl ::std::convert::TryFrom<&str> for HighMediumLowEnum8d00a9c0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl ::std::convert::TryFrom<::std::string::String> for HighMediumLowEnum8d00a9c0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl HighMediumLowEnum8d00a9c0 {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "HIGH",
+            Self::Medium => "MEDIUM",
+            Self::Low => "LOW",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "HIGH" => ::std::option::Option::Some(Self::High),
+            "MEDIUM" => ::std::option::Option::Some(Self::Medium),
+            "LOW" => ::std::option::Option::Some(Self::Low),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl ::std::fmt::Display for HighMediumLowEnum8d00a9c0 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl ::std::str::FromStr for HighMediumLowEnum8d00a9c0 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl ::serde::Serialize for HighMediumLowEnum8d00a9c0 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "approvals", feature = "privilege-criteria"))]
+impl<'de> ::serde::Deserialize<'de> for HighMediumLowEnum8d00a9c0 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum HoursDaysWeeksMonthsEnum {
+    Hours,
+    Days,
+    Weeks,
+    Months,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for HoursDaysWeeksMonthsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for HoursDaysWeeksMonthsEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl HoursDaysWeeksMonthsEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hours => "HOURS",
+            Self::Days => "DAYS",
+            Self::Weeks => "WEEKS",
+            Self::Months => "MONTHS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "HOURS" => ::std::option::Option::Some(Self::Hours),
+            "DAYS" => ::std::option::Option::Some(Self::Days),
+            "WEEKS" => ::std::option::Option::Some(Self::Weeks),
+            "MONTHS" => ::std::option::Option::Some(Self::Months),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for HoursDaysWeeksMonthsEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for HoursDaysWeeksMonthsEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for HoursDaysWeeksMonthsEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for HoursDaysWeeksMonthsEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "triggers")]
 /**Defines the HTTP Authentication type. Additional values may be added in the future.
 
@@ -413,6 +757,90 @@ impl ::std::convert::TryFrom<::std::string::String> for HttpDispatchMode {
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum HydratedNotHydratedEnum {
+    Hydrated,
+    NotHydrated,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<&str> for HydratedNotHydratedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<::std::string::String> for HydratedNotHydratedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl HydratedNotHydratedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hydrated => "HYDRATED",
+            Self::NotHydrated => "NOT_HYDRATED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "HYDRATED" => ::std::option::Option::Some(Self::Hydrated),
+            "NOT_HYDRATED" => ::std::option::Option::Some(Self::NotHydrated),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::fmt::Display for HydratedNotHydratedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::str::FromStr for HydratedNotHydratedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for HydratedNotHydratedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for HydratedNotHydratedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "triggers")]

@@ -1354,7 +1354,7 @@ impl ::serde::Serialize for IdentityAttributesChangedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity whose attributes changed.
-pub type IdentityAttributesChangedIdentityType = OwnerDtoType;
+pub type IdentityAttributesChangedIdentityType = IdentityEnum;
 #[cfg(feature = "identity-attributes")]
 ///`IdentityAttributesSource`
 #[derive(Clone, Debug, Default)]
@@ -1906,7 +1906,7 @@ impl ::serde::Serialize for IdentityCreatedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///Created identity's DTO type.
-pub type IdentityCreatedIdentityType = OwnerDtoType;
+pub type IdentityCreatedIdentityType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///`IdentityDeleted`
 #[derive(Clone, Debug, Default)]
@@ -2042,7 +2042,7 @@ impl ::serde::Serialize for IdentityDeletedIdentity {
 }
 #[cfg(feature = "triggers")]
 ///Deleted identity's DTO type.
-pub type IdentityDeletedIdentityType = OwnerDtoType;
+pub type IdentityDeletedIdentityType = IdentityEnum;
 #[cfg(feature = "search")]
 ///Identity
 #[derive(Clone, Debug, Default)]
@@ -3652,6 +3652,79 @@ impl ::serde::Serialize for IdentityEntitlements {
         w.end()
     }
 }
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum IdentityEnum {
+    Identity,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+impl ::std::convert::TryFrom<&str> for IdentityEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for IdentityEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl IdentityEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Identity => "IDENTITY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+impl ::std::fmt::Display for IdentityEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for IdentityEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+impl ::serde::Serialize for IdentityEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "identity-profiles")]
 ///`IdentityExceptionReportReference`
 #[derive(Clone, Debug, Default)]
@@ -3718,6 +3791,475 @@ impl ::serde::Serialize for IdentityExceptionReportReference {
 impl IdentityExceptionReportReference {
     pub fn builder() -> builder::IdentityExceptionReportReference {
         Default::default()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum IdentityGovernanceGroupEnum {
+    Identity,
+    GovernanceGroup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for IdentityGovernanceGroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for IdentityGovernanceGroupEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl IdentityGovernanceGroupEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Identity => "IDENTITY",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for IdentityGovernanceGroupEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for IdentityGovernanceGroupEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for IdentityGovernanceGroupEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "accounts",
+        feature = "certifications",
+        feature = "dimensions",
+        feature = "entitlements",
+        feature = "roles",
+        feature = "sod-policies",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for IdentityGovernanceGroupEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "approvals")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    Identity,
+    GovernanceGroup,
+    ManagerOf,
+    AccountOwner,
+    MachineAccountOwner,
+    MachineIdentityOwner,
+    ManagerOfRequestedTargetOwner,
+    ManagerOfMachineIdentityOwner,
+    ManagerOfAccountOwner,
+    ManagerOfMachineAccountOwner,
+    ManagerOfRequester,
+    ManagerOfRequesterOwner,
+    ManagerOfOwner,
+    AccessProfileOwner,
+    ApplicationOwner,
+    EntitlementOwner,
+    RoleOwner,
+    SourceOwner,
+    RequestedTargetOwner,
+    AccessProfilePrimaryOwner,
+    ApplicationPrimaryOwner,
+    EntitlementPrimaryOwner,
+    RolePrimaryOwner,
+    SourcePrimaryOwner,
+    AccountPrimaryOwner,
+    MachineAccountPrimaryOwner,
+    MachineIdentityPrimaryOwner,
+    RequestedTargetPrimaryOwner,
+    AccessProfileSecondaryOwnerGroup,
+    ApplicationSecondaryOwnerGroup,
+    EntitlementSecondaryOwnerGroup,
+    RoleSecondaryOwnerGroup,
+    SourceSecondaryOwnerGroup,
+    AccountSecondaryOwnerGroup,
+    MachineAccountSecondaryOwnerGroup,
+    MachineIdentitySecondaryOwnerGroup,
+    RequestedTargetSecondaryOwnerGroup,
+    AccessProfileAllOwnerGroup,
+    ApplicationAllOwnerGroup,
+    EntitlementAllOwnerGroup,
+    RoleAllOwnerGroup,
+    SourceAllOwnerGroup,
+    AccountAllOwnerGroup,
+    MachineAccountAllOwnerGroup,
+    MachineIdentityAllOwnerGroup,
+    RequestedTargetAllOwnerGroup,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "approvals")]
+impl ::std::convert::TryFrom<&str> for IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::std::convert::TryFrom<::std::string::String>
+for IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "approvals")]
+impl IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Identity => "IDENTITY",
+            Self::GovernanceGroup => "GOVERNANCE_GROUP",
+            Self::ManagerOf => "MANAGER_OF",
+            Self::AccountOwner => "ACCOUNT_OWNER",
+            Self::MachineAccountOwner => "MACHINE_ACCOUNT_OWNER",
+            Self::MachineIdentityOwner => "MACHINE_IDENTITY_OWNER",
+            Self::ManagerOfRequestedTargetOwner => "MANAGER_OF_REQUESTED_TARGET_OWNER",
+            Self::ManagerOfMachineIdentityOwner => "MANAGER_OF_MACHINE_IDENTITY_OWNER",
+            Self::ManagerOfAccountOwner => "MANAGER_OF_ACCOUNT_OWNER",
+            Self::ManagerOfMachineAccountOwner => "MANAGER_OF_MACHINE_ACCOUNT_OWNER",
+            Self::ManagerOfRequester => "MANAGER_OF_REQUESTER",
+            Self::ManagerOfRequesterOwner => "MANAGER_OF_REQUESTER_OWNER",
+            Self::ManagerOfOwner => "MANAGER_OF_OWNER",
+            Self::AccessProfileOwner => "ACCESS_PROFILE_OWNER",
+            Self::ApplicationOwner => "APPLICATION_OWNER",
+            Self::EntitlementOwner => "ENTITLEMENT_OWNER",
+            Self::RoleOwner => "ROLE_OWNER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::RequestedTargetOwner => "REQUESTED_TARGET_OWNER",
+            Self::AccessProfilePrimaryOwner => "ACCESS_PROFILE_PRIMARY_OWNER",
+            Self::ApplicationPrimaryOwner => "APPLICATION_PRIMARY_OWNER",
+            Self::EntitlementPrimaryOwner => "ENTITLEMENT_PRIMARY_OWNER",
+            Self::RolePrimaryOwner => "ROLE_PRIMARY_OWNER",
+            Self::SourcePrimaryOwner => "SOURCE_PRIMARY_OWNER",
+            Self::AccountPrimaryOwner => "ACCOUNT_PRIMARY_OWNER",
+            Self::MachineAccountPrimaryOwner => "MACHINE_ACCOUNT_PRIMARY_OWNER",
+            Self::MachineIdentityPrimaryOwner => "MACHINE_IDENTITY_PRIMARY_OWNER",
+            Self::RequestedTargetPrimaryOwner => "REQUESTED_TARGET_PRIMARY_OWNER",
+            Self::AccessProfileSecondaryOwnerGroup => {
+                "ACCESS_PROFILE_SECONDARY_OWNER_GROUP"
+            }
+            Self::ApplicationSecondaryOwnerGroup => "APPLICATION_SECONDARY_OWNER_GROUP",
+            Self::EntitlementSecondaryOwnerGroup => "ENTITLEMENT_SECONDARY_OWNER_GROUP",
+            Self::RoleSecondaryOwnerGroup => "ROLE_SECONDARY_OWNER_GROUP",
+            Self::SourceSecondaryOwnerGroup => "SOURCE_SECONDARY_OWNER_GROUP",
+            Self::AccountSecondaryOwnerGroup => "ACCOUNT_SECONDARY_OWNER_GROUP",
+            Self::MachineAccountSecondaryOwnerGroup => {
+                "MACHINE_ACCOUNT_SECONDARY_OWNER_GROUP"
+            }
+            Self::MachineIdentitySecondaryOwnerGroup => {
+                "MACHINE_IDENTITY_SECONDARY_OWNER_GROUP"
+            }
+            Self::RequestedTargetSecondaryOwnerGroup => {
+                "REQUESTED_TARGET_SECONDARY_OWNER_GROUP"
+            }
+            Self::AccessProfileAllOwnerGroup => "ACCESS_PROFILE_ALL_OWNER_GROUP",
+            Self::ApplicationAllOwnerGroup => "APPLICATION_ALL_OWNER_GROUP",
+            Self::EntitlementAllOwnerGroup => "ENTITLEMENT_ALL_OWNER_GROUP",
+            Self::RoleAllOwnerGroup => "ROLE_ALL_OWNER_GROUP",
+            Self::SourceAllOwnerGroup => "SOURCE_ALL_OWNER_GROUP",
+            Self::AccountAllOwnerGroup => "ACCOUNT_ALL_OWNER_GROUP",
+            Self::MachineAccountAllOwnerGroup => "MACHINE_ACCOUNT_ALL_OWNER_GROUP",
+            Self::MachineIdentityAllOwnerGroup => "MACHINE_IDENTITY_ALL_OWNER_GROUP",
+            Self::RequestedTargetAllOwnerGroup => "REQUESTED_TARGET_ALL_OWNER_GROUP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IDENTITY" => ::std::option::Option::Some(Self::Identity),
+            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
+            "MANAGER_OF" => ::std::option::Option::Some(Self::ManagerOf),
+            "ACCOUNT_OWNER" => ::std::option::Option::Some(Self::AccountOwner),
+            "MACHINE_ACCOUNT_OWNER" => {
+                ::std::option::Option::Some(Self::MachineAccountOwner)
+            }
+            "MACHINE_IDENTITY_OWNER" => {
+                ::std::option::Option::Some(Self::MachineIdentityOwner)
+            }
+            "MANAGER_OF_REQUESTED_TARGET_OWNER" => {
+                ::std::option::Option::Some(Self::ManagerOfRequestedTargetOwner)
+            }
+            "MANAGER_OF_MACHINE_IDENTITY_OWNER" => {
+                ::std::option::Option::Some(Self::ManagerOfMachineIdentityOwner)
+            }
+            "MANAGER_OF_ACCOUNT_OWNER" => {
+                ::std::option::Option::Some(Self::ManagerOfAccountOwner)
+            }
+            "MANAGER_OF_MACHINE_ACCOUNT_OWNER" => {
+                ::std::option::Option::Some(Self::ManagerOfMachineAccountOwner)
+            }
+            "MANAGER_OF_REQUESTER" => {
+                ::std::option::Option::Some(Self::ManagerOfRequester)
+            }
+            "MANAGER_OF_REQUESTER_OWNER" => {
+                ::std::option::Option::Some(Self::ManagerOfRequesterOwner)
+            }
+            "MANAGER_OF_OWNER" => ::std::option::Option::Some(Self::ManagerOfOwner),
+            "ACCESS_PROFILE_OWNER" => {
+                ::std::option::Option::Some(Self::AccessProfileOwner)
+            }
+            "APPLICATION_OWNER" => ::std::option::Option::Some(Self::ApplicationOwner),
+            "ENTITLEMENT_OWNER" => ::std::option::Option::Some(Self::EntitlementOwner),
+            "ROLE_OWNER" => ::std::option::Option::Some(Self::RoleOwner),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "REQUESTED_TARGET_OWNER" => {
+                ::std::option::Option::Some(Self::RequestedTargetOwner)
+            }
+            "ACCESS_PROFILE_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::AccessProfilePrimaryOwner)
+            }
+            "APPLICATION_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::ApplicationPrimaryOwner)
+            }
+            "ENTITLEMENT_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::EntitlementPrimaryOwner)
+            }
+            "ROLE_PRIMARY_OWNER" => ::std::option::Option::Some(Self::RolePrimaryOwner),
+            "SOURCE_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::SourcePrimaryOwner)
+            }
+            "ACCOUNT_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::AccountPrimaryOwner)
+            }
+            "MACHINE_ACCOUNT_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::MachineAccountPrimaryOwner)
+            }
+            "MACHINE_IDENTITY_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::MachineIdentityPrimaryOwner)
+            }
+            "REQUESTED_TARGET_PRIMARY_OWNER" => {
+                ::std::option::Option::Some(Self::RequestedTargetPrimaryOwner)
+            }
+            "ACCESS_PROFILE_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::AccessProfileSecondaryOwnerGroup)
+            }
+            "APPLICATION_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::ApplicationSecondaryOwnerGroup)
+            }
+            "ENTITLEMENT_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::EntitlementSecondaryOwnerGroup)
+            }
+            "ROLE_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::RoleSecondaryOwnerGroup)
+            }
+            "SOURCE_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::SourceSecondaryOwnerGroup)
+            }
+            "ACCOUNT_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::AccountSecondaryOwnerGroup)
+            }
+            "MACHINE_ACCOUNT_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::MachineAccountSecondaryOwnerGroup)
+            }
+            "MACHINE_IDENTITY_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::MachineIdentitySecondaryOwnerGroup)
+            }
+            "REQUESTED_TARGET_SECONDARY_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::RequestedTargetSecondaryOwnerGroup)
+            }
+            "ACCESS_PROFILE_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::AccessProfileAllOwnerGroup)
+            }
+            "APPLICATION_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::ApplicationAllOwnerGroup)
+            }
+            "ENTITLEMENT_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::EntitlementAllOwnerGroup)
+            }
+            "ROLE_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::RoleAllOwnerGroup)
+            }
+            "SOURCE_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::SourceAllOwnerGroup)
+            }
+            "ACCOUNT_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::AccountAllOwnerGroup)
+            }
+            "MACHINE_ACCOUNT_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::MachineAccountAllOwnerGroup)
+            }
+            "MACHINE_IDENTITY_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::MachineIdentityAllOwnerGroup)
+            }
+            "REQUESTED_TARGET_ALL_OWNER_GROUP" => {
+                ::std::option::Option::Some(Self::RequestedTargetAllOwnerGroup)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::std::fmt::Display for IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::std::str::FromStr for IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "approvals")]
+impl ::serde::Serialize for IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "approvals")]
+impl<'de> ::serde::Deserialize<'de> for IdentityGovernanceGroupManagerOfAnd43MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identity-history")]
@@ -4019,7 +4561,7 @@ impl ::serde::Serialize for IdentityManagerRef {
 }
 #[cfg(feature = "identities")]
 ///DTO type of identity's manager
-pub type IdentityManagerRefType = OwnerDtoType;
+pub type IdentityManagerRefType = IdentityEnum;
 #[cfg(feature = "identities")]
 ///`IdentityOwnershipAssociationDetails`
 #[derive(Clone, Debug, Default)]
@@ -4341,7 +4883,7 @@ impl ::serde::Serialize for IdentityPreviewResponseIdentity {
 }
 #[cfg(feature = "identity-profiles")]
 ///Identity's DTO type.
-pub type IdentityPreviewResponseIdentityType = OwnerDtoType;
+pub type IdentityPreviewResponseIdentityType = IdentityEnum;
 #[cfg(feature = "identities")]
 ///The processing state of the identity
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4605,7 +5147,7 @@ impl IdentityProfileAuthoritativeSource {
 }
 #[cfg(feature = "identity-profiles")]
 ///Authoritative source's object type.
-pub type IdentityProfileAuthoritativeSourceType = AttrSyncSourceType;
+pub type IdentityProfileAuthoritativeSourceType = SourceEnum;
 ///List of Identity Profile IDs to delete.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -4774,7 +5316,7 @@ impl IdentityProfileExportedObjectSelf {
 }
 #[cfg(feature = "identity-profiles")]
 ///Exported object's DTO type.
-pub type IdentityProfileExportedObjectSelfType = BackupOptionsIncludeTypesItem;
+pub type IdentityProfileExportedObjectSelfType = AccessProfileAccessRequestConfigAnd22MoreEnum;
 #[cfg(feature = "reports-data-extraction")]
 ///Arguments for Identity Profile Identity Error report (IDENTITY_PROFILE_IDENTITY_ERROR)
 #[derive(Clone, Debug)]
@@ -4912,7 +5454,7 @@ impl IdentityProfileOwner {
 }
 #[cfg(feature = "identity-profiles")]
 ///Owner's object type.
-pub type IdentityProfileOwnerType = OwnerDtoType;
+pub type IdentityProfileOwnerType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///`IdentityProfilesConnections`
 #[derive(Clone, Debug, Default)]
@@ -5407,7 +5949,7 @@ impl ::serde::Serialize for IdentitySyncJob {
 }
 #[cfg(feature = "identities")]
 ///The job status.
-pub type IdentitySyncJobStatus = SourceSyncJobStatus;
+pub type IdentitySyncJobStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "identities")]
 ///`IdentitySyncPayload`
 #[derive(Clone, Debug, Default)]
@@ -5600,7 +6142,7 @@ impl IdentityWithNewAccessAccessRefsItem {
 }
 #[cfg(feature = "sod-violations")]
 ///Entitlement's DTO type.
-pub type IdentityWithNewAccessAccessRefsItemType = EntitlementRefType;
+pub type IdentityWithNewAccessAccessRefsItemType = EntitlementEnum;
 #[cfg(feature = "global-tenant-security-settings")]
 ///`IdpDetails`
 #[derive(Clone, Debug, Default)]
@@ -5760,7 +6302,7 @@ impl ::serde::Serialize for IdpDetails {
 }
 #[cfg(feature = "global-tenant-security-settings")]
 ///Federation protocol role
-pub type IdpDetailsRole = SpDetailsRole;
+pub type IdpDetailsRole = SamlIdpSamlSpEnum;
 #[cfg(feature = "custom-forms")]
 ///`ImportFormDefinitionsBodyItem`
 #[derive(Clone, Debug, Default)]
@@ -6271,38 +6813,9 @@ impl ::serde::Serialize for ImportObject {
         w.end()
     }
 }
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
+#[cfg(feature = "identity-profiles")]
 ///DTO type of object created or updated by import.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ImportObjectType {
-    ConnectorRule,
-    IdentityObjectConfig,
-    IdentityProfile,
-    Rule,
-    Source,
-    Transform,
-    TriggerSubscription,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::convert::TryFrom<&str> for ImportObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::convert::TryFrom<::std::string::String> for ImportObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ImportObjectType = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ImportOptions`
 #[derive(Clone, Debug, Default)]
@@ -6407,13 +6920,200 @@ impl ImportOptions {
 }
 #[cfg(feature = "sp-config")]
 ///`ImportOptionsDefaultReferencesItem`
-pub type ImportOptionsDefaultReferencesItem = ImportObjectType;
+pub type ImportOptionsDefaultReferencesItem = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ImportOptionsExcludeTypesItem`
-pub type ImportOptionsExcludeTypesItem = ImportObjectType;
+pub type ImportOptionsExcludeTypesItem = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "sp-config")]
 ///`ImportOptionsIncludeTypesItem`
-pub type ImportOptionsIncludeTypesItem = ImportObjectType;
+pub type ImportOptionsIncludeTypesItem = ConnectorRuleAnd6MoreEnum;
+#[cfg(feature = "privilege-criteria")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InEqualsNotEqualsContainsAnd3MoreEnum {
+    In,
+    Equals,
+    NotEquals,
+    Contains,
+    DoesNotContain,
+    StartsWith,
+    EndsWith,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::convert::TryFrom<&str> for InEqualsNotEqualsContainsAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::convert::TryFrom<::std::string::String>
+for InEqualsNotEqualsContainsAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl InEqualsNotEqualsContainsAnd3MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::In => "IN",
+            Self::Equals => "EQUALS",
+            Self::NotEquals => "NOT_EQUALS",
+            Self::Contains => "CONTAINS",
+            Self::DoesNotContain => "DOES_NOT_CONTAIN",
+            Self::StartsWith => "STARTS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IN" => ::std::option::Option::Some(Self::In),
+            "EQUALS" => ::std::option::Option::Some(Self::Equals),
+            "NOT_EQUALS" => ::std::option::Option::Some(Self::NotEquals),
+            "CONTAINS" => ::std::option::Option::Some(Self::Contains),
+            "DOES_NOT_CONTAIN" => ::std::option::Option::Some(Self::DoesNotContain),
+            "STARTS_WITH" => ::std::option::Option::Some(Self::StartsWith),
+            "ENDS_WITH" => ::std::option::Option::Some(Self::EndsWith),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::fmt::Display for InEqualsNotEqualsContainsAnd3MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::std::str::FromStr for InEqualsNotEqualsContainsAnd3MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl ::serde::Serialize for InEqualsNotEqualsContainsAnd3MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "privilege-criteria")]
+impl<'de> ::serde::Deserialize<'de> for InEqualsNotEqualsContainsAnd3MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "password-management")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InProgressFinishedFailedEnum {
+    InProgress,
+    Finished,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "password-management")]
+impl ::std::convert::TryFrom<&str> for InProgressFinishedFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::std::convert::TryFrom<::std::string::String> for InProgressFinishedFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "password-management")]
+impl InProgressFinishedFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Finished => "FINISHED",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "FINISHED" => ::std::option::Option::Some(Self::Finished),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::std::fmt::Display for InProgressFinishedFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::std::str::FromStr for InProgressFinishedFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "password-management")]
+impl ::serde::Serialize for InProgressFinishedFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "password-management")]
+impl<'de> ::serde::Deserialize<'de> for InProgressFinishedFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(
     any(
         feature = "access-model-metadata",
@@ -6541,6 +7241,165 @@ impl ::serde::Serialize for IndexOf {
 impl IndexOf {
     pub fn builder() -> builder::IndexOf {
         Default::default()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InfoWarnErrorEnum {
+    Info,
+    Warn,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for InfoWarnErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for InfoWarnErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl InfoWarnErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "INFO" => ::std::option::Option::Some(Self::Info),
+            "WARN" => ::std::option::Option::Some(Self::Warn),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl ::std::fmt::Display for InfoWarnErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl ::std::str::FromStr for InfoWarnErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl ::serde::Serialize for InfoWarnErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "reports-data-extraction",
+        feature = "sources",
+        feature = "task-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for InfoWarnErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
@@ -6687,6 +7546,89 @@ impl ::serde::Serialize for Int64StringKeyValuePair {
 impl Int64StringKeyValuePair {
     pub fn builder() -> builder::Int64StringKeyValuePair {
         Default::default()
+    }
+}
+#[cfg(feature = "launchers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum InteractiveProcessEnum {
+    InteractiveProcess,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "launchers")]
+impl ::std::convert::TryFrom<&str> for InteractiveProcessEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::convert::TryFrom<::std::string::String> for InteractiveProcessEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "launchers")]
+impl InteractiveProcessEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InteractiveProcess => "INTERACTIVE_PROCESS",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "INTERACTIVE_PROCESS" => {
+                ::std::option::Option::Some(Self::InteractiveProcess)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::fmt::Display for InteractiveProcessEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::str::FromStr for InteractiveProcessEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for InteractiveProcessEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for InteractiveProcessEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "identities")]
@@ -7188,77 +8130,6 @@ impl ::serde::Serialize for IdentityProcessingState {
 }
 #[cfg(feature = "identities")]
 impl<'de> ::serde::Deserialize<'de> for IdentityProcessingState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ImportObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectorRule => "CONNECTOR_RULE",
-            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::Rule => "RULE",
-            Self::Source => "SOURCE",
-            Self::Transform => "TRANSFORM",
-            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
-            "IDENTITY_OBJECT_CONFIG" => {
-                ::std::option::Option::Some(Self::IdentityObjectConfig)
-            }
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
-            "TRIGGER_SUBSCRIPTION" => {
-                ::std::option::Option::Some(Self::TriggerSubscription)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::fmt::Display for ImportObjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::std::str::FromStr for ImportObjectType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl ::serde::Serialize for ImportObjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "identity-profiles", feature = "sp-config"))]
-impl<'de> ::serde::Deserialize<'de> for ImportObjectType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

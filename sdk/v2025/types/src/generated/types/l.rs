@@ -92,7 +92,7 @@ impl ::serde::Serialize for LatestOutlierSummary {
 }
 #[cfg(feature = "iai-outliers")]
 ///The type of outlier summary
-pub type LatestOutlierSummaryType = OutlierType;
+pub type LatestOutlierSummaryType = LowSimilarityStructuralEnum;
 #[cfg(feature = "launchers")]
 ///`Launcher`
 #[derive(Clone, Debug, Default)]
@@ -336,30 +336,7 @@ impl ::serde::Serialize for LauncherReference {
 }
 #[cfg(feature = "launchers")]
 ///Type of Launcher reference
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LauncherReferenceType {
-    Workflow,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<&str> for LauncherReferenceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<::std::string::String> for LauncherReferenceType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LauncherReferenceType = WorkflowEnum;
 #[cfg(feature = "launchers")]
 ///`LauncherRequest`
 #[derive(Clone, Debug)]
@@ -516,36 +493,13 @@ impl LauncherRequestReference {
 }
 #[cfg(feature = "launchers")]
 ///Type of Launcher reference
-pub type LauncherRequestReferenceType = LauncherReferenceType;
+pub type LauncherRequestReferenceType = WorkflowEnum;
 #[cfg(feature = "launchers")]
 ///Launcher type
-pub type LauncherRequestType = LauncherType;
+pub type LauncherRequestType = InteractiveProcessEnum;
 #[cfg(feature = "launchers")]
 ///Launcher type
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LauncherType {
-    InteractiveProcess,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<&str> for LauncherType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::convert::TryFrom<::std::string::String> for LauncherType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LauncherType = InteractiveProcessEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`LeftPad`
 #[derive(Clone, Debug)]
@@ -915,52 +869,9 @@ impl ::serde::Serialize for LifecycleStateDto {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
+#[cfg(feature = "lifecycle-states")]
 ///The lifecycle state's associated identity state. This field is generally 'null'.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LifecycleStateIdentityState {
-    Active,
-    InactiveShortTerm,
-    InactiveLongTerm,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for LifecycleStateIdentityState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for LifecycleStateIdentityState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LifecycleStateIdentityState = ActiveInactiveShortTermInactiveLongTermEnum;
 #[cfg(feature = "lifecycle-states")]
 ///Deleted lifecycle state.
 #[derive(Clone, Debug, Default)]
@@ -1060,7 +971,7 @@ impl ::std::convert::TryFrom<::std::string::String> for LifecyclestateDeletedTyp
 }
 #[cfg(feature = "accounts")]
 ///`ListAccountsDetailLevel`
-pub type ListAccountsDetailLevel = GetCampaignDetail;
+pub type ListAccountsDetailLevel = SlimFullEnum;
 #[cfg(feature = "certification-campaign-filters")]
 ///`ListCampaignFiltersResponse`
 #[derive(Clone, Debug, Default)]
@@ -1478,7 +1389,7 @@ IN_PROGRESS FormInstanceStateInProgress
 SUBMITTED FormInstanceStateSubmitted
 COMPLETED FormInstanceStateCompleted
 CANCELLED FormInstanceStateCancelled*/
-pub type ListFormInstancesByTenantResponseState = FormInstanceResponseState;
+pub type ListFormInstancesByTenantResponseState = AssignedInProgressSubmittedAnd2MoreEnum;
 #[cfg(feature = "identities")]
 ///`ListIdentitiesDefaultFilter`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1600,31 +1511,7 @@ for ListIdentitySnapshotAccessItemsResponseItem {
 }
 #[cfg(feature = "identity-history")]
 ///`ListIdentitySnapshotsInterval`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ListIdentitySnapshotsInterval {
-    Day,
-    Month,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<&str> for ListIdentitySnapshotsInterval {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::convert::TryFrom<::std::string::String> for ListIdentitySnapshotsInterval {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ListIdentitySnapshotsInterval = DayMonthEnum;
 #[cfg(feature = "iai-outliers")]
 ///`ListOutliersContributingFeatureAccessItemsContributingFeatureName`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1709,12 +1596,144 @@ impl ::serde::Serialize for ListPredefinedSelectOptionsResponse {
         w.end()
     }
 }
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ListRangeEnum {
+    List,
+    Range,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ListRangeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ListRangeEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl ListRangeEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "LIST",
+            Self::Range => "RANGE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "LIST" => ::std::option::Option::Some(Self::List),
+            "RANGE" => ::std::option::Option::Some(Self::Range),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl ::std::fmt::Display for ListRangeEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl ::std::str::FromStr for ListRangeEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl ::serde::Serialize for ListRangeEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "scheduled-search",
+        feature = "sod-policies"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ListRangeEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "requestable-objects")]
 ///Currently supported requestable object types.
-pub type ListRequestableObjectsTypesItem = CommonAccessType;
+pub type ListRequestableObjectsTypesItem = AccessProfileRoleEnum;
 #[cfg(feature = "tagged-objects")]
 ///`ListTaggedObjectsByTypeType`
-pub type ListTaggedObjectsByTypeType = GetTaggedObjectType;
+pub type ListTaggedObjectsByTypeType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "custom-user-levels")]
 ///`ListUserLevelsDetailLevel`
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1822,7 +1841,7 @@ impl ::serde::Serialize for ListWorkgroupMembersResponseItem {
 }
 #[cfg(feature = "governance-groups")]
 ///Workgroup member identity DTO type.
-pub type ListWorkgroupMembersResponseItemType = OwnerDtoType;
+pub type ListWorkgroupMembersResponseItemType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTask`
 #[derive(Clone, Debug, Default)]
@@ -2064,7 +2083,7 @@ pub struct LoadAccountsTaskTaskAttributes {
 }
 #[cfg(feature = "sources")]
 ///Task completion status.
-pub type LoadAccountsTaskTaskCompletionStatus = TaskResultDetailsCompletionStatus;
+pub type LoadAccountsTaskTaskCompletionStatus = SuccessWarningErrorTerminatedTempErrorEnum;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTaskMessagesItem`
 #[derive(Clone, Debug, Default)]
@@ -2153,7 +2172,7 @@ impl ::serde::Serialize for LoadAccountsTaskTaskMessagesItem {
 }
 #[cfg(feature = "sources")]
 ///Type of the message.
-pub type LoadAccountsTaskTaskMessagesItemType = TaskStatusMessageType;
+pub type LoadAccountsTaskTaskMessagesItemType = InfoWarnErrorEnum;
 #[cfg(feature = "sources")]
 ///`LoadAccountsTaskTaskReturnsItem`
 #[derive(Clone, Debug, Default)]
@@ -2668,7 +2687,7 @@ impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTaskAttributes {
 }
 #[cfg(feature = "sources")]
 ///Task completion status.
-pub type LoadUncorrelatedAccountsTaskTaskCompletionStatus = TaskResultDetailsCompletionStatus;
+pub type LoadUncorrelatedAccountsTaskTaskCompletionStatus = SuccessWarningErrorTerminatedTempErrorEnum;
 #[cfg(feature = "sources")]
 ///`LoadUncorrelatedAccountsTaskTaskMessagesItem`
 #[derive(Clone, Debug, Default)]
@@ -2758,31 +2777,9 @@ impl ::serde::Serialize for LoadUncorrelatedAccountsTaskTaskMessagesItem {
 }
 #[cfg(feature = "sources")]
 ///Type of the message.
-pub type LoadUncorrelatedAccountsTaskTaskMessagesItemType = TaskStatusMessageType;
+pub type LoadUncorrelatedAccountsTaskTaskMessagesItemType = InfoWarnErrorEnum;
 ///An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum LocaleOrigin {
-    Default,
-    Request,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-impl ::std::convert::TryFrom<&str> for LocaleOrigin {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for LocaleOrigin {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type LocaleOrigin = DefaultRequestEnum;
 #[cfg(
     any(
         feature = "application-discovery",
@@ -3115,6 +3112,90 @@ impl ::serde::Serialize for LookupStep {
         w.end()
     }
 }
+#[cfg(feature = "iai-outliers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum LowSimilarityStructuralEnum {
+    LowSimilarity,
+    Structural,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::convert::TryFrom<&str> for LowSimilarityStructuralEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::convert::TryFrom<::std::string::String> for LowSimilarityStructuralEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl LowSimilarityStructuralEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LowSimilarity => "LOW_SIMILARITY",
+            Self::Structural => "STRUCTURAL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "LOW_SIMILARITY" => ::std::option::Option::Some(Self::LowSimilarity),
+            "STRUCTURAL" => ::std::option::Option::Some(Self::Structural),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::fmt::Display for LowSimilarityStructuralEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::std::str::FromStr for LowSimilarityStructuralEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl ::serde::Serialize for LowSimilarityStructuralEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "iai-outliers")]
+impl<'de> ::serde::Deserialize<'de> for LowSimilarityStructuralEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Lower`
 #[derive(Clone, Debug, Default)]
@@ -3179,207 +3260,6 @@ impl ::serde::Serialize for Lower {
 impl Lower {
     pub fn builder() -> builder::Lower {
         Default::default()
-    }
-}
-#[cfg(feature = "launchers")]
-impl LauncherReferenceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Workflow => "WORKFLOW",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::fmt::Display for LauncherReferenceType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::str::FromStr for LauncherReferenceType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::serde::Serialize for LauncherReferenceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl<'de> ::serde::Deserialize<'de> for LauncherReferenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "launchers")]
-impl LauncherType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InteractiveProcess => "INTERACTIVE_PROCESS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "INTERACTIVE_PROCESS" => {
-                ::std::option::Option::Some(Self::InteractiveProcess)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::fmt::Display for LauncherType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::std::str::FromStr for LauncherType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "launchers")]
-impl ::serde::Serialize for LauncherType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "launchers")]
-impl<'de> ::serde::Deserialize<'de> for LauncherType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl LifecycleStateIdentityState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::InactiveShortTerm => "INACTIVE_SHORT_TERM",
-            Self::InactiveLongTerm => "INACTIVE_LONG_TERM",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "INACTIVE_SHORT_TERM" => ::std::option::Option::Some(Self::InactiveShortTerm),
-            "INACTIVE_LONG_TERM" => ::std::option::Option::Some(Self::InactiveLongTerm),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl ::std::fmt::Display for LifecycleStateIdentityState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl ::std::str::FromStr for LifecycleStateIdentityState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl ::serde::Serialize for LifecycleStateIdentityState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "custom-user-levels",
-        feature = "lifecycle-states",
-        feature = "public-identities"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for LifecycleStateIdentityState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }
 #[cfg(feature = "lifecycle-states")]
@@ -3559,63 +3439,6 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityAccessItemsType {
         )
     }
 }
-#[cfg(feature = "identity-history")]
-impl ListIdentitySnapshotsInterval {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Month => "month",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "day" => ::std::option::Option::Some(Self::Day),
-            "month" => ::std::option::Option::Some(Self::Month),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::fmt::Display for ListIdentitySnapshotsInterval {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::std::str::FromStr for ListIdentitySnapshotsInterval {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "identity-history")]
-impl ::serde::Serialize for ListIdentitySnapshotsInterval {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "identity-history")]
-impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotsInterval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "iai-outliers")]
 impl ListOutliersContributingFeatureAccessItemsContributingFeatureName {
     /// The value as sent on the wire.
@@ -3739,58 +3562,6 @@ impl ::serde::Serialize for ListUserLevelsDetailLevel {
 }
 #[cfg(feature = "custom-user-levels")]
 impl<'de> ::serde::Deserialize<'de> for ListUserLevelsDetailLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-impl LocaleOrigin {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Request => "REQUEST",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DEFAULT" => ::std::option::Option::Some(Self::Default),
-            "REQUEST" => ::std::option::Option::Some(Self::Request),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-impl ::std::fmt::Display for LocaleOrigin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::std::str::FromStr for LocaleOrigin {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-impl ::serde::Serialize for LocaleOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LocaleOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

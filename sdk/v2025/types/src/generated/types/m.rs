@@ -1112,10 +1112,10 @@ impl ::serde::Serialize for MachineIdentityAggregationResponse {
 }
 #[cfg(feature = "machine-identities")]
 ///Completion status of the aggregation
-pub type MachineIdentityAggregationResponseCompletionStatus = TaskStatusCompletionStatus;
+pub type MachineIdentityAggregationResponseCompletionStatus = SuccessWarningErrorTerminatedTemperrorEnum;
 #[cfg(feature = "machine-identities")]
 ///Type of task for aggregation
-pub type MachineIdentityAggregationResponseType = TaskStatusType;
+pub type MachineIdentityAggregationResponseType = QuartzQpocQueuedTaskEnum;
 #[cfg(feature = "triggers")]
 ///`MachineIdentityCreated`
 #[derive(Clone, Debug, Default)]
@@ -1398,32 +1398,7 @@ impl ::serde::Serialize for MachineIdentityCreatedMachineIdentity {
 }
 #[cfg(feature = "triggers")]
 ///Subtype of the machine identity.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum MachineIdentityCreatedMachineIdentitySubtype {
-    AiAgent,
-    Application,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str> for MachineIdentityCreatedMachineIdentitySubtype {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for MachineIdentityCreatedMachineIdentitySubtype {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type MachineIdentityCreatedMachineIdentitySubtype = AiAgentApplicationEnum;
 #[cfg(feature = "triggers")]
 ///`MachineIdentityDeleted`
 #[derive(Clone, Debug, Default)]
@@ -1706,7 +1681,7 @@ impl ::serde::Serialize for MachineIdentityDeletedMachineIdentity {
 }
 #[cfg(feature = "triggers")]
 ///Subtype of the machine identity.
-pub type MachineIdentityDeletedMachineIdentitySubtype = MachineIdentityCreatedMachineIdentitySubtype;
+pub type MachineIdentityDeletedMachineIdentitySubtype = AiAgentApplicationEnum;
 #[cfg(feature = "triggers")]
 ///Reference to an owner of the machine identity.
 #[derive(Clone, Debug, Default)]
@@ -2862,7 +2837,7 @@ for MachineIdentityUpdatedMachineIdentityChangeTypesItem {
 }
 #[cfg(feature = "triggers")]
 ///Subtype of the machine identity.
-pub type MachineIdentityUpdatedMachineIdentitySubtype = MachineIdentityCreatedMachineIdentitySubtype;
+pub type MachineIdentityUpdatedMachineIdentitySubtype = AiAgentApplicationEnum;
 #[cfg(feature = "triggers")]
 ///Changes to owners.
 #[derive(Clone, Debug, Default)]
@@ -3011,10 +2986,10 @@ impl ::serde::Serialize for MachineIdentityUpdatedSingleValueAttributeChangesIte
 }
 #[cfg(feature = "triggers")]
 ///`MachineIdentityUpdatedSingleValueAttributeChangesItemNewValue`
-pub type MachineIdentityUpdatedSingleValueAttributeChangesItemNewValue = AccountUpdatedSingleValueAttributeChangesItemNewValue;
+pub type MachineIdentityUpdatedSingleValueAttributeChangesItemNewValue = Variant0Variant1Variant2Variant3Enum;
 #[cfg(feature = "triggers")]
 ///`MachineIdentityUpdatedSingleValueAttributeChangesItemOldValue`
-pub type MachineIdentityUpdatedSingleValueAttributeChangesItemOldValue = AccountUpdatedSingleValueAttributeChangesItemNewValue;
+pub type MachineIdentityUpdatedSingleValueAttributeChangesItemOldValue = Variant0Variant1Variant2Variant3Enum;
 #[cfg(feature = "triggers")]
 ///Changes to user entitlements.
 #[derive(Clone, Debug, Default)]
@@ -4015,7 +3990,7 @@ impl ::serde::Serialize for ManagedClientHealthIndicatorsBody {
 }
 #[cfg(feature = "managed-clients")]
 ///Consolidated health indicator status
-pub type ManagedClientHealthIndicatorsBodyConsolidatedHealthIndicatorsStatus = ManagedClusterConsolidatedHealthIndicatorsStatus;
+pub type ManagedClientHealthIndicatorsBodyConsolidatedHealthIndicatorsStatus = NormalWarningErrorEnum;
 #[cfg(feature = "managed-clients")]
 ///Health indicators grouped by category
 #[derive(Clone, Debug, Default)]
@@ -4087,38 +4062,10 @@ impl ::serde::Serialize for ManagedClientHealthIndicatorsBodyHealthIndicators {
 }
 #[cfg(feature = "managed-clients")]
 ///Status of the client at the time of report
-pub type ManagedClientHealthIndicatorsBodyStatus = ManagedClientHealthIndicatorsStatus;
+pub type ManagedClientHealthIndicatorsBodyStatus = NormalUndefinedWarningErrorFailedEnum;
 #[cfg(feature = "managed-clients")]
 ///Top-level status of the Managed Client
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ManagedClientHealthIndicatorsStatus {
-    Normal,
-    Undefined,
-    Warning,
-    Error,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "managed-clients")]
-impl ::std::convert::TryFrom<&str> for ManagedClientHealthIndicatorsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "managed-clients")]
-impl ::std::convert::TryFrom<::std::string::String>
-for ManagedClientHealthIndicatorsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ManagedClientHealthIndicatorsStatus = NormalUndefinedWarningErrorFailedEnum;
 #[cfg(feature = "managed-clients")]
 ///Type of the Managed Client
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4816,35 +4763,9 @@ impl ::serde::Serialize for ManagedClusterAttributes {
         w.end()
     }
 }
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
+#[cfg(feature = "managed-clusters")]
 ///The consolidated Health Status for the Managed cluster
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ManagedClusterConsolidatedHealthIndicatorsStatus {
-    Normal,
-    Warning,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl ::std::convert::TryFrom<&str> for ManagedClusterConsolidatedHealthIndicatorsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for ManagedClusterConsolidatedHealthIndicatorsStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ManagedClusterConsolidatedHealthIndicatorsStatus = NormalWarningErrorEnum;
 #[cfg(feature = "managed-clusters")]
 ///Defines the encryption settings for a managed cluster, including the format used for storing and processing encrypted data.
 #[derive(Clone, Debug, Default)]
@@ -5531,6 +5452,239 @@ impl ManagerCorrelationMapping {
         Default::default()
     }
 }
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManagerSourceOwnerSearchAnd2MoreEnum {
+    Manager,
+    SourceOwner,
+    Search,
+    RoleComposition,
+    MachineAccount,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ManagerSourceOwnerSearchAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Search => "SEARCH",
+            Self::RoleComposition => "ROLE_COMPOSITION",
+            Self::MachineAccount => "MACHINE_ACCOUNT",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "SEARCH" => ::std::option::Option::Some(Self::Search),
+            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
+            "MACHINE_ACCOUNT" => ::std::option::Option::Some(Self::MachineAccount),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for ManagerSourceOwnerSearchAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManagerSourceOwnerSearchAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManagerSourceOwnerSearchRoleCompositionEnum {
+    Manager,
+    SourceOwner,
+    Search,
+    RoleComposition,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String>
+for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ManagerSourceOwnerSearchRoleCompositionEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manager => "MANAGER",
+            Self::SourceOwner => "SOURCE_OWNER",
+            Self::Search => "SEARCH",
+            Self::RoleComposition => "ROLE_COMPOSITION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANAGER" => ::std::option::Option::Some(Self::Manager),
+            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
+            "SEARCH" => ::std::option::Option::Some(Self::Search),
+            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for ManagerSourceOwnerSearchRoleCompositionEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for ManagerSourceOwnerSearchRoleCompositionEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "full")]
 ///`ManualDiscoverApplications`
 #[derive(Clone, Debug)]
@@ -5643,6 +5797,150 @@ impl ::serde::Serialize for ManualDiscoverApplicationsTemplate {
             w.entry("description", v)?;
         }
         w.end()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum ManualReassignmentAnd3MoreEnum {
+    ManualReassignment,
+    AutomaticReassignment,
+    AutoEscalation,
+    SelfReviewDelegation,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for ManualReassignmentAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for ManualReassignmentAnd3MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ManualReassignmentAnd3MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ManualReassignment => "MANUAL_REASSIGNMENT",
+            Self::AutomaticReassignment => "AUTOMATIC_REASSIGNMENT",
+            Self::AutoEscalation => "AUTO_ESCALATION",
+            Self::SelfReviewDelegation => "SELF_REVIEW_DELEGATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "MANUAL_REASSIGNMENT" => {
+                ::std::option::Option::Some(Self::ManualReassignment)
+            }
+            "AUTOMATIC_REASSIGNMENT" => {
+                ::std::option::Option::Some(Self::AutomaticReassignment)
+            }
+            "AUTO_ESCALATION" => ::std::option::Option::Some(Self::AutoEscalation),
+            "SELF_REVIEW_DELEGATION" => {
+                ::std::option::Option::Some(Self::SelfReviewDelegation)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::fmt::Display for ManualReassignmentAnd3MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::std::str::FromStr for ManualReassignmentAnd3MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl ::serde::Serialize for ManualReassignmentAnd3MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "work-reassignment"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ManualReassignmentAnd3MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "access-requests")]
@@ -5810,7 +6108,7 @@ impl ::serde::Serialize for ManualWorkItemDetailsCurrentOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of current work item owner's identity.
-pub type ManualWorkItemDetailsCurrentOwnerType = NonEmployeeIdentityDtoType;
+pub type ManualWorkItemDetailsCurrentOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 ///Identity of original work item owner, if the work item has been forwarded.
 #[derive(Clone, Debug, Default)]
@@ -5883,7 +6181,7 @@ impl ::serde::Serialize for ManualWorkItemDetailsOriginalOwner {
 }
 #[cfg(feature = "access-requests")]
 ///DTO type of original work item owner's identity.
-pub type ManualWorkItemDetailsOriginalOwnerType = NonEmployeeIdentityDtoType;
+pub type ManualWorkItemDetailsOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "access-requests")]
 /**Indicates the state of the request processing for this item:
 * PENDING: The request for this item is awaiting processing.
@@ -6017,34 +6315,9 @@ impl ::serde::Serialize for MatchTerm {
         w.end()
     }
 }
-#[cfg(any(feature = "approvals", feature = "notifications"))]
+#[cfg(feature = "notifications")]
 ///The notification medium (EMAIL, SLACK, or TEAMS)
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum Medium {
-    Email,
-    Slack,
-    Teams,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl ::std::convert::TryFrom<&str> for Medium {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl ::std::convert::TryFrom<::std::string::String> for Medium {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type Medium = EmailSlackTeamsEnum;
 #[cfg(feature = "data-segmentation")]
 ///An enumeration of the types of membership choices
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6604,7 +6877,7 @@ impl ::serde::Serialize for ModelsSodPolicyDto {
 }
 #[cfg(feature = "full")]
 ///SOD policy DTO type.
-pub type ModelsSodPolicyDtoType = SodPolicyDtoType;
+pub type ModelsSodPolicyDtoType = SodPolicyEnum;
 ///List of source IDs to delete within multi-host integration.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -7086,7 +7359,7 @@ impl ::serde::Serialize for MultiHostIntegrationsAccountCorrelationConfig {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsAccountCorrelationConfigType = SourceAccountCorrelationConfigType;
+pub type MultiHostIntegrationsAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -7160,7 +7433,7 @@ impl ::serde::Serialize for MultiHostIntegrationsAccountCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostIntegrationsAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to accounts file for the source.
 #[derive(Clone, Debug, Default)]
@@ -7432,7 +7705,7 @@ impl ::serde::Serialize for MultiHostIntegrationsBeforeProvisioningRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostIntegrationsBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
 #[derive(Clone, Debug, Default)]
@@ -7505,7 +7778,7 @@ impl ::serde::Serialize for MultiHostIntegrationsCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsClusterType = SourceClusterType;
+pub type MultiHostIntegrationsClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Type of connection (direct or file).
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -7949,7 +8222,7 @@ impl MultiHostIntegrationsCreateCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateClusterType = SourceClusterType;
+pub type MultiHostIntegrationsCreateClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
 #[derive(Clone, Debug, Default)]
@@ -8029,7 +8302,7 @@ impl MultiHostIntegrationsCreateManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostIntegrationsCreateManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -8108,7 +8381,7 @@ impl MultiHostIntegrationsCreateOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsCreateOwnerType = OwnerDtoType;
+pub type MultiHostIntegrationsCreateOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///This represents sources to be created of same type.
 #[derive(Clone, Debug)]
@@ -8257,7 +8530,7 @@ impl ::serde::Serialize for MultiHostIntegrationsManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostIntegrationsManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -8331,7 +8604,7 @@ impl ::serde::Serialize for MultiHostIntegrationsManagerCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostIntegrationsManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -8404,7 +8677,7 @@ impl ::serde::Serialize for MultiHostIntegrationsOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsOwnerType = OwnerDtoType;
+pub type MultiHostIntegrationsOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrationsPasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -8477,7 +8750,7 @@ impl ::serde::Serialize for MultiHostIntegrationsPasswordPoliciesItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsPasswordPoliciesItemType = SourcePasswordPoliciesItemType;
+pub type MultiHostIntegrationsPasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostIntegrationsSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -8550,10 +8823,10 @@ impl ::serde::Serialize for MultiHostIntegrationsSchemasItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostIntegrationsSchemasItemType = SourceSchemasItemType;
+pub type MultiHostIntegrationsSchemasItemType = ConnectorSchemaEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Status identifier that gives specific information about why a source is or isn't healthy.
-pub type MultiHostIntegrationsStatus = SourceStatus;
+pub type MultiHostIntegrationsStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSources`
 #[derive(Clone, Debug, Default)]
@@ -8935,7 +9208,7 @@ impl ::serde::Serialize for MultiHostSourcesAccountCorrelationConfig {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesAccountCorrelationConfigType = SourceAccountCorrelationConfigType;
+pub type MultiHostSourcesAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -9008,7 +9281,7 @@ impl ::serde::Serialize for MultiHostSourcesAccountCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Rule that runs on the CCG and allows for customization of provisioning plans before the API calls the connector.
 #[derive(Clone, Debug, Default)]
@@ -9081,7 +9354,7 @@ impl ::serde::Serialize for MultiHostSourcesBeforeProvisioningRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the source's associated cluster.
 #[derive(Clone, Debug, Default)]
@@ -9154,7 +9427,7 @@ impl ::serde::Serialize for MultiHostSourcesCluster {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesClusterType = SourceClusterType;
+pub type MultiHostSourcesClusterType = ClusterEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to management workgroup for the source.
 #[derive(Clone, Debug, Default)]
@@ -9227,7 +9500,7 @@ impl ::serde::Serialize for MultiHostSourcesManagementWorkgroup {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesManagementWorkgroupType = SourceManagementWorkgroupType;
+pub type MultiHostSourcesManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -9300,7 +9573,7 @@ impl ::serde::Serialize for MultiHostSourcesManagerCorrelationRule {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type MultiHostSourcesManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -9373,7 +9646,7 @@ impl ::serde::Serialize for MultiHostSourcesOwner {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesOwnerType = OwnerDtoType;
+pub type MultiHostSourcesOwnerType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesPasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -9446,7 +9719,7 @@ impl ::serde::Serialize for MultiHostSourcesPasswordPoliciesItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesPasswordPoliciesItemType = SourcePasswordPoliciesItemType;
+pub type MultiHostSourcesPasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`MultiHostSourcesSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -9519,10 +9792,10 @@ impl ::serde::Serialize for MultiHostSourcesSchemasItem {
 }
 #[cfg(feature = "multi-host-integration")]
 ///Type of object being referenced.
-pub type MultiHostSourcesSchemasItemType = SourceSchemasItemType;
+pub type MultiHostSourcesSchemasItemType = ConnectorSchemaEnum;
 #[cfg(feature = "multi-host-integration")]
 ///Status identifier that gives specific information about why a source is or isn't healthy.
-pub type MultiHostSourcesStatus = SourceStatus;
+pub type MultiHostSourcesStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "sod-policies")]
 ///`MultiPolicyRequest`
 #[derive(Clone, Debug, Default)]
@@ -9816,63 +10089,6 @@ impl ::serde::Serialize for MachineIdentityCreatedEventType {
 }
 #[cfg(feature = "triggers")]
 impl<'de> ::serde::Deserialize<'de> for MachineIdentityCreatedEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl MachineIdentityCreatedMachineIdentitySubtype {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AiAgent => "AI Agent",
-            Self::Application => "Application",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "AI Agent" => ::std::option::Option::Some(Self::AiAgent),
-            "Application" => ::std::option::Option::Some(Self::Application),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for MachineIdentityCreatedMachineIdentitySubtype {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for MachineIdentityCreatedMachineIdentitySubtype {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for MachineIdentityCreatedMachineIdentitySubtype {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de> for MachineIdentityCreatedMachineIdentitySubtype {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10193,69 +10409,6 @@ impl<'de> ::serde::Deserialize<'de> for ManagedClientClusterType {
     }
 }
 #[cfg(feature = "managed-clients")]
-impl ManagedClientHealthIndicatorsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Undefined => "UNDEFINED",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "NORMAL" => ::std::option::Option::Some(Self::Normal),
-            "UNDEFINED" => ::std::option::Option::Some(Self::Undefined),
-            "WARNING" => ::std::option::Option::Some(Self::Warning),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "managed-clients")]
-impl ::std::fmt::Display for ManagedClientHealthIndicatorsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "managed-clients")]
-impl ::std::str::FromStr for ManagedClientHealthIndicatorsStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "managed-clients")]
-impl ::serde::Serialize for ManagedClientHealthIndicatorsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "managed-clients")]
-impl<'de> ::serde::Deserialize<'de> for ManagedClientHealthIndicatorsStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "managed-clients")]
 impl ManagedClientHealthIndicatorsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10548,66 +10701,6 @@ impl ::serde::Serialize for ManagedClientType {
 }
 #[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
 impl<'de> ::serde::Deserialize<'de> for ManagedClientType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl ManagedClusterConsolidatedHealthIndicatorsStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Warning => "WARNING",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "NORMAL" => ::std::option::Option::Some(Self::Normal),
-            "WARNING" => ::std::option::Option::Some(Self::Warning),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl ::std::fmt::Display for ManagedClusterConsolidatedHealthIndicatorsStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl ::std::str::FromStr for ManagedClusterConsolidatedHealthIndicatorsStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl ::serde::Serialize for ManagedClusterConsolidatedHealthIndicatorsStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "managed-clients", feature = "managed-clusters"))]
-impl<'de> ::serde::Deserialize<'de>
-for ManagedClusterConsolidatedHealthIndicatorsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -10923,65 +11016,6 @@ impl ::serde::Serialize for ManualWorkItemState {
 }
 #[cfg(feature = "access-requests")]
 impl<'de> ::serde::Deserialize<'de> for ManualWorkItemState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl Medium {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Slack => "SLACK",
-            Self::Teams => "TEAMS",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EMAIL" => ::std::option::Option::Some(Self::Email),
-            "SLACK" => ::std::option::Option::Some(Self::Slack),
-            "TEAMS" => ::std::option::Option::Some(Self::Teams),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl ::std::fmt::Display for Medium {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl ::std::str::FromStr for Medium {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl ::serde::Serialize for Medium {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "approvals", feature = "notifications"))]
-impl<'de> ::serde::Deserialize<'de> for Medium {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

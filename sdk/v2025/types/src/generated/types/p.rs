@@ -140,7 +140,7 @@ impl ParameterStorageJsonPatch {
 }
 #[cfg(feature = "parameter-storage")]
 ///The operation to perform (add, remove, replace, move, copy, test)
-pub type ParameterStorageJsonPatchOp = JsonPatchOperationOp;
+pub type ParameterStorageJsonPatchOp = AddRemoveReplaceMoveCopyTestEnum;
 #[cfg(feature = "parameter-storage")]
 ///A parameter to add to parameter storage. The public and private fields must match the type specification.
 #[derive(Clone, Debug)]
@@ -715,7 +715,7 @@ impl ::serde::Serialize for PasswordChangeResponse {
 }
 #[cfg(feature = "password-management")]
 ///Password change state
-pub type PasswordChangeResponseState = PasswordStatusState;
+pub type PasswordChangeResponseState = InProgressFinishedFailedEnum;
 #[cfg(feature = "password-management")]
 ///`PasswordDigitToken`
 #[derive(Clone, Debug, Default)]
@@ -1166,6 +1166,87 @@ impl ::serde::Serialize for PasswordOrgConfig {
 impl PasswordOrgConfig {
     pub fn builder() -> builder::PasswordOrgConfig {
         Default::default()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PasswordPolicyEnum {
+    PasswordPolicy,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for PasswordPolicyEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String> for PasswordPolicyEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl PasswordPolicyEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PasswordPolicy => "PASSWORD_POLICY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for PasswordPolicyEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for PasswordPolicyEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for PasswordPolicyEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicyEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 ///List of PasswordPolicyHoldersDto
@@ -1775,32 +1856,7 @@ impl ::serde::Serialize for PasswordStatus {
 }
 #[cfg(feature = "password-management")]
 ///Password change state
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum PasswordStatusState {
-    InProgress,
-    Finished,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "password-management")]
-impl ::std::convert::TryFrom<&str> for PasswordStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::std::convert::TryFrom<::std::string::String> for PasswordStatusState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type PasswordStatusState = InProgressFinishedFailedEnum;
 #[cfg(feature = "password-sync-groups")]
 ///`PasswordSyncGroup`
 #[derive(Clone, Debug, Default)]
@@ -1973,7 +2029,7 @@ impl ::serde::Serialize for PatOwner {
 }
 #[cfg(feature = "personal-access-tokens")]
 ///Personal access token owner's DTO type.
-pub type PatOwnerType = OwnerDtoType;
+pub type PatOwnerType = IdentityEnum;
 ///Patch is an ordered collection of Operations.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -2438,7 +2494,7 @@ impl ::serde::Serialize for PendingApprovalMaxPermittedAccessDuration {
 }
 #[cfg(feature = "access-request-approvals")]
 ///The time unit for the duration.
-pub type PendingApprovalMaxPermittedAccessDurationTimeUnit = AccessDurationTimeUnit;
+pub type PendingApprovalMaxPermittedAccessDurationTimeUnit = HoursDaysWeeksMonthsEnum;
 #[cfg(feature = "access-request-approvals")]
 ///Access item owner's identity.
 #[derive(Clone, Debug, Default)]
@@ -2511,7 +2567,305 @@ impl ::serde::Serialize for PendingApprovalOwner {
 }
 #[cfg(feature = "access-request-approvals")]
 ///Access item owner's DTO type.
-pub type PendingApprovalOwnerType = OwnerDtoType;
+pub type PendingApprovalOwnerType = IdentityEnum;
+#[cfg(feature = "role-propagation")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingDataAggregationRunningAnd4MoreEnum {
+    Pending,
+    DataAggregationRunning,
+    LaunchProvisioning,
+    Succeeded,
+    Failed,
+    Terminated,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "role-propagation")]
+impl ::std::convert::TryFrom<&str> for PendingDataAggregationRunningAnd4MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingDataAggregationRunningAnd4MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl PendingDataAggregationRunningAnd4MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::DataAggregationRunning => "DATA_AGGREGATION_RUNNING",
+            Self::LaunchProvisioning => "LAUNCH_PROVISIONING",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "DATA_AGGREGATION_RUNNING" => {
+                ::std::option::Option::Some(Self::DataAggregationRunning)
+            }
+            "LAUNCH_PROVISIONING" => {
+                ::std::option::Option::Some(Self::LaunchProvisioning)
+            }
+            "SUCCEEDED" => ::std::option::Option::Some(Self::Succeeded),
+            "FAILED" => ::std::option::Option::Some(Self::Failed),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::std::fmt::Display for PendingDataAggregationRunningAnd4MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::std::str::FromStr for PendingDataAggregationRunningAnd4MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl ::serde::Serialize for PendingDataAggregationRunningAnd4MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "role-propagation")]
+impl<'de> ::serde::Deserialize<'de> for PendingDataAggregationRunningAnd4MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingInProgressCompletedErrorEnum {
+    Pending,
+    InProgress,
+    Completed,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::convert::TryFrom<&str> for PendingInProgressCompletedErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingInProgressCompletedErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl PendingInProgressCompletedErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Completed => "COMPLETED",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::fmt::Display for PendingInProgressCompletedErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::std::str::FromStr for PendingInProgressCompletedErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl ::serde::Serialize for PendingInProgressCompletedErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "non-employee-lifecycle-management")]
+impl<'de> ::serde::Deserialize<'de> for PendingInProgressCompletedErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum PendingStagedCancelingActivatingAnd5MoreEnum {
+    Pending,
+    Staged,
+    Canceling,
+    Activating,
+    Active,
+    Completing,
+    Completed,
+    Error,
+    Archived,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::convert::TryFrom<&str> for PendingStagedCancelingActivatingAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::convert::TryFrom<::std::string::String>
+for PendingStagedCancelingActivatingAnd5MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl PendingStagedCancelingActivatingAnd5MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Staged => "STAGED",
+            Self::Canceling => "CANCELING",
+            Self::Activating => "ACTIVATING",
+            Self::Active => "ACTIVE",
+            Self::Completing => "COMPLETING",
+            Self::Completed => "COMPLETED",
+            Self::Error => "ERROR",
+            Self::Archived => "ARCHIVED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            "STAGED" => ::std::option::Option::Some(Self::Staged),
+            "CANCELING" => ::std::option::Option::Some(Self::Canceling),
+            "ACTIVATING" => ::std::option::Option::Some(Self::Activating),
+            "ACTIVE" => ::std::option::Option::Some(Self::Active),
+            "COMPLETING" => ::std::option::Option::Some(Self::Completing),
+            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "ARCHIVED" => ::std::option::Option::Some(Self::Archived),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::fmt::Display for PendingStagedCancelingActivatingAnd5MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::std::str::FromStr for PendingStagedCancelingActivatingAnd5MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl ::serde::Serialize for PendingStagedCancelingActivatingAnd5MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "certification-campaigns")]
+impl<'de> ::serde::Deserialize<'de> for PendingStagedCancelingActivatingAnd5MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "data-access-security")]
 ///`PermissionCollectorSettings`
 #[derive(Clone, Debug, Default)]
@@ -2796,7 +3150,7 @@ impl ::serde::Serialize for PreApprovalTriggerDetails {
 }
 #[cfg(feature = "access-requests")]
 ///The decision of the pre-approval trigger
-pub type PreApprovalTriggerDetailsDecision = CompletedApprovalState;
+pub type PreApprovalTriggerDetailsDecision = ApprovedRejectedEnum;
 ///PreDefinedSelectOption pre-defined select options
 #[derive(
     ::serde::Deserialize,
@@ -3369,38 +3723,7 @@ impl PrivilegeCriteriaDtoGroupsItemCriteriaItemsItem {
 }
 #[cfg(feature = "privilege-criteria")]
 ///The operator to apply to the property and values.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    In,
-    Equals,
-    NotEquals,
-    Contains,
-    DoesNotContain,
-    StartsWith,
-    EndsWith,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::convert::TryFrom<&str>
-for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::convert::TryFrom<::std::string::String>
-for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator = InEqualsNotEqualsContainsAnd3MoreEnum;
 #[cfg(feature = "privilege-criteria")]
 ///`PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemProperty`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -3563,32 +3886,7 @@ for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemPropertyVariant1 {
 }
 #[cfg(feature = "privilege-criteria")]
 ///The target type for the criteria item.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    Group,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::convert::TryFrom<&str>
-for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::convert::TryFrom<::std::string::String>
-for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType = GroupEnum;
 ///`PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemValuesItem`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -3645,13 +3943,13 @@ for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemValuesItem {
 }
 #[cfg(feature = "privilege-criteria")]
 ///The logical operator to apply between criteria items in the group.
-pub type PrivilegeCriteriaDtoGroupsItemOperator = FormConditionRuleOperator;
+pub type PrivilegeCriteriaDtoGroupsItemOperator = AndOrEnum;
 #[cfg(feature = "privilege-criteria")]
 ///The logical operator to apply between groups.
-pub type PrivilegeCriteriaDtoOperator = FormConditionRuleOperator;
+pub type PrivilegeCriteriaDtoOperator = AndOrEnum;
 #[cfg(feature = "privilege-criteria")]
 ///The privilege level assigned by this criteria.
-pub type PrivilegeCriteriaDtoPrivilegeLevel = ApprovalPriority;
+pub type PrivilegeCriteriaDtoPrivilegeLevel = HighMediumLowEnum8d00a9c0;
 ///The Id of the source that the criteria is applied to.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -4504,7 +4802,7 @@ impl ::serde::Serialize for ProvisioningCompletedAccountRequestsItemSource {
 }
 #[cfg(feature = "triggers")]
 ///The type of object that is referenced
-pub type ProvisioningCompletedAccountRequestsItemSourceType = AttrSyncSourceType;
+pub type ProvisioningCompletedAccountRequestsItemSourceType = SourceEnum;
 #[cfg(feature = "triggers")]
 ///Provisioning recpient.
 #[derive(Clone, Debug, Default)]
@@ -4577,7 +4875,7 @@ impl ::serde::Serialize for ProvisioningCompletedRecipient {
 }
 #[cfg(feature = "triggers")]
 ///Provisioning recipient DTO type.
-pub type ProvisioningCompletedRecipientType = OwnerDtoType;
+pub type ProvisioningCompletedRecipientType = IdentityEnum;
 #[cfg(feature = "triggers")]
 ///Provisioning requester's identity.
 #[derive(Clone, Debug, Default)]
@@ -4650,7 +4948,7 @@ impl ::serde::Serialize for ProvisioningCompletedRequester {
 }
 #[cfg(feature = "triggers")]
 ///Provisioning requester's DTO type.
-pub type ProvisioningCompletedRequesterType = OwnerDtoType;
+pub type ProvisioningCompletedRequesterType = IdentityEnum;
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Specification of a Service Desk integration provisioning configuration.
 #[derive(Clone, Debug, Default)]
@@ -5593,7 +5891,7 @@ impl PublicIdentityConfig {
 An identity that is Active will be included identity picklists in Request Center, identity processing, and more.
 Identities that are Inactive will be excluded from these features.
 */
-pub type PublicIdentityIdentityState = LifecycleStateIdentityState;
+pub type PublicIdentityIdentityState = ActiveInactiveShortTermInactiveLongTermEnum;
 ///This boolean indicates whether the segment is being applied to the accounts. If unpublished its being actively modified to until published
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
@@ -5634,36 +5932,7 @@ impl ::std::convert::TryFrom<String> for Published {
 }
 #[cfg(feature = "approvals")]
 ///`PutApprovalsConfigScope`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum PutApprovalsConfigScope {
-    DomainObject,
-    Account,
-    Role,
-    AccessProfile,
-    Entitlement,
-    ApprovalType,
-    Tenant,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "approvals")]
-impl ::std::convert::TryFrom<&str> for PutApprovalsConfigScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "approvals")]
-impl ::std::convert::TryFrom<::std::string::String> for PutApprovalsConfigScope {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type PutApprovalsConfigScope = DomainObjectAccountRoleAnd4MoreEnum;
 #[cfg(feature = "managed-clusters")]
 ///`PutClientLogConfigurationBody`
 #[derive(::serde::Serialize, Clone, Debug)]
@@ -5688,69 +5957,10 @@ for PutClientLogConfigurationBody {
 }
 #[cfg(feature = "connectors")]
 ///`PutConnectorTranslationsLocale`
-pub type PutConnectorTranslationsLocale = GetConnectorLocale;
+pub type PutConnectorTranslationsLocale = DeNoFiSvRuPtKoZhTwEnItFrZhCnHuEsAnd5MoreEnum;
 #[cfg(feature = "tagged-objects")]
 ///`PutTaggedObjectType`
-pub type PutTaggedObjectType = GetTaggedObjectType;
-#[cfg(feature = "password-management")]
-impl PasswordStatusState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InProgress => "IN_PROGRESS",
-            Self::Finished => "FINISHED",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "FINISHED" => ::std::option::Option::Some(Self::Finished),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::std::fmt::Display for PasswordStatusState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::std::str::FromStr for PasswordStatusState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "password-management")]
-impl ::serde::Serialize for PasswordStatusState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "password-management")]
-impl<'de> ::serde::Deserialize<'de> for PasswordStatusState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
+pub type PutTaggedObjectType = AccessProfileApplicationCampaignAnd5MoreEnum;
 #[cfg(feature = "access-request-approvals")]
 impl PendingApprovalAction {
     /// The value as sent on the wire.
@@ -5799,74 +6009,6 @@ impl ::serde::Serialize for PendingApprovalAction {
 }
 #[cfg(feature = "access-request-approvals")]
 impl<'de> ::serde::Deserialize<'de> for PendingApprovalAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::In => "IN",
-            Self::Equals => "EQUALS",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::DoesNotContain => "DOES_NOT_CONTAIN",
-            Self::StartsWith => "STARTS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "IN" => ::std::option::Option::Some(Self::In),
-            "EQUALS" => ::std::option::Option::Some(Self::Equals),
-            "NOT_EQUALS" => ::std::option::Option::Some(Self::NotEquals),
-            "CONTAINS" => ::std::option::Option::Some(Self::Contains),
-            "DOES_NOT_CONTAIN" => ::std::option::Option::Some(Self::DoesNotContain),
-            "STARTS_WITH" => ::std::option::Option::Some(Self::StartsWith),
-            "ENDS_WITH" => ::std::option::Option::Some(Self::EndsWith),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::fmt::Display for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::str::FromStr for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::serde::Serialize for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl<'de> ::serde::Deserialize<'de>
-for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemOperator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -5930,62 +6072,6 @@ for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemPropertyVariant0 {
 #[cfg(feature = "privilege-criteria")]
 impl<'de> ::serde::Deserialize<'de>
 for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemPropertyVariant0 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Group => "group",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "group" => ::std::option::Option::Some(Self::Group),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::fmt::Display for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::std::str::FromStr for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl ::serde::Serialize for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "privilege-criteria")]
-impl<'de> ::serde::Deserialize<'de>
-for PrivilegeCriteriaDtoGroupsItemCriteriaItemsItemTargetType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -6367,73 +6453,6 @@ impl ::serde::Serialize for ProvisioningState {
 }
 #[cfg(feature = "account-activities")]
 impl<'de> ::serde::Deserialize<'de> for ProvisioningState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "approvals")]
-impl PutApprovalsConfigScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DomainObject => "DOMAIN_OBJECT",
-            Self::Account => "ACCOUNT",
-            Self::Role => "ROLE",
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::Entitlement => "ENTITLEMENT",
-            Self::ApprovalType => "APPROVAL_TYPE",
-            Self::Tenant => "TENANT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DOMAIN_OBJECT" => ::std::option::Option::Some(Self::DomainObject),
-            "ACCOUNT" => ::std::option::Option::Some(Self::Account),
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ENTITLEMENT" => ::std::option::Option::Some(Self::Entitlement),
-            "APPROVAL_TYPE" => ::std::option::Option::Some(Self::ApprovalType),
-            "TENANT" => ::std::option::Option::Some(Self::Tenant),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "approvals")]
-impl ::std::fmt::Display for PutApprovalsConfigScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "approvals")]
-impl ::std::str::FromStr for PutApprovalsConfigScope {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "approvals")]
-impl ::serde::Serialize for PutApprovalsConfigScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "approvals")]
-impl<'de> ::serde::Deserialize<'de> for PutApprovalsConfigScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

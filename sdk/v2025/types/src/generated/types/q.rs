@@ -4,6 +4,149 @@
 // Included into `mod.rs` beside it (`include!`), so the paths stay
 // `types::X`; items carry their own `#[cfg]`.
 
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum QuartzQpocQueuedTaskEnum {
+    Quartz,
+    Qpoc,
+    QueuedTask,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for QuartzQpocQueuedTaskEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for QuartzQpocQueuedTaskEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl QuartzQpocQueuedTaskEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Quartz => "QUARTZ",
+            Self::Qpoc => "QPOC",
+            Self::QueuedTask => "QUEUED_TASK",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "QUARTZ" => ::std::option::Option::Some(Self::Quartz),
+            "QPOC" => ::std::option::Option::Some(Self::Qpoc),
+            "QUEUED_TASK" => ::std::option::Option::Some(Self::QueuedTask),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::fmt::Display for QuartzQpocQueuedTaskEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::str::FromStr for QuartzQpocQueuedTaskEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::serde::Serialize for QuartzQpocQueuedTaskEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for QuartzQpocQueuedTaskEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
 ///Query parameters used to construct an Elasticsearch query object.
 #[derive(Clone, Debug, Default)]
@@ -273,6 +416,161 @@ impl ::serde::Serialize for QueuedCheckConfigDetails {
 impl QueuedCheckConfigDetails {
     pub fn builder() -> builder::QueuedCheckConfigDetails {
         Default::default()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum QueuedInProgressSuccessErrorEnum {
+    Queued,
+    InProgress,
+    Success,
+    Error,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for QueuedInProgressSuccessErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for QueuedInProgressSuccessErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl QueuedInProgressSuccessErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queued => "QUEUED",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Success => "SUCCESS",
+            Self::Error => "ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "QUEUED" => ::std::option::Option::Some(Self::Queued),
+            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::std::fmt::Display for QueuedInProgressSuccessErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::std::str::FromStr for QueuedInProgressSuccessErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl ::serde::Serialize for QueuedInProgressSuccessErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "certification-campaigns",
+        feature = "certifications",
+        feature = "iai-role-mining",
+        feature = "identities",
+        feature = "sources"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for QueuedInProgressSuccessErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]

@@ -4,6 +4,90 @@
 // Included into `mod.rs` beside it (`include!`), so the paths stay
 // `types::X`; items carry their own `#[cfg]`.
 
+#[cfg(feature = "global-tenant-security-settings")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SamlIdpSamlSpEnum {
+    SamlIdp,
+    SamlSp,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::std::convert::TryFrom<&str> for SamlIdpSamlSpEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::std::convert::TryFrom<::std::string::String> for SamlIdpSamlSpEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl SamlIdpSamlSpEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SamlIdp => "SAML_IDP",
+            Self::SamlSp => "SAML_SP",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SAML_IDP" => ::std::option::Option::Some(Self::SamlIdp),
+            "SAML_SP" => ::std::option::Option::Some(Self::SamlSp),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::std::fmt::Display for SamlIdpSamlSpEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::std::str::FromStr for SamlIdpSamlSpEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl ::serde::Serialize for SamlIdpSamlSpEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "global-tenant-security-settings")]
+impl<'de> ::serde::Deserialize<'de> for SamlIdpSamlSpEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "saved-search")]
 ///`SavedSearch`
 #[derive(Clone, Debug)]
@@ -1492,32 +1576,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledActionPayloadContentName {
 }
 #[cfg(feature = "configuration-hub")]
 ///Type of the scheduled job.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum ScheduledActionPayloadJobType {
-    Backup,
-    CreateDraft,
-    ConfigDeployDraft,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<&str> for ScheduledActionPayloadJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::convert::TryFrom<::std::string::String> for ScheduledActionPayloadJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type ScheduledActionPayloadJobType = BackupCreateDraftConfigDeployDraftEnum;
 #[cfg(feature = "configuration-hub")]
 ///`ScheduledActionResponse`
 #[derive(Clone, Debug, Default)]
@@ -1880,7 +1939,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduledActionResponseContentName {
 }
 #[cfg(feature = "configuration-hub")]
 ///Type of the scheduled job.
-pub type ScheduledActionResponseJobType = ScheduledActionPayloadJobType;
+pub type ScheduledActionResponseJobType = BackupCreateDraftConfigDeployDraftEnum;
 #[cfg(feature = "workflows")]
 ///Attributes related to a scheduled trigger
 #[derive(Clone, Debug)]
@@ -2292,7 +2351,7 @@ impl ScheduledSearchOwner {
 }
 #[cfg(feature = "scheduled-search")]
 ///The type of object being referenced
-pub type ScheduledSearchOwnerType = OwnerDtoType;
+pub type ScheduledSearchOwnerType = IdentityEnum;
 #[cfg(feature = "scheduled-search")]
 ///`ScheduledSearchRecipientsItem`
 #[derive(Clone, Debug)]
@@ -2359,7 +2418,7 @@ impl ScheduledSearchRecipientsItem {
 }
 #[cfg(feature = "scheduled-search")]
 ///The type of object being referenced
-pub type ScheduledSearchRecipientsItemType = OwnerDtoType;
+pub type ScheduledSearchRecipientsItemType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///`Schema`
 #[derive(Clone, Debug, Default)]
@@ -4036,7 +4095,7 @@ impl ::serde::Serialize for SearchScheduleRecipientsItem {
 }
 #[cfg(feature = "full")]
 ///The type of object being referenced
-pub type SearchScheduleRecipientsItemType = OwnerDtoType;
+pub type SearchScheduleRecipientsItemType = IdentityEnum;
 #[cfg(feature = "work-items")]
 ///`SectionDetails`
 #[derive(Clone, Debug, Default)]
@@ -5441,13 +5500,7 @@ impl ::serde::Serialize for SelectorAccountMatchConfigMatchExpression {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
+#[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 /**Enum representing the currently supported selector types.
 
 LIST - the *values* array contains one or more distinct values.
@@ -5456,43 +5509,7 @@ RANGE - the *values* array contains two values: the start and end of the range, 
 
 Additional values may be added in the future without notice.
 */
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SelectorType {
-    List,
-    Range,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SelectorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SelectorType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SelectorType = ListRangeEnum;
 #[cfg(feature = "sp-config")]
 ///Self block for imported/exported object.
 #[derive(Clone, Debug, Default)]
@@ -5565,54 +5582,7 @@ impl ::serde::Serialize for SelfImportExportDto {
 }
 #[cfg(feature = "sp-config")]
 ///Imported/exported object's DTO type. Import is currently only possible with the CONNECTOR_RULE, IDENTITY_OBJECT_CONFIG, IDENTITY_PROFILE, RULE, SOURCE, TRANSFORM, and TRIGGER_SUBSCRIPTION object types.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SelfImportExportDtoType {
-    AccessProfile,
-    AccessRequestConfig,
-    AttrSyncSourceConfig,
-    AuthOrg,
-    CampaignFilter,
-    ConnectorRule,
-    FormDefinition,
-    GovernanceGroup,
-    IdentityObjectConfig,
-    IdentityProfile,
-    LifecycleState,
-    NotificationTemplate,
-    PasswordPolicy,
-    PasswordSyncGroup,
-    PublicIdentitiesConfig,
-    Role,
-    Rule,
-    Segment,
-    ServiceDeskIntegration,
-    SodPolicy,
-    Source,
-    Tag,
-    Transform,
-    TriggerSubscription,
-    Workflow,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "sp-config")]
-impl ::std::convert::TryFrom<&str> for SelfImportExportDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::convert::TryFrom<::std::string::String> for SelfImportExportDtoType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SelfImportExportDtoType = AccessProfileAccessRequestConfigAnd23MoreEnum;
 #[cfg(feature = "identities")]
 ///`SendAccountVerificationRequest`
 #[derive(Clone, Debug)]
@@ -5967,7 +5937,7 @@ impl SendTestNotificationRequestDto {
 }
 #[cfg(feature = "notifications")]
 ///The notification medium. Has to be one of the following enum values.
-pub type SendTestNotificationRequestDtoMedium = Medium;
+pub type SendTestNotificationRequestDtoMedium = EmailSlackTeamsEnum;
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Service Desk integration's specification.
 #[derive(Clone, Debug)]
@@ -6365,7 +6335,7 @@ impl ServiceDeskSource {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///DTO type of source for service desk integration template.
-pub type ServiceDeskSourceType = AttrSyncSourceType;
+pub type ServiceDeskSourceType = SourceEnum;
 #[cfg(feature = "global-tenant-security-settings")]
 ///Represents the IdentityNow as Service Provider Configuration allowing customers to log into IDN via an Identity Provider
 #[derive(Clone, Debug, Default)]
@@ -6525,30 +6495,7 @@ impl ::serde::Serialize for SessionConfiguration {
 }
 #[cfg(feature = "icons")]
 ///`SetIconObjectType`
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SetIconObjectType {
-    Application,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "icons")]
-impl ::std::convert::TryFrom<&str> for SetIconObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "icons")]
-impl ::std::convert::TryFrom<::std::string::String> for SetIconObjectType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SetIconObjectType = ApplicationEnum;
 #[cfg(feature = "icons")]
 ///`SetIconResponse200`
 #[derive(Clone, Debug, Default)]
@@ -7168,89 +7115,13 @@ impl ::serde::Serialize for SlimCampaign {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-pub type SlimCampaignCorrelatedStatus = CampaignCorrelatedStatus;
+pub type SlimCampaignCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The campaign's current status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SlimCampaignStatus {
-    Pending,
-    Staged,
-    Canceling,
-    Activating,
-    Active,
-    Completing,
-    Completed,
-    Error,
-    Archived,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
+pub type SlimCampaignStatus = PendingStagedCancelingActivatingAnd5MoreEnum;
 #[cfg(feature = "certification-campaigns")]
-impl ::std::convert::TryFrom<&str> for SlimCampaignStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::convert::TryFrom<::std::string::String> for SlimCampaignStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
 ///The type of campaign. Could be extended in the future.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SlimCampaignType {
-    Manager,
-    SourceOwner,
-    Search,
-    RoleComposition,
-    MachineAccount,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SlimCampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SlimCampaignType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SlimCampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[cfg(feature = "application-discovery")]
 ///Discovered applications
 #[derive(Clone, Debug, Default)]
@@ -7559,7 +7430,139 @@ impl ::serde::Serialize for SlimDiscoveredApplications {
 }
 #[cfg(feature = "application-discovery")]
 ///The risk level of the application.
-pub type SlimDiscoveredApplicationsRiskLevel = FullDiscoveredApplicationsRiskLevel;
+pub type SlimDiscoveredApplicationsRiskLevel = HighMediumLowEnum5adb84a9;
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SlimFullEnum {
+    Slim,
+    Full,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for SlimFullEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for SlimFullEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl SlimFullEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Slim => "SLIM",
+            Self::Full => "FULL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SLIM" => ::std::option::Option::Some(Self::Slim),
+            "FULL" => ::std::option::Option::Some(Self::Full),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::fmt::Display for SlimFullEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::std::str::FromStr for SlimFullEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl ::serde::Serialize for SlimFullEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "accounts",
+        feature = "application-discovery",
+        feature = "certification-campaigns"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SlimFullEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///Details of the Entitlement criteria
 #[derive(Clone, Debug, Default)]
@@ -7910,14 +7913,17 @@ impl ::serde::Serialize for SodPolicyDto {
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///SOD policy DTO type.
+pub type SodPolicyDtoType = SodPolicyEnum;
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SodPolicyDtoType {
+pub enum SodPolicyEnum {
     SodPolicy,
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<&str> for SodPolicyDtoType {
+impl ::std::convert::TryFrom<&str> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -7926,12 +7932,67 @@ impl ::std::convert::TryFrom<&str> for SodPolicyDtoType {
     }
 }
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::convert::TryFrom<::std::string::String> for SodPolicyDtoType {
+impl ::std::convert::TryFrom<::std::string::String> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl SodPolicyEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SodPolicy => "SOD_POLICY",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::fmt::Display for SodPolicyEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::std::str::FromStr for SodPolicyEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl ::serde::Serialize for SodPolicyEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+impl<'de> ::serde::Deserialize<'de> for SodPolicyEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "sod-policies")]
@@ -8012,7 +8073,7 @@ impl SodPolicyOwnerRef {
 }
 #[cfg(feature = "sod-policies")]
 ///Owner type.
-pub type SodPolicyOwnerRefType = ReviewerType;
+pub type SodPolicyOwnerRefType = IdentityGovernanceGroupEnum;
 #[cfg(feature = "sod-policies")]
 ///`SodPolicySchedule`
 #[derive(Clone, Debug, Default)]
@@ -8271,7 +8332,7 @@ impl SodRecipient {
 }
 #[cfg(feature = "sod-policies")]
 ///SOD policy recipient DTO type.
-pub type SodRecipientType = OwnerDtoType;
+pub type SodRecipientType = IdentityEnum;
 #[cfg(feature = "full")]
 ///SOD policy violation report result.
 #[derive(Clone, Debug, Default)]
@@ -8344,7 +8405,7 @@ impl ::serde::Serialize for SodReportResultDto {
 }
 #[cfg(feature = "full")]
 ///SOD policy violation report result DTO type.
-pub type SodReportResultDtoType = CampaignReportType;
+pub type SodReportResultDtoType = ReportResultEnum;
 #[cfg(feature = "sod-violations")]
 ///An object referencing an SOD violation check
 #[derive(Clone, Debug, Default)]
@@ -9201,33 +9262,9 @@ impl SourceAccountCorrelationConfig {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceAccountCorrelationConfigType {
-    AccountCorrelationConfig,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceAccountCorrelationConfigType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String>
-for SourceAccountCorrelationConfigType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceAccountCorrelationConfigType = AccountCorrelationConfigEnum;
 #[cfg(feature = "sources")]
 ///Reference to a rule that can do COMPLEX correlation. Only use this rule when you can't use accountCorrelationConfig.
 #[derive(Clone, Debug, Default)]
@@ -9306,7 +9343,7 @@ impl SourceAccountCorrelationRule {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceAccountCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type SourceAccountCorrelationRuleType = RuleEnum;
 #[cfg(feature = "triggers")]
 ///`SourceAccountCreated`
 #[derive(Clone, Debug, Default)]
@@ -10477,7 +10514,7 @@ impl SourceBeforeProvisioningRule {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceBeforeProvisioningRuleType = BeforeProvisioningRuleDtoType;
+pub type SourceBeforeProvisioningRuleType = RuleEnum;
 #[cfg(feature = "classify-source")]
 ///`SourceClassificationStatus`
 #[derive(Clone, Debug, Default)]
@@ -10804,54 +10841,10 @@ impl SourceClusterDto {
 }
 #[cfg(any(feature = "service-desk-integration", feature = "sim-integrations"))]
 ///Source cluster DTO type.
-pub type SourceClusterDtoType = SourceClusterType;
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
+pub type SourceClusterDtoType = ClusterEnum;
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceClusterType {
-    Cluster,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SourceClusterType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SourceClusterType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceClusterType = ClusterEnum;
 #[cfg(feature = "connector-rule-management")]
 ///SourceCode
 #[derive(Clone, Debug)]
@@ -11189,7 +11182,7 @@ impl ::serde::Serialize for SourceCreatedActor {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who created the source.
-pub type SourceCreatedActorType = OwnerDtoType;
+pub type SourceCreatedActorType = IdentityEnum;
 #[cfg(feature = "multi-host-integration")]
 ///`SourceCreationErrors`
 #[derive(Clone, Debug, Default)]
@@ -11449,7 +11442,7 @@ impl ::serde::Serialize for SourceDeletedActor {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who deleted the source.
-pub type SourceDeletedActorType = OwnerDtoType;
+pub type SourceDeletedActorType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///Entitlement Request Configuration
 #[derive(Clone, Debug, Default)]
@@ -11516,6 +11509,175 @@ impl ::serde::Serialize for SourceEntitlementRequestConfig {
 impl SourceEntitlementRequestConfig {
     pub fn builder() -> builder::SourceEntitlementRequestConfig {
         Default::default()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SourceEnum {
+    Source,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for SourceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String> for SourceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl SourceEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "SOURCE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::fmt::Display for SourceEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::std::str::FromStr for SourceEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl ::serde::Serialize for SourceEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "access-profiles",
+        feature = "certification-campaigns",
+        feature = "dimensions",
+        feature = "identity-profiles",
+        feature = "service-desk-integration",
+        feature = "sim-integrations",
+        feature = "sources",
+        feature = "triggers"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SourceEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 /**Optional features that can be supported by a source. Modifying the features array may cause source configuration errors that are unsupportable. It is recommended to not modify this array for SailPoint supported connectors.
@@ -11745,42 +11907,9 @@ impl ::serde::Serialize for SourceHealthDto {
         w.end()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///connection test result
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceHealthDtoStatus {
-    SourceStateErrorCluster,
-    SourceStateErrorSource,
-    SourceStateErrorVa,
-    SourceStateFailureCluster,
-    SourceStateFailureSource,
-    SourceStateHealthy,
-    SourceStateUncheckedCluster,
-    SourceStateUncheckedClusterNoSources,
-    SourceStateUncheckedSource,
-    SourceStateUncheckedSourceNoAccounts,
-    SourceStateErrorAccountFileImport,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceHealthDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceHealthDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceHealthDtoStatus = SourceStateErrorClusterAnd10MoreEnum;
 #[cfg(feature = "access-requests")]
 ///`SourceItemRef`
 #[derive(Clone, Debug, Default)]
@@ -11925,32 +12054,9 @@ impl SourceManagementWorkgroup {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceManagementWorkgroupType {
-    GovernanceGroup,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceManagementWorkgroupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceManagementWorkgroupType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceManagementWorkgroupType = GovernanceGroupEnum;
 #[cfg(feature = "sources")]
 ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
 #[derive(Clone, Debug, Default)]
@@ -12029,7 +12135,7 @@ impl SourceManagerCorrelationRule {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceManagerCorrelationRuleType = BeforeProvisioningRuleDtoType;
+pub type SourceManagerCorrelationRuleType = RuleEnum;
 #[cfg(feature = "sources")]
 ///Reference to identity object who owns the source.
 #[derive(Clone, Debug, Default)]
@@ -12108,7 +12214,7 @@ impl SourceOwner {
 }
 #[cfg(feature = "sources")]
 ///Type of object being referenced.
-pub type SourceOwnerType = OwnerDtoType;
+pub type SourceOwnerType = IdentityEnum;
 #[cfg(feature = "sources")]
 ///`SourcePasswordPoliciesItem`
 #[derive(Clone, Debug, Default)]
@@ -12185,32 +12291,9 @@ impl SourcePasswordPoliciesItem {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourcePasswordPoliciesItemType {
-    PasswordPolicy,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourcePasswordPoliciesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourcePasswordPoliciesItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourcePasswordPoliciesItemType = PasswordPolicyEnum;
 #[cfg(feature = "sources")]
 ///`SourceSchedule`
 #[derive(Clone, Debug)]
@@ -12277,31 +12360,7 @@ impl SourceSchedule {
 }
 #[cfg(feature = "sources")]
 ///The type of the Schedule.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceScheduleType {
-    AccountAggregation,
-    GroupAggregation,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "sources")]
-impl ::std::convert::TryFrom<&str> for SourceScheduleType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::convert::TryFrom<::std::string::String> for SourceScheduleType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceScheduleType = AccountAggregationGroupAggregationEnum;
 #[cfg(feature = "sources")]
 ///`SourceSchemasItem`
 #[derive(Clone, Debug, Default)]
@@ -12378,36 +12437,13 @@ impl SourceSchemasItem {
         Default::default()
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+#[cfg(feature = "sources")]
 ///Type of object being referenced.
+pub type SourceSchemasItemType = ConnectorSchemaEnum;
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceSchemasItemType {
-    ConnectorSchema,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceSchemasItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceSchemasItemType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-///Status identifier that gives specific information about why a source is or isn't healthy.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceStatus {
+pub enum SourceStateErrorAccountFileImportAnd10MoreEnum {
     SourceStateErrorAccountFileImport,
     SourceStateErrorCluster,
     SourceStateErrorSource,
@@ -12423,7 +12459,7 @@ pub enum SourceStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for SourceStatus {
+impl ::std::convert::TryFrom<&str> for SourceStateErrorAccountFileImportAnd10MoreEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -12432,7 +12468,8 @@ impl ::std::convert::TryFrom<&str> for SourceStatus {
     }
 }
 #[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for SourceStatus {
+impl ::std::convert::TryFrom<::std::string::String>
+for SourceStateErrorAccountFileImportAnd10MoreEnum {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -12440,6 +12477,252 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceStatus {
         value.parse()
     }
 }
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl SourceStateErrorAccountFileImportAnd10MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SourceStateErrorAccountFileImport => {
+                "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT"
+            }
+            Self::SourceStateErrorCluster => "SOURCE_STATE_ERROR_CLUSTER",
+            Self::SourceStateErrorSource => "SOURCE_STATE_ERROR_SOURCE",
+            Self::SourceStateErrorVa => "SOURCE_STATE_ERROR_VA",
+            Self::SourceStateFailureCluster => "SOURCE_STATE_FAILURE_CLUSTER",
+            Self::SourceStateFailureSource => "SOURCE_STATE_FAILURE_SOURCE",
+            Self::SourceStateHealthy => "SOURCE_STATE_HEALTHY",
+            Self::SourceStateUncheckedCluster => "SOURCE_STATE_UNCHECKED_CLUSTER",
+            Self::SourceStateUncheckedClusterNoSources => {
+                "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES"
+            }
+            Self::SourceStateUncheckedSource => "SOURCE_STATE_UNCHECKED_SOURCE",
+            Self::SourceStateUncheckedSourceNoAccounts => {
+                "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS"
+            }
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT" => {
+                ::std::option::Option::Some(Self::SourceStateErrorAccountFileImport)
+            }
+            "SOURCE_STATE_ERROR_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateErrorCluster)
+            }
+            "SOURCE_STATE_ERROR_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateErrorSource)
+            }
+            "SOURCE_STATE_ERROR_VA" => {
+                ::std::option::Option::Some(Self::SourceStateErrorVa)
+            }
+            "SOURCE_STATE_FAILURE_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateFailureCluster)
+            }
+            "SOURCE_STATE_FAILURE_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateFailureSource)
+            }
+            "SOURCE_STATE_HEALTHY" => {
+                ::std::option::Option::Some(Self::SourceStateHealthy)
+            }
+            "SOURCE_STATE_UNCHECKED_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedCluster)
+            }
+            "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedClusterNoSources)
+            }
+            "SOURCE_STATE_UNCHECKED_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedSource)
+            }
+            "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedSourceNoAccounts)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for SourceStateErrorAccountFileImportAnd10MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SourceStateErrorClusterAnd10MoreEnum {
+    SourceStateErrorCluster,
+    SourceStateErrorSource,
+    SourceStateErrorVa,
+    SourceStateFailureCluster,
+    SourceStateFailureSource,
+    SourceStateHealthy,
+    SourceStateUncheckedCluster,
+    SourceStateUncheckedClusterNoSources,
+    SourceStateUncheckedSource,
+    SourceStateUncheckedSourceNoAccounts,
+    SourceStateErrorAccountFileImport,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for SourceStateErrorClusterAnd10MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for SourceStateErrorClusterAnd10MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl SourceStateErrorClusterAnd10MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SourceStateErrorCluster => "SOURCE_STATE_ERROR_CLUSTER",
+            Self::SourceStateErrorSource => "SOURCE_STATE_ERROR_SOURCE",
+            Self::SourceStateErrorVa => "SOURCE_STATE_ERROR_VA",
+            Self::SourceStateFailureCluster => "SOURCE_STATE_FAILURE_CLUSTER",
+            Self::SourceStateFailureSource => "SOURCE_STATE_FAILURE_SOURCE",
+            Self::SourceStateHealthy => "SOURCE_STATE_HEALTHY",
+            Self::SourceStateUncheckedCluster => "SOURCE_STATE_UNCHECKED_CLUSTER",
+            Self::SourceStateUncheckedClusterNoSources => {
+                "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES"
+            }
+            Self::SourceStateUncheckedSource => "SOURCE_STATE_UNCHECKED_SOURCE",
+            Self::SourceStateUncheckedSourceNoAccounts => {
+                "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS"
+            }
+            Self::SourceStateErrorAccountFileImport => {
+                "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT"
+            }
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SOURCE_STATE_ERROR_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateErrorCluster)
+            }
+            "SOURCE_STATE_ERROR_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateErrorSource)
+            }
+            "SOURCE_STATE_ERROR_VA" => {
+                ::std::option::Option::Some(Self::SourceStateErrorVa)
+            }
+            "SOURCE_STATE_FAILURE_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateFailureCluster)
+            }
+            "SOURCE_STATE_FAILURE_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateFailureSource)
+            }
+            "SOURCE_STATE_HEALTHY" => {
+                ::std::option::Option::Some(Self::SourceStateHealthy)
+            }
+            "SOURCE_STATE_UNCHECKED_CLUSTER" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedCluster)
+            }
+            "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedClusterNoSources)
+            }
+            "SOURCE_STATE_UNCHECKED_SOURCE" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedSource)
+            }
+            "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS" => {
+                ::std::option::Option::Some(Self::SourceStateUncheckedSourceNoAccounts)
+            }
+            "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT" => {
+                ::std::option::Option::Some(Self::SourceStateErrorAccountFileImport)
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::fmt::Display for SourceStateErrorClusterAnd10MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::std::str::FromStr for SourceStateErrorClusterAnd10MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl ::serde::Serialize for SourceStateErrorClusterAnd10MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for SourceStateErrorClusterAnd10MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "sources")]
+///Status identifier that gives specific information about why a source is or isn't healthy.
+pub type SourceStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[cfg(feature = "machine-accounts")]
 ///`SourceSubtype`
 #[derive(Clone, Debug, Default)]
@@ -12619,59 +12902,9 @@ impl ::serde::Serialize for SourceSyncJob {
         w.end()
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
+#[cfg(feature = "sources")]
 ///The job status.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SourceSyncJobStatus {
-    Queued,
-    InProgress,
-    Success,
-    Error,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<&str> for SourceSyncJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::convert::TryFrom<::std::string::String> for SourceSyncJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SourceSyncJobStatus = QueuedInProgressSuccessErrorEnum;
 #[cfg(feature = "sources")]
 ///`SourceSyncPayload`
 #[derive(Clone, Debug, Default)]
@@ -12899,7 +13132,7 @@ impl ::serde::Serialize for SourceUpdatedActor {
 }
 #[cfg(feature = "triggers")]
 ///DTO type of identity who updated the source.
-pub type SourceUpdatedActorType = OwnerDtoType;
+pub type SourceUpdatedActorType = IdentityEnum;
 #[cfg(feature = "source-usages")]
 ///`SourceUsage`
 #[derive(Clone, Debug, Default)]
@@ -13256,10 +13489,10 @@ impl ::serde::Serialize for SpConfigExportJobStatus {
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-pub type SpConfigExportJobStatusType = SpConfigJobType;
+pub type SpConfigExportJobStatusType = ExportImportEnum;
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-pub type SpConfigExportJobType = SpConfigJobType;
+pub type SpConfigExportJobType = ExportImportEnum;
 #[cfg(feature = "sp-config")]
 ///Response model for config export download response.
 #[derive(Clone, Debug, Default)]
@@ -13463,7 +13696,7 @@ impl ::serde::Serialize for SpConfigImportJobStatus {
 }
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-pub type SpConfigImportJobStatusType = SpConfigJobType;
+pub type SpConfigImportJobStatusType = ExportImportEnum;
 #[cfg(feature = "sp-config")]
 ///Response Body for Config Import command.
 #[derive(Clone, Debug, Default)]
@@ -13621,63 +13854,12 @@ impl ::serde::Serialize for SpConfigJob {
         w.end()
     }
 }
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
+#[cfg(feature = "sp-config")]
 ///Status of the job.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SpConfigJobStatus {
-    NotStarted,
-    InProgress,
-    Complete,
-    Cancelled,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::convert::TryFrom<&str> for SpConfigJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::convert::TryFrom<::std::string::String> for SpConfigJobStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SpConfigJobStatus = NotStartedInProgressCompleteAnd2MoreEnum;
 #[cfg(feature = "sp-config")]
 ///Type of the job, either export or import.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SpConfigJobType {
-    Export,
-    Import,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "sp-config")]
-impl ::std::convert::TryFrom<&str> for SpConfigJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::convert::TryFrom<::std::string::String> for SpConfigJobType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SpConfigJobType = ExportImportEnum;
 #[cfg(feature = "identity-profiles")]
 ///Message model for Config Import/Export.
 #[derive(Clone, Debug, Default)]
@@ -13933,7 +14115,7 @@ impl ::serde::Serialize for SpConfigRule {
 }
 #[cfg(feature = "sp-config")]
 ///`SpConfigRuleModesItem`
-pub type SpConfigRuleModesItem = DraftResponseMode;
+pub type SpConfigRuleModesItem = RestorePromoteUploadEnum;
 #[cfg(feature = "sp-config")]
 ///`SpConfigRuleValue`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -14128,31 +14310,7 @@ impl ::serde::Serialize for SpDetails {
 }
 #[cfg(feature = "global-tenant-security-settings")]
 ///Federation protocol role
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum SpDetailsRole {
-    SamlIdp,
-    SamlSp,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl ::std::convert::TryFrom<&str> for SpDetailsRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl ::std::convert::TryFrom<::std::string::String> for SpDetailsRole {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type SpDetailsRole = SamlIdpSamlSpEnum;
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Split`
 #[derive(Clone, Debug)]
@@ -14790,30 +14948,43 @@ impl ::serde::Serialize for StreamStatusResponse {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Operational status of the stream (enabled, paused, or disabled).
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum StreamStatusResponseStatus {
-    Enabled,
-    Paused,
-    Disabled,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
+pub type StreamStatusResponseStatus = EnabledPausedDisabledEnum;
+#[cfg(any(feature = "identities", feature = "search"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum StringArrayEnum {
+    String(::std::string::String),
+    Array(::std::vec::Vec<::std::string::String>),
 }
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl ::std::convert::TryFrom<&str> for StreamStatusResponseStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+#[cfg(any(feature = "identities", feature = "search"))]
+impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for StringArrayEnum {
+    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self::Array(value)
     }
 }
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl ::std::convert::TryFrom<::std::string::String> for StreamStatusResponseStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum StringBooleanArrayEnum {
+    String(::std::string::String),
+    Boolean(bool),
+    Array(::std::vec::Vec<::std::option::Option<::std::string::String>>),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<bool> for StringBooleanArrayEnum {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<::std::vec::Vec<::std::option::Option<::std::string::String>>>
+for StringBooleanArrayEnum {
+    fn from(
+        value: ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    ) -> Self {
+        Self::Array(value)
     }
 }
 #[cfg(any(feature = "access-model-metadata", feature = "roles", feature = "search"))]
@@ -15573,6 +15744,518 @@ impl Substring {
         Default::default()
     }
 }
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SucceededFailedEnum {
+    Succeeded,
+    Failed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for SucceededFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for SucceededFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl SucceededFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "Succeeded",
+            Self::Failed => "Failed",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
+            "Failed" => ::std::option::Option::Some(Self::Failed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for SucceededFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for SucceededFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SucceededFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SucceededFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessFailedTerminatedEnum {
+    Success,
+    Failed,
+    Terminated,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<&str> for SuccessFailedTerminatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::TryFrom<::std::string::String> for SuccessFailedTerminatedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "triggers")]
+impl SuccessFailedTerminatedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Terminated => "Terminated",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "Success" => ::std::option::Option::Some(Self::Success),
+            "Failed" => ::std::option::Option::Some(Self::Failed),
+            "Terminated" => ::std::option::Option::Some(Self::Terminated),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::fmt::Display for SuccessFailedTerminatedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::str::FromStr for SuccessFailedTerminatedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::serde::Serialize for SuccessFailedTerminatedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "triggers")]
+impl<'de> ::serde::Deserialize<'de> for SuccessFailedTerminatedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessWarningErrorTerminatedAnd2MoreEnum {
+    Success,
+    Warning,
+    Error,
+    Terminated,
+    TempError,
+    Pending,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<&str> for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl SuccessWarningErrorTerminatedAnd2MoreEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Terminated => "TERMINATED",
+            Self::TempError => "TEMP_ERROR",
+            Self::Pending => "PENDING",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "WARNING" => ::std::option::Option::Some(Self::Warning),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
+            "PENDING" => ::std::option::Option::Some(Self::Pending),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::fmt::Display for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::std::str::FromStr for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl ::serde::Serialize for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "certification-campaigns", feature = "sod-policies"))]
+impl<'de> ::serde::Deserialize<'de> for SuccessWarningErrorTerminatedAnd2MoreEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessWarningErrorTerminatedTempErrorEnum {
+    Success,
+    Warning,
+    Error,
+    Terminated,
+    TempError,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl ::std::convert::TryFrom<&str> for SuccessWarningErrorTerminatedTempErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl ::std::convert::TryFrom<::std::string::String>
+for SuccessWarningErrorTerminatedTempErrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl SuccessWarningErrorTerminatedTempErrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Terminated => "TERMINATED",
+            Self::TempError => "TEMP_ERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "WARNING" => ::std::option::Option::Some(Self::Warning),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            "TEMP_ERROR" => ::std::option::Option::Some(Self::TempError),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl ::std::fmt::Display for SuccessWarningErrorTerminatedTempErrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl ::std::str::FromStr for SuccessWarningErrorTerminatedTempErrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl ::serde::Serialize for SuccessWarningErrorTerminatedTempErrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "reports-data-extraction", feature = "sources"))]
+impl<'de> ::serde::Deserialize<'de> for SuccessWarningErrorTerminatedTempErrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SuccessWarningErrorTerminatedTemperrorEnum {
+    Success,
+    Warning,
+    Error,
+    Terminated,
+    Temperror,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::convert::TryFrom<&str> for SuccessWarningErrorTerminatedTemperrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::convert::TryFrom<::std::string::String>
+for SuccessWarningErrorTerminatedTemperrorEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl SuccessWarningErrorTerminatedTemperrorEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+            Self::Terminated => "TERMINATED",
+            Self::Temperror => "TEMPERROR",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SUCCESS" => ::std::option::Option::Some(Self::Success),
+            "WARNING" => ::std::option::Option::Some(Self::Warning),
+            "ERROR" => ::std::option::Option::Some(Self::Error),
+            "TERMINATED" => ::std::option::Option::Some(Self::Terminated),
+            "TEMPERROR" => ::std::option::Option::Some(Self::Temperror),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::fmt::Display for SuccessWarningErrorTerminatedTemperrorEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::std::str::FromStr for SuccessWarningErrorTerminatedTemperrorEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl ::serde::Serialize for SuccessWarningErrorTerminatedTemperrorEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(
+    any(
+        feature = "application-discovery",
+        feature = "identities",
+        feature = "machine-identities",
+        feature = "task-management"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SuccessWarningErrorTerminatedTemperrorEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(feature = "api-usage")]
 ///`SummaryResponse`
 #[derive(Clone, Debug, Default)]
@@ -15633,6 +16316,93 @@ impl ::serde::Serialize for SummaryResponse {
             w.entry("RequestedUri", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum SyncedNotSyncedSyncFailedEnum {
+    Synced,
+    NotSynced,
+    SyncFailed,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<&str> for SyncedNotSyncedSyncFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<::std::string::String> for SyncedNotSyncedSyncFailedEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl SyncedNotSyncedSyncFailedEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Synced => "SYNCED",
+            Self::NotSynced => "NOT_SYNCED",
+            Self::SyncFailed => "SYNC_FAILED",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "SYNCED" => ::std::option::Option::Some(Self::Synced),
+            "NOT_SYNCED" => ::std::option::Option::Some(Self::NotSynced),
+            "SYNC_FAILED" => ::std::option::Option::Some(Self::SyncFailed),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::fmt::Display for SyncedNotSyncedSyncFailedEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::str::FromStr for SyncedNotSyncedSyncFailedEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for SyncedNotSyncedSyncFailedEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for SyncedNotSyncedSyncFailedEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "triggers")]
@@ -15696,65 +16466,6 @@ impl ::serde::Serialize for ScheduleType {
 }
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 impl<'de> ::serde::Deserialize<'de> for ScheduleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ScheduledActionPayloadJobType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Backup => "BACKUP",
-            Self::CreateDraft => "CREATE_DRAFT",
-            Self::ConfigDeployDraft => "CONFIG_DEPLOY_DRAFT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "BACKUP" => ::std::option::Option::Some(Self::Backup),
-            "CREATE_DRAFT" => ::std::option::Option::Some(Self::CreateDraft),
-            "CONFIG_DEPLOY_DRAFT" => ::std::option::Option::Some(Self::ConfigDeployDraft),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::fmt::Display for ScheduledActionPayloadJobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::std::str::FromStr for ScheduledActionPayloadJobType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl ::serde::Serialize for ScheduledActionPayloadJobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "configuration-hub")]
-impl<'de> ::serde::Deserialize<'de> for ScheduledActionPayloadJobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16122,210 +16833,6 @@ impl<'de> ::serde::Deserialize<'de> for SedAssigneeType {
         )
     }
 }
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl SelectorType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "LIST",
-            Self::Range => "RANGE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "LIST" => ::std::option::Option::Some(Self::List),
-            "RANGE" => ::std::option::Option::Some(Self::Range),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl ::std::fmt::Display for SelectorType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl ::std::str::FromStr for SelectorType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl ::serde::Serialize for SelectorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "scheduled-search",
-        feature = "sod-policies"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SelectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "sp-config")]
-impl SelfImportExportDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessProfile => "ACCESS_PROFILE",
-            Self::AccessRequestConfig => "ACCESS_REQUEST_CONFIG",
-            Self::AttrSyncSourceConfig => "ATTR_SYNC_SOURCE_CONFIG",
-            Self::AuthOrg => "AUTH_ORG",
-            Self::CampaignFilter => "CAMPAIGN_FILTER",
-            Self::ConnectorRule => "CONNECTOR_RULE",
-            Self::FormDefinition => "FORM_DEFINITION",
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::IdentityObjectConfig => "IDENTITY_OBJECT_CONFIG",
-            Self::IdentityProfile => "IDENTITY_PROFILE",
-            Self::LifecycleState => "LIFECYCLE_STATE",
-            Self::NotificationTemplate => "NOTIFICATION_TEMPLATE",
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::PasswordSyncGroup => "PASSWORD_SYNC_GROUP",
-            Self::PublicIdentitiesConfig => "PUBLIC_IDENTITIES_CONFIG",
-            Self::Role => "ROLE",
-            Self::Rule => "RULE",
-            Self::Segment => "SEGMENT",
-            Self::ServiceDeskIntegration => "SERVICE_DESK_INTEGRATION",
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Source => "SOURCE",
-            Self::Tag => "TAG",
-            Self::Transform => "TRANSFORM",
-            Self::TriggerSubscription => "TRIGGER_SUBSCRIPTION",
-            Self::Workflow => "WORKFLOW",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCESS_PROFILE" => ::std::option::Option::Some(Self::AccessProfile),
-            "ACCESS_REQUEST_CONFIG" => {
-                ::std::option::Option::Some(Self::AccessRequestConfig)
-            }
-            "ATTR_SYNC_SOURCE_CONFIG" => {
-                ::std::option::Option::Some(Self::AttrSyncSourceConfig)
-            }
-            "AUTH_ORG" => ::std::option::Option::Some(Self::AuthOrg),
-            "CAMPAIGN_FILTER" => ::std::option::Option::Some(Self::CampaignFilter),
-            "CONNECTOR_RULE" => ::std::option::Option::Some(Self::ConnectorRule),
-            "FORM_DEFINITION" => ::std::option::Option::Some(Self::FormDefinition),
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            "IDENTITY_OBJECT_CONFIG" => {
-                ::std::option::Option::Some(Self::IdentityObjectConfig)
-            }
-            "IDENTITY_PROFILE" => ::std::option::Option::Some(Self::IdentityProfile),
-            "LIFECYCLE_STATE" => ::std::option::Option::Some(Self::LifecycleState),
-            "NOTIFICATION_TEMPLATE" => {
-                ::std::option::Option::Some(Self::NotificationTemplate)
-            }
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            "PASSWORD_SYNC_GROUP" => ::std::option::Option::Some(Self::PasswordSyncGroup),
-            "PUBLIC_IDENTITIES_CONFIG" => {
-                ::std::option::Option::Some(Self::PublicIdentitiesConfig)
-            }
-            "ROLE" => ::std::option::Option::Some(Self::Role),
-            "RULE" => ::std::option::Option::Some(Self::Rule),
-            "SEGMENT" => ::std::option::Option::Some(Self::Segment),
-            "SERVICE_DESK_INTEGRATION" => {
-                ::std::option::Option::Some(Self::ServiceDeskIntegration)
-            }
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            "SOURCE" => ::std::option::Option::Some(Self::Source),
-            "TAG" => ::std::option::Option::Some(Self::Tag),
-            "TRANSFORM" => ::std::option::Option::Some(Self::Transform),
-            "TRIGGER_SUBSCRIPTION" => {
-                ::std::option::Option::Some(Self::TriggerSubscription)
-            }
-            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::fmt::Display for SelfImportExportDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::str::FromStr for SelfImportExportDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::serde::Serialize for SelfImportExportDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sp-config")]
-impl<'de> ::serde::Deserialize<'de> for SelfImportExportDtoType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "identities")]
 impl SendAccountVerificationRequestVia {
     /// The value as sent on the wire.
@@ -16437,280 +16944,6 @@ impl ::serde::Serialize for SendClassifyMachineAccountClassificationMode {
 }
 #[cfg(feature = "machine-account-classify")]
 impl<'de> ::serde::Deserialize<'de> for SendClassifyMachineAccountClassificationMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "icons")]
-impl SetIconObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "application" => ::std::option::Option::Some(Self::Application),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "icons")]
-impl ::std::fmt::Display for SetIconObjectType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "icons")]
-impl ::std::str::FromStr for SetIconObjectType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "icons")]
-impl ::serde::Serialize for SetIconObjectType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "icons")]
-impl<'de> ::serde::Deserialize<'de> for SetIconObjectType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl SlimCampaignStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Staged => "STAGED",
-            Self::Canceling => "CANCELING",
-            Self::Activating => "ACTIVATING",
-            Self::Active => "ACTIVE",
-            Self::Completing => "COMPLETING",
-            Self::Completed => "COMPLETED",
-            Self::Error => "ERROR",
-            Self::Archived => "ARCHIVED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PENDING" => ::std::option::Option::Some(Self::Pending),
-            "STAGED" => ::std::option::Option::Some(Self::Staged),
-            "CANCELING" => ::std::option::Option::Some(Self::Canceling),
-            "ACTIVATING" => ::std::option::Option::Some(Self::Activating),
-            "ACTIVE" => ::std::option::Option::Some(Self::Active),
-            "COMPLETING" => ::std::option::Option::Some(Self::Completing),
-            "COMPLETED" => ::std::option::Option::Some(Self::Completed),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            "ARCHIVED" => ::std::option::Option::Some(Self::Archived),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::fmt::Display for SlimCampaignStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::std::str::FromStr for SlimCampaignStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl ::serde::Serialize for SlimCampaignStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "certification-campaigns")]
-impl<'de> ::serde::Deserialize<'de> for SlimCampaignStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl SlimCampaignType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manager => "MANAGER",
-            Self::SourceOwner => "SOURCE_OWNER",
-            Self::Search => "SEARCH",
-            Self::RoleComposition => "ROLE_COMPOSITION",
-            Self::MachineAccount => "MACHINE_ACCOUNT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "MANAGER" => ::std::option::Option::Some(Self::Manager),
-            "SOURCE_OWNER" => ::std::option::Option::Some(Self::SourceOwner),
-            "SEARCH" => ::std::option::Option::Some(Self::Search),
-            "ROLE_COMPOSITION" => ::std::option::Option::Some(Self::RoleComposition),
-            "MACHINE_ACCOUNT" => ::std::option::Option::Some(Self::MachineAccount),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::fmt::Display for SlimCampaignType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::std::str::FromStr for SlimCampaignType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl ::serde::Serialize for SlimCampaignType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "triggers"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SlimCampaignType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl SodPolicyDtoType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SodPolicy => "SOD_POLICY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOD_POLICY" => ::std::option::Option::Some(Self::SodPolicy),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::fmt::Display for SodPolicyDtoType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::std::str::FromStr for SodPolicyDtoType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl ::serde::Serialize for SodPolicyDtoType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
-impl<'de> ::serde::Deserialize<'de> for SodPolicyDtoType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -16895,63 +17128,6 @@ impl<'de> ::serde::Deserialize<'de> for SodViolationContextCheckCompletedState {
         )
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceAccountCorrelationConfigType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountCorrelationConfig => "ACCOUNT_CORRELATION_CONFIG",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNT_CORRELATION_CONFIG" => {
-                ::std::option::Option::Some(Self::AccountCorrelationConfig)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceAccountCorrelationConfigType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceAccountCorrelationConfigType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceAccountCorrelationConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceAccountCorrelationConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "classify-source")]
 impl SourceClassificationStatusStatus {
     /// The value as sent on the wire.
@@ -17004,96 +17180,6 @@ impl ::serde::Serialize for SourceClassificationStatusStatus {
 }
 #[cfg(feature = "classify-source")]
 impl<'de> ::serde::Deserialize<'de> for SourceClassificationStatusStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl SourceClusterType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cluster => "CLUSTER",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CLUSTER" => ::std::option::Option::Some(Self::Cluster),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for SourceClusterType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for SourceClusterType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for SourceClusterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "multi-host-integration",
-        feature = "service-desk-integration",
-        feature = "sim-integrations",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SourceClusterType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -17243,537 +17329,6 @@ impl<'de> ::serde::Deserialize<'de> for SourceFeatureItem {
         )
     }
 }
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceHealthDtoStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SourceStateErrorCluster => "SOURCE_STATE_ERROR_CLUSTER",
-            Self::SourceStateErrorSource => "SOURCE_STATE_ERROR_SOURCE",
-            Self::SourceStateErrorVa => "SOURCE_STATE_ERROR_VA",
-            Self::SourceStateFailureCluster => "SOURCE_STATE_FAILURE_CLUSTER",
-            Self::SourceStateFailureSource => "SOURCE_STATE_FAILURE_SOURCE",
-            Self::SourceStateHealthy => "SOURCE_STATE_HEALTHY",
-            Self::SourceStateUncheckedCluster => "SOURCE_STATE_UNCHECKED_CLUSTER",
-            Self::SourceStateUncheckedClusterNoSources => {
-                "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES"
-            }
-            Self::SourceStateUncheckedSource => "SOURCE_STATE_UNCHECKED_SOURCE",
-            Self::SourceStateUncheckedSourceNoAccounts => {
-                "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS"
-            }
-            Self::SourceStateErrorAccountFileImport => {
-                "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOURCE_STATE_ERROR_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateErrorCluster)
-            }
-            "SOURCE_STATE_ERROR_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateErrorSource)
-            }
-            "SOURCE_STATE_ERROR_VA" => {
-                ::std::option::Option::Some(Self::SourceStateErrorVa)
-            }
-            "SOURCE_STATE_FAILURE_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateFailureCluster)
-            }
-            "SOURCE_STATE_FAILURE_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateFailureSource)
-            }
-            "SOURCE_STATE_HEALTHY" => {
-                ::std::option::Option::Some(Self::SourceStateHealthy)
-            }
-            "SOURCE_STATE_UNCHECKED_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedCluster)
-            }
-            "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedClusterNoSources)
-            }
-            "SOURCE_STATE_UNCHECKED_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedSource)
-            }
-            "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedSourceNoAccounts)
-            }
-            "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT" => {
-                ::std::option::Option::Some(Self::SourceStateErrorAccountFileImport)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceHealthDtoStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceHealthDtoStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceHealthDtoStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceHealthDtoStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceManagementWorkgroupType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GovernanceGroup => "GOVERNANCE_GROUP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "GOVERNANCE_GROUP" => ::std::option::Option::Some(Self::GovernanceGroup),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceManagementWorkgroupType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceManagementWorkgroupType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceManagementWorkgroupType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceManagementWorkgroupType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourcePasswordPoliciesItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PasswordPolicy => "PASSWORD_POLICY",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "PASSWORD_POLICY" => ::std::option::Option::Some(Self::PasswordPolicy),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourcePasswordPoliciesItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourcePasswordPoliciesItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourcePasswordPoliciesItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourcePasswordPoliciesItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "sources")]
-impl SourceScheduleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountAggregation => "ACCOUNT_AGGREGATION",
-            Self::GroupAggregation => "GROUP_AGGREGATION",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "ACCOUNT_AGGREGATION" => {
-                ::std::option::Option::Some(Self::AccountAggregation)
-            }
-            "GROUP_AGGREGATION" => ::std::option::Option::Some(Self::GroupAggregation),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::fmt::Display for SourceScheduleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sources")]
-impl ::std::str::FromStr for SourceScheduleType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "sources")]
-impl ::serde::Serialize for SourceScheduleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sources")]
-impl<'de> ::serde::Deserialize<'de> for SourceScheduleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceSchemasItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectorSchema => "CONNECTOR_SCHEMA",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "CONNECTOR_SCHEMA" => ::std::option::Option::Some(Self::ConnectorSchema),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceSchemasItemType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceSchemasItemType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceSchemasItemType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceSchemasItemType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl SourceStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SourceStateErrorAccountFileImport => {
-                "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT"
-            }
-            Self::SourceStateErrorCluster => "SOURCE_STATE_ERROR_CLUSTER",
-            Self::SourceStateErrorSource => "SOURCE_STATE_ERROR_SOURCE",
-            Self::SourceStateErrorVa => "SOURCE_STATE_ERROR_VA",
-            Self::SourceStateFailureCluster => "SOURCE_STATE_FAILURE_CLUSTER",
-            Self::SourceStateFailureSource => "SOURCE_STATE_FAILURE_SOURCE",
-            Self::SourceStateHealthy => "SOURCE_STATE_HEALTHY",
-            Self::SourceStateUncheckedCluster => "SOURCE_STATE_UNCHECKED_CLUSTER",
-            Self::SourceStateUncheckedClusterNoSources => {
-                "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES"
-            }
-            Self::SourceStateUncheckedSource => "SOURCE_STATE_UNCHECKED_SOURCE",
-            Self::SourceStateUncheckedSourceNoAccounts => {
-                "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS"
-            }
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SOURCE_STATE_ERROR_ACCOUNT_FILE_IMPORT" => {
-                ::std::option::Option::Some(Self::SourceStateErrorAccountFileImport)
-            }
-            "SOURCE_STATE_ERROR_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateErrorCluster)
-            }
-            "SOURCE_STATE_ERROR_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateErrorSource)
-            }
-            "SOURCE_STATE_ERROR_VA" => {
-                ::std::option::Option::Some(Self::SourceStateErrorVa)
-            }
-            "SOURCE_STATE_FAILURE_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateFailureCluster)
-            }
-            "SOURCE_STATE_FAILURE_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateFailureSource)
-            }
-            "SOURCE_STATE_HEALTHY" => {
-                ::std::option::Option::Some(Self::SourceStateHealthy)
-            }
-            "SOURCE_STATE_UNCHECKED_CLUSTER" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedCluster)
-            }
-            "SOURCE_STATE_UNCHECKED_CLUSTER_NO_SOURCES" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedClusterNoSources)
-            }
-            "SOURCE_STATE_UNCHECKED_SOURCE" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedSource)
-            }
-            "SOURCE_STATE_UNCHECKED_SOURCE_NO_ACCOUNTS" => {
-                ::std::option::Option::Some(Self::SourceStateUncheckedSourceNoAccounts)
-            }
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::fmt::Display for SourceStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::std::str::FromStr for SourceStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl ::serde::Serialize for SourceStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "multi-host-integration", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for SourceStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl SourceSyncJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "QUEUED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Success => "SUCCESS",
-            Self::Error => "ERROR",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "QUEUED" => ::std::option::Option::Some(Self::Queued),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "SUCCESS" => ::std::option::Option::Some(Self::Success),
-            "ERROR" => ::std::option::Option::Some(Self::Error),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::fmt::Display for SourceSyncJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::std::str::FromStr for SourceSyncJobStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl ::serde::Serialize for SourceSyncJobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "certification-campaigns",
-        feature = "certifications",
-        feature = "iai-role-mining",
-        feature = "identities",
-        feature = "sources"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SourceSyncJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "source-usages")]
 impl SourceUsageStatusStatus {
     /// The value as sent on the wire.
@@ -17820,183 +17375,6 @@ impl ::serde::Serialize for SourceUsageStatusStatus {
 }
 #[cfg(feature = "source-usages")]
 impl<'de> ::serde::Deserialize<'de> for SourceUsageStatusStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl SpConfigJobStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NOT_STARTED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Complete => "COMPLETE",
-            Self::Cancelled => "CANCELLED",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "NOT_STARTED" => ::std::option::Option::Some(Self::NotStarted),
-            "IN_PROGRESS" => ::std::option::Option::Some(Self::InProgress),
-            "COMPLETE" => ::std::option::Option::Some(Self::Complete),
-            "CANCELLED" => ::std::option::Option::Some(Self::Cancelled),
-            "FAILED" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::fmt::Display for SpConfigJobStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::std::str::FromStr for SpConfigJobStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl ::serde::Serialize for SpConfigJobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "configuration-hub", feature = "sp-config"))]
-impl<'de> ::serde::Deserialize<'de> for SpConfigJobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "sp-config")]
-impl SpConfigJobType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Export => "EXPORT",
-            Self::Import => "IMPORT",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "EXPORT" => ::std::option::Option::Some(Self::Export),
-            "IMPORT" => ::std::option::Option::Some(Self::Import),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::fmt::Display for SpConfigJobType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::std::str::FromStr for SpConfigJobType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "sp-config")]
-impl ::serde::Serialize for SpConfigJobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sp-config")]
-impl<'de> ::serde::Deserialize<'de> for SpConfigJobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl SpDetailsRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SamlIdp => "SAML_IDP",
-            Self::SamlSp => "SAML_SP",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "SAML_IDP" => ::std::option::Option::Some(Self::SamlIdp),
-            "SAML_SP" => ::std::option::Option::Some(Self::SamlSp),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl ::std::fmt::Display for SpDetailsRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl ::std::str::FromStr for SpDetailsRole {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl ::serde::Serialize for SpDetailsRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "global-tenant-security-settings")]
-impl<'de> ::serde::Deserialize<'de> for SpDetailsRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -18116,65 +17494,6 @@ impl ::serde::Serialize for StatusResponseStatus {
 }
 #[cfg(feature = "sources")]
 impl<'de> ::serde::Deserialize<'de> for StatusResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl StreamStatusResponseStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Paused => "paused",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "enabled" => ::std::option::Option::Some(Self::Enabled),
-            "paused" => ::std::option::Option::Some(Self::Paused),
-            "disabled" => ::std::option::Option::Some(Self::Disabled),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl ::std::fmt::Display for StreamStatusResponseStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl ::std::str::FromStr for StreamStatusResponseStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl ::serde::Serialize for StreamStatusResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "shared-signals-framework-ssf")]
-impl<'de> ::serde::Deserialize<'de> for StreamStatusResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

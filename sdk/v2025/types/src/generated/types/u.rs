@@ -68,7 +68,7 @@ impl UncorrelatedAccountsReportArguments {
 }
 #[cfg(feature = "reports-data-extraction")]
 ///`UncorrelatedAccountsReportArgumentsSelectedFormatsItem`
-pub type UncorrelatedAccountsReportArgumentsSelectedFormatsItem = ReportResultsAvailableFormatsItem;
+pub type UncorrelatedAccountsReportArgumentsSelectedFormatsItem = CsvPdfEnum;
 #[cfg(feature = "connectors")]
 ///`UpdateDetail`
 #[derive(Clone, Debug, Default)]
@@ -477,7 +477,7 @@ impl UpdateScheduleRequest {
 }
 #[cfg(feature = "sources")]
 ///`UpdateSourceScheduleScheduleType`
-pub type UpdateSourceScheduleScheduleType = SourceScheduleType;
+pub type UpdateSourceScheduleScheduleType = AccountAggregationGroupAggregationEnum;
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Stream configuration response including updatedAt (for PATCH/PUT). Same JSON shape as GET single stream plus updatedAt.
 #[derive(Clone, Debug, Default)]
@@ -770,7 +770,94 @@ impl UpdateStreamStatusRequest {
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
 ///Desired stream status.
-pub type UpdateStreamStatusRequestStatus = StreamStatusResponseStatus;
+pub type UpdateStreamStatusRequestStatus = EnabledPausedDisabledEnum;
+#[cfg(feature = "configuration-hub")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum UploadedAutomatedManualEnum {
+    Uploaded,
+    Automated,
+    Manual,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<&str> for UploadedAutomatedManualEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::convert::TryFrom<::std::string::String> for UploadedAutomatedManualEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl UploadedAutomatedManualEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uploaded => "UPLOADED",
+            Self::Automated => "AUTOMATED",
+            Self::Manual => "MANUAL",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "UPLOADED" => ::std::option::Option::Some(Self::Uploaded),
+            "AUTOMATED" => ::std::option::Option::Some(Self::Automated),
+            "MANUAL" => ::std::option::Option::Some(Self::Manual),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::fmt::Display for UploadedAutomatedManualEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::std::str::FromStr for UploadedAutomatedManualEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl ::serde::Serialize for UploadedAutomatedManualEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "configuration-hub")]
+impl<'de> ::serde::Deserialize<'de> for UploadedAutomatedManualEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
+    }
+}
 #[cfg(any(feature = "sources", feature = "transforms"))]
 ///`Upper`
 #[derive(Clone, Debug, Default)]

@@ -134,13 +134,13 @@ impl V2024AccessRequestItem {
 }
 #[cfg(feature = "access-requests")]
 ///The type of the item being requested.
-pub type V2024AccessRequestItemType = AccessRequestItemType;
+pub type V2024AccessRequestItemType = AccessProfileRoleEntitlementEnum;
 #[cfg(feature = "access-requests")]
 ///Access request type. Defaults to GRANT_ACCESS. REVOKE_ACCESS type can only have a single Identity ID in the requestedFor field. MODIFY_ACCESS type is used for updating access expiration dates or other access modifications.
-pub type V2024AccessRequestType = AccessRequestType;
+pub type V2024AccessRequestType = GrantAccessRevokeAccessModifyAccessEnum;
 #[cfg(feature = "access-requests")]
 ///An enumeration of the types of DTOs supported within the IdentityNow infrastructure.
-pub type V2024DtoType = DtoType;
+pub type V2024DtoType = AccountCorrelationConfigAnd28MoreEnum;
 #[cfg(feature = "full")]
 ///`V2024ErrorMessageDto`
 #[derive(Clone, Debug, Default)]
@@ -290,7 +290,7 @@ impl ::serde::Serialize for V2024ErrorResponseDto {
 }
 #[cfg(feature = "full")]
 ///An indicator of how the locale was selected. *DEFAULT* means the locale is the system default. *REQUEST* means the locale was selected from the request context (i.e., best match based on the *Accept-Language* header). Additional values may be added in the future without notice.
-pub type V2024LocaleOrigin = LocaleOrigin;
+pub type V2024LocaleOrigin = DefaultRequestEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`V2025Campaign`
 #[derive(Clone, Debug)]
@@ -553,7 +553,7 @@ impl V2025Campaign {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
-pub type V2025CampaignCorrelatedStatus = CampaignCorrelatedStatus;
+pub type V2025CampaignCorrelatedStatus = CorrelatedUncorrelatedEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Determines which items will be included in this campaign. The default campaign filter is used if this field is left blank.
 #[derive(Clone, Debug, Default)]
@@ -756,7 +756,7 @@ for V2025CampaignMachineAccountCampaignInfoReviewerType {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Determines whether comments are required for decisions during certification reviews. You can require comments for all decisions, revoke-only decisions, or no decisions. By default, comments are not required for decisions.
-pub type V2025CampaignMandatoryCommentRequirement = CampaignMandatoryCommentRequirement;
+pub type V2025CampaignMandatoryCommentRequirement = AllDecisionsRevokeOnlyDecisionsAnd1MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Optional configuration options for role composition campaigns.
 #[derive(Clone, Debug)]
@@ -932,7 +932,7 @@ impl V2025CampaignRoleCompositionCampaignInfoRemediatorRef {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Legal Remediator Type
-pub type V2025CampaignRoleCompositionCampaignInfoRemediatorRefType = OwnerDtoType;
+pub type V2025CampaignRoleCompositionCampaignInfoRemediatorRefType = IdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///If specified, this identity or governance group will be the reviewer for all certifications in this campaign. The allowed DTO types are IDENTITY and GOVERNANCE_GROUP.
 #[derive(Clone, Debug, Default)]
@@ -1015,7 +1015,7 @@ impl V2025CampaignRoleCompositionCampaignInfoReviewer {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The reviewer's DTO type.
-pub type V2025CampaignRoleCompositionCampaignInfoReviewerType = NonEmployeeIdentityDtoType;
+pub type V2025CampaignRoleCompositionCampaignInfoReviewerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Must be set only if the campaign type is SEARCH.
 #[derive(Clone, Debug)]
@@ -1192,7 +1192,7 @@ impl V2025CampaignSearchCampaignInfoReviewer {
 }
 #[cfg(feature = "certification-campaigns")]
 ///The reviewer's DTO type.
-pub type V2025CampaignSearchCampaignInfoReviewerType = NonEmployeeIdentityDtoType;
+pub type V2025CampaignSearchCampaignInfoReviewerType = GovernanceGroupIdentityEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of search campaign represented.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1357,13 +1357,13 @@ impl V2025CampaignSourcesWithOrphanEntitlementsItem {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Type
-pub type V2025CampaignSourcesWithOrphanEntitlementsItemType = AttrSyncSourceType;
+pub type V2025CampaignSourcesWithOrphanEntitlementsItemType = SourceEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The campaign's current status.
-pub type V2025CampaignStatus = SlimCampaignStatus;
+pub type V2025CampaignStatus = PendingStagedCancelingActivatingAnd5MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///The type of campaign. Could be extended in the future.
-pub type V2025CampaignType = SlimCampaignType;
+pub type V2025CampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[cfg(feature = "certification-campaigns")]
 ///`V2025Schedule`
 #[derive(Clone, Debug)]
@@ -1578,7 +1578,7 @@ impl V2025ScheduleDays {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify days value
-pub type V2025ScheduleDaysType = SelectorType;
+pub type V2025ScheduleDaysType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 /**Specifies which hour(s) a schedule is active for. Examples:
 
@@ -1667,7 +1667,7 @@ impl V2025ScheduleHours {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify hours value
-pub type V2025ScheduleHoursType = SelectorType;
+pub type V2025ScheduleHoursType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 /**Specifies which months of a schedule are active. Only valid for ANNUALLY schedule types. Examples:
 
@@ -1757,7 +1757,7 @@ impl V2025ScheduleMonths {
 }
 #[cfg(feature = "certification-campaigns")]
 ///Enum type to specify months value
-pub type V2025ScheduleMonthsType = SelectorType;
+pub type V2025ScheduleMonthsType = ListRangeEnum;
 #[cfg(feature = "certification-campaigns")]
 ///Determines the overall schedule cadence. In general, all time period fields smaller than the chosen type can be configured. For example, a DAILY schedule can have 'hours' set, but not 'days'; a WEEKLY schedule can have both 'hours' and 'days' set.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1899,35 +1899,9 @@ impl ::serde::Serialize for V3ConnectorDto {
         w.end()
     }
 }
-#[cfg(any(feature = "connectors", feature = "sources"))]
+#[cfg(feature = "connectors")]
 ///The connector status
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum V3ConnectorDtoStatus {
-    Deprecated,
-    Development,
-    Demo,
-    Released,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::convert::TryFrom<&str> for V3ConnectorDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::convert::TryFrom<::std::string::String> for V3ConnectorDtoStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type V3ConnectorDtoStatus = DeprecatedDevelopmentDemoReleasedEnum;
 #[cfg(feature = "connectors")]
 ///`V3CreateConnectorDto`
 #[derive(Clone, Debug)]
@@ -2118,7 +2092,7 @@ impl ::serde::Serialize for V3ImportObject {
 }
 #[cfg(feature = "sp-config")]
 ///DTO type of object created or updated by import.
-pub type V3ImportObjectType = ImportObjectType;
+pub type V3ImportObjectType = ConnectorRuleAnd6MoreEnum;
 #[cfg(feature = "triggers")]
 ///`VaClusterStatusChangeEvent`
 #[derive(Clone, Debug, Default)]
@@ -2351,33 +2325,7 @@ impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResult {
 }
 #[cfg(feature = "triggers")]
 ///The status of the health check.
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum VaClusterStatusChangeEventHealthCheckResultStatus {
-    Succeeded,
-    Failed,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<&str>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::convert::TryFrom<::std::string::String>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type VaClusterStatusChangeEventHealthCheckResultStatus = SucceededFailedEnum;
 #[cfg(feature = "triggers")]
 ///The results of the last health check.
 #[derive(Clone, Debug, Default)]
@@ -2454,7 +2402,7 @@ impl ::serde::Serialize for VaClusterStatusChangeEventPreviousHealthCheckResult 
 }
 #[cfg(feature = "triggers")]
 ///The status of the health check.
-pub type VaClusterStatusChangeEventPreviousHealthCheckResultStatus = VaClusterStatusChangeEventHealthCheckResultStatus;
+pub type VaClusterStatusChangeEventPreviousHealthCheckResultStatus = SucceededFailedEnum;
 #[cfg(feature = "triggers")]
 ///The type of the object that initiated this event.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2677,6 +2625,37 @@ impl ::serde::Serialize for Value {
 impl Value {
     pub fn builder() -> builder::Value {
         Default::default()
+    }
+}
+#[cfg(feature = "triggers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[serde(untagged)]
+pub enum Variant0Variant1Variant2Variant3Enum {
+    Variant0(::std::string::String),
+    Variant1(bool),
+    Variant2(f64),
+    Variant3(::std::option::Option<::std::vec::Vec<::std::string::String>>),
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<bool> for Variant0Variant1Variant2Variant3Enum {
+    fn from(value: bool) -> Self {
+        Self::Variant1(value)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<f64> for Variant0Variant1Variant2Variant3Enum {
+    fn from(value: f64) -> Self {
+        Self::Variant2(value)
+    }
+}
+#[cfg(feature = "triggers")]
+impl ::std::convert::From<::std::option::Option<::std::vec::Vec<::std::string::String>>>
+for Variant0Variant1Variant2Variant3Enum {
+    fn from(
+        value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self::Variant3(value)
     }
 }
 #[cfg(feature = "shared-signals-framework-ssf")]
@@ -3403,67 +3382,6 @@ impl<'de> ::serde::Deserialize<'de> for V2025ScheduleType {
         )
     }
 }
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl V3ConnectorDtoStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deprecated => "DEPRECATED",
-            Self::Development => "DEVELOPMENT",
-            Self::Demo => "DEMO",
-            Self::Released => "RELEASED",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "DEPRECATED" => ::std::option::Option::Some(Self::Deprecated),
-            "DEVELOPMENT" => ::std::option::Option::Some(Self::Development),
-            "DEMO" => ::std::option::Option::Some(Self::Demo),
-            "RELEASED" => ::std::option::Option::Some(Self::Released),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::fmt::Display for V3ConnectorDtoStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::std::str::FromStr for V3ConnectorDtoStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl ::serde::Serialize for V3ConnectorDtoStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "connectors", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for V3ConnectorDtoStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
 #[cfg(feature = "connectors")]
 impl V3CreateConnectorDtoStatus {
     /// The value as sent on the wire.
@@ -3512,64 +3430,6 @@ impl ::serde::Serialize for V3CreateConnectorDtoStatus {
 }
 #[cfg(feature = "connectors")]
 impl<'de> ::serde::Deserialize<'de> for V3CreateConnectorDtoStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl VaClusterStatusChangeEventHealthCheckResultStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "Succeeded",
-            Self::Failed => "Failed",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Succeeded" => ::std::option::Option::Some(Self::Succeeded),
-            "Failed" => ::std::option::Option::Some(Self::Failed),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::fmt::Display for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::std::str::FromStr for VaClusterStatusChangeEventHealthCheckResultStatus {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "triggers")]
-impl ::serde::Serialize for VaClusterStatusChangeEventHealthCheckResultStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "triggers")]
-impl<'de> ::serde::Deserialize<'de>
-for VaClusterStatusChangeEventHealthCheckResultStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -80,38 +80,10 @@ impl WorkItemForward {
 }
 #[cfg(feature = "work-items")]
 ///The state of a work item
-#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-pub enum WorkItemState {
-    Finished,
-    Rejected,
-    Returned,
-    Expired,
-    Pending,
-    Canceled,
-    /// A value the spec does not list, kept as received.
-    Unknown(::std::string::String),
-}
-#[cfg(feature = "work-items")]
-impl ::std::convert::TryFrom<&str> for WorkItemState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-#[cfg(feature = "work-items")]
-impl ::std::convert::TryFrom<::std::string::String> for WorkItemState {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+pub type WorkItemState = FinishedRejectedReturnedExpiredAnd2MoreEnum;
 #[cfg(feature = "work-items")]
 ///The state of a work item
-pub type WorkItemStateManualWorkItems = WorkItemState;
+pub type WorkItemStateManualWorkItems = FinishedRejectedReturnedExpiredAnd2MoreEnum;
 #[cfg(feature = "work-items")]
 ///The type of the work item
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -833,7 +805,7 @@ impl WorkflowBodyOwner {
 }
 #[cfg(feature = "workflows")]
 ///The type of object that is referenced
-pub type WorkflowBodyOwnerType = OwnerDtoType;
+pub type WorkflowBodyOwnerType = IdentityEnum;
 #[cfg(feature = "workflows")]
 ///Workflow creator's identity.
 #[derive(Clone, Debug, Default)]
@@ -906,7 +878,7 @@ impl ::serde::Serialize for WorkflowCreator {
 }
 #[cfg(feature = "workflows")]
 ///Workflow creator's DTO type.
-pub type WorkflowCreatorType = OwnerDtoType;
+pub type WorkflowCreatorType = IdentityEnum;
 #[cfg(feature = "workflows")]
 ///The map of steps that the workflow will execute.
 #[derive(Clone, Debug, Default)]
@@ -975,6 +947,87 @@ impl ::serde::Serialize for WorkflowDefinition {
 impl WorkflowDefinition {
     pub fn builder() -> builder::WorkflowDefinition {
         Default::default()
+    }
+}
+#[cfg(feature = "launchers")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum WorkflowEnum {
+    Workflow,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "launchers")]
+impl ::std::convert::TryFrom<&str> for WorkflowEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::convert::TryFrom<::std::string::String> for WorkflowEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "launchers")]
+impl WorkflowEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Workflow => "WORKFLOW",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "WORKFLOW" => ::std::option::Option::Some(Self::Workflow),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::fmt::Display for WorkflowEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::std::str::FromStr for WorkflowEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "launchers")]
+impl ::serde::Serialize for WorkflowEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "launchers")]
+impl<'de> ::serde::Deserialize<'de> for WorkflowEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "workflows")]
@@ -1249,6 +1302,90 @@ impl ::serde::Serialize for WorkflowExecutionHistory {
             w.entry("trigger", v)?;
         }
         w.end()
+    }
+}
+#[cfg(feature = "custom-forms")]
+/// The values of several enums of the spec, each an alias of this one.
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+pub enum WorkflowExecutionSourceEnum {
+    WorkflowExecution,
+    Source,
+    /// A value the spec does not list, kept as received.
+    Unknown(::std::string::String),
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::convert::TryFrom<&str> for WorkflowExecutionSourceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::convert::TryFrom<::std::string::String> for WorkflowExecutionSourceEnum {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl WorkflowExecutionSourceEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WorkflowExecution => "WORKFLOW_EXECUTION",
+            Self::Source => "SOURCE",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_listed(value: &str) -> ::std::option::Option<Self> {
+        match value {
+            "WORKFLOW_EXECUTION" => ::std::option::Option::Some(Self::WorkflowExecution),
+            "SOURCE" => ::std::option::Option::Some(Self::Source),
+            _ => ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::fmt::Display for WorkflowExecutionSourceEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::std::str::FromStr for WorkflowExecutionSourceEnum {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        ::std::result::Result::Ok(
+            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
+        )
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl ::serde::Serialize for WorkflowExecutionSourceEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "custom-forms")]
+impl<'de> ::serde::Deserialize<'de> for WorkflowExecutionSourceEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
+        )
     }
 }
 #[cfg(feature = "workflows")]
@@ -1949,7 +2086,7 @@ impl ::serde::Serialize for WorkflowModifiedBy {
 }
 #[cfg(feature = "workflows")]
 ///`WorkflowModifiedByType`
-pub type WorkflowModifiedByType = OwnerDtoType;
+pub type WorkflowModifiedByType = IdentityEnum;
 #[cfg(feature = "workflows")]
 ///`WorkflowOAuthClient`
 #[derive(Clone, Debug, Default)]
@@ -2092,7 +2229,7 @@ impl ::serde::Serialize for WorkflowOwner {
 }
 #[cfg(feature = "workflows")]
 ///The type of object that is referenced
-pub type WorkflowOwnerType = OwnerDtoType;
+pub type WorkflowOwnerType = IdentityEnum;
 #[cfg(feature = "workflows")]
 ///The trigger that starts the workflow
 #[derive(Clone, Debug)]
@@ -2666,7 +2803,7 @@ impl WorkgroupDtoOwner {
 }
 #[cfg(feature = "governance-groups")]
 ///Owner's DTO type.
-pub type WorkgroupDtoOwnerType = OwnerDtoType;
+pub type WorkgroupDtoOwnerType = IdentityEnum;
 ///`WorkgroupMemberAddItem`
 #[derive(Clone, Debug, Default)]
 pub struct WorkgroupMemberAddItem {
@@ -2845,71 +2982,6 @@ impl ::serde::Serialize for WorkgroupMemberDeleteItem {
             w.entry("status", v)?;
         }
         w.end()
-    }
-}
-#[cfg(feature = "work-items")]
-impl WorkItemState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Finished => "Finished",
-            Self::Rejected => "Rejected",
-            Self::Returned => "Returned",
-            Self::Expired => "Expired",
-            Self::Pending => "Pending",
-            Self::Canceled => "Canceled",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-    fn from_listed(value: &str) -> ::std::option::Option<Self> {
-        match value {
-            "Finished" => ::std::option::Option::Some(Self::Finished),
-            "Rejected" => ::std::option::Option::Some(Self::Rejected),
-            "Returned" => ::std::option::Option::Some(Self::Returned),
-            "Expired" => ::std::option::Option::Some(Self::Expired),
-            "Pending" => ::std::option::Option::Some(Self::Pending),
-            "Canceled" => ::std::option::Option::Some(Self::Canceled),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[cfg(feature = "work-items")]
-impl ::std::fmt::Display for WorkItemState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "work-items")]
-impl ::std::str::FromStr for WorkItemState {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        ::std::result::Result::Ok(
-            Self::from_listed(value).unwrap_or_else(|| Self::Unknown(value.to_string())),
-        )
-    }
-}
-#[cfg(feature = "work-items")]
-impl ::serde::Serialize for WorkItemState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "work-items")]
-impl<'de> ::serde::Deserialize<'de> for WorkItemState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            Self::from_listed(&value).unwrap_or(Self::Unknown(value)),
-        )
     }
 }
 #[cfg(feature = "work-items")]
