@@ -69,9 +69,10 @@ pub struct Args {
     #[arg(long)]
     no_semver_checks: bool,
     /// Tag features on which cargo-semver-checks compares the generated
-    /// crates, one at a time with the default features off (rustdoc of a
-    /// whole generated crate is too large for this machine).
-    #[arg(long, value_delimiter = ',', default_value = "configuration-hub")]
+    /// crates, one at a time with the default features off: two rustdoc
+    /// JSON builds per crate and feature, small for a small tag (`full`
+    /// compares everything, at the cost of two full builds per crate).
+    #[arg(long, value_delimiter = ',', default_value = "transforms")]
     semver_features: Vec<String>,
     /// Add the entry at the top of `CHANGELOG.md` (default: print it only).
     #[arg(long)]
@@ -323,7 +324,7 @@ pub fn changelog_entry(
         .iter()
         .fold((0, 0), |(b, c), v| (b + v.breaking, c + v.compatible));
     out.push_str(&format!(
-        "\n### Spec changes (drift): {breaking} breaking, {compatible} compatible\n"
+        "\n### Spec changes (drift): {breaking} breaking, {compatible} compatible\n\n"
     ));
     // The drift report's sections per version, headings two levels down
     // (its own title and comparison line are replaced by the above).
@@ -401,7 +402,7 @@ fn file_at(repo: &Path, commit: &str, path: &str) -> anyhow::Result<Option<Strin
 
 /// `package.version` of a manifest's text.
 fn manifest_version(text: &str, what: &str) -> anyhow::Result<Version> {
-    let manifest: toml::Value = toml::from_str(text).with_context(|| format!("{what}"))?;
+    let manifest: toml::Value = toml::from_str(text).with_context(|| what.to_string())?;
     let version = manifest
         .get("package")
         .and_then(|p| p.get("version"))
