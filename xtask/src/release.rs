@@ -696,12 +696,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if !args.no_semver_checks {
         let checking = Instant::now();
-        failures.extend(semver_checks(
-            &repo,
-            &commit,
-            &crates,
-            &args.semver_features,
-        )?);
+        match semver_checks(&repo, &commit, &crates, &args.semver_features) {
+            Ok(found) => failures.extend(found),
+            Err(e) => failures.push(format!("cargo-semver-checks: {e:#}")),
+        }
         println!(
             "cargo-semver-checks: {:.1} s",
             checking.elapsed().as_secs_f64()
