@@ -103,7 +103,8 @@ pub const REPORT_FILE: &str = "NORMALIZATION.md";
 
 /// Whether render may write this crate-relative path: generated code
 /// ([`is_generated_code`]) or one of the fixed files beside it (manifests,
-/// `lib.rs`, the normalization report). Regen replaces nothing else.
+/// `lib.rs`, the normalization report, the licence texts). Regen replaces
+/// nothing else.
 pub fn is_rendered_file(relative: &str) -> bool {
     is_generated_code(relative)
         || [
@@ -114,6 +115,32 @@ pub fn is_rendered_file(relative: &str) -> bool {
             TYPES_MANIFEST_FILE,
         ]
         .contains(&relative)
+        || LICENCE_FILES
+            .iter()
+            .any(|(name, _)| relative == *name || relative == format!("{TYPES_CRATE_DIR}/{name}"))
+}
+
+/// The licence texts of the repository root, copied into each published
+/// crate (client and types) so that its `.crate` carries them: cargo
+/// packages only files under the crate's directory, and a copy survives
+/// `cargo package` on every platform where a symlink might not.
+pub const LICENCE_FILES: [(&str, &str); 2] = [
+    ("LICENSE-MIT", include_str!("../../LICENSE-MIT")),
+    ("LICENSE-APACHE", include_str!("../../LICENSE-APACHE")),
+];
+
+/// The licence files of a crate and of its types crate, by crate-relative
+/// path; none for a crate that is not published (the test fixture).
+fn licence_files(target: &CrateTarget) -> Vec<(String, &'static str)> {
+    if !target.publish {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for (name, text) in LICENCE_FILES {
+        files.push((name.to_string(), text));
+        files.push((format!("{TYPES_CRATE_DIR}/{name}"), text));
+    }
+    files
 }
 
 fn header(target: &CrateTarget, provenance: &Provenance) -> String {
@@ -343,6 +370,9 @@ pub fn render(
         types_manifest(target, features, provenance),
     );
     files.insert(REPORT_FILE.into(), report_markdown);
+    for (path, text) in licence_files(target) {
+        files.insert(path, text.to_string());
+    }
     for (path, text) in &files {
         if path.ends_with(".rs") && text.len() > MAX_FILE_BYTES {
             return Err(Error::Internal(format!(
@@ -853,6 +883,31 @@ mod tests {
             manifest.contains("upstream-commit-date = \"2026-08-22T02:27:46Z\""),
             "{manifest}"
         );
+    }
+
+    #[test]
+    fn published_crates_carry_both_licence_texts_and_the_fixture_none() {
+        assert!(licence_files(&fixture()).is_empty());
+        let published = CrateTarget {
+            publish: true,
+            ..fixture()
+        };
+        let files: BTreeMap<String, &str> = licence_files(&published).into_iter().collect();
+        let paths: Vec<&str> = files.keys().map(String::as_str).collect();
+        assert_eq!(
+            paths,
+            [
+                "LICENSE-APACHE",
+                "LICENSE-MIT",
+                "types/LICENSE-APACHE",
+                "types/LICENSE-MIT"
+            ]
+        );
+        assert!(
+            files["LICENSE-MIT"]
+                .starts_with("MIT License\n\nCopyright (c) The sailpoint-rs contributors")
+        );
+        assert!(files["types/LICENSE-APACHE"].contains("Version 2.0, January 2004"));
     }
 
     #[test]

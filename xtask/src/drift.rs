@@ -120,44 +120,12 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
         }
     }
 
-    let roots: Vec<SpecPath> = versions.iter().map(|v| v.root()).collect();
-    let old_loader = Loader::new(&spec_dir);
-    let new_loader = Loader::new(&source.dir);
-    // Both sides, all versions, in parallel: loading dominates.
-    let (old, new) = std::thread::scope(|scope| {
-        let old = scope.spawn(|| side(&old_loader, &roots, &versions, "vendored"));
-        let new = scope.spawn(|| side(&new_loader, &roots, &versions, "upstream"));
-        (join(old), join(new))
-    });
-    let (old, new) = (old?, new?);
-    lap("both sides bundled and normalized");
-
-    let mut drift = Vec::new();
-    for ((&version, old), new) in versions.iter().zip(old).zip(new) {
-        let (old, new, regen_error) = match (old, new) {
-            (Ok(old), Ok(new)) => (old, new, None),
-            (old, new) => {
-                // A pass failed: report it, and compare without the
-                // targeted passes. Any other error stops here.
-                let mut regen_error = None;
-                for (result, name) in [(&old, "vendored"), (&new, "upstream")] {
-                    if let Err(e) = result {
-                        if !is_pass_failure(e) {
-                            bail!("{name} specs: {e}");
-                        }
-                        regen_error.get_or_insert_with(|| format!("{name}: {e}"));
-                    }
-                }
-                let old = model_version(&old_loader, version, false)
-                    .with_context(|| format!("vendored specs in {}", spec_dir.display()))?;
-                let new = model_version(&new_loader, version, false)
-                    .with_context(|| format!("upstream specs at {}", source.commit))?;
-                (old, new, regen_error)
-            }
-        };
-        drift.push(VersionDrift::new(version, diff(&old, &new), regen_error));
-    }
-    let versions = drift;
+    let versions = compare(
+        (&spec_dir, "vendored"),
+        (&source.dir, "upstream"),
+        &versions,
+        &lap,
+    )?;
     lap("compared");
     Ok(DriftReport {
         format_version: codegen::drift::FORMAT_VERSION,
@@ -171,6 +139,56 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
         },
         versions,
     })
+}
+
+/// Compares two spec directories, every version of `versions`, each side
+/// bundled and normalized with every pass; a version on which a targeted
+/// pass fails is reported so and compared without the targeted passes.
+/// `old` and `new` are a directory and the name errors give it.
+pub fn compare(
+    (old_dir, old_name): (&Path, &str),
+    (new_dir, new_name): (&Path, &str),
+    versions: &[ApiVersion],
+    lap: &dyn Fn(&str),
+) -> anyhow::Result<Vec<VersionDrift>> {
+    let roots: Vec<SpecPath> = versions.iter().map(|v| v.root()).collect();
+    let old_loader = Loader::new(old_dir);
+    let new_loader = Loader::new(new_dir);
+    // Both sides, all versions, in parallel: loading dominates.
+    let (old, new) = std::thread::scope(|scope| {
+        let old = scope.spawn(|| side(&old_loader, &roots, versions, old_name));
+        let new = scope.spawn(|| side(&new_loader, &roots, versions, new_name));
+        (join(old), join(new))
+    });
+    let (old, new) = (old?, new?);
+    lap("both sides bundled and normalized");
+
+    let mut drift = Vec::new();
+    for ((&version, old), new) in versions.iter().zip(old).zip(new) {
+        let (old, new, regen_error) = match (old, new) {
+            (Ok(old), Ok(new)) => (old, new, None),
+            (old, new) => {
+                // A pass failed: report it, and compare without the
+                // targeted passes. Any other error stops here.
+                let mut regen_error = None;
+                for (result, name) in [(&old, old_name), (&new, new_name)] {
+                    if let Err(e) = result {
+                        if !is_pass_failure(e) {
+                            bail!("{name} specs: {e}");
+                        }
+                        regen_error.get_or_insert_with(|| format!("{name}: {e}"));
+                    }
+                }
+                let old = model_version(&old_loader, version, false)
+                    .with_context(|| format!("{old_name} specs in {}", old_dir.display()))?;
+                let new = model_version(&new_loader, version, false)
+                    .with_context(|| format!("{new_name} specs in {}", new_dir.display()))?;
+                (old, new, regen_error)
+            }
+        };
+        drift.push(VersionDrift::new(version, diff(&old, &new), regen_error));
+    }
+    Ok(drift)
 }
 
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, anyhow::Result<T>>) -> anyhow::Result<T> {

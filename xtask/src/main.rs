@@ -6,6 +6,7 @@ mod defects;
 mod drift;
 mod features;
 mod regen;
+mod release;
 mod surface;
 mod vendor;
 
@@ -44,6 +45,8 @@ enum Command {
     FeatureSweep(features::SweepArgs),
     /// Cold debug build of a generated crate: full, configuration-hub only, sources only (wall time, rustc peak memory).
     CompileTimes(features::TimesArgs),
+    /// Propose the next release from the spec drift since the last one: versions, CHANGELOG entry, publish order; package and run cargo-semver-checks (`--dry-run`).
+    Release(release::Args),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Command::Defects(args) => defects::run(args),
         Command::FeatureSweep(args) => features::sweep(args),
         Command::CompileTimes(args) => features::times(args),
+        Command::Release(args) => release::run(args),
     };
     match result {
         Ok(code) => code,
