@@ -574,7 +574,7 @@ mod tests {
         }}}});
         let found = collect(
             &doc,
-            &model_of(&doc),
+            &model_operations(&model_of(&doc)),
             &names(&["CreateSBody", "CreateSResponseItem"]),
         );
         let targets: Vec<Result<String, String>> = found.into_iter().map(|e| e.target).collect();
