@@ -468,15 +468,6 @@ mod tests {
 
     use super::*;
 
-    fn model_of(doc: &Value) -> ApiModel {
-        ApiModel::from_document(
-            doc,
-            &crate::normalize::Plan::default(),
-            &std::collections::BTreeMap::new(),
-        )
-        .expect("a valid model")
-    }
-
     fn names(list: &[&str]) -> BTreeSet<String> {
         list.iter().map(|s| s.to_string()).collect()
     }
@@ -511,7 +502,7 @@ mod tests {
         });
         let found = collect(
             &doc,
-            &model_operations(&model_of(&doc)),
+            &document_operations(&doc),
             &names(&["SourceX", "Owner"]),
         );
         let summary: Vec<(String, Result<String, String>, Value)> = found
@@ -574,7 +565,7 @@ mod tests {
         }}}});
         let found = collect(
             &doc,
-            &model_operations(&model_of(&doc)),
+            &document_operations(&doc),
             &names(&["CreateSBody", "CreateSResponseItem"]),
         );
         let targets: Vec<Result<String, String>> = found.into_iter().map(|e| e.target).collect();
@@ -595,7 +586,7 @@ mod tests {
                 "b": {"$ref": "#/components/schemas/A"}}}
         }}});
         assert_eq!(
-            collect(&doc, &model_operations(&model_of(&doc)), &names(&["A"])),
+            collect(&doc, &document_operations(&doc), &names(&["A"])),
             vec![]
         );
     }
