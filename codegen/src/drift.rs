@@ -8,7 +8,7 @@
 //! [`diff`] compares two models and classifies every difference as
 //! [`Impact::Breaking`] or [`Impact::Compatible`] for code that uses the
 //! generated crate. The rules, one per [`ChangeKind`], are documented on the
-//! variants and in the README ("Updating the specs").
+//! variants and in ARCHITECTURE.md ("Updating the specs").
 //!
 //! [`bundle`]: crate::bundle
 //! [`normalize`]: crate::normalize

@@ -18,7 +18,7 @@ use crate::vendor::Upstream;
 use crate::versions::ApiVersion;
 use crate::versions::CrateTarget;
 
-/// Figures about one generated crate, for reports and the README.
+/// Figures about one generated crate, for regen's report.
 #[derive(Debug, Clone)]
 pub struct Stats {
     pub operations_in_spec: usize,
