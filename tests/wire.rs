@@ -46,11 +46,11 @@ async fn each_query_parameter_is_written_in_its_declared_style() {
         .await
         .expect("sent");
     let query = sent_query(&server).await;
-    // form, explode: false; spaceDelimited (a space inside an item reads
-    // the same as the delimiter, as OpenAPI's style defines); pipeDelimited;
-    // form, exploded (OpenAPI's default).
+    // In progenitor's order (by name): spaceDelimited (a space inside an
+    // item reads the same as the delimiter, as OpenAPI's style defines);
+    // form, explode: false; pipeDelimited; form, exploded (the default).
     assert_eq!(
-        query, "kinds=SOURCE,ROLE&ids=a%20b%20c&labels=x%7Cy&owners=o1&owners=o2",
+        query, "ids=a%20b%20c&kinds=SOURCE,ROLE&labels=x%7Cy&owners=o1&owners=o2",
         "{query}"
     );
 }

@@ -232,7 +232,7 @@ mod tests {
     #[tokio::test]
     async fn error_bodies_carry_no_runtime_member_and_decode_with_the_runtime_facts() {
         let html = response(502, "<html>bad gateway</html>");
-        let finished = crate::error_body::finish(html, 3).await;
+        let finished = crate::error_body::finish(html, 3, &[]).await;
         let error = decode_error::<()>(finished).await.expect("decodable");
         let info = error.runtime.as_ref().expect("the runtime's facts");
         assert_eq!((info.attempts, info.status), (3, 502));
@@ -243,7 +243,7 @@ mod tests {
         );
 
         let sent = r#"{"detailCode":"400.1","messages":[{"text":"bad filter"}]}"#;
-        let finished = crate::error_body::finish(response(400, sent), 1).await;
+        let finished = crate::error_body::finish(response(400, sent), 1, &[]).await;
         let info = finished.extensions().get::<ResponseInfo>().cloned();
         let body = finished.bytes().await.expect("body");
         assert_eq!(&body[..], sent.as_bytes(), "passed on as received");

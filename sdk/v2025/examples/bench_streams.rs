@@ -92,6 +92,11 @@ const SCENARIOS: &[(&str, &str, &str)] = &[
         "",
     ),
     (
+        "sdk-accounts-send",
+        "`list_accounts().limit(all).send()`, one page holding every account",
+        "reqwest-accounts",
+    ),
+    (
         "sdk-accounts-1",
         "`list_accounts().stream()`, 1 page in flight",
         "reqwest-accounts",
@@ -250,6 +255,15 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
                 items += 250.min(mock.accounts - offset);
                 offset += 250;
             }
+            items
+        }
+        "sdk-accounts-send" => {
+            // The whole list in one response: `send` decodes it into one
+            // `Vec`, which is what `.stream()` exists to avoid.
+            let limit = i32::try_from(mock.accounts)?;
+            let accounts = sdk.list_accounts().limit(limit).send().await?.into_inner();
+            let items = accounts.len() as u64;
+            std::hint::black_box(&accounts);
             items
         }
         "sdk-accounts" | "sdk-accounts-1" | "sdk-accounts-8" => {
