@@ -28,6 +28,22 @@ use crate::versions::ApiVersion;
 /// What a pass's run function does to a document.
 pub type RunPass = fn(&mut Value, &PassContext, &mut Changes, &mut Plan) -> Result<(), PassError>;
 
+/// Runs one pass on `doc` with no version context and a fresh plan, for
+/// the passes' unit tests; panics (failing the test) when the pass fails.
+#[cfg(test)]
+pub(crate) fn run_alone(run: RunPass, doc: &mut Value) -> Changes {
+    let mut changes = Changes::default();
+    if let Err(error) = run(
+        doc,
+        &PassContext::default(),
+        &mut changes,
+        &mut Plan::default(),
+    ) {
+        panic!("the pass failed: {error:?}");
+    }
+    changes
+}
+
 /// One normalization pass.
 pub struct Pass {
     /// Module name, used in the report.

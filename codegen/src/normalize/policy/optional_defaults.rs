@@ -83,14 +83,7 @@ mod tests {
                 "tags": {"type": "array", "items": {"type": "string"}, "default": []},
                 "mode": {"type": "string", "default": "FULL"},
                 "name": {"type": "string"}}}}}});
-        let mut changes = Changes::default();
-        let result = run(
-            &mut doc,
-            &PassContext::default(),
-            &mut changes,
-            &mut Plan::default(),
-        );
-        assert!(result.is_ok());
+        let changes = crate::normalize::run_alone(run, &mut doc);
         let properties = &doc["components"]["schemas"]["Source"]["properties"];
         assert_eq!(
             properties["enabled"],
