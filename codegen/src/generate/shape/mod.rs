@@ -20,6 +20,7 @@ use syn::{
 
 use crate::error::Error;
 
+pub mod builder;
 pub mod typify;
 
 pub use typify::{DATE_TIME, compact};
@@ -168,7 +169,12 @@ pub fn listed_item(output: &ReturnType) -> Option<Type> {
 
 fn first_generic(ty: &Type, outer: &str) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
+    first_generic_of_path(&path.path, outer)
+}
+
+/// `T` of a path ending in `outer<T, ..>`.
+fn first_generic_of_path(path: &syn::Path, outer: &str) -> Option<Type> {
+    let last = path.segments.last()?;
     if last.ident != outer {
         return None;
     }

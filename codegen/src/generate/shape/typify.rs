@@ -101,3 +101,13 @@ pub fn drop_derives(attrs: &mut [syn::Attribute], names: &[&str]) {
         *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
 }
+
+/// The name of a type item typify wrote (struct, enum or alias).
+pub fn type_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
