@@ -1146,4 +1146,67 @@ mod tests {
         assert!(op.experimental);
         assert_eq!(op.fixed_headers.len(), 1);
     }
+
+    #[test]
+    fn multipart_parts_follow_the_body_schema_reference_and_encoding() {
+        let m = model(json!({
+            "paths": {"/upload": {"post": {"operationId": "upload",
+                "requestBody": {"content": {
+                    "multipart/form-data": {
+                        "schema": {"$ref": "#/components/schemas/Upload"},
+                        "encoding": {"file": {"contentType": "image/png, image/jpeg"}}
+                    },
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Upload"}}
+                }},
+                "responses": {}
+            }}},
+            "components": {"schemas": {
+                "Upload": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "The file."},
+                    "kind": {"$ref": "#/components/schemas/Kind"}
+                }},
+                "Kind": {"type": "string", "enum": ["a"]}
+            }}
+        }));
+        let body = m
+            .operation("upload")
+            .and_then(|o| o.request_body.as_ref())
+            .expect("body");
+        let [multipart, json] = body.contents.as_slice() else {
+            panic!("two contents");
+        };
+        assert!(json.parts.is_empty(), "only multipart bodies have parts");
+        let summary: Vec<_> = multipart
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.required,
+                    p.is_binary(),
+                    p.json_type.as_deref(),
+                    p.content_type.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "file",
+                    true,
+                    true,
+                    Some("string"),
+                    Some("image/png, image/jpeg")
+                ),
+                ("kind", false, false, Some("string"), None)
+            ]
+        );
+        assert_eq!(multipart.parts[0].description.as_deref(), Some("The file."));
+        assert_eq!(
+            multipart.parts[1].schema,
+            json!({"$ref": "#/components/schemas/Kind"}),
+            "the schema as written, for the generator to name"
+        );
+    }
 }

@@ -247,6 +247,7 @@ mod tests {
     //! first and say which view to revisit.
 
     use serde_json::json;
+    use syn::ImplItem;
 
     use super::*;
 
@@ -266,6 +267,15 @@ mod tests {
                         "200": {"description": "ok", "content": {"application/json": {"schema": {
                             "type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}},
                         "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                    }
+                }},
+                "/things/{id}": {"put": {
+                    "operationId": "putThing",
+                    "tags": ["Things"],
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
                     }
                 }}
             },
@@ -307,12 +317,12 @@ mod tests {
         assert!(method(list, "limit").is_some() && method(list, "offset").is_some());
         assert_eq!(
             sent_operation_names(&file).into_iter().collect::<Vec<_>>(),
-            ["list_things"]
+            ["list_things", "put_thing"]
         );
 
         let builders = module_mut(&mut file.items, BUILDER).expect("builder");
         let mut sends: Vec<(String, &mut ImplItemFn)> = sends_mut(builders).collect();
-        assert_eq!(sends.len(), 1);
+        assert_eq!(sends.len(), 2);
         let (name, send) = &mut sends[0];
         assert_eq!(name, "ListThings");
         let status_match = status_match_mut(send).expect("ends in a status match");
@@ -326,6 +336,123 @@ mod tests {
             (1, 3),
             "200, 400 and `_`"
         );
+    }
+
+    /// The shapes `custom` and `downloads` change: a builder's struct,
+    /// `new`, setters, the `let url`/`let request = ...build()?` positions
+    /// of its `send`, its status arms' spelling and the usage example.
+    #[test]
+    fn builders_can_be_extended_through_the_builder_views() {
+        use quote::quote;
+
+        let mut file = progenitor_output();
+        let builders = module_mut(&mut file.items, BUILDER).expect("builder");
+        let put = builder(builders, "PutThing").expect("builder PutThing");
+        assert_eq!(
+            builder::setter_type(put, "body")
+                .map(|t| compact(&t))
+                .as_deref(),
+            Some("types::Thing"),
+            "the body setter's `V: TryInto<T>`"
+        );
+        let progenitor_success = send(put).expect("send").block.stmts.last().cloned();
+        let Some(Stmt::Expr(Expr::Match(progenitor_match), None)) = progenitor_success else {
+            panic!("`send` ends in a status match");
+        };
+        let spelled = builder::status_arm("200", quote!(x)).expect("an arm");
+        assert_eq!(
+            compact(&spelled.pat),
+            compact(&progenitor_match.arms[0].pat),
+            "a status arm spelled as progenitor spells it"
+        );
+
+        let mut extended = builder::extend(builders, "PutThing").expect("struct and impl");
+        extended
+            .add_field(&quote!(extra), &quote!(u8), &quote!(7u8))
+            .expect("a field added to the struct, `new` and `send`");
+        extended.derive_debug_only().expect("a derive to replace");
+        let setter: ImplItem = syn::parse_quote! { pub fn extra(self) -> Self { self } };
+        extended
+            .add_setters(vec![setter])
+            .expect("setters before `send`");
+        let mut send = extended.send().expect("send");
+        send.insert_before_url(quote! { let prepared = 1; })
+            .expect("a `let url`");
+        send.extend_request_chain(quote! { .header("x", "y") })
+            .expect("a `let request = ...build()?`");
+        send.insert_after_request(quote! { let after = 2; })
+            .expect("a `let request`");
+        assert_eq!(send.success_arms().expect("a success arm").len(), 1);
+        send.replace_success_arms(vec![spelled]).expect("replaced");
+        assert_eq!(
+            compact(&send.status_match().expect("match").arms[0].body),
+            "{x}"
+        );
+
+        let code = compact(builder(builders, "PutThing").expect("still there"));
+        for expected in [
+            "extra:7u8}",
+            "letSelf{client,id,body,extra}=self;",
+            "letprepared=1;leturl=",
+            ".header(\"x\",\"y\").build()?;letafter=2;",
+            "pubfnextra(self)->Self{self}#[doc=\"Sendsa`PUT`requestto`/things/{id}`\"]pubasyncfnsend",
+        ] {
+            assert!(code.contains(expected), "{expected} not in {code}");
+        }
+        let structure = builders
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(s) if s.ident == "PutThing" => Some(compact(s)),
+                _ => None,
+            })
+            .expect("struct PutThing");
+        assert!(
+            structure.contains("#[derive(Debug)]pubstructPutThing"),
+            "{structure}"
+        );
+        assert!(structure.ends_with("extra:u8}"), "{structure}");
+
+        builder::add_to_usage_example(&mut file.items, "put_thing", "    .extra(extra)\n")
+            .expect("the tag trait's usage example");
+        let client = prettyplease::unparse(&file);
+        assert!(
+            client.contains("    .extra(extra)\n    .send()"),
+            "usage example not completed"
+        );
+    }
+
+    #[test]
+    fn unrecognised_builder_shapes_are_errors_saying_what_is_missing() {
+        use quote::quote;
+
+        let mut items: Vec<Item> = vec![
+            syn::parse_quote! { pub struct Odd<'a> { client: &'a Client } },
+            syn::parse_quote! {
+                impl<'a> Odd<'a> {
+                    pub fn new(client: &'a Client) -> Self { let s = Self { client }; s }
+                    pub async fn send(self) -> Result<(), ()> { let url = 1; match 1 { _ => Ok(()) } }
+                }
+            },
+        ];
+        let missing = builder::extend(&mut items, "Gone")
+            .err()
+            .expect("no builder");
+        assert!(missing.contains("`Gone`"), "{missing}");
+        let mut odd = builder::extend(&mut items, "Odd").expect("struct and impl");
+        let error = odd
+            .add_field(&quote!(x), &quote!(u8), &quote!(0))
+            .expect_err("`new` ends in a `let`");
+        assert!(error.contains("`new`"), "{error}");
+        let mut send = odd.send().expect("send");
+        let error = send
+            .extend_request_chain(quote!(.body(b)))
+            .expect_err("no request");
+        assert!(error.contains("`request`"), "{error}");
+        let error = send.success_arms().expect_err("no success arm");
+        assert!(error.contains("success arm"), "{error}");
+        let error = builder::add_to_usage_example(&mut items, "odd", "").expect_err("no tag trait");
+        assert!(error.contains("`odd`"), "{error}");
+        assert!(builder::status_arm("abc", quote!(x)).is_err());
     }
 
     #[test]
