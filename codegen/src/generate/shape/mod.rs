@@ -205,6 +205,46 @@ pub fn is_success_arm(arm: &Arm) -> bool {
     first.is_some_and(|s| (200..300).contains(&s))
 }
 
+/// An unguarded status-match arm for one status literal (`404u16`) or a
+/// range of them (`400u16..=499u16`): not `_`, not guarded (a guard is a
+/// pattern of its own, `Pat::Guard`, in syn 3).
+pub fn is_status_arm(arm: &Arm) -> bool {
+    matches!(arm.pat, Pat::Lit(_) | Pat::Range(_))
+}
+
+/// progenitor's decoding of a body in a status arm:
+/// `ResponseValue::from_response(response)`, or
+/// `ResponseValue::<T>::from_response(response)` (`T` in `types`).
+pub struct FromResponse<'e> {
+    /// `<T>` of `ResponseValue::<T>`, if spelled.
+    pub ty: Option<&'e syn::AngleBracketedGenericArguments>,
+    /// Whether `from_response` itself has generic arguments.
+    pub generic_method: bool,
+    pub args: &'e syn::punctuated::Punctuated<Expr, syn::token::Comma>,
+}
+
+/// [`FromResponse`], if `expr` is one.
+pub fn from_response(expr: &Expr) -> Option<FromResponse<'_>> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Path(function) = &*call.func else {
+        return None;
+    };
+    let [ty, method] = function.path.segments.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if ty.ident != "ResponseValue" || method.ident != "from_response" {
+        return None;
+    }
+    Some(FromResponse {
+        ty: match &ty.arguments {
+            PathArguments::AngleBracketed(generics) => Some(generics),
+            _ => None,
+        },
+        generic_method: !method.arguments.is_none(),
+        args: &call.args,
+    })
+}
+
 /// The `OperationInfo::operation_id` of every builder's `send`: the names
 /// the hooks see at run time.
 pub fn sent_operation_names(file: &syn::File) -> BTreeSet<String> {
@@ -335,6 +375,27 @@ mod tests {
             (successes, status_match.arms.len()),
             (1, 3),
             "200, 400 and `_`"
+        );
+        let statuses: Vec<bool> = status_match.arms.iter().map(is_status_arm).collect();
+        assert_eq!(statuses, [true, true, false], "literals, then `_`");
+        // The 200 and 400 arms decode with `ResponseValue::from_response`.
+        struct Decodes(Vec<bool>);
+        impl<'e> syn::visit::Visit<'e> for Decodes {
+            fn visit_expr(&mut self, expr: &'e Expr) {
+                match from_response(expr) {
+                    Some(decode) => self.0.push(decode.ty.is_none() && !decode.generic_method),
+                    None => syn::visit::visit_expr(self, expr),
+                }
+            }
+        }
+        let mut decodes = Decodes(Vec::new());
+        for arm in &status_match.arms {
+            syn::visit::Visit::visit_expr(&mut decodes, &arm.body);
+        }
+        assert_eq!(
+            decodes.0,
+            [true, true],
+            "untyped `from_response` in 200 and 400"
         );
     }
 
