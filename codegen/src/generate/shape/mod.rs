@@ -349,6 +349,23 @@ mod tests {
             "typify's date-time spelling"
         );
 
+        let thing_builder = types.iter().find_map(|item| match item {
+            Item::Impl(i)
+                if i.trait_.is_none() && self_type_name(i).as_deref() == Some("Thing") =>
+            {
+                i.items.iter().find(|m| typify::is_builder_fn(m))
+            }
+            _ => None,
+        });
+        assert!(thing_builder.is_some(), "typify's `Thing::builder()`");
+        let struct_builders = module(types, typify::STRUCT_BUILDERS).expect("types::builder");
+        assert!(
+            struct_builders
+                .iter()
+                .any(|item| matches!(item, Item::Struct(s) if s.ident == "Thing")),
+            "typify's `types::builder::Thing`"
+        );
+
         let builders = module(&file.items, BUILDER).expect("builder");
         let list = builder(builders, "ListThings").expect("builder ListThings");
         let send = send(list).expect("send");

@@ -5,6 +5,17 @@ use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{Meta, Path, Token, Type};
 
+/// typify's submodule of `types` holding its struct builders
+/// (`types::builder::X`).
+pub const STRUCT_BUILDERS: &str = "builder";
+/// typify's submodule of `types` holding default-value functions.
+pub const DEFAULTS: &str = "defaults";
+
+/// typify's `X::builder()` in `impl X`: the entry to a struct's builder.
+pub fn is_builder_fn(member: &syn::ImplItem) -> bool {
+    matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "builder" && f.sig.inputs.is_empty())
+}
+
 /// typify's spelling of `format: date-time`, as [`compact`] text. The
 /// lenient date-time codec hangs on it: `shape::tests` pins it, so a
 /// different spelling fails loudly instead of dropping the codec.
