@@ -264,6 +264,33 @@ pub enum QueryJoin {
 pub struct Content {
     pub media_type: String,
     pub schema: Option<Value>,
+    /// The parts of a `multipart/form-data` request body, in the order of
+    /// its schema's properties; empty for any other content.
+    pub parts: Vec<Part>,
+}
+
+/// One part of a `multipart/form-data` body: a property of its schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// The property's name, the part's name on the wire.
+    pub name: String,
+    /// The property's schema as written (a `$ref` or inline).
+    pub schema: Value,
+    pub required: bool,
+    /// The property's `type` and `format`, `$ref` followed once.
+    pub json_type: Option<String>,
+    pub format: Option<String>,
+    pub description: Option<String>,
+    /// `encoding.<name>.contentType`: the media types the part may be
+    /// sent as, comma-separated.
+    pub content_type: Option<String>,
+}
+
+impl Part {
+    /// A file: `type: string, format: binary`.
+    pub fn is_binary(&self) -> bool {
+        self.json_type.as_deref() == Some("string") && self.format.as_deref() == Some("binary")
+    }
 }
 
 impl Content {
@@ -588,7 +615,7 @@ fn build_operation<'d>(
         request_roots.push(body);
         RequestBody {
             required: flag(body, "required"),
-            contents: contents(body),
+            contents: contents(doc, body),
             wire_content_type: plan.request_content_types.get(id).cloned(),
         }
     });
@@ -605,7 +632,7 @@ fn build_operation<'d>(
         responses.push(Response {
             status: status.clone(),
             class: StatusClass::of(status),
-            contents: contents(response),
+            contents: contents(doc, response),
         });
     }
 
@@ -650,7 +677,7 @@ fn build_operation<'d>(
     Ok(op)
 }
 
-fn contents(holder: &Value) -> Vec<Content> {
+fn contents(doc: &Value, holder: &Value) -> Vec<Content> {
     holder
         .get("content")
         .and_then(Value::as_object)
@@ -659,6 +686,43 @@ fn contents(holder: &Value) -> Vec<Content> {
         .map(|(media_type, media)| Content {
             media_type: media_type.clone(),
             schema: media.get("schema").cloned(),
+            parts: if media_type.starts_with("multipart/form-data") {
+                parts(doc, media)
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}
+
+/// The parts of a multipart media object: its schema's properties.
+fn parts(doc: &Value, media: &Value) -> Vec<Part> {
+    let schema = resolve_schema(doc, media.get("schema").unwrap_or(&Value::Null));
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(String::from);
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, property)| {
+            let resolved = resolve_schema(doc, property);
+            Part {
+                name: name.clone(),
+                schema: property.clone(),
+                required: required.contains(&name.as_str()),
+                json_type: text(resolved, "type"),
+                format: text(resolved, "format"),
+                description: text(resolved, "description"),
+                content_type: media
+                    .get("encoding")
+                    .and_then(|e| e.get(name))
+                    .and_then(|e| text(e, "contentType")),
+            }
         })
         .collect()
 }
@@ -1081,5 +1145,68 @@ mod tests {
         assert!(op.parameters.is_empty());
         assert!(op.experimental);
         assert_eq!(op.fixed_headers.len(), 1);
+    }
+
+    #[test]
+    fn multipart_parts_follow_the_body_schema_reference_and_encoding() {
+        let m = model(json!({
+            "paths": {"/upload": {"post": {"operationId": "upload",
+                "requestBody": {"content": {
+                    "multipart/form-data": {
+                        "schema": {"$ref": "#/components/schemas/Upload"},
+                        "encoding": {"file": {"contentType": "image/png, image/jpeg"}}
+                    },
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Upload"}}
+                }},
+                "responses": {}
+            }}},
+            "components": {"schemas": {
+                "Upload": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "The file."},
+                    "kind": {"$ref": "#/components/schemas/Kind"}
+                }},
+                "Kind": {"type": "string", "enum": ["a"]}
+            }}
+        }));
+        let body = m
+            .operation("upload")
+            .and_then(|o| o.request_body.as_ref())
+            .expect("body");
+        let [multipart, json] = body.contents.as_slice() else {
+            panic!("two contents");
+        };
+        assert!(json.parts.is_empty(), "only multipart bodies have parts");
+        let summary: Vec<_> = multipart
+            .parts
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.required,
+                    p.is_binary(),
+                    p.json_type.as_deref(),
+                    p.content_type.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "file",
+                    true,
+                    true,
+                    Some("string"),
+                    Some("image/png, image/jpeg")
+                ),
+                ("kind", false, false, Some("string"), None)
+            ]
+        );
+        assert_eq!(multipart.parts[0].description.as_deref(), Some("The file."));
+        assert_eq!(
+            multipart.parts[1].schema,
+            json!({"$ref": "#/components/schemas/Kind"}),
+            "the schema as written, for the generator to name"
+        );
     }
 }

@@ -20,14 +20,14 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
-use syn::parse::Parser;
-use syn::{Expr, ImplItem, ImplItemFn, Item, ItemImpl, ItemStruct, Pat, Stmt};
+use syn::{ImplItem, Item};
 
-use super::shape::{self, is_success_arm};
+use super::shape::builder::{self, BuilderMut, SendMut};
+use super::shape::typify::{DATE_TIME, type_name};
 use super::split::{CustomOperation, CustomReason};
 use crate::error::Error;
+use crate::model::{Content, Operation, Response};
 use crate::names::{pascal, snake};
-use crate::openapi::{is_json_media_type, is_success_or_default};
 
 type Fallible<T> = Result<T, String>;
 
@@ -39,67 +39,31 @@ pub fn complete_builder(
     types: &mut Vec<Item>,
     client: &mut [Item],
     op: &CustomOperation,
-    document: &Value,
 ) -> Result<(), Error> {
-    let culprit = || {
-        format!(
+    let operation = &op.operation;
+    let failed = |message| Error::Generate {
+        culprit: Some(format!(
             "operation `{}` ({} {})",
-            op.key,
-            op.method.to_uppercase(),
-            op.path
-        )
-    };
-    let extension = Extension::new(op, document).map_err(|message| Error::Generate {
-        culprit: Some(culprit()),
+            operation.key, operation.method, operation.path
+        )),
         message,
-    })?;
-    extension
-        .apply(builder, types)
-        .map_err(|message| Error::Generate {
-            culprit: Some(culprit()),
-            message,
-        })?;
-    complete_usage_docs(client, &extension);
-    Ok(())
+    };
+    let extension = Extension::new(op).map_err(failed)?;
+    extension.apply(builder, types).map_err(failed)?;
+    complete_usage_docs(client, &extension).map_err(failed)
 }
 
 /// Adds the setters of the body to the usage example progenitor wrote,
 /// from the reduced copy, into the operation's docs (in `client`, the
 /// tag traits).
-fn complete_usage_docs(client: &mut [Item], extension: &Extension) {
+fn complete_usage_docs(client: &mut [Item], extension: &Extension) -> Fallible<()> {
     let setters: Vec<String> = match &extension.body {
-        Body::Progenitor => return,
+        Body::Progenitor => return Ok(()),
         Body::Alternatives(_) => vec!["body".into()],
         Body::Multipart(parts) => parts.iter().map(|p| p.field.to_string()).collect(),
     };
-    let method = extension.op.key.method_name();
     let added: String = setters.iter().map(|s| format!("    .{s}({s})\n")).collect();
-    for item in client.iter_mut() {
-        let Item::Trait(tag) = item else { continue };
-        for member in &mut tag.items {
-            let syn::TraitItem::Fn(f) = member else {
-                continue;
-            };
-            if f.sig.ident != method {
-                continue;
-            }
-            for attr in &mut f.attrs {
-                if let syn::Meta::NameValue(doc) = &mut attr.meta
-                    && doc.path.is_ident("doc")
-                    && let Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }) = &mut doc.value
-                    && text.value().contains("    .send()")
-                {
-                    let completed =
-                        text.value()
-                            .replacen("    .send()", &format!("{added}    .send()"), 1);
-                    *text = syn::LitStr::new(&completed, text.span());
-                }
-            }
-        }
-    }
+    builder::add_to_usage_example(client, &extension.op.key.method_name(), &added)
 }
 
 fn ident(name: &str) -> Ident {
@@ -132,7 +96,9 @@ fn rust_type(schema: &Value) -> Fallible<TokenStream> {
             "inline string enum {schema} has no named type; hoist it into a component"
         )),
         Some("string") => Ok(match format {
-            Some("date-time") => quote! { ::chrono::DateTime<::chrono::offset::Utc> },
+            Some("date-time") => DATE_TIME
+                .parse()
+                .map_err(|e| format!("typify's date-time `{DATE_TIME}`: {e}"))?,
             Some("date") => quote! { ::chrono::naive::NaiveDate },
             Some("uuid") => quote! { ::uuid::Uuid },
             _ => quote! { ::std::string::String },
@@ -215,7 +181,7 @@ enum Success {
 }
 
 struct Extension<'a> {
-    op: &'a CustomOperation,
+    op: &'a Operation,
     builder: Ident,
     body: Body,
     /// Every success status, when they are of different kinds.
@@ -223,26 +189,22 @@ struct Extension<'a> {
 }
 
 impl<'a> Extension<'a> {
-    fn new(op: &'a CustomOperation, document: &Value) -> Fallible<Extension<'a>> {
-        let body = if op.reasons.contains(&CustomReason::Multipart) {
-            Body::Multipart(multipart(&op.operation, document)?)
-        } else if op.reasons.contains(&CustomReason::AlternativeBodies) {
-            Body::Alternatives(alternatives(&op.operation)?)
+    fn new(custom: &'a CustomOperation) -> Fallible<Extension<'a>> {
+        let (op, reasons) = (&custom.operation, &custom.reasons);
+        let body = if reasons.contains(&CustomReason::Multipart) {
+            Body::Multipart(multipart(op)?)
+        } else if reasons.contains(&CustomReason::AlternativeBodies) {
+            Body::Alternatives(alternatives(op)?)
         } else {
             Body::Progenitor
         };
-        let mixed_successes = if op.reasons.contains(&CustomReason::MixedSuccessResponses) {
-            let mut successes = Vec::new();
-            for (status, response) in op
-                .operation
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(status, _)| is_success_or_default(status))
-            {
-                successes.push((status.clone(), success(response)?));
-            }
+        let mixed_successes = if reasons.contains(&CustomReason::MixedSuccessResponses) {
+            let successes = op
+                .responses
+                .iter()
+                .filter(|r| r.is_success_or_default())
+                .map(|r| Ok((r.status.clone(), success(r)?)))
+                .collect::<Fallible<Vec<_>>>()?;
             Some(successes)
         } else {
             None
@@ -264,7 +226,7 @@ impl<'a> Extension<'a> {
     }
 
     fn apply(&self, builder: &mut [Item], types: &mut Vec<Item>) -> Fallible<()> {
-        let type_names: Vec<String> = types.iter().filter_map(item_name).collect();
+        let type_names: Vec<String> = types.iter().filter_map(type_name).collect();
         self.check_types_exist(&type_names)?;
         let mut new_types = Vec::new();
         if matches!(self.body, Body::Alternatives(_)) {
@@ -274,7 +236,7 @@ impl<'a> Extension<'a> {
             new_types.push(self.response_enum_item()?);
         }
         for item in &new_types {
-            if let Some(name) = item_name(item)
+            if let Some(name) = type_name(item)
                 && type_names.contains(&name)
             {
                 return Err(format!(
@@ -284,13 +246,8 @@ impl<'a> Extension<'a> {
         }
         types.extend(new_types);
 
-        let name = self.builder.to_string();
-        let structure = find_struct(builder, &name)
-            .ok_or_else(|| format!("progenitor generated no builder `{name}`"))?;
-        self.extend_struct(structure)?;
-        let implementation = find_impl(builder, &name)
-            .ok_or_else(|| format!("progenitor generated no `impl {name}`"))?;
-        self.extend_impl(implementation)
+        let mut target = builder::extend(builder, &self.builder.to_string())?;
+        self.extend_builder(&mut target)
     }
 
     /// Every `types::X` this extension names must be a type typify made.
@@ -359,49 +316,18 @@ impl<'a> Extension<'a> {
         }
     }
 
-    fn extend_struct(&self, structure: &mut ItemStruct) -> Fallible<()> {
-        let syn::Fields::Named(named) = &mut structure.fields else {
-            return Err("progenitor's builder has no named fields".into());
-        };
-        for (field, ty, _) in self.fields() {
-            let field = syn::Field::parse_named
-                .parse2(quote! { #field: #ty })
-                .map_err(|e| e.to_string())?;
-            named.named.push(field);
+    /// Adds the fields, their setters and their use in `send` to
+    /// progenitor's builder.
+    fn extend_builder(&self, target: &mut BuilderMut) -> Fallible<()> {
+        for (field, ty, initial) in self.fields() {
+            target.add_field(&quote! { #field }, &ty, &initial)?;
         }
         if matches!(self.body, Body::Multipart(_)) {
             // File parts and streams cannot be cloned.
-            for attr in &mut structure.attrs {
-                if attr.path().is_ident("derive") {
-                    *attr = syn::parse_quote!(#[derive(Debug)]);
-                }
-            }
+            target.derive_debug_only()?;
         }
-        Ok(())
-    }
-
-    fn extend_impl(&self, implementation: &mut ItemImpl) -> Fallible<()> {
-        let fields = self.fields();
-        let new = find_fn(implementation, "new").ok_or("progenitor's builder has no `new`")?;
-        let Some(Stmt::Expr(Expr::Struct(init), _)) = new.block.stmts.last_mut() else {
-            return Err("progenitor's `new` does not end in `Self { .. }`".into());
-        };
-        for (field, _, value) in &fields {
-            init.fields
-                .push(syn::parse2(quote! { #field: #value }).map_err(|e| e.to_string())?);
-        }
-
-        let send = find_fn(implementation, "send").ok_or("progenitor's builder has no `send`")?;
-        self.extend_send(send, &fields)?;
-
-        let setters = self.setters()?;
-        let at = implementation
-            .items
-            .iter()
-            .position(|i| matches!(i, ImplItem::Fn(f) if f.sig.ident == "send"))
-            .unwrap_or(implementation.items.len());
-        implementation.items.splice(at..at, setters);
-        Ok(())
+        self.extend_send(&mut target.send()?)?;
+        target.add_setters(self.setters()?)
     }
 
     fn setters(&self) -> Fallible<Vec<ImplItem>> {
@@ -439,79 +365,30 @@ impl<'a> Extension<'a> {
             .collect()
     }
 
-    /// Threads the added fields through progenitor's `send`: destructured
-    /// with the others, turned into a body before the URL is built, and
-    /// attached to the request; then decodes every success status.
-    fn extend_send(
-        &self,
-        send: &mut ImplItemFn,
-        fields: &[(Ident, TokenStream, TokenStream)],
-    ) -> Fallible<()> {
-        let stmts = &mut send.block.stmts;
-        let destructure = stmts
-            .iter_mut()
-            .find_map(|stmt| match stmt {
-                Stmt::Local(local) => match &mut local.pat {
-                    Pat::Struct(pat) if pat.path.is_ident("Self") => Some(pat),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .ok_or("progenitor's `send` does not destructure `Self`")?;
-        for (field, _, _) in fields {
-            let Pat::Struct(single) = Pat::parse_single
-                .parse2(quote! { Self { #field } })
-                .map_err(|e| e.to_string())?
-            else {
-                return Err("a field pattern does not parse".into());
-            };
-            destructure.fields.extend(single.fields);
-        }
-
+    /// Threads the added fields (destructured by `add_field`) through
+    /// progenitor's `send`: turned into a body before the URL is built,
+    /// and attached to the request; then decodes every success status.
+    fn extend_send(&self, send: &mut SendMut) -> Fallible<()> {
         let (prepare, attach) = self.body_code();
-        let url = local_position(stmts, "url").ok_or("progenitor's `send` builds no `url`")?;
-        let prepare: Vec<Stmt> = syn::Block::parse_within
-            .parse2(prepare)
-            .map_err(|e| e.to_string())?;
-        stmts.splice(url..url, prepare);
-
-        let request =
-            local_position(stmts, "request").ok_or("progenitor's `send` builds no `request`")?;
-        let Stmt::Local(local) = &mut stmts[request] else {
-            return Err("`request` is not a `let`".into());
-        };
-        let init = local
-            .init
-            .as_mut()
-            .ok_or("`let request` has no initializer")?;
-        let Expr::Try(built) = &mut *init.expr else {
-            return Err("`let request` is not `...build()?`".into());
-        };
-        let Expr::MethodCall(build) = &mut *built.expr else {
-            return Err("`let request` is not `...build()?`".into());
-        };
-        let chain = build.receiver.clone();
-        *build.receiver = syn::parse2(quote! { #chain #attach }).map_err(|e| e.to_string())?;
+        send.insert_before_url(prepare)?;
+        send.extend_request_chain(attach)?;
 
         if let Some(successes) = &self.mixed_successes {
             let name = self.response_enum();
-            send.sig.output = syn::parse2(quote! {
+            send.0.sig.output = syn::parse2(quote! {
                 -> Result<ResponseValue<types::#name>, Error<sailpoint_runtime::ApiError>>
             })
             .map_err(|e| e.to_string())?;
-            let status_match = shape::status_match_mut(send)?;
-            status_match.arms.retain(|arm| !is_success_arm(arm));
             let arms = successes
                 .iter()
                 .map(|(status, success)| self.success_arm(status, success))
                 .collect::<Fallible<Vec<_>>>()?;
-            status_match.arms.splice(0..0, arms);
+            send.replace_success_arms(arms)?;
         }
         Ok(())
     }
 
     fn success_arm(&self, status: &str, success: &Success) -> Fallible<syn::Arm> {
-        let pattern = status_pattern(status);
         let name = self.response_enum();
         let variant = status_variant(status);
         let decode = match success {
@@ -525,7 +402,7 @@ impl<'a> Extension<'a> {
                 quote! { ResponseValue::empty(response).map(|()| types::#name::#variant) }
             }
         };
-        syn::parse2(quote! { #pattern => { #decode } }).map_err(|e| e.to_string())
+        builder::status_arm(status, decode)
     }
 
     /// Statements that turn the added fields into a body, and the request
@@ -699,67 +576,6 @@ impl Part {
     }
 }
 
-fn item_name(item: &Item) -> Option<String> {
-    match item {
-        Item::Struct(s) => Some(s.ident.to_string()),
-        Item::Enum(e) => Some(e.ident.to_string()),
-        Item::Type(t) => Some(t.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn find_struct<'i>(items: &'i mut [Item], name: &str) -> Option<&'i mut ItemStruct> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Struct(s) if s.ident == name => Some(s),
-        _ => None,
-    })
-}
-
-fn find_impl<'i>(items: &'i mut [Item], name: &str) -> Option<&'i mut ItemImpl> {
-    items.iter_mut().find_map(|item| match item {
-        Item::Impl(i)
-            if i.trait_.is_none()
-                && matches!(&*i.self_ty, syn::Type::Path(p)
-                    if p.path.segments.last().is_some_and(|s| s.ident == name)) =>
-        {
-            Some(i)
-        }
-        _ => None,
-    })
-}
-
-fn find_fn<'i>(implementation: &'i mut ItemImpl, name: &str) -> Option<&'i mut ImplItemFn> {
-    implementation.items.iter_mut().find_map(|item| match item {
-        ImplItem::Fn(f) if f.sig.ident == name => Some(f),
-        _ => None,
-    })
-}
-
-/// The index of `let name = ...` or `let mut name = ...`.
-fn local_position(stmts: &[Stmt], name: &str) -> Option<usize> {
-    stmts.iter().position(|stmt| match stmt {
-        Stmt::Local(local) => matches!(&local.pat, Pat::Ident(p) if p.ident == name),
-        _ => false,
-    })
-}
-
-fn status_pattern(status: &str) -> TokenStream {
-    match status.parse::<u16>() {
-        Ok(code) => quote! { #code },
-        Err(_) if status == "default" => quote! { _ },
-        Err(_) => {
-            let hundreds = status
-                .chars()
-                .next()
-                .and_then(|c| c.to_digit(10))
-                .unwrap_or(5) as u16
-                * 100;
-            let last = hundreds + 99;
-            quote! { #hundreds..=#last }
-        }
-    }
-}
-
 fn status_variant(status: &str) -> Ident {
     ident(match status {
         "200" => "Ok",
@@ -777,30 +593,19 @@ fn status_variant(status: &str) -> Ident {
     })
 }
 
-fn resolve<'d>(schema: &'d Value, document: &'d Value) -> &'d Value {
-    match schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => document.pointer(pointer).unwrap_or(schema),
-        None => schema,
-    }
+/// The request body's contents, in document order.
+fn request_contents(op: &Operation) -> &[Content] {
+    op.request_body
+        .as_ref()
+        .map_or(&[], |b| b.contents.as_slice())
 }
 
-fn request_content(operation: &Map<String, Value>) -> Option<&Map<String, Value>> {
-    operation
-        .get("requestBody")
-        .and_then(|b| b.get("content"))
-        .and_then(Value::as_object)
-}
-
-fn alternatives(operation: &Map<String, Value>) -> Fallible<Vec<(Ident, String, TokenStream)>> {
-    request_content(operation)
-        .into_iter()
-        .flatten()
-        .map(|(media, m)| {
-            if !is_json_media_type(media) {
+fn alternatives(op: &Operation) -> Fallible<Vec<(Ident, String, TokenStream)>> {
+    request_contents(op)
+        .iter()
+        .map(|content| {
+            let media = &content.media_type;
+            if !content.is_json() {
                 return Err(format!("alternative body `{media}` is not JSON"));
             }
             let variant = match media.as_str() {
@@ -811,52 +616,27 @@ fn alternatives(operation: &Map<String, Value>) -> Fallible<Vec<(Ident, String, 
             Ok((
                 variant,
                 media.clone(),
-                rust_type(m.get("schema").unwrap_or(&Value::Null))?,
+                rust_type(content.schema.as_ref().unwrap_or(&Value::Null))?,
             ))
         })
         .collect()
 }
 
-fn multipart(operation: &Map<String, Value>, document: &Value) -> Fallible<Vec<Part>> {
-    let Some((_, media)) = request_content(operation)
-        .into_iter()
-        .flatten()
-        .find(|(k, _)| k.starts_with("multipart/form-data"))
-    else {
-        return Err("no multipart/form-data body".into());
-    };
-    let schema = resolve(media.get("schema").unwrap_or(&Value::Null), document);
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let encoding = media.get("encoding");
-    let parameter_fields: Vec<String> = operation
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("name").and_then(Value::as_str).map(snake))
-        .collect();
+fn multipart(op: &Operation) -> Fallible<Vec<Part>> {
+    let content = request_contents(op)
+        .iter()
+        .find(|c| c.media_type.starts_with("multipart/form-data"))
+        .ok_or("no multipart/form-data body")?;
+    let parameter_fields: Vec<String> = op.parameters.iter().map(|p| snake(&p.name)).collect();
     let mut parts = Vec::new();
-    for (name, property) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let resolved = resolve(property, document);
-        let ty = resolved.get("type").and_then(Value::as_str);
-        let (kind, rust) = if ty == Some("string")
-            && resolved.get("format").and_then(Value::as_str) == Some("binary")
-        {
+    for part in &content.parts {
+        let (kind, rust) = if part.is_binary() {
             // OpenAPI 3.0: a binary part is `application/octet-stream`
             // unless `encoding` says otherwise; "image/png, image/jpeg"
             // lists the accepted types, and the first is the default.
-            let content_type = encoding
-                .and_then(|e| e.pointer(&format!("/{name}/contentType")))
-                .and_then(Value::as_str)
+            let content_type = part
+                .content_type
+                .as_deref()
                 .and_then(|c| c.split(',').next())
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty())
@@ -865,24 +645,24 @@ fn multipart(operation: &Map<String, Value>, document: &Value) -> Fallible<Vec<P
                 PartKind::File { content_type },
                 quote! { sailpoint_runtime::FilePart },
             )
-        } else if matches!(ty, Some("string" | "integer" | "number" | "boolean")) {
-            (PartKind::Text, rust_type(property)?)
+        } else if matches!(
+            part.json_type.as_deref(),
+            Some("string" | "integer" | "number" | "boolean")
+        ) {
+            (PartKind::Text, rust_type(&part.schema)?)
         } else {
-            (PartKind::Json, rust_type(property)?)
+            (PartKind::Json, rust_type(&part.schema)?)
         };
-        let mut field = snake(name);
+        let mut field = snake(&part.name);
         // `PUT /brandings/{name}` has a `name` part too.
         if parameter_fields.contains(&field) {
             field.push_str("_part");
         }
         parts.push(Part {
             field: ident(&field),
-            required: required.contains(&name.as_str()),
-            description: resolved
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_string),
-            api_name: name.clone(),
+            required: part.required,
+            description: part.description.clone(),
+            api_name: part.name.clone(),
             ty: rust,
             kind,
         });
@@ -890,17 +670,13 @@ fn multipart(operation: &Map<String, Value>, document: &Value) -> Fallible<Vec<P
     Ok(parts)
 }
 
-fn success(response: &Value) -> Fallible<Success> {
-    let Some(content) = response
-        .get("content")
-        .and_then(Value::as_object)
-        .filter(|c| !c.is_empty())
-    else {
+fn success(response: &Response) -> Fallible<Success> {
+    if response.contents.is_empty() {
         return Ok(Success::Empty);
-    };
-    match content.iter().find(|(k, _)| is_json_media_type(k)) {
-        Some((_, media)) => Ok(Success::Json(rust_type(
-            media.get("schema").unwrap_or(&Value::Null),
+    }
+    match response.json() {
+        Some(json) => Ok(Success::Json(rust_type(
+            json.schema.as_ref().unwrap_or(&Value::Null),
         )?)),
         None => Ok(Success::Stream),
     }

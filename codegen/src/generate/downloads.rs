@@ -11,10 +11,10 @@
 use quote::quote;
 use syn::{ImplItem, ImplItemFn, Item, ItemImpl};
 
-use super::shape::{self, copy_of_send, is_success_arm};
+use super::shape::builder::SendMut;
+use super::shape::{self, copy_of_send};
 use crate::error::Error;
 use crate::model::ApiModel;
-use crate::names::OperationKey;
 
 /// Adds `download` to the builder of each operation the model gives
 /// alternative media types. Returns the builders changed, sorted.
@@ -29,13 +29,12 @@ pub fn add_downloads(builder: &mut [Item], model: &ApiModel) -> Result<Vec<Strin
         let name = key.builder_name();
         let culprit = || Some(format!("operation `{key}`"));
         let implementation = shape::builder_mut(builder, &name)?;
-        let download =
-            download_fn(implementation, key, &op.alternative_media).map_err(|message| {
-                Error::Generate {
-                    culprit: culprit(),
-                    message,
-                }
-            })?;
+        let download = download_fn(implementation, &op.alternative_media).map_err(|message| {
+            Error::Generate {
+                culprit: culprit(),
+                message,
+            }
+        })?;
         implementation.items.push(ImplItem::Fn(download));
         changed.push(name);
     }
@@ -43,11 +42,7 @@ pub fn add_downloads(builder: &mut [Item], model: &ApiModel) -> Result<Vec<Strin
     Ok(changed)
 }
 
-fn download_fn(
-    implementation: &ItemImpl,
-    key: &OperationKey,
-    media_types: &[String],
-) -> Result<ImplItemFn, String> {
+fn download_fn(implementation: &ItemImpl, media_types: &[String]) -> Result<ImplItemFn, String> {
     let mut download = copy_of_send(implementation)?;
     let listed: Vec<String> = media_types.iter().map(|m| format!("`{m}`")).collect();
     let doc = format!(
@@ -69,37 +64,17 @@ fn download_fn(
 
     // After the request is built, its `Accept` (progenitor's JSON one, or
     // none) is replaced by the caller's.
-    let built = download
-        .block
-        .stmts
-        .iter()
-        .position(|stmt| {
-            matches!(stmt, syn::Stmt::Local(local)
-            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "request"))
-        })
-        .ok_or_else(|| format!("`send` of `{}` builds no `request`", key.method_name()))?;
-    let accept: Vec<syn::Stmt> = syn::parse_quote! {
+    let mut send = SendMut(&mut download);
+    send.insert_after_request(quote! {
         match ::reqwest::header::HeaderValue::from_str(media_type) {
             Ok(accept) => {
                 request.headers_mut().insert(::reqwest::header::ACCEPT, accept);
             }
             Err(e) => return Err(Error::InvalidRequest(format!("media type {media_type:?}: {e}"))),
         }
-    };
-    download.block.stmts.splice(built + 1..built + 1, accept);
-
-    let status_match = shape::status_match_mut(&mut download)?;
-    let mut successes = 0;
-    for arm in status_match
-        .arms
-        .iter_mut()
-        .filter(|arm| is_success_arm(arm))
-    {
+    })?;
+    for arm in send.success_arms()? {
         *arm.body = syn::parse_quote!(Ok(ResponseValue::stream(response)));
-        successes += 1;
-    }
-    if successes == 0 {
-        return Err("`send` has no success arm".into());
     }
     Ok(download)
 }

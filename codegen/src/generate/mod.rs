@@ -83,15 +83,9 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
     let mut builder = shape::take_module(&mut file.items, shape::BUILDER)?;
     let mut custom_report = Vec::new();
     for op in &split.custom {
-        custom::complete_builder(
-            &mut builder,
-            &mut types,
-            &mut file.items,
-            op,
-            &progenitor_document,
-        )?;
+        custom::complete_builder(&mut builder, &mut types, &mut file.items, op)?;
         let reasons: Vec<&str> = op.reasons.iter().map(|r| r.as_str()).collect();
-        custom_report.push((op.key.clone(), reasons.join(", ")));
+        custom_report.push((op.operation.key.clone(), reasons.join(", ")));
     }
     let json_successes = success_bodies::has_json_success(model);
     success_bodies::decode_with_runtime(&mut builder, json_successes)?;

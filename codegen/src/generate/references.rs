@@ -19,22 +19,26 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 use syn::{Item, Type};
 
+use super::shape::{self, typify};
+
 /// The type key a path names, once the module prefixes a generated path may
 /// carry (`crate::types::`, `super::`, `types::builder::`...) are removed.
 fn key_of_segments(segments: &[String]) -> Option<String> {
     let mut rest = segments;
     while let Some(first) = rest.first() {
-        if matches!(
-            first.as_str(),
-            "crate" | "self" | "super" | "types" | "builder"
-        ) {
+        let module = first.as_str();
+        if matches!(module, "crate" | "self" | "super")
+            || [shape::TYPES, shape::BUILDER, typify::STRUCT_BUILDERS].contains(&module)
+        {
             rest = &rest[1..];
         } else {
             break;
         }
     }
     match rest {
-        [module, function, ..] if module == "defaults" => Some(format!("defaults::{function}")),
+        [module, function, ..] if module == typify::DEFAULTS => {
+            Some(format!("{module}::{function}"))
+        }
         [first, ..] => Some(first.clone()),
         [] => None,
     }
@@ -168,8 +172,8 @@ pub fn types_items(types: &[Item]) -> Vec<(&Item, Place)> {
     let mut out = Vec::new();
     for item in types {
         match item {
-            Item::Mod(m) if m.ident == "builder" || m.ident == "defaults" => {
-                let place = if m.ident == "builder" {
+            Item::Mod(m) if m.ident == typify::STRUCT_BUILDERS || m.ident == typify::DEFAULTS => {
+                let place = if m.ident == typify::STRUCT_BUILDERS {
                     Place::StructBuilder
                 } else {
                     Place::Defaults

@@ -6,8 +6,9 @@
 //! `sailpoint_runtime::search_after_stream`.
 
 use quote::{format_ident, quote};
-use syn::{GenericArgument, ImplItem, ImplItemFn, Item, PathArguments, Type, WherePredicate};
+use syn::{ImplItem, ImplItemFn, Item};
 
+use super::shape::builder::setter_type;
 use super::shape::{self, copy_of_send, listed_item};
 use crate::error::Error;
 use crate::model::{ApiModel, Paging};
@@ -37,7 +38,8 @@ pub fn add_search_streams(builder: &mut [Item], model: &ApiModel) -> Result<(), 
 fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, String> {
     let send = copy_of_send(implementation)?;
     let item = listed_item(&send.sig.output).ok_or("`send` does not return a list")?;
-    let body = body_type(implementation).ok_or("the builder has no typed `body` setter")?;
+    let body =
+        setter_type(implementation, "body").ok_or("the builder has no typed `body` setter")?;
     let sort = format_ident!("{}", snake(SORT));
     let search_after = format_ident!("{}", snake(SEARCH_AFTER));
 
@@ -127,39 +129,4 @@ fn search_methods(implementation: &syn::ItemImpl) -> Result<Vec<ImplItem>, Strin
     let mut items = vec![ImplItem::Fn(send_as)];
     items.extend(methods.items);
     Ok(items)
-}
-
-/// `X` of the `body` setter's `V: TryInto<X>` bound: the body's type.
-fn body_type(implementation: &syn::ItemImpl) -> Option<Type> {
-    let setter = implementation.items.iter().find_map(|item| match item {
-        ImplItem::Fn(f) if f.sig.ident == "body" => Some(f),
-        _ => None,
-    })?;
-    setter
-        .sig
-        .generics
-        .where_clause
-        .iter()
-        .flat_map(|w| w.predicates.iter())
-        .filter_map(|p| match p {
-            WherePredicate::Type(t) => Some(t),
-            _ => None,
-        })
-        .flat_map(|t| t.bounds.iter())
-        .find_map(|bound| {
-            let syn::TypeParamBound::Trait(bound) = bound else {
-                return None;
-            };
-            let last = bound.path.segments.last()?;
-            if last.ident != "TryInto" {
-                return None;
-            }
-            let PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            args.args.iter().find_map(|a| match a {
-                GenericArgument::Type(t) => Some(t.clone()),
-                _ => None,
-            })
-        })
 }

@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::model::{ApiModel, Content, Operation};
-use crate::names::{OperationKey, pascal};
+use crate::names::pascal;
 use crate::openapi::is_success_or_default;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,14 +40,11 @@ impl CustomReason {
     }
 }
 
-/// An operation the custom generator builds.
+/// An operation the custom generator builds: the model's operation, its
+/// inline schemas hoisted into components (see [`split`]).
 #[derive(Clone, Debug)]
 pub struct CustomOperation {
-    pub key: OperationKey,
-    pub method: String,
-    pub path: String,
-    /// The normalized operation, with the path item's parameters merged in.
-    pub operation: Map<String, Value>,
+    pub operation: Operation,
     pub reasons: BTreeSet<CustomReason>,
 }
 
@@ -109,35 +106,6 @@ fn reasons_remove_body(reasons: &BTreeSet<CustomReason>) -> bool {
     reasons.contains(&CustomReason::Multipart) || reasons.contains(&CustomReason::AlternativeBodies)
 }
 
-/// The operation with its path item's parameters merged in (the
-/// operation's own win, as OpenAPI says).
-fn merged_operation(doc: &Value, op: &Operation) -> Map<String, Value> {
-    let mut operation = doc
-        .pointer(op.pointer.as_str())
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let path_item = op.pointer.parent().map(|p| p.child("parameters"));
-    let shared = path_item
-        .and_then(|p| p.follow(doc))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let own = operation
-        .get("parameters")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let key = |p: &Value| (p.get("name").cloned(), p.get("in").cloned());
-    let mut all: Vec<Value> = shared
-        .into_iter()
-        .filter(|s| !own.iter().any(|o| key(o) == key(s)))
-        .collect();
-    all.extend(own);
-    operation.insert("parameters".into(), Value::Array(all));
-    operation
-}
-
 pub fn split(document: &Value, model: &ApiModel) -> Split {
     let mut progenitor_document = document.clone();
     let mut custom = Vec::new();
@@ -147,25 +115,16 @@ pub fn split(document: &Value, model: &ApiModel) -> Split {
         if reasons.is_empty() {
             continue;
         }
-        let key = op.key.clone();
         let remove_body = reasons_remove_body(&reasons);
-        let mut operation = merged_operation(document, op);
-        hoist_inline_schemas(&key, &mut operation, remove_body, &mut hoisted);
+        let mut operation = op.clone();
+        hoist_inline_schemas(&mut operation, remove_body, &mut hoisted);
         if let Some(Value::Object(original)) = progenitor_document.pointer_mut(op.pointer.as_str())
         {
             // progenitor must see the hoisted references too, so that the
             // one success response it generates names the same type.
-            if let Some(responses) = operation.get("responses") {
-                original.insert("responses".into(), responses.clone());
-            }
+            show_hoisted_responses(original, &operation);
         }
-        custom.push(CustomOperation {
-            key,
-            method: op.method.key().to_string(),
-            path: op.path.as_str().to_string(),
-            operation,
-            reasons,
-        });
+        custom.push(CustomOperation { operation, reasons });
         if let Some(Value::Object(reduced)) = progenitor_document.pointer_mut(op.pointer.as_str()) {
             // progenitor keeps a body it can express (a JSON body of an
             // operation here only for its responses).
@@ -259,47 +218,63 @@ fn hoist(schema: &mut Value, name: String, hoisted: &mut Map<String, Value>) {
     hoisted.insert(name, std::mem::replace(schema, reference));
 }
 
-fn hoist_inline_schemas(
-    key: &OperationKey,
-    operation: &mut Map<String, Value>,
-    body_is_ours: bool,
-    hoisted: &mut Map<String, Value>,
-) {
-    let base = key.builder_name();
-    if let Some(Value::Object(responses)) = operation.get_mut("responses") {
-        for (status, response) in responses
+/// Hoists the inline schemas the custom generator must name: those of
+/// success responses, and, when the body is the custom generator's, of the
+/// body (a multipart body's parts, when its schema is inline: a
+/// component's properties are the component's to name).
+fn hoist_inline_schemas(op: &mut Operation, body_is_ours: bool, hoisted: &mut Map<String, Value>) {
+    let base = op.key.builder_name();
+    for response in op
+        .responses
+        .iter_mut()
+        .filter(|r| r.is_success_or_default())
+    {
+        for schema in response
+            .contents
             .iter_mut()
-            .filter(|(s, _)| is_success_or_default(s))
+            .filter_map(|c| c.schema.as_mut())
         {
-            if let Some(Value::Object(content)) = response.get_mut("content") {
-                for media in content.values_mut() {
-                    if let Some(schema) = media.get_mut("schema") {
-                        hoist(schema, format!("{base}Response{status}"), hoisted);
-                    }
-                }
-            }
+            hoist(
+                schema,
+                format!("{base}Response{}", response.status),
+                hoisted,
+            );
         }
     }
     if !body_is_ours {
         return;
     }
-    if let Some(Value::Object(content)) = operation
-        .get_mut("requestBody")
-        .and_then(|b| b.get_mut("content"))
-    {
-        for (media, body) in content.iter_mut() {
-            let Some(schema) = body.get_mut("schema") else {
-                continue;
-            };
-            if media.starts_with("multipart/") {
-                if let Some(Value::Object(properties)) = schema.get_mut("properties") {
-                    for (part, property) in properties.iter_mut() {
-                        let part_name = pascal(part);
-                        hoist(property, format!("{base}{part_name}Part"), hoisted);
-                    }
+    for content in op.request_body.iter_mut().flat_map(|b| &mut b.contents) {
+        let Some(schema) = &mut content.schema else {
+            continue;
+        };
+        if content.media_type.starts_with("multipart/") {
+            if schema.get("properties").is_some() {
+                for part in &mut content.parts {
+                    let part_name = pascal(&part.name);
+                    hoist(&mut part.schema, format!("{base}{part_name}Part"), hoisted);
                 }
-            } else {
-                hoist(schema, format!("{base}Body"), hoisted);
+            }
+        } else {
+            hoist(schema, format!("{base}Body"), hoisted);
+        }
+    }
+}
+
+/// Writes the hoisted success schemas of `op` into its operation in the
+/// document progenitor reads (responses declared in place; a `$ref`'d
+/// response is left as it is).
+fn show_hoisted_responses(original: &mut Map<String, Value>, op: &Operation) {
+    for response in op.responses.iter().filter(|r| r.is_success_or_default()) {
+        for content in &response.contents {
+            let slot = original
+                .get_mut("responses")
+                .and_then(|r| r.get_mut(&response.status))
+                .and_then(|r| r.get_mut("content"))
+                .and_then(|c| c.get_mut(&content.media_type))
+                .and_then(|m| m.get_mut("schema"));
+            if let (Some(slot), Some(schema)) = (slot, &content.schema) {
+                slot.clone_from(schema);
             }
         }
     }

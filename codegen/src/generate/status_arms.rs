@@ -37,7 +37,7 @@ fn merge(arms: Vec<Arm>) -> Vec<Arm> {
     let mut out: Vec<Arm> = Vec::with_capacity(arms.len());
     let mut bodies: Vec<Option<String>> = Vec::with_capacity(arms.len());
     for arm in arms {
-        let key = is_status_literal(&arm).then(|| arm.body.to_token_stream().to_string());
+        let key = shape::is_status_arm(&arm).then(|| arm.body.to_token_stream().to_string());
         let same = key
             .as_ref()
             .and_then(|key| bodies.iter().position(|b| b.as_ref() == Some(key)));
@@ -63,12 +63,6 @@ fn merge(arms: Vec<Arm>) -> Vec<Arm> {
         }
     }
     out
-}
-
-/// An unguarded arm for one status literal (`404u16`) or a range of them.
-fn is_status_literal(arm: &Arm) -> bool {
-    // A guard is a pattern of its own (`Pat::Guard`) in syn 3.
-    matches!(arm.pat, Pat::Lit(_) | Pat::Range(_))
 }
 
 #[cfg(test)]

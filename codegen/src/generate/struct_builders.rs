@@ -14,10 +14,10 @@
 
 use std::collections::BTreeSet;
 
-use syn::{ImplItem, Item};
+use syn::Item;
 
 use super::references::{Place, closure, key_of_item, mentioned_in, type_graph};
-use super::shape;
+use super::shape::{self, typify};
 use crate::error::Error;
 
 /// How many struct builders were kept and dropped.
@@ -43,7 +43,7 @@ pub fn keep_request_builders(types: &mut Vec<Item>, operations: &[Item]) -> Resu
     let keep = request_types(types, operations);
     let mut trimmed = Trimmed::default();
     let has_structs = types.iter().any(|item| matches!(item, Item::Struct(_)));
-    let builder = match shape::module_mut(types, shape::BUILDER) {
+    let builder = match shape::module_mut(types, typify::STRUCT_BUILDERS) {
         Ok(builder) => builder,
         Err(_) if !has_structs => return Ok(trimmed),
         Err(_) => {
@@ -71,9 +71,7 @@ pub fn keep_request_builders(types: &mut Vec<Item>, operations: &[Item]) -> Resu
             continue;
         }
         if let Item::Impl(i) = item {
-            i.items.retain(|member| {
-                !matches!(member, ImplItem::Fn(f) if f.sig.ident == "builder" && f.sig.inputs.is_empty())
-            });
+            i.items.retain(|member| !typify::is_builder_fn(member));
         }
     }
     // Inherent impls left empty by the removal.

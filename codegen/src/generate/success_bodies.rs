@@ -56,20 +56,16 @@ struct Rewrite {
 
 impl VisitMut for Rewrite {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Call(call) = expr
-            && let Expr::Path(function) = &*call.func
-            && let [ty, method] = function.path.segments.iter().collect::<Vec<_>>()[..]
-            && ty.ident == "ResponseValue"
-            && method.ident == "from_response"
-        {
-            let args = &call.args;
-            *expr = match &ty.arguments {
-                syn::PathArguments::AngleBracketed(generics) => {
+        if let Some(decode) = shape::from_response(expr) {
+            let args = decode.args;
+            let rewritten: Expr = match decode.ty {
+                Some(generics) => {
                     let inner = &generics.args;
                     syn::parse_quote!(sailpoint_runtime::decode_success::<#inner, _>(#args))
                 }
-                _ => syn::parse_quote!(sailpoint_runtime::decode_success(#args)),
+                None => syn::parse_quote!(sailpoint_runtime::decode_success(#args)),
             };
+            *expr = rewritten;
             self.count += 1;
             return;
         }
@@ -86,16 +82,13 @@ struct ErrorRewrite;
 
 impl VisitMut for ErrorRewrite {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::Call(call) = expr
-            && let Expr::Path(function) = &*call.func
-            && let [ty, method] = function.path.segments.iter().collect::<Vec<_>>()[..]
-            && ty.ident == "ResponseValue"
-            && ty.arguments.is_none()
-            && method.ident == "from_response"
-            && method.arguments.is_none()
+        if let Some(decode) = shape::from_response(expr)
+            && decode.ty.is_none()
+            && !decode.generic_method
         {
-            let args = &call.args;
-            *expr = syn::parse_quote!(sailpoint_runtime::decode_error(#args));
+            let args = decode.args;
+            let rewritten: Expr = syn::parse_quote!(sailpoint_runtime::decode_error(#args));
+            *expr = rewritten;
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);

@@ -20,6 +20,7 @@ use syn::{
 
 use crate::error::Error;
 
+pub mod builder;
 pub mod typify;
 
 pub use typify::{DATE_TIME, compact};
@@ -168,7 +169,12 @@ pub fn listed_item(output: &ReturnType) -> Option<Type> {
 
 fn first_generic(ty: &Type, outer: &str) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
+    first_generic_of_path(&path.path, outer)
+}
+
+/// `T` of a path ending in `outer<T, ..>`.
+fn first_generic_of_path(path: &syn::Path, outer: &str) -> Option<Type> {
+    let last = path.segments.last()?;
     if last.ident != outer {
         return None;
     }
@@ -197,6 +203,46 @@ pub fn is_success_arm(arm: &Arm) -> bool {
         _ => None,
     };
     first.is_some_and(|s| (200..300).contains(&s))
+}
+
+/// An unguarded status-match arm for one status literal (`404u16`) or a
+/// range of them (`400u16..=499u16`): not `_`, not guarded (a guard is a
+/// pattern of its own, `Pat::Guard`, in syn 3).
+pub fn is_status_arm(arm: &Arm) -> bool {
+    matches!(arm.pat, Pat::Lit(_) | Pat::Range(_))
+}
+
+/// progenitor's decoding of a body in a status arm:
+/// `ResponseValue::from_response(response)`, or
+/// `ResponseValue::<T>::from_response(response)` (`T` in `types`).
+pub struct FromResponse<'e> {
+    /// `<T>` of `ResponseValue::<T>`, if spelled.
+    pub ty: Option<&'e syn::AngleBracketedGenericArguments>,
+    /// Whether `from_response` itself has generic arguments.
+    pub generic_method: bool,
+    pub args: &'e syn::punctuated::Punctuated<Expr, syn::token::Comma>,
+}
+
+/// [`FromResponse`], if `expr` is one.
+pub fn from_response(expr: &Expr) -> Option<FromResponse<'_>> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Path(function) = &*call.func else {
+        return None;
+    };
+    let [ty, method] = function.path.segments.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if ty.ident != "ResponseValue" || method.ident != "from_response" {
+        return None;
+    }
+    Some(FromResponse {
+        ty: match &ty.arguments {
+            PathArguments::AngleBracketed(generics) => Some(generics),
+            _ => None,
+        },
+        generic_method: !method.arguments.is_none(),
+        args: &call.args,
+    })
 }
 
 /// The `OperationInfo::operation_id` of every builder's `send`: the names
@@ -241,6 +287,7 @@ mod tests {
     //! first and say which view to revisit.
 
     use serde_json::json;
+    use syn::ImplItem;
 
     use super::*;
 
@@ -260,6 +307,15 @@ mod tests {
                         "200": {"description": "ok", "content": {"application/json": {"schema": {
                             "type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}},
                         "400": {"description": "bad", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+                    }
+                }},
+                "/things/{id}": {"put": {
+                    "operationId": "putThing",
+                    "tags": ["Things"],
+                    "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
                     }
                 }}
             },
@@ -293,6 +349,23 @@ mod tests {
             "typify's date-time spelling"
         );
 
+        let thing_builder = types.iter().find_map(|item| match item {
+            Item::Impl(i)
+                if i.trait_.is_none() && self_type_name(i).as_deref() == Some("Thing") =>
+            {
+                i.items.iter().find(|m| typify::is_builder_fn(m))
+            }
+            _ => None,
+        });
+        assert!(thing_builder.is_some(), "typify's `Thing::builder()`");
+        let struct_builders = module(types, typify::STRUCT_BUILDERS).expect("types::builder");
+        assert!(
+            struct_builders
+                .iter()
+                .any(|item| matches!(item, Item::Struct(s) if s.ident == "Thing")),
+            "typify's `types::builder::Thing`"
+        );
+
         let builders = module(&file.items, BUILDER).expect("builder");
         let list = builder(builders, "ListThings").expect("builder ListThings");
         let send = send(list).expect("send");
@@ -301,12 +374,12 @@ mod tests {
         assert!(method(list, "limit").is_some() && method(list, "offset").is_some());
         assert_eq!(
             sent_operation_names(&file).into_iter().collect::<Vec<_>>(),
-            ["list_things"]
+            ["list_things", "put_thing"]
         );
 
         let builders = module_mut(&mut file.items, BUILDER).expect("builder");
         let mut sends: Vec<(String, &mut ImplItemFn)> = sends_mut(builders).collect();
-        assert_eq!(sends.len(), 1);
+        assert_eq!(sends.len(), 2);
         let (name, send) = &mut sends[0];
         assert_eq!(name, "ListThings");
         let status_match = status_match_mut(send).expect("ends in a status match");
@@ -320,6 +393,144 @@ mod tests {
             (1, 3),
             "200, 400 and `_`"
         );
+        let statuses: Vec<bool> = status_match.arms.iter().map(is_status_arm).collect();
+        assert_eq!(statuses, [true, true, false], "literals, then `_`");
+        // The 200 and 400 arms decode with `ResponseValue::from_response`.
+        struct Decodes(Vec<bool>);
+        impl<'e> syn::visit::Visit<'e> for Decodes {
+            fn visit_expr(&mut self, expr: &'e Expr) {
+                match from_response(expr) {
+                    Some(decode) => self.0.push(decode.ty.is_none() && !decode.generic_method),
+                    None => syn::visit::visit_expr(self, expr),
+                }
+            }
+        }
+        let mut decodes = Decodes(Vec::new());
+        for arm in &status_match.arms {
+            syn::visit::Visit::visit_expr(&mut decodes, &arm.body);
+        }
+        assert_eq!(
+            decodes.0,
+            [true, true],
+            "untyped `from_response` in 200 and 400"
+        );
+    }
+
+    /// The shapes `custom` and `downloads` change: a builder's struct,
+    /// `new`, setters, the `let url`/`let request = ...build()?` positions
+    /// of its `send`, its status arms' spelling and the usage example.
+    #[test]
+    fn builders_can_be_extended_through_the_builder_views() {
+        use quote::quote;
+
+        let mut file = progenitor_output();
+        let builders = module_mut(&mut file.items, BUILDER).expect("builder");
+        let put = builder(builders, "PutThing").expect("builder PutThing");
+        assert_eq!(
+            builder::setter_type(put, "body")
+                .map(|t| compact(&t))
+                .as_deref(),
+            Some("types::Thing"),
+            "the body setter's `V: TryInto<T>`"
+        );
+        let progenitor_success = send(put).expect("send").block.stmts.last().cloned();
+        let Some(Stmt::Expr(Expr::Match(progenitor_match), None)) = progenitor_success else {
+            panic!("`send` ends in a status match");
+        };
+        let spelled = builder::status_arm("200", quote!(x)).expect("an arm");
+        assert_eq!(
+            compact(&spelled.pat),
+            compact(&progenitor_match.arms[0].pat),
+            "a status arm spelled as progenitor spells it"
+        );
+
+        let mut extended = builder::extend(builders, "PutThing").expect("struct and impl");
+        extended
+            .add_field(&quote!(extra), &quote!(u8), &quote!(7u8))
+            .expect("a field added to the struct, `new` and `send`");
+        extended.derive_debug_only().expect("a derive to replace");
+        let setter: ImplItem = syn::parse_quote! { pub fn extra(self) -> Self { self } };
+        extended
+            .add_setters(vec![setter])
+            .expect("setters before `send`");
+        let mut send = extended.send().expect("send");
+        send.insert_before_url(quote! { let prepared = 1; })
+            .expect("a `let url`");
+        send.extend_request_chain(quote! { .header("x", "y") })
+            .expect("a `let request = ...build()?`");
+        send.insert_after_request(quote! { let after = 2; })
+            .expect("a `let request`");
+        assert_eq!(send.success_arms().expect("a success arm").len(), 1);
+        send.replace_success_arms(vec![spelled]).expect("replaced");
+        assert_eq!(
+            compact(&send.status_match().expect("match").arms[0].body),
+            "{x}"
+        );
+
+        let code = compact(builder(builders, "PutThing").expect("still there"));
+        for expected in [
+            "extra:7u8}",
+            "letSelf{client,id,body,extra}=self;",
+            "letprepared=1;leturl=",
+            ".header(\"x\",\"y\").build()?;letafter=2;",
+            "pubfnextra(self)->Self{self}#[doc=\"Sendsa`PUT`requestto`/things/{id}`\"]pubasyncfnsend",
+        ] {
+            assert!(code.contains(expected), "{expected} not in {code}");
+        }
+        let structure = builders
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(s) if s.ident == "PutThing" => Some(compact(s)),
+                _ => None,
+            })
+            .expect("struct PutThing");
+        assert!(
+            structure.contains("#[derive(Debug)]pubstructPutThing"),
+            "{structure}"
+        );
+        assert!(structure.ends_with("extra:u8}"), "{structure}");
+
+        builder::add_to_usage_example(&mut file.items, "put_thing", "    .extra(extra)\n")
+            .expect("the tag trait's usage example");
+        let client = prettyplease::unparse(&file);
+        assert!(
+            client.contains("    .extra(extra)\n    .send()"),
+            "usage example not completed"
+        );
+    }
+
+    #[test]
+    fn unrecognised_builder_shapes_are_errors_saying_what_is_missing() {
+        use quote::quote;
+
+        let mut items: Vec<Item> = vec![
+            syn::parse_quote! { pub struct Odd<'a> { client: &'a Client } },
+            syn::parse_quote! {
+                impl<'a> Odd<'a> {
+                    pub fn new(client: &'a Client) -> Self { let s = Self { client }; s }
+                    pub async fn send(self) -> Result<(), ()> { let url = 1; match 1 { _ => Ok(()) } }
+                }
+            },
+        ];
+        let missing = builder::extend(&mut items, "Gone")
+            .err()
+            .expect("no builder");
+        assert!(missing.contains("`Gone`"), "{missing}");
+        let mut odd = builder::extend(&mut items, "Odd").expect("struct and impl");
+        let error = odd
+            .add_field(&quote!(x), &quote!(u8), &quote!(0))
+            .expect_err("`new` ends in a `let`");
+        assert!(error.contains("`new`"), "{error}");
+        let mut send = odd.send().expect("send");
+        let error = send
+            .extend_request_chain(quote!(.body(b)))
+            .expect_err("no request");
+        assert!(error.contains("`request`"), "{error}");
+        let error = send.success_arms().expect_err("no success arm");
+        assert!(error.contains("success arm"), "{error}");
+        let error = builder::add_to_usage_example(&mut items, "odd", "").expect_err("no tag trait");
+        assert!(error.contains("`odd`"), "{error}");
+        assert!(builder::status_arm("abc", quote!(x)).is_err());
     }
 
     #[test]

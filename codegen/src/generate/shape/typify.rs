@@ -5,6 +5,17 @@ use quote::ToTokens;
 use syn::punctuated::Punctuated;
 use syn::{Meta, Path, Token, Type};
 
+/// typify's submodule of `types` holding its struct builders
+/// (`types::builder::X`).
+pub const STRUCT_BUILDERS: &str = "builder";
+/// typify's submodule of `types` holding default-value functions.
+pub const DEFAULTS: &str = "defaults";
+
+/// typify's `X::builder()` in `impl X`: the entry to a struct's builder.
+pub fn is_builder_fn(member: &syn::ImplItem) -> bool {
+    matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "builder" && f.sig.inputs.is_empty())
+}
+
 /// typify's spelling of `format: date-time`, as [`compact`] text. The
 /// lenient date-time codec hangs on it: `shape::tests` pins it, so a
 /// different spelling fails loudly instead of dropping the codec.
@@ -99,5 +110,15 @@ pub fn drop_derives(attrs: &mut [syn::Attribute], names: &[&str]) {
             .filter(|p| !names.iter().any(|n| is_named(p, n)))
             .collect();
         *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+/// The name of a type item typify wrote (struct, enum or alias).
+pub fn type_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
     }
 }
