@@ -47,16 +47,20 @@ pub fn model_version(
     analyze_version(loader, version, targeted, false).map(|(model, _)| model)
 }
 
+/// The public API of a generated crate, or why generation failed.
+pub type GeneratedApi = Result<PublicApi, String>;
+
 /// [`model_version`], and with `with_api` also the public API of the crate
 /// the generator makes of the same normalized document (generated in
-/// memory, nothing written), for `cargo xtask drift --verify`.
+/// memory, nothing written), for `cargo xtask drift --verify`. A spec the
+/// generator refuses still has its model: the failure is the API's.
 pub fn analyze_version(
     loader: &Loader,
     version: ApiVersion,
     targeted: bool,
     with_api: bool,
-) -> Result<(SpecModel, Option<PublicApi>), Error> {
-    let run = || -> Result<(SpecModel, Option<PublicApi>), Error> {
+) -> Result<(SpecModel, Option<GeneratedApi>), Error> {
+    let run = || -> Result<(SpecModel, Option<GeneratedApi>), Error> {
         let bundle = bundle_loaded(loader, &version.root())?;
         let title = format!("{} ({})", version.name(), version.root());
         let context = if targeted {
@@ -72,12 +76,11 @@ pub fn analyze_version(
         let normalized = normalize(&title, &context, bundle.document)?;
         let api = ApiModel::build_with_origins(&normalized, &origins)?;
         let model = SpecModel::of(&normalized.document, &api);
-        let public = if with_api {
-            let generated = crate::generate::generate(&normalized, &api)?;
-            Some(PublicApi::of(&generated))
-        } else {
-            None
-        };
+        let public = with_api.then(|| {
+            crate::generate::generate(&normalized, &api)
+                .map(|generated| PublicApi::of(&generated))
+                .map_err(|e| e.to_string())
+        });
         Ok((model, public))
     };
     run().map_err(|error| Error::InVersion {
@@ -146,7 +149,8 @@ pub enum ChangeKind {
     /// body starts from its builder's default and is always sent), as
     /// `cargo xtask drift --verify` confirms.
     RequestBodyRequirednessChanged,
-    /// Breaking: `send()` returns another type.
+    /// Breaking: `send()` returns another type; compatible when only the
+    /// status changed (`201: Entitlement` to `200: Entitlement`).
     SuccessTypeChanged,
     /// Compatible: a new type.
     SchemaAdded,
@@ -182,6 +186,10 @@ pub enum ChangeKind {
     ExperimentalChanged,
     /// Compatible: a documentation-level change.
     DeprecationChanged,
+    /// Breaking when a component no longer reaches requests (its struct
+    /// builder, `Type::builder()` and `types::builder::Type`, is generated
+    /// for request types only and disappears), compatible when it starts to.
+    RequestUseChanged,
     /// Reported apart, not as breaking: a name only the generator chose
     /// changed while the Rust type stayed the same: a collision qualifier
     /// that went away (`V3DtoType` became `DtoType`, same schema), or an
@@ -512,11 +520,16 @@ fn generator_renames(old: &SpecModel, new: &SpecModel) -> Renames {
         if new.schemas.contains_key(name) {
             continue;
         }
+        // The unqualified name is new, or was already there with the same
+        // schema (two files of one schema: the generator's one type).
         let requalified = new.schemas.iter().find(|(candidate, candidate_model)| {
-            !old.schemas.contains_key(*candidate)
-                && name.len() > candidate.len()
+            name.len() > candidate.len()
                 && name.ends_with(candidate.as_str())
                 && *candidate_model == model
+                && old
+                    .schemas
+                    .get(*candidate)
+                    .is_none_or(|old_model| old_model == model)
         });
         if let Some((candidate, _)) = requalified {
             renames.insert(
@@ -1012,6 +1025,14 @@ fn success_type(op: &Operation) -> String {
     }
 }
 
+/// The types of a [`success_type`] description, without their statuses.
+fn success_types(success: &str) -> BTreeSet<&str> {
+    success
+        .split(" | ")
+        .map(|part| part.split_once(": ").map_or(part, |(_, ty)| ty))
+        .collect()
+}
+
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
@@ -1406,8 +1427,10 @@ fn operation_details(out: &mut Out, before: &OperationModel, after: &OperationMo
         }
     }
     if before.success != after.success {
+        // Another status with the same types: `send()` returns the same.
+        let same_types = success_types(&before.success) == success_types(&after.success);
         out.push(
-            Impact::Breaking,
+            breaking_if(!same_types),
             ChangeKind::SuccessTypeChanged,
             Some(name),
             None,
@@ -1620,7 +1643,28 @@ fn schemas(out: &mut Out, old: &SpecModel, new: &SpecModel) {
             a.deprecated,
             &pointer,
         );
-        let in_requests = new.request_schemas.contains(name) || old.request_schemas.contains(name);
+        let (was_sent, is_sent) = (
+            old.request_schemas.contains(name),
+            new.request_schemas.contains(name),
+        );
+        if was_sent != is_sent {
+            out.push(
+                breaking_if(was_sent),
+                ChangeKind::RequestUseChanged,
+                None,
+                Some(name),
+                None,
+                None,
+                None,
+                pointer.clone(),
+                if was_sent {
+                    format!("{label}: no longer in any request; its struct builder (`{}::builder()`) is gone", crate::names::pascal(name))
+                } else {
+                    format!("{label}: now in requests; it gets a struct builder (`{}::builder()`)", crate::names::pascal(name))
+                },
+            );
+        }
+        let in_requests = was_sent || is_sent;
         member_changes(
             out,
             Subject {

@@ -197,6 +197,11 @@ impl PublicApi {
     /// lists the target's fields and variants as its own: what a caller
     /// writes against `Member::X` is the alias's API, whichever type the
     /// generator points it to.
+    ///
+    /// An alias of a type the generator named (a shared enum) is that type
+    /// to its users: it is listed as the type itself (`enum`, with the
+    /// target's functions), so that an enum joining or leaving a group of
+    /// shared enums, the Rust type staying the same, is no API change.
     fn expand_aliases(&mut self) {
         let mut copies = Vec::new();
         for alias in self.items.values().filter(|i| i.kind == ItemKind::Type) {
@@ -212,8 +217,21 @@ impl PublicApi {
             } else {
                 format!("{module}::{target}")
             };
+            let shared = self
+                .items
+                .get(&format!("type {target_owner}"))
+                .filter(|t| t.generator_name);
+            if let Some(shared) = shared {
+                copies.push(ApiItem {
+                    owner: alias.owner.clone(),
+                    generator_name: false,
+                    ..shared.clone()
+                });
+            }
             for member in self.items.values().filter(|i| {
-                i.owner == target_owner && matches!(i.kind, ItemKind::Field | ItemKind::Variant)
+                i.owner == target_owner
+                    && (matches!(i.kind, ItemKind::Field | ItemKind::Variant)
+                        || (shared.is_some() && i.kind == ItemKind::Function))
             }) {
                 copies.push(ApiItem {
                     owner: alias.owner.clone(),
@@ -611,6 +629,8 @@ mod tests {
         );
         // The alias lists its target's variants as its own.
         assert_eq!(get("variant types::ThingOrder.Desc").as_deref(), Some(""));
+        // An alias of a shared enum is listed as the enum it is.
+        assert_eq!(get("type types::ThingOrder").as_deref(), Some("enum"));
         assert!(api.items["type types::AscDescEnum"].generator_name);
         assert!(!api.items["variant types::ThingOrder.Desc"].generator_name);
         let method = &api.items["method ClientThingsExt.list_things"];

@@ -37,6 +37,9 @@ pub struct Verification {
     pub unexplained: Vec<String>,
     /// Breaking drift entries that change no API item.
     pub breaking_without_api_change: Vec<String>,
+    /// Set when a side could not be generated: nothing was verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generation_error: Option<String>,
     /// Every API change, one line each, marked with how it is accounted
     /// for (`cargo xtask drift --verify --api-changes` prints them).
     #[serde(skip)]
@@ -46,10 +49,23 @@ pub struct Verification {
 impl Verification {
     /// Whether drift and the generated API agree.
     pub fn agrees(&self) -> bool {
-        self.unexplained.is_empty() && self.breaking_without_api_change.is_empty()
+        self.generation_error.is_none()
+            && self.unexplained.is_empty()
+            && self.breaking_without_api_change.is_empty()
+    }
+
+    /// Nothing verified: a side could not be generated.
+    pub fn not_generated(error: String) -> Verification {
+        Verification {
+            generation_error: Some(error),
+            ..Verification::default()
+        }
     }
 
     pub fn summary_line(&self) -> String {
+        if let Some(error) = &self.generation_error {
+            return format!("verify: not done, a side could not be generated: {error}");
+        }
         format!(
             "verify: {} API changes, {} explained, {} generator names only, {} unexplained; {} breaking entries without an API change",
             self.api_changes,

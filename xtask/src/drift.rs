@@ -16,11 +16,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
 use codegen::drift::{
-    DriftReport, Revision, SpecModel, VersionDrift, analyze_version, diff, is_pass_failure,
+    DriftReport, GeneratedApi, Revision, SpecModel, VersionDrift, analyze_version, diff,
+    is_pass_failure,
 };
 use codegen::load::{Loader, SpecPath};
 use codegen::public_api::PublicApi;
 use codegen::vendor::Upstream;
+use codegen::verify::Verification;
 use codegen::versions::ApiVersion;
 
 use crate::vendor::{Source, check_rev, refuse_symlinks};
@@ -191,7 +193,7 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
 
 /// What one side gives for one version: its model and, with `--verify`,
 /// its public API; or the error modelling it stopped on.
-type Side = Result<(SpecModel, Option<PublicApi>), codegen::Error>;
+type Side = Result<(SpecModel, Option<GeneratedApi>), codegen::Error>;
 
 /// Compares two spec directories, every version of `versions`, each side
 /// bundled and normalized with every pass; a version on which a targeted
@@ -241,10 +243,12 @@ pub fn compare(
         };
         let changes = diff(&old, &new);
         let verification = match (old_api, new_api) {
-            (Some(old_api), Some(new_api)) => Some(codegen::verify::verify(
+            (Some(Ok(old_api)), Some(Ok(new_api))) => Some(codegen::verify::verify(
                 &changes,
                 &PublicApi::diff(&old_api, &new_api),
             )),
+            (Some(Err(e)), _) => Some(Verification::not_generated(format!("{old_name}: {e}"))),
+            (_, Some(Err(e))) => Some(Verification::not_generated(format!("{new_name}: {e}"))),
             _ => None,
         };
         let mut version_drift = VersionDrift::new(version, changes, regen_error);
@@ -258,8 +262,8 @@ pub fn compare(
 }
 
 type Modelled = (
-    (SpecModel, Option<PublicApi>),
-    (SpecModel, Option<PublicApi>),
+    (SpecModel, Option<GeneratedApi>),
+    (SpecModel, Option<GeneratedApi>),
     Option<String>,
 );
 
