@@ -156,26 +156,39 @@ fn report(args: &Args) -> anyhow::Result<DriftReport> {
     }
     lap("upstream exported");
     refuse_symlinks(&source.dir)?;
-    for version in &versions {
-        let root = version.root();
-        if !source.dir.join(root.as_str()).is_file() {
-            bail!(
-                "upstream {} ({}) has no {root}, the {version} root",
-                source.commit,
-                args.from.display()
-            );
-        }
-    }
+    // A version whose root upstream lacks is reported so; the others are
+    // still compared.
+    let (present, missing): (Vec<ApiVersion>, Vec<ApiVersion>) = versions
+        .iter()
+        .partition(|version| source.dir.join(version.root().as_str()).is_file());
 
     let vendored_name = format!("vendored {} (openapi/)", short(&vendored.commit));
     let upstream_name = format!("upstream {}", short(&source.commit));
-    let versions = compare(
+    let mut compared = compare(
         (&spec_dir, &vendored_name),
         (&source.dir, &upstream_name),
-        &versions,
+        &present,
         args.verify,
         &lap,
     )?;
+    for version in missing {
+        compared.push(VersionDrift::failed(
+            version,
+            format!(
+                "upstream {} ({}) has no {}, the {version} root",
+                source.commit,
+                args.from.display(),
+                version.root()
+            ),
+        ));
+    }
+    // In the order asked for (beta, v2024, v2025).
+    compared.sort_by_key(|v| {
+        versions
+            .iter()
+            .position(|version| version.name() == v.version)
+    });
+    let versions = compared;
     lap("compared");
     Ok(DriftReport {
         format_version: codegen::drift::FORMAT_VERSION,

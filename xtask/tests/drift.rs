@@ -524,3 +524,71 @@ fn rev_accepts_commit_ish_forms() {
         stderr(&out)
     );
 }
+
+/// A version whose upstream files cannot be read stops only itself: the
+/// other version is compared and reported, the error names the file and
+/// the upstream commit (not the scratch directory it was exported to), and
+/// the exit code is 2. A number no `u64` holds loads.
+#[test]
+fn a_version_that_cannot_load_leaves_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = |from: &str, to: &Path| {
+        copy_dir(&fixture(from), to);
+        std::fs::copy(
+            to.join("idn/sailpoint-api.v2024.yaml"),
+            to.join("idn/sailpoint-api.v2025.yaml"),
+        )
+        .unwrap();
+    };
+    let old = dir.path().join("old");
+    both("kinds/old", &old);
+    let tree = dir.path().join("new");
+    both("kinds/new", &tree);
+    // v2024 gains an example no JSON number type holds; v2025 a file that
+    // is no YAML.
+    let v2024 = tree.join("idn/sailpoint-api.v2024.yaml");
+    let text = std::fs::read_to_string(&v2024).unwrap();
+    assert!(text.contains("openapi: 3.0.1\n"));
+    std::fs::write(
+        &v2024,
+        text.replace(
+            "openapi: 3.0.1\n",
+            "openapi: 3.0.1\nx-big-example: 12345678901234567890123456789012\n",
+        ),
+    )
+    .unwrap();
+    let v2025 = tree.join("idn/sailpoint-api.v2025.yaml");
+    std::fs::write(&v2025, "openapi: [unclosed\n").unwrap();
+    let repo = upstream(dir.path(), &tree);
+    let commit = String::from_utf8(
+        Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(["rev-parse", "--short=12", "HEAD"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+
+    let out = drift(&repo, &old, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let versions = report["versions"].as_array().unwrap();
+    let by_name = |name: &str| versions.iter().find(|v| v["version"] == name).unwrap();
+    assert!(by_name("v2024")["error"].is_null(), "{report:#}");
+    assert!(by_name("v2024")["breaking"].as_u64().unwrap() > 0);
+    let error = by_name("v2025")["error"].as_str().unwrap_or("");
+    assert!(error.contains("idn/sailpoint-api.v2025.yaml"), "{error}");
+    assert!(
+        error.contains(&format!("upstream {}", commit.trim())),
+        "{error}"
+    );
+    assert!(
+        !error.contains(&dir.path().display().to_string()),
+        "{error}"
+    );
+    let err = stderr(&out);
+    assert!(err.contains("v2025: drift could not run"), "{err}");
+}
