@@ -513,9 +513,7 @@ fn setter_type(sig: &syn::Signature) -> Option<String> {
             .iter()
             .flat_map(|w| w.predicates.iter())
             .filter_map(|p| match p {
-                syn::WherePredicate::Type(t)
-                    if tokens(&t.bounded_ty) == param.ident.to_string() =>
-                {
+                syn::WherePredicate::Type(t) if param.ident == tokens(&t.bounded_ty) => {
                     Some(t.bounds.iter())
                 }
                 _ => None,
@@ -563,7 +561,7 @@ fn signature(sig: &syn::Signature) -> String {
         sig.generics
             .where_clause
             .as_ref()
-            .map(|w| tokens(w))
+            .map(tokens)
             .unwrap_or_default()
     )
 }
