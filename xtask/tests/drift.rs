@@ -592,3 +592,65 @@ fn a_version_that_cannot_load_leaves_the_others() {
     let err = stderr(&out);
     assert!(err.contains("v2025: drift could not run"), "{err}");
 }
+
+/// Names only the generator chose: a collision qualifier that goes
+/// (`V3DtoType` becomes `DtoType`, same schema) and an alias component that
+/// goes while its target stays are reported as generator name changes,
+/// not breaking, and what refers to them is not reported as changed;
+/// `--verify` finds the API changes they cause explained.
+#[test]
+fn generator_name_changes_are_reported_as_such() {
+    let spec = |schemas: &str| {
+        format!(
+            "openapi: 3.0.1\ninfo: {{title: names, version: v2024}}\npaths:\n  /holders:\n    post:\n      operationId: createHolder\n      requestBody:\n        required: true\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Holder'}}\n      responses:\n        '204': {{description: done}}\ncomponents:\n  schemas:\n{schemas}"
+        )
+    };
+    let old_schemas = "    V3DtoType: {type: string, enum: [IDENTITY, ROLE]}\n    Target: {type: object, properties: {id: {type: string}}}\n    Alias: {$ref: '#/components/schemas/Target'}\n    Holder:\n      type: object\n      properties:\n        kind: {$ref: '#/components/schemas/V3DtoType'}\n        target: {$ref: '#/components/schemas/Alias'}\n";
+    let new_schemas = "    DtoType: {type: string, enum: [IDENTITY, ROLE]}\n    Target: {type: object, properties: {id: {type: string}}}\n    Holder:\n      type: object\n      properties:\n        kind: {$ref: '#/components/schemas/DtoType'}\n        target: {$ref: '#/components/schemas/Target'}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let write = |to: &Path, schemas: &str| {
+        std::fs::create_dir_all(to.join("idn")).unwrap();
+        std::fs::write(to.join("idn/sailpoint-api.v2024.yaml"), spec(schemas)).unwrap();
+        std::fs::copy(fixture("kinds/old/LICENSE"), to.join("LICENSE")).unwrap();
+    };
+    let old = dir.path().join("old");
+    write(&old, old_schemas);
+    std::fs::copy(
+        fixture("kinds/old/UPSTREAM.toml"),
+        old.join("UPSTREAM.toml"),
+    )
+    .unwrap();
+    let tree = dir.path().join("new");
+    write(&tree, new_schemas);
+    let repo = upstream(dir.path(), &tree);
+
+    let out = drift(
+        &repo,
+        &old,
+        &["--version", "v2024", "--format", "json", "--verify"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let version = &report["versions"][0];
+    let f = facts(version["changes"].as_array().unwrap());
+    assert!(
+        has(&f, "compatible", "generator_name_changed", "V3DtoType", ""),
+        "{f:#?}"
+    );
+    assert!(
+        has(&f, "compatible", "generator_name_changed", "Alias", ""),
+        "{f:#?}"
+    );
+    assert_eq!(f.len(), 2, "{f:#?}");
+    assert_eq!(version["breaking"], 0);
+    let verification = &version["verification"];
+    assert!(
+        verification["api_changes"].as_u64().unwrap() > 0,
+        "{verification:#}"
+    );
+    assert_eq!(
+        verification["unexplained"],
+        serde_json::json!([]),
+        "{verification:#}"
+    );
+}
