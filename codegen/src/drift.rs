@@ -24,6 +24,8 @@ use crate::load::Loader;
 use crate::model::{ApiModel, Operation, SCHEMA_PREFIX};
 use crate::normalize::{PassContext, normalize};
 use crate::pointer::JsonPointer;
+use crate::public_api::PublicApi;
+use crate::verify::Verification;
 use crate::versions::ApiVersion;
 
 /// Version of the JSON report layout ([`DriftReport`]); raised when a field
@@ -42,7 +44,23 @@ pub fn model_version(
     version: ApiVersion,
     targeted: bool,
 ) -> Result<SpecModel, Error> {
-    let run = || -> Result<SpecModel, Error> {
+    analyze_version(loader, version, targeted, false).map(|(model, _)| model)
+}
+
+/// The public API of a generated crate, or why generation failed.
+pub type GeneratedApi = Result<PublicApi, String>;
+
+/// [`model_version`], and with `with_api` also the public API of the crate
+/// the generator makes of the same normalized document (generated in
+/// memory, nothing written), for `cargo xtask drift --verify`. A spec the
+/// generator refuses still has its model: the failure is the API's.
+pub fn analyze_version(
+    loader: &Loader,
+    version: ApiVersion,
+    targeted: bool,
+    with_api: bool,
+) -> Result<(SpecModel, Option<GeneratedApi>), Error> {
+    let run = || -> Result<(SpecModel, Option<GeneratedApi>), Error> {
         let bundle = bundle_loaded(loader, &version.root())?;
         let title = format!("{} ({})", version.name(), version.root());
         let context = if targeted {
@@ -50,9 +68,20 @@ pub fn model_version(
         } else {
             PassContext::default()
         };
+        let origins = bundle
+            .components
+            .iter()
+            .map(|c| (c.name.clone(), c.origin.clone()))
+            .collect();
         let normalized = normalize(&title, &context, bundle.document)?;
-        let api = ApiModel::build(&normalized)?;
-        Ok(SpecModel::of(&normalized.document, &api))
+        let api = ApiModel::build_with_origins(&normalized, &origins)?;
+        let model = SpecModel::of(&normalized.document, &api);
+        let public = with_api.then(|| {
+            crate::generate::generate(&normalized, &api)
+                .map(|generated| PublicApi::of(&generated))
+                .map_err(|e| e.to_string())
+        });
+        Ok((model, public))
     };
     run().map_err(|error| Error::InVersion {
         version: version.name(),
@@ -93,6 +122,9 @@ pub enum ChangeKind {
     OperationRenamed,
     /// Compatible: a new client method.
     OperationAdded,
+    /// Breaking: the operation's tags changed, so its method moves to
+    /// another extension trait (`ClientSourcesExt`) and cargo feature.
+    OperationTagChanged,
     /// Compatible: same operation id (so the same Rust method), new HTTP
     /// method or path; callers do not see the URL.
     OperationMoved,
@@ -112,9 +144,13 @@ pub enum ChangeKind {
     RequestBodyRemoved,
     /// Breaking: the body has another schema or media type.
     RequestBodyChanged,
-    /// Breaking when the body becomes required, compatible when optional.
+    /// Compatible either way: the generated builder's `body` setter and
+    /// `send` are the same whether the spec requires the body or not (the
+    /// body starts from its builder's default and is always sent), as
+    /// `cargo xtask drift --verify` confirms.
     RequestBodyRequirednessChanged,
-    /// Breaking: `send()` returns another type.
+    /// Breaking: `send()` returns another type; compatible when only the
+    /// status changed (`201: Entitlement` to `200: Entitlement`).
     SuccessTypeChanged,
     /// Compatible: a new type.
     SchemaAdded,
@@ -138,8 +174,10 @@ pub enum ChangeKind {
     PropertyRequirednessChanged,
     /// Same rule as requiredness: breaking when `Option<T>` flips.
     PropertyNullabilityChanged,
-    /// Compatible: the generated enums are treated as tolerant of values
-    /// they do not know, so a new value is not breaking.
+    /// Breaking: the generated enums are exhaustive (not
+    /// `#[non_exhaustive]`), so a new variant breaks every exhaustive
+    /// `match`, and a value that decoded as `Unknown("X")` now decodes as
+    /// the new variant.
     EnumValueAdded,
     /// Breaking: the enum variant disappears.
     EnumValueRemoved,
@@ -148,6 +186,16 @@ pub enum ChangeKind {
     ExperimentalChanged,
     /// Compatible: a documentation-level change.
     DeprecationChanged,
+    /// Breaking when a component no longer reaches requests (its struct
+    /// builder, `Type::builder()` and `types::builder::Type`, is generated
+    /// for request types only and disappears), compatible when it starts to.
+    RequestUseChanged,
+    /// Reported apart, not as breaking: a name only the generator chose
+    /// changed while the Rust type stayed the same: a collision qualifier
+    /// that went away (`V3DtoType` became `DtoType`, same schema), or an
+    /// alias component (`pub type Alias = Target`) that disappeared while
+    /// its target stays. Code naming the old name must use the new one.
+    GeneratorNameChanged,
 }
 
 /// An operation as a report names it.
@@ -175,8 +223,16 @@ pub struct Change {
     pub operation: Option<OperationName>,
     /// The component schema concerned, for schema, property and enum changes.
     pub schema: Option<String>,
-    /// The parameter (`query limit`), property or enum value concerned.
+    /// The parameter (`query limit`), property or enum value concerned. A
+    /// property below the component's own is named by its path
+    /// (`serialChain[].identityType`: `[]` an array's items, `{}` a map's
+    /// values), as are the members of an inline body
+    /// (`requestBody.name`, `responses.200.items[]`).
     pub item: Option<String>,
+    /// Where the change is, down from the component or operation:
+    /// `ApprovalConfig.serialChain[].identityType`, `listSources.query limit`,
+    /// `Account` (the component itself), `listSources`.
+    pub path: String,
     /// The value before (type, `required`/`optional`, method name, ...).
     pub before: Option<String>,
     /// The value after.
@@ -201,6 +257,15 @@ pub struct VersionDrift {
     /// whose spot is gone upstream): the error `cargo xtask regen` would
     /// stop on. The comparison then skips the targeted passes on both sides.
     pub regen_error: Option<String>,
+    /// Set when this version could not be compared at all (a file that
+    /// cannot be read or bundled, on either side): the error, naming the
+    /// file and the side's revision. The other versions are still compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// With `--verify`: drift's entries checked against the public API of
+    /// the crates generated from both sides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
     /// Breaking changes first, then compatible ones; each group by kind,
     /// then operation or schema.
     pub changes: Vec<Change>,
@@ -234,6 +299,15 @@ impl DriftReport {
         self.versions.iter().any(|v| !v.changes.is_empty())
     }
 
+    /// Whether `--verify` found drift and the generated API disagreeing
+    /// on some version.
+    pub fn verification_failed(&self) -> bool {
+        self.versions
+            .iter()
+            .filter_map(|v| v.verification.as_ref())
+            .any(|v| !v.agrees())
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }
@@ -251,8 +325,22 @@ impl DriftReport {
                 "{}: {} breaking, {} compatible\n",
                 v.version, v.breaking, v.compatible
             ));
+            if let Some(e) = &v.error {
+                out.push_str(&format!("  drift could not run: {e}\n"));
+            }
             if let Some(e) = &v.regen_error {
                 out.push_str(&format!("  regen would fail: {e}\n"));
+            }
+            if let Some(verification) = &v.verification {
+                out.push_str(&format!("  {}\n", verification.summary_line()));
+                for line in &verification.unexplained {
+                    out.push_str(&format!("    unexplained API change: {line}\n"));
+                }
+                for line in &verification.breaking_without_api_change {
+                    out.push_str(&format!(
+                        "    breaking entry without an API change: {line}\n"
+                    ));
+                }
             }
             for c in &v.changes {
                 let mark = match c.impact {
@@ -283,10 +371,22 @@ impl DriftReport {
                 "\n## {} ({} breaking, {} compatible)\n",
                 v.version, v.breaking, v.compatible
             ));
+            if let Some(e) = &v.error {
+                out.push_str(&format!("\n> **Drift could not run:** {e}\n"));
+            }
             if let Some(e) = &v.regen_error {
                 out.push_str(&format!("\n> **`cargo xtask regen` would fail:** {e}\n"));
             }
-            if v.changes.is_empty() {
+            if let Some(verification) = &v.verification {
+                out.push_str(&format!("\n{}\n", verification.summary_line()));
+                for line in &verification.unexplained {
+                    out.push_str(&format!("- unexplained API change: `{line}`\n"));
+                }
+                for line in &verification.breaking_without_api_change {
+                    out.push_str(&format!("- breaking entry without an API change: {line}\n"));
+                }
+            }
+            if v.changes.is_empty() && v.error.is_none() {
                 out.push_str("\nNo changes.\n");
             }
             for (impact, heading) in [
@@ -333,7 +433,17 @@ impl VersionDrift {
                 .filter(|c| c.impact == Impact::Compatible)
                 .count(),
             regen_error,
+            error: None,
+            verification: None,
             changes,
+        }
+    }
+
+    /// A version that could not be compared, with why.
+    pub fn failed(version: ApiVersion, error: String) -> Self {
+        VersionDrift {
+            error: Some(error),
+            ..VersionDrift::new(version, Vec::new(), None)
         }
     }
 }
@@ -357,6 +467,11 @@ struct OperationModel {
     /// By `"<in> <name>"`.
     parameters: BTreeMap<String, Typed>,
     body: Option<Body>,
+    /// Members of inline request and success bodies, by path
+    /// (`requestBody.name`, `responses.200.items[]`).
+    body_members: BTreeMap<String, Typed>,
+    /// The operation's tags: each is a trait and a cargo feature.
+    tags: Vec<String>,
     success: String,
     experimental: bool,
     deprecated: bool,
@@ -365,6 +480,9 @@ struct OperationModel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Typed {
     ty: String,
+    /// JSON pointer below the component or operation (empty for a
+    /// parameter).
+    pointer: String,
     required: bool,
     nullable: bool,
     deprecated: bool,
@@ -386,7 +504,148 @@ struct SchemaModel {
     deprecated: bool,
 }
 
+/// Old component names the generator gave up, with the new name and why.
+type Renames = BTreeMap<String, (String, String)>;
+
+/// Components renamed by the generator alone, old name to new:
+/// - a removed component whose model equals that of an added one whose
+///   name ends its own (the bundle qualifies a taken name with
+///   directories: `V3DtoType` for `v3/DtoType.yaml` while `DtoType` is
+///   taken);
+/// - a removed component that was only a reference to a component still
+///   there (typify's `pub type Alias = Target`).
+fn generator_renames(old: &SpecModel, new: &SpecModel) -> Renames {
+    let mut renames = Renames::new();
+    for (name, model) in &old.schemas {
+        if new.schemas.contains_key(name) {
+            continue;
+        }
+        // The unqualified name is new, or was already there with the same
+        // schema (two files of one schema: the generator's one type).
+        let requalified = new.schemas.iter().find(|(candidate, candidate_model)| {
+            name.len() > candidate.len()
+                && name.ends_with(candidate.as_str())
+                && *candidate_model == model
+                && old
+                    .schemas
+                    .get(*candidate)
+                    .is_none_or(|old_model| old_model == model)
+        });
+        if let Some((candidate, _)) = requalified {
+            renames.insert(
+                name.clone(),
+                (
+                    candidate.clone(),
+                    format!(
+                        "the generator's collision name `{name}` became `{candidate}` (same schema, same Rust type)"
+                    ),
+                ),
+            );
+            continue;
+        }
+        let target = &model.ty;
+        if model.properties.is_empty()
+            && old.schemas.contains_key(target)
+            && new.schemas.contains_key(target)
+        {
+            renames.insert(
+                name.clone(),
+                (
+                    target.clone(),
+                    format!(
+                        "the alias `{name}` of `{target}` is gone (`pub type {name} = {target}`); `{target}` stays"
+                    ),
+                ),
+            );
+        }
+    }
+    renames
+}
+
+/// `ty` with every component name `renames` lists replaced by its new
+/// name (`array<V3DtoType>` becomes `array<DtoType>`).
+fn rename_in(ty: &str, renames: &Renames) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match renames.get(word.as_str()) {
+            Some((new, _)) => out.push_str(new),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in ty.chars() {
+        if matches!(c, '<' | '>' | '[' | ']' | '(' | ')' | ',' | ' ' | '|' | ':') {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 impl SpecModel {
+    /// This model with the generator's renames applied (the renamed
+    /// components under their new names, every type naming them too).
+    fn renamed(&self, renames: &Renames) -> SpecModel {
+        let rename_typed = |typed: &Typed| Typed {
+            ty: rename_in(&typed.ty, renames),
+            ..typed.clone()
+        };
+        let rename_members = |members: &BTreeMap<String, Typed>| -> BTreeMap<String, Typed> {
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), rename_typed(v)))
+                .collect()
+        };
+        let operations = self
+            .operations
+            .iter()
+            .map(|(id, op)| {
+                let op = OperationModel {
+                    parameters: rename_members(&op.parameters),
+                    body: op.body.as_ref().map(|b| Body {
+                        ty: rename_in(&b.ty, renames),
+                        ..b.clone()
+                    }),
+                    body_members: rename_members(&op.body_members),
+                    success: rename_in(&op.success, renames),
+                    ..op.clone()
+                };
+                (id.clone(), op)
+            })
+            .collect();
+        let mut schemas = BTreeMap::new();
+        for (name, schema) in &self.schemas {
+            let schema = SchemaModel {
+                ty: rename_in(&schema.ty, renames),
+                properties: rename_members(&schema.properties),
+                ..schema.clone()
+            };
+            match renames.get(name) {
+                // An alias whose target is there already: reported, gone.
+                Some((new, _)) if self.schemas.contains_key(new) => {}
+                Some((new, _)) => {
+                    schemas.insert(new.clone(), schema);
+                }
+                None => {
+                    schemas.insert(name.clone(), schema);
+                }
+            }
+        }
+        SpecModel {
+            operations,
+            schemas,
+            request_schemas: self
+                .request_schemas
+                .iter()
+                .map(|name| renames.get(name).map_or(name, |(new, _)| new).clone())
+                .collect(),
+        }
+    }
+
     /// Reduces the typed model of a normalized document (and its schema
     /// components). Parameters whose value the client fixes are not part
     /// of the model's parameters, so not of the surface.
@@ -428,6 +687,12 @@ impl SpecModel {
                 id.to_string(),
                 OperationModel {
                     name,
+                    body_members: body_members(doc, op),
+                    tags: {
+                        let mut tags = op.tags.clone();
+                        tags.sort();
+                        tags
+                    },
                     success: success_type(op),
                     experimental: op.experimental,
                     deprecated: op.deprecated,
@@ -442,7 +707,9 @@ impl SpecModel {
             .and_then(Value::as_object)
         {
             for (name, schema) in schemas {
-                model.schemas.insert(name.clone(), schema_model(schema));
+                model
+                    .schemas
+                    .insert(name.clone(), schema_model(doc, schema));
             }
         }
         model.request_schemas = api
@@ -503,6 +770,7 @@ fn is_nullable(schema: &Value) -> bool {
 fn typed(schema: &Value, required: bool) -> Typed {
     Typed {
         ty: type_of(schema),
+        pointer: String::new(),
         required,
         nullable: is_nullable(schema),
         deprecated: flag(schema, "deprecated"),
@@ -573,24 +841,158 @@ fn type_of(schema: &Value) -> String {
     }
 }
 
-fn schema_model(schema: &Value) -> SchemaModel {
-    let required: BTreeSet<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+fn schema_model(doc: &Value, schema: &Value) -> SchemaModel {
     let mut properties = BTreeMap::new();
-    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-        for (name, prop) in props {
-            properties.insert(name.clone(), typed(prop, required.contains(name.as_str())));
-        }
-    }
+    members(doc, schema, "", "", &mut properties, 0);
     SchemaModel {
         ty: type_of(schema),
         properties,
         enum_values: enum_values(schema),
         deprecated: flag(schema, "deprecated"),
     }
+}
+
+/// How deep [`members`] follows inline schemas; the specs nest five deep.
+const MAX_DEPTH: usize = 16;
+
+/// The members of an inline schema at `path` (pointer `pointer`), each by
+/// its path, recursively: its properties and those of its `allOf` members
+/// (typify makes one struct of them all; a `$ref` member's through its
+/// component), inline array items (`path[]`) and map values (`path{}`).
+/// A `$ref` ends the descent: the component is modelled by itself.
+fn members(
+    doc: &Value,
+    schema: &Value,
+    path: &str,
+    pointer: &str,
+    out: &mut BTreeMap<String, Typed>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH || is_reference(schema) {
+        return;
+    }
+    let mut objects = vec![(schema, pointer.to_string())];
+    all_of_members(doc, schema, pointer, &mut objects, 0);
+    let required: BTreeSet<&str> = objects
+        .iter()
+        .filter_map(|(o, _)| o.get("required").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (object, object_pointer) in &objects {
+        let Some(props) = object.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        for (name, prop) in props {
+            let prop_path = join_path(path, name);
+            let prop_pointer = format!("{object_pointer}/properties/{}", escape(name));
+            let mut member = typed(prop, required.contains(name.as_str()));
+            member.pointer = prop_pointer.clone();
+            out.insert(prop_path.clone(), member);
+            members(doc, prop, &prop_path, &prop_pointer, out, depth + 1);
+        }
+    }
+    for (key, suffix) in [("items", "[]"), ("additionalProperties", "{}")] {
+        let Some(inner) = schema.get(key).filter(|v| v.is_object()) else {
+            continue;
+        };
+        if inner.get("$ref").is_some() {
+            continue;
+        }
+        let inner_path = format!("{path}{suffix}");
+        let inner_pointer = format!("{pointer}/{key}");
+        let mut member = typed(inner, true);
+        member.pointer = inner_pointer.clone();
+        out.insert(inner_path.clone(), member);
+        members(doc, inner, &inner_path, &inner_pointer, out, depth + 1);
+    }
+}
+
+/// A `$ref`, or an `allOf` of one `$ref` and annotations (upstream's way
+/// to make a reference nullable): the referenced component's type, whose
+/// members are the component's.
+fn is_reference(schema: &Value) -> bool {
+    if schema.get("$ref").is_some() {
+        return true;
+    }
+    let Some(all_of) = schema.get("allOf").and_then(Value::as_array) else {
+        return false;
+    };
+    let mut members = all_of.iter().filter(|m| !is_annotation(m));
+    matches!(
+        (members.next(), members.next()),
+        (Some(only), None) if only.get("$ref").is_some()
+    ) && schema.get("properties").is_none()
+}
+
+/// The object schemas `allOf` merges into `schema`, with their pointers;
+/// a `$ref` member's component and its own `allOf`, recursively.
+fn all_of_members<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    pointer: &str,
+    out: &mut Vec<(&'a Value, String)>,
+    depth: usize,
+) {
+    let Some(all_of) = schema.get("allOf").and_then(Value::as_array) else {
+        return;
+    };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (index, member) in all_of.iter().enumerate() {
+        let (member, member_pointer) = match member.get("$ref").and_then(Value::as_str) {
+            Some(reference) => match reference
+                .strip_prefix('#')
+                .and_then(|p| doc.pointer(p).map(|m| (m, p.to_string())))
+            {
+                Some(found) => found,
+                None => continue,
+            },
+            None => (member, format!("{pointer}/allOf/{index}")),
+        };
+        out.push((member, member_pointer.clone()));
+        all_of_members(doc, member, &member_pointer, out, depth + 1);
+    }
+}
+
+/// The members of an operation's inline request body and inline JSON
+/// success bodies; a body that is a `$ref` is its component's.
+fn body_members(doc: &Value, op: &Operation) -> BTreeMap<String, Typed> {
+    let mut out = BTreeMap::new();
+    if let Some(content) = op
+        .request_body
+        .as_ref()
+        .and_then(|b| b.json().or_else(|| b.contents.first()))
+        && let Some(schema) = &content.schema
+    {
+        let pointer = format!(
+            "/requestBody/content/{}/schema",
+            escape(&content.media_type)
+        );
+        members(doc, schema, "requestBody", &pointer, &mut out, 0);
+    }
+    for response in op.success_responses() {
+        if let Some(content) = response.json()
+            && let Some(schema) = &content.schema
+        {
+            let status = &response.status;
+            let pointer = format!(
+                "/responses/{}/content/{}/schema",
+                escape(status),
+                escape(&content.media_type)
+            );
+            members(
+                doc,
+                schema,
+                &format!("responses.{status}"),
+                &pointer,
+                &mut out,
+                0,
+            );
+        }
+    }
+    out
 }
 
 /// `200: Source`, `204: none`, `200: bytes (text/csv)`; several success
@@ -623,6 +1025,14 @@ fn success_type(op: &Operation) -> String {
     }
 }
 
+/// The types of a [`success_type`] description, without their statuses.
+fn success_types(success: &str) -> BTreeSet<&str> {
+    success
+        .split(" | ")
+        .map(|part| part.split_once(": ").map_or(part, |(_, ty)| ty))
+        .collect()
+}
+
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
@@ -635,6 +1045,12 @@ struct Out {
 }
 
 impl Out {
+    fn set_last_path(&mut self, path: &str) {
+        if let Some(last) = self.changes.last_mut() {
+            last.path = path.to_string();
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
@@ -648,17 +1064,47 @@ impl Out {
         pointer: String,
         summary: String,
     ) {
+        let root = operation
+            .map(|o| o.id.as_str())
+            .or(schema)
+            .unwrap_or_default();
+        // An enum value is no place: its path is its owner's (set by
+        // `enum_changes`).
+        let path = match item {
+            Some(item)
+                if !matches!(
+                    kind,
+                    ChangeKind::EnumValueAdded | ChangeKind::EnumValueRemoved
+                ) =>
+            {
+                join_path(root, item)
+            }
+            _ => root.to_string(),
+        };
         self.changes.push(Change {
             impact,
             kind,
             operation: operation.cloned(),
             schema: schema.map(str::to_string),
             item: item.map(str::to_string),
+            path,
             before,
             after,
             pointer,
             summary,
         });
+    }
+}
+
+/// `root` and a path below it: `Account.identityId`, `SourceFeature[]`,
+/// `listSources.query limit`.
+pub fn join_path(root: &str, below: &str) -> String {
+    if below.is_empty() {
+        root.to_string()
+    } else if root.is_empty() || below.starts_with(['[', '{']) {
+        format!("{root}{below}")
+    } else {
+        format!("{root}.{below}")
     }
 }
 
@@ -686,6 +1132,30 @@ fn breaking_if(condition: bool) -> Impact {
 pub fn diff(old: &SpecModel, new: &SpecModel) -> Vec<Change> {
     let mut out = Out {
         changes: Vec::new(),
+    };
+    // Names only the generator changed: reported as such, and the old side
+    // compared under the new names, so that what refers to them is not
+    // reported as changed.
+    let renames = generator_renames(old, new);
+    for (before, (after, why)) in &renames {
+        out.push(
+            Impact::Compatible,
+            ChangeKind::GeneratorNameChanged,
+            None,
+            Some(before.as_str()),
+            None,
+            Some(before.clone()),
+            Some(after.clone()),
+            format!("/components/schemas/{}", escape(after)),
+            format!("schema `{before}`: {why}"),
+        );
+    }
+    let renamed_old;
+    let old = if renames.is_empty() {
+        old
+    } else {
+        renamed_old = old.renamed(&renames);
+        &renamed_old
     };
     let removed: Vec<&OperationModel> = old
         .operations
@@ -856,6 +1326,7 @@ fn operation_details(out: &mut Out, before: &OperationModel, after: &OperationMo
                     out,
                     Some(name),
                     None,
+                    key,
                     &format!("{label}: parameter `{key}`"),
                     &b.enum_values,
                     &a.enum_values,
@@ -942,7 +1413,7 @@ fn operation_details(out: &mut Out, before: &OperationModel, after: &OperationMo
             }
             if b.required != a.required {
                 out.push(
-                    breaking_if(a.required),
+                    Impact::Compatible,
                     ChangeKind::RequestBodyRequirednessChanged,
                     Some(name),
                     None,
@@ -956,8 +1427,10 @@ fn operation_details(out: &mut Out, before: &OperationModel, after: &OperationMo
         }
     }
     if before.success != after.success {
+        // Another status with the same types: `send()` returns the same.
+        let same_types = success_types(&before.success) == success_types(&after.success);
         out.push(
-            Impact::Breaking,
+            breaking_if(!same_types),
             ChangeKind::SuccessTypeChanged,
             Some(name),
             None,
@@ -1001,6 +1474,43 @@ fn operation_details(out: &mut Out, before: &OperationModel, after: &OperationMo
         after.deprecated,
         pointer,
     );
+    if before.tags != after.tags {
+        out.push(
+            Impact::Breaking,
+            ChangeKind::OperationTagChanged,
+            Some(name),
+            None,
+            None,
+            Some(before.tags.join(", ")),
+            Some(after.tags.join(", ")),
+            format!("{pointer}/tags"),
+            format!(
+                "{label}: tags changed from [{}] to [{}]; the method moves to another trait and cargo feature",
+                before.tags.join(", "),
+                after.tags.join(", ")
+            ),
+        );
+    }
+    // Members of a body that is gone or new are part of that change.
+    let keep = |members: &BTreeMap<String, Typed>, other: &OperationModel| {
+        members
+            .iter()
+            .filter(|(path, _)| !path.starts_with("requestBody") || other.body.is_some())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    member_changes(
+        out,
+        Subject {
+            operation: Some(name),
+            schema: None,
+            label: &label,
+            pointer,
+        },
+        &keep(&before.body_members, after),
+        &keep(&after.body_members, before),
+        &|path| path.starts_with("requestBody"),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1036,15 +1546,22 @@ fn deprecation(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn enum_changes(
     out: &mut Out,
     operation: Option<&OperationName>,
     schema: Option<&str>,
+    below: &str,
     label: &str,
     before: &[String],
     after: &[String],
     pointer: &str,
 ) {
+    let root = operation
+        .map(|o| o.id.as_str())
+        .or(schema)
+        .unwrap_or_default();
+    let path = join_path(root, below);
     for value in before.iter().filter(|v| !after.contains(v)) {
         out.push(
             Impact::Breaking,
@@ -1057,10 +1574,11 @@ fn enum_changes(
             pointer.to_string(),
             format!("{label}: enum value `{value}` removed"),
         );
+        out.set_last_path(&path);
     }
     for value in after.iter().filter(|v| !before.contains(v)) {
         out.push(
-            Impact::Compatible,
+            Impact::Breaking,
             ChangeKind::EnumValueAdded,
             operation,
             schema,
@@ -1068,8 +1586,9 @@ fn enum_changes(
             None,
             None,
             pointer.to_string(),
-            format!("{label}: enum value `{value}` added"),
+            format!("{label}: enum value `{value}` added (a new variant: exhaustive `match`es stop compiling)"),
         );
+        out.set_last_path(&path);
     }
 }
 
@@ -1108,6 +1627,7 @@ fn schemas(out: &mut Out, old: &SpecModel, new: &SpecModel) {
             out,
             None,
             Some(name),
+            "",
             &label,
             &b.enum_values,
             &a.enum_values,
@@ -1123,110 +1643,40 @@ fn schemas(out: &mut Out, old: &SpecModel, new: &SpecModel) {
             a.deprecated,
             &pointer,
         );
-        let in_requests = new.request_schemas.contains(name) || old.request_schemas.contains(name);
-        for (prop, bp) in &b.properties {
-            let prop_pointer = format!("{pointer}/properties/{}", escape(prop));
-            let prop_label = format!("{label}: property `{prop}`");
-            let Some(ap) = a.properties.get(prop) else {
-                out.push(
-                    Impact::Breaking,
-                    ChangeKind::PropertyRemoved,
-                    None,
-                    Some(name),
-                    Some(prop),
-                    Some(bp.ty.clone()),
-                    None,
-                    prop_pointer,
-                    format!("{prop_label} removed"),
-                );
-                continue;
-            };
-            if ap.ty != bp.ty {
-                out.push(
-                    Impact::Breaking,
-                    ChangeKind::PropertyTypeChanged,
-                    None,
-                    Some(name),
-                    Some(prop),
-                    Some(bp.ty.clone()),
-                    Some(ap.ty.clone()),
-                    prop_pointer.clone(),
-                    format!("{prop_label} changed type from `{}` to `{}`", bp.ty, ap.ty),
-                );
-            }
-            let option_flips = bp.is_option() != ap.is_option();
-            if ap.required != bp.required {
-                out.push(
-                    breaking_if(option_flips),
-                    ChangeKind::PropertyRequirednessChanged,
-                    None,
-                    Some(name),
-                    Some(prop),
-                    Some(required_word(bp.required).into()),
-                    Some(required_word(ap.required).into()),
-                    prop_pointer.clone(),
-                    format!("{prop_label} became {}", required_word(ap.required)),
-                );
-            }
-            if ap.nullable != bp.nullable {
-                out.push(
-                    breaking_if(option_flips),
-                    ChangeKind::PropertyNullabilityChanged,
-                    None,
-                    Some(name),
-                    Some(prop),
-                    Some(nullable_word(bp.nullable).into()),
-                    Some(nullable_word(ap.nullable).into()),
-                    prop_pointer.clone(),
-                    format!("{prop_label} became {}", nullable_word(ap.nullable)),
-                );
-            }
-            enum_changes(
-                out,
-                None,
-                Some(name),
-                &prop_label,
-                &bp.enum_values,
-                &ap.enum_values,
-                &prop_pointer,
-            );
-            deprecation(
-                out,
-                None,
-                Some(name),
-                Some(prop),
-                &prop_label,
-                bp.deprecated,
-                ap.deprecated,
-                &prop_pointer,
-            );
-        }
-        for (prop, ap) in &a.properties {
-            if b.properties.contains_key(prop) {
-                continue;
-            }
-            let breaking = ap.required && in_requests;
+        let (was_sent, is_sent) = (
+            old.request_schemas.contains(name),
+            new.request_schemas.contains(name),
+        );
+        if was_sent != is_sent {
             out.push(
-                breaking_if(breaking),
-                ChangeKind::PropertyAdded,
+                breaking_if(was_sent),
+                ChangeKind::RequestUseChanged,
                 None,
                 Some(name),
-                Some(prop),
                 None,
-                Some(ap.ty.clone()),
-                format!("{pointer}/properties/{}", escape(prop)),
-                format!(
-                    "{label}: {} property `{prop}` (`{}`) added{}",
-                    required_word(ap.required),
-                    ap.ty,
-                    if ap.required && !in_requests {
-                        " (the schema is only in responses)"
-                    } else {
-                        ""
-                    }
-                ),
+                None,
+                None,
+                pointer.clone(),
+                if was_sent {
+                    format!("{label}: no longer in any request; its struct builder (`{}::builder()`) is gone", crate::names::pascal(name))
+                } else {
+                    format!("{label}: now in requests; it gets a struct builder (`{}::builder()`)", crate::names::pascal(name))
+                },
             );
         }
+        let in_requests = was_sent || is_sent;
+        member_changes(
+            out,
+            Subject {
+                operation: None,
+                schema: Some(name.as_str()),
+                label: &label,
+                pointer: &pointer,
+            },
+            &b.properties,
+            &a.properties,
+            &|_| in_requests,
+        );
     }
     for name in new.schemas.keys() {
         if !old.schemas.contains_key(name) {
@@ -1243,6 +1693,159 @@ fn schemas(out: &mut Out, old: &SpecModel, new: &SpecModel) {
             );
         }
     }
+}
+
+/// The component or operation whose members [`member_changes`] compares.
+struct Subject<'a> {
+    operation: Option<&'a OperationName>,
+    schema: Option<&'a str>,
+    label: &'a str,
+    /// The component's or operation's pointer; members' pointers are below.
+    pointer: &'a str,
+}
+
+/// Changes of the members of one component or of one operation's inline
+/// bodies: properties at any depth, array items, map values, each by its
+/// path. `in_requests` says, by path, whether the member is sent.
+fn member_changes(
+    out: &mut Out,
+    subject: Subject<'_>,
+    before: &BTreeMap<String, Typed>,
+    after: &BTreeMap<String, Typed>,
+    in_requests: &dyn Fn(&str) -> bool,
+) {
+    let Subject {
+        operation,
+        schema,
+        label,
+        pointer,
+    } = subject;
+    for (prop, bp) in before {
+        let prop_label = format!("{label}: property `{prop}`");
+        let Some(ap) = after.get(prop) else {
+            out.push(
+                Impact::Breaking,
+                ChangeKind::PropertyRemoved,
+                operation,
+                schema,
+                Some(prop),
+                Some(bp.ty.clone()),
+                None,
+                format!("{pointer}{}", bp.pointer),
+                format!("{prop_label} removed"),
+            );
+            continue;
+        };
+        let prop_pointer = format!("{pointer}{}", ap.pointer);
+        if ap.ty != bp.ty {
+            out.push(
+                Impact::Breaking,
+                ChangeKind::PropertyTypeChanged,
+                operation,
+                schema,
+                Some(prop),
+                Some(bp.ty.clone()),
+                Some(ap.ty.clone()),
+                prop_pointer.clone(),
+                format!("{prop_label} changed type from `{}` to `{}`", bp.ty, ap.ty),
+            );
+        }
+        let option_flips = bp.is_option() != ap.is_option();
+        if ap.required != bp.required {
+            out.push(
+                breaking_if(option_flips),
+                ChangeKind::PropertyRequirednessChanged,
+                operation,
+                schema,
+                Some(prop),
+                Some(required_word(bp.required).into()),
+                Some(required_word(ap.required).into()),
+                prop_pointer.clone(),
+                format!("{prop_label} became {}", required_word(ap.required)),
+            );
+        }
+        if ap.nullable != bp.nullable {
+            out.push(
+                breaking_if(option_flips),
+                ChangeKind::PropertyNullabilityChanged,
+                operation,
+                schema,
+                Some(prop),
+                Some(nullable_word(bp.nullable).into()),
+                Some(nullable_word(ap.nullable).into()),
+                prop_pointer.clone(),
+                format!("{prop_label} became {}", nullable_word(ap.nullable)),
+            );
+        }
+        enum_changes(
+            out,
+            operation,
+            schema,
+            prop,
+            &prop_label,
+            &bp.enum_values,
+            &ap.enum_values,
+            &prop_pointer,
+        );
+        deprecation(
+            out,
+            operation,
+            schema,
+            Some(prop),
+            &prop_label,
+            bp.deprecated,
+            ap.deprecated,
+            &prop_pointer,
+        );
+    }
+    for (prop, ap) in after {
+        if before.contains_key(prop) {
+            continue;
+        }
+        // A member below one that is new itself is part of that addition.
+        if is_below_added(prop, before) {
+            continue;
+        }
+        let sent = in_requests(prop);
+        let breaking = ap.required && sent;
+        out.push(
+            breaking_if(breaking),
+            ChangeKind::PropertyAdded,
+            operation,
+            schema,
+            Some(prop),
+            None,
+            Some(ap.ty.clone()),
+            format!("{pointer}{}", ap.pointer),
+            format!(
+                "{label}: {} property `{prop}` (`{}`) added{}",
+                required_word(ap.required),
+                ap.ty,
+                if ap.required && !sent {
+                    " (the schema is only in responses)"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+}
+
+/// Whether `path` lies below a member `before` lacks (so its addition is
+/// already reported), rather than below one `before` has.
+fn is_below_added(path: &str, before: &BTreeMap<String, Typed>) -> bool {
+    parent_paths(path).any(|parent| !before.contains_key(parent))
+}
+
+/// The member paths above `path`: `a[].b` gives `a[]`, `a`.
+fn parent_paths(path: &str) -> impl Iterator<Item = &str> {
+    path.char_indices()
+        .filter(|&(i, c)| (c == '.' || c == '[' || c == '{') && i > 0)
+        .map(move |(i, _)| &path[..i])
+        .filter(|p| !p.ends_with('.'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
 }
 
 fn nullable_word(nullable: bool) -> &'static str {

@@ -21,10 +21,12 @@ pub mod normalize;
 pub mod openapi;
 pub mod pipeline;
 pub mod pointer;
+pub mod public_api;
 pub mod render;
 pub mod spec_names;
 pub mod surface;
 pub mod vendor;
+pub mod verify;
 pub mod versions;
 
 pub use error::Error;

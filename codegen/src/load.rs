@@ -234,7 +234,9 @@ fn parse_file(spec_dir: &Path, file: &SpecPath, referrer: Option<&Site>) -> Resu
     let parsed = if file.as_str().ends_with(".json") {
         serde_json::from_str(&text).map_err(|e| e.to_string())
     } else {
-        serde_norway::from_str(&text).map_err(|e| e.to_string())
+        serde_norway::from_str::<lossless::Lossless>(&text)
+            .map(|lossless| lossless.0)
+            .map_err(|e| e.to_string())
     };
     match parsed {
         Ok(Value::Null) => Err(Error::Parse {
@@ -284,9 +286,119 @@ fn collect_file_refs(
     }
 }
 
+/// YAML read into a `serde_json::Value` without losing a number: an
+/// integer no `i64`/`u64` holds (`example: 12345678901234567890123456789012`
+/// in upstream's v2025 from 2026-04-10 to 2026-08-11) is kept as written,
+/// as a string, where `serde_json::Value` refuses it ("JSON number out of
+/// range") and stops the whole load. Enabling serde_json's
+/// `arbitrary_precision` instead would unify across the workspace and
+/// change the SDK runtime's `Value`.
+mod lossless {
+    use serde::Deserialize;
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value};
+
+    pub struct Lossless(pub Value);
+
+    impl<'de> Deserialize<'de> for Lossless {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(LosslessVisitor).map(Lossless)
+        }
+    }
+
+    struct LosslessVisitor;
+
+    impl<'de> Visitor<'de> for LosslessVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any YAML value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::Number(v.into()))
+        }
+        fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+            Ok(match i64::try_from(v) {
+                Ok(small) => Value::Number(small.into()),
+                Err(_) => Value::String(v.to_string()),
+            })
+        }
+        fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+            Ok(match u64::try_from(v) {
+                Ok(small) => Value::Number(small.into()),
+                Err(_) => Value::String(v.to_string()),
+            })
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            // Not finite (`.nan`, `.inf`): no JSON number; as serde_json does.
+            Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_string()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Lossless(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let Lossless(value) = map.next_value()?;
+                object.insert(key, value);
+            }
+            Ok(Value::Object(object))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_no_json_number_holds_are_kept_as_written() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        std::fs::write(
+            dir.path().join("n.yaml"),
+            "example: 12345678901234567890123456789012\nsmall: 42\nnegative: -170141183460469231731687303715884105728\nfloat: 1.5\n200: ok\n",
+        )
+        .expect("written");
+        let file = SpecPath::new("n.yaml").expect("a spec path");
+        let value = parse_file(dir.path(), &file, None).expect("loads");
+        assert_eq!(value["example"], "12345678901234567890123456789012");
+        assert_eq!(value["small"], 42);
+        assert_eq!(
+            value["negative"],
+            "-170141183460469231731687303715884105728"
+        );
+        assert_eq!(value["float"], 1.5);
+        assert_eq!(value["200"], "ok");
+        // What `serde_json::Value` alone does with the same text.
+        assert!(
+            serde_norway::from_str::<Value>("example: 12345678901234567890123456789012").is_err()
+        );
+    }
 
     #[test]
     fn refs_resolve_with_fragments() {

@@ -496,12 +496,20 @@ fn spec_drift(
     }
     let old_dir = scratch.path().join("openapi");
     let new_dir = repo.join("openapi");
-    crate::drift::compare(
+    let drift = crate::drift::compare(
         (&old_dir, "last release"),
         (&new_dir, "vendored"),
         versions,
+        false,
         &|_| {},
-    )
+    )?;
+    if let Some((version, error)) = drift
+        .iter()
+        .find_map(|v| v.error.as_ref().map(|e| (&v.version, e)))
+    {
+        bail!("{version}: drift could not run: {error}");
+    }
+    Ok(drift)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -104,12 +104,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// Accepts only a plain commit-ish (hash, tag, branch): `--rev` goes on
 /// git's command line, where a value starting with `-` would be an option.
 pub(crate) fn check_rev(rev: &str) -> anyhow::Result<()> {
-    let plain = rev
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'));
-    if rev.is_empty() || rev.starts_with('-') || !plain {
+    // Commit hashes, tags, branches and the suffixes git's revision syntax
+    // puts after them (`HEAD~1`, `main^2`, `main@{1}`, `v1^{commit}`); no
+    // range (`a..b`), path (`rev:file`) or space, and never an option.
+    let plain = rev.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '.' | '_' | '/' | '-' | '~' | '^' | '@' | '{' | '}')
+    });
+    if rev.is_empty() || rev.starts_with('-') || !plain || rev.contains("..") {
         bail!(
-            "--rev {rev:?} is not a commit-ish this command accepts: give a commit hash, tag or branch name made of letters, digits and `._/-`, not starting with `-`"
+            "--rev {rev:?} is not a commit-ish this command accepts: give a commit hash, tag or branch name, optionally followed by `~N`, `^N` or `@{{N}}`, made of letters, digits and `._/-~^@{{}}`, not starting with `-`"
         );
     }
     Ok(())

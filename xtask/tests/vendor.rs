@@ -267,7 +267,7 @@ fn a_revision_that_git_would_read_as_an_option_is_refused() {
     let into = dir.path().join("openapi");
     std::fs::create_dir_all(&repo).unwrap();
     upstream(&repo);
-    for rev in ["--output=x", "-p", "HEAD x", "HEAD~1", ""] {
+    for rev in ["--output=x", "-p", "HEAD x", "HEAD..main", "HEAD:idn", ""] {
         let failed = Command::new(env!("CARGO_BIN_EXE_xtask"))
             .current_dir(dir.path())
             .arg("vendor")
