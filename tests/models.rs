@@ -392,3 +392,29 @@ async fn a_body_set_whole_sends_its_extra_members_and_nulls() {
         ]
     );
 }
+
+#[tokio::test]
+async fn an_int32_member_beyond_32_bits_lands_in_its_typed_field() {
+    use sailpoint_fixture_client::types::Thing;
+    // A tenant's `attributesHash`, declared `int32`: every integer is an
+    // `i64`, so the typed field holds it and `extra` stays empty.
+    let thing = json!({"id": "t1", "name": "Thing", "attributesHash": 2843118224_u64});
+    let (decoded, encoded) = round_trip::<Thing>(&thing);
+    assert_eq!(decoded.attributes_hash, Some(2_843_118_224));
+    assert!(decoded.extra.is_empty(), "{:?}", decoded.extra);
+    assert_eq!(encoded, thing);
+
+    // Through a response, as a tenant sends it.
+    let (client, _server) = serving("/things/matching", json!([thing])).await;
+    let fetched = client
+        .find_things()
+        .send()
+        .await
+        .expect("decodes")
+        .into_inner();
+    let [fetched] = fetched.as_slice() else {
+        panic!("one thing, got {fetched:?}");
+    };
+    assert_eq!(fetched.attributes_hash, Some(2_843_118_224));
+    assert!(fetched.extra.is_empty(), "{:?}", fetched.extra);
+}

@@ -469,3 +469,48 @@ fn read_only_members_declared_in_an_all_of_member_are_not_required_in_requests()
         "{recorded:?}"
     );
 }
+
+#[test]
+fn every_signed_integer_narrower_than_64_bits_is_widened_to_int64() {
+    // A tenant's `attributesHash: 2843118224` in an `int32` field: as
+    // typify's `i32` it was only in `extra`.
+    let n = run(doc(
+        json!({"/things": {"get": {"operationId": "listThings",
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32", "maximum": 250}}],
+            "responses": ok_response()}}}),
+        json!({"Identity": {"type": "object", "properties": {
+            "attributesHash": {"type": "integer", "format": "int32"},
+            "count": {"type": "integer", "format": "int64"},
+            "size": {"type": "integer", "format": "uint32"},
+            "plain": {"type": "integer"}
+        }}}),
+    ));
+    assert_eq!(
+        n.document["components"]["schemas"]["Identity"]["properties"],
+        json!({
+            "attributesHash": {"type": "integer", "format": "int64"},
+            "count": {"type": "integer", "format": "int64"},
+            "size": {"type": "integer", "format": "uint32"},
+            "plain": {"type": "integer"}
+        })
+    );
+    assert_eq!(
+        n.document["paths"]["/things"]["get"]["parameters"][0]["schema"],
+        json!({"type": "integer", "format": "int64", "maximum": 250})
+    );
+    let mut recorded = changes(&n, "scalar_formats");
+    recorded.sort();
+    assert_eq!(
+        recorded,
+        [
+            (
+                "/components/schemas/Identity/properties/attributesHash/format",
+                "`int32` widened to `int64`: an `i64`"
+            ),
+            (
+                "/paths/~1things/get/parameters/0/schema/format",
+                "`int32` widened to `int64`: an `i64`"
+            ),
+        ]
+    );
+}
