@@ -132,7 +132,7 @@ fn rust_type(schema: &Value) -> Fallible<TokenStream> {
             "inline string enum {schema} has no named type; hoist it into a component"
         )),
         Some("string") => Ok(match format {
-            Some("date-time") => quote! { ::chrono::DateTime<::chrono::offset::Utc> },
+            Some("date-time") => quote! { ::chrono::DateTime<::chrono::offset::FixedOffset> },
             Some("date") => quote! { ::chrono::naive::NaiveDate },
             Some("uuid") => quote! { ::uuid::Uuid },
             _ => quote! { ::std::string::String },
