@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 use crate::openapi::operations;
@@ -79,7 +79,7 @@ pub(crate) fn request_reachable(doc: &Value) -> BTreeSet<String> {
 /// member). `component` gives the read-only properties of a referenced
 /// component.
 fn read_only_properties(
-    schema: &Value,
+    schema: &Map<String, Value>,
     component: &mut dyn FnMut(&str) -> BTreeSet<String>,
 ) -> BTreeSet<String> {
     let mut read_only: BTreeSet<String> = schema
@@ -102,7 +102,11 @@ fn read_only_properties(
             .and_then(|r| r.strip_prefix(COMPONENTS))
         {
             Some(name) => read_only.extend(component(name)),
-            None => read_only.extend(read_only_properties(member, component)),
+            None => {
+                if let Some(member) = member.as_object() {
+                    read_only.extend(read_only_properties(member, component));
+                }
+            }
         }
     }
     read_only
@@ -113,7 +117,7 @@ fn read_only_properties(
 fn components_read_only(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
     fn of(
         name: &str,
-        schemas: &serde_json::Map<String, Value>,
+        schemas: &Map<String, Value>,
         visiting: &mut BTreeSet<String>,
         done: &mut BTreeMap<String, BTreeSet<String>>,
     ) -> BTreeSet<String> {
@@ -124,6 +128,7 @@ fn components_read_only(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
         // before it closes.
         let Some(schema) = schemas
             .get(name)
+            .and_then(Value::as_object)
             .filter(|_| visiting.insert(name.to_owned()))
         else {
             return BTreeSet::new();
