@@ -125,3 +125,23 @@ async fn an_error_from_a_status_the_spec_does_not_list_names_the_request_url() {
         format!("{}/fixture/things/matching", server.uri())
     );
 }
+
+#[tokio::test]
+async fn a_deep_object_goes_out_as_the_name_and_each_member_in_brackets() {
+    let (client, server) = server().await;
+    let attributes =
+        std::collections::HashMap::from([("cost center".to_string(), "Sales & Marketing".to_string())]);
+    client
+        .find_things()
+        .attributes(attributes)
+        .filters("a")
+        .send()
+        .await
+        .expect("sent");
+    // Progenitor's own encoder wrote `cost+center=Sales+%26+Marketing`,
+    // without the parameter's name.
+    assert_eq!(
+        sent_query(&server).await,
+        "attributes[cost%20center]=Sales%20%26%20Marketing&filters=a"
+    );
+}
