@@ -282,6 +282,27 @@ pub fn instant<'de, A: MapAccess<'de>>(
     }
 }
 
+thread_local! {
+    /// Set while [`typed_only`] runs.
+    static TYPED_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every model written by a [`Writer`] serializing what its
+/// typed fields hold only: no member of `extra`, and no kept value in
+/// place of a required field's default. What is missing from such an
+/// encoding of a decoded value, and was sent, only `extra` holds (the
+/// conformance suite counts these members).
+pub fn typed_only<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TYPED_ONLY.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(TYPED_ONLY.with(|flag| flag.replace(true)));
+    f()
+}
+
 /// Keeps what `key` held in `extra`.
 #[inline]
 fn keep(extra: &mut Extra, key: &Text<'_>, value: Value) {
@@ -397,6 +418,9 @@ impl<M: SerializeMap> Writer<'_, M> {
             && serde_json::to_value(value).ok() == serde_json::to_value(T::default()).ok()
         {
             self.written.push(key);
+            if TYPED_ONLY.with(Cell::get) {
+                return Ok(());
+            }
             return self.map.serialize_entry(key, kept);
         }
         self.entry(key, value)
@@ -411,6 +435,9 @@ impl<M: SerializeMap> Writer<'_, M> {
     /// Writes the entries of `extra` that no typed field wrote, and ends the
     /// object.
     pub fn end(mut self) -> Result<M::Ok, M::Error> {
+        if TYPED_ONLY.with(Cell::get) {
+            return self.map.end();
+        }
         for (key, value) in self.extra {
             if !self.written.contains(&key.as_str()) {
                 self.map.serialize_entry(key, value)?;
@@ -534,6 +561,18 @@ mod tests {
         let (thing, again) = round_trip(json!({"id": "a", "at": ""}))?;
         assert_eq!(thing.at, None);
         assert_eq!(again, json!({"id": "a", "at": ""}));
+        Ok(())
+    }
+
+    #[test]
+    fn typed_only_leaves_out_what_only_extra_holds() -> Result<(), serde_json::Error> {
+        let sent = json!({"id": "a", "n": "seven", "newField": 1, "at": "2024-01-31T10:00:00Z"});
+        let (thing, again) = round_trip(sent.clone())?;
+        assert_eq!(again, sent);
+        let typed = typed_only(|| serde_json::to_value(&thing))?;
+        assert_eq!(typed, json!({"id": "a", "at": "2024-01-31T10:00:00Z"}));
+        // The flag is restored after.
+        assert_eq!(serde_json::to_value(&thing)?, sent);
         Ok(())
     }
 
