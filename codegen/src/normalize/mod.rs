@@ -438,6 +438,7 @@ mod tests {
                 Kind::Plumbing,
                 &[
                     "vacuous_constraints",
+                    "date_time_schemas",
                     "inline_type_names",
                     "experimental_header",
                     "json_patch_bodies",
