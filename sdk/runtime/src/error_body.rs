@@ -271,6 +271,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_rebuilt_response_keeps_the_request_url() {
+        use reqwest::ResponseBuilderExt;
+        let url = reqwest::Url::parse("http://127.0.0.1:9/v2025/sources?limit=5");
+        let Ok(url) = url else {
+            panic!("a valid URL: {url:?}");
+        };
+        let built = http::Response::builder()
+            .status(200)
+            .url(url.clone())
+            .body(Vec::<u8>::new());
+        let Ok(built) = built else {
+            panic!("a response: {built:?}");
+        };
+        let mut response = reqwest::Response::from(built);
+        let rebuilt = rebuild(Parts::of(&mut response), Bytes::from_static(b"[]"));
+        assert_eq!(rebuilt.url(), &url);
+    }
+
+    #[test]
     fn excerpt_cuts_on_char_boundary() {
         // "é" is two bytes; a cut after its first byte must drop it whole.
         let text = "aé".repeat(10);
