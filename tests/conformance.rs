@@ -249,8 +249,14 @@ fn differences_are_found_and_located() {
         )
         .is_some()
     );
-    assert!(matches!(check::<u8>("300", &[]).outcome, Outcome::NotDecoded(_)));
-    assert!(matches!(check::<f64>("1", &[]).outcome, Outcome::RoundTripped));
+    assert!(matches!(
+        check::<u8>("300", &[]).outcome,
+        Outcome::NotDecoded(_)
+    ));
+    assert!(matches!(
+        check::<f64>("1", &[]).outcome,
+        Outcome::RoundTripped
+    ));
     assert!(matches!(
         check::<Option<u8>>("{}", &[]).outcome,
         Outcome::NotDecoded(_)

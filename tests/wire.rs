@@ -129,8 +129,10 @@ async fn an_error_from_a_status_the_spec_does_not_list_names_the_request_url() {
 #[tokio::test]
 async fn a_deep_object_goes_out_as_the_name_and_each_member_in_brackets() {
     let (client, server) = server().await;
-    let attributes =
-        std::collections::HashMap::from([("cost center".to_string(), "Sales & Marketing".to_string())]);
+    let attributes = std::collections::HashMap::from([(
+        "cost center".to_string(),
+        "Sales & Marketing".to_string(),
+    )]);
     client
         .find_things()
         .attributes(attributes)

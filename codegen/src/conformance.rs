@@ -349,7 +349,12 @@ fn schema_properties<'d>(
         *additional = schema.get("additionalProperties").filter(|a| a.is_object());
     }
     for key in ["allOf", "oneOf", "anyOf"] {
-        for member in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for member in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             schema_properties(schemas, member, properties, additional, depth + 1);
         }
     }

@@ -84,8 +84,7 @@ impl VisitMut for Rewrite<'_> {
             call.args.first(),
             Some(Expr::Lit(ExprLit { lit: Lit::Str(text), .. })) if text.value() == self.name
         );
-        if segments.ends_with(&["QueryParam".to_owned(), "new".to_owned()])
-            && names_this_parameter
+        if segments.ends_with(&["QueryParam".to_owned(), "new".to_owned()]) && names_this_parameter
         {
             *call.func = syn::parse_quote!(sailpoint_runtime::DeepObject::new);
             self.found += 1;
@@ -104,7 +103,10 @@ mod tests {
         let mut block: syn::Block = syn::parse_quote!({
             let request = client
                 .get(url)
-                .query(&progenitor_client::QueryParam::new("attributes", &attributes))
+                .query(&progenitor_client::QueryParam::new(
+                    "attributes",
+                    &attributes,
+                ))
                 .query(&progenitor_client::QueryParam::new("filters", &filters))
                 .build()?;
         });
@@ -116,9 +118,7 @@ mod tests {
         assert_eq!(rewrite.found, 1);
         let text = block.to_token_stream().to_string();
         assert!(
-            text.contains(
-                "sailpoint_runtime :: DeepObject :: new (\"attributes\" , & attributes)"
-            ),
+            text.contains("sailpoint_runtime :: DeepObject :: new (\"attributes\" , & attributes)"),
             "{text}"
         );
         assert!(

@@ -42,8 +42,16 @@ const REWRITTEN: [(&str, Option<&str>, &str); 6] = [
     ("float", None, "`float` removed: an `f64`"),
     ("int", Some("int64"), "`int` widened to `int64`: an `i64`"),
     ("int8", Some("int64"), "`int8` widened to `int64`: an `i64`"),
-    ("int16", Some("int64"), "`int16` widened to `int64`: an `i64`"),
-    ("int32", Some("int64"), "`int32` widened to `int64`: an `i64`"),
+    (
+        "int16",
+        Some("int64"),
+        "`int16` widened to `int64`: an `i64`",
+    ),
+    (
+        "int32",
+        Some("int64"),
+        "`int32` widened to `int64`: an `i64`",
+    ),
 ];
 
 fn run(
