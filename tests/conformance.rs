@@ -5,6 +5,13 @@
 //! failures are an insta snapshot per version, so a test fails only when the
 //! set changes.
 //!
+//! Each example also lists the members its schema declares
+//! (`codegen::conformance::declared_members`); a decoded example of which
+//! one is missing from the typed-only encoding
+//! (`sailpoint_runtime::object::typed_only`) kept a declared member only in
+//! an `extra` map (a value in the wrong variant, or one its field could
+//! not hold): counted, and listed as `in extra`.
+//!
 //! With `SAILPOINT_CONFORMANCE_REPORT=DIR` the tests write each version's
 //! figures and failures to `DIR/<version>.json` (`codegen::conformance::Report`)
 //! and skip the snapshot: `cargo xtask conformance` runs them that way and
@@ -23,22 +30,44 @@ pub enum Outcome {
     NotDecoded(String),
 }
 
-pub fn check<T: DeserializeOwned + Serialize>(json: &str) -> Outcome {
+/// What became of one example, and the declared members (JSON pointers)
+/// that only an `extra` map holds once it is decoded.
+pub struct Checked {
+    pub outcome: Outcome,
+    pub in_extra: Vec<String>,
+}
+
+/// The check of one example: its JSON and the members its schema declares.
+pub type Check = fn(&str, &[&str]) -> Checked;
+
+pub fn check<T: DeserializeOwned + Serialize>(json: &str, declared: &[&str]) -> Checked {
+    let done = |outcome| Checked {
+        outcome,
+        in_extra: Vec::new(),
+    };
     let original: Value = match serde_json::from_str(json) {
         Ok(v) => v,
-        Err(e) => return Outcome::NotDecoded(format!("table JSON: {e}")),
+        Err(e) => return done(Outcome::NotDecoded(format!("table JSON: {e}"))),
     };
     let decoded: T = match sailpoint_runtime::object::from_slice(json.as_bytes()) {
         Ok(t) => t,
-        Err(e) => return Outcome::NotDecoded(e.to_string()),
+        Err(e) => return done(Outcome::NotDecoded(e.to_string())),
     };
-    match serde_json::to_value(&decoded) {
+    let outcome = match serde_json::to_value(&decoded) {
         Ok(again) => match difference(&original, &again, &mut String::new()) {
             None => Outcome::RoundTripped,
             Some(d) => Outcome::Changed(d),
         },
         Err(e) => Outcome::Changed(format!("does not re-encode: {e}")),
-    }
+    };
+    let typed = sailpoint_runtime::object::typed_only(|| serde_json::to_value(&decoded))
+        .unwrap_or(Value::Null);
+    let in_extra = declared
+        .iter()
+        .filter(|pointer| typed.pointer(pointer).is_none())
+        .map(|pointer| pointer.to_string())
+        .collect();
+    Checked { outcome, in_extra }
 }
 
 /// The first place where `a` and `b` differ, as `pointer: a -> b`.
@@ -106,8 +135,9 @@ fn short(v: &Value) -> String {
 
 type Table = Vec<(
     &'static str,
-    Result<fn(&str) -> Outcome, &'static str>,
+    Result<Check, &'static str>,
     &'static str,
+    &'static [&'static str],
 )>;
 
 fn run(version: &str, table: Table) {
@@ -116,15 +146,26 @@ fn run(version: &str, table: Table) {
         examples: table.len(),
         decoded: 0,
         round_tripped: 0,
+        in_extra: 0,
         failures: Vec::new(),
     };
-    for (location, target, json) in table {
+    for (location, target, json, declared) in table {
         let failure = |kind, reason: String| Failure {
             location: location.to_string(),
             kind,
             reason,
         };
-        match target.map(|check| check(json)) {
+        let checked = target.map(|check| check(json, declared));
+        if let Ok(Checked { in_extra, .. }) = &checked
+            && !in_extra.is_empty()
+        {
+            report.in_extra += 1;
+            report.failures.push(failure(
+                FailureKind::InExtra,
+                format!("declared, only in `extra`: {}", in_extra.join(", ")),
+            ));
+        }
+        match checked.map(|checked| checked.outcome) {
             Ok(Outcome::RoundTripped) => {
                 report.decoded += 1;
                 report.round_tripped += 1;
@@ -160,15 +201,15 @@ fn run(version: &str, table: Table) {
 }
 
 mod beta {
-    use super::{Outcome, check};
+    use super::{Check, check};
     include!("generated/conformance_beta.rs");
 }
 mod v2024 {
-    use super::{Outcome, check};
+    use super::{Check, check};
     include!("generated/conformance_v2024.rs");
 }
 mod v2025 {
-    use super::{Outcome, check};
+    use super::{Check, check};
     include!("generated/conformance_v2025.rs");
 }
 
@@ -208,9 +249,31 @@ fn differences_are_found_and_located() {
         )
         .is_some()
     );
-    assert!(matches!(check::<u8>("300"), Outcome::NotDecoded(_)));
-    assert!(matches!(check::<f64>("1"), Outcome::RoundTripped));
-    assert!(matches!(check::<Option<u8>>("{}"), Outcome::NotDecoded(_)));
+    assert!(matches!(
+        check::<u8>("300", &[]).outcome,
+        Outcome::NotDecoded(_)
+    ));
+    assert!(matches!(
+        check::<f64>("1", &[]).outcome,
+        Outcome::RoundTripped
+    ));
+    assert!(matches!(
+        check::<Option<u8>>("{}", &[]).outcome,
+        Outcome::NotDecoded(_)
+    ));
+}
+
+/// A declared member a model could not hold is found in `extra`; one it
+/// holds is not.
+#[test]
+fn declared_members_only_in_extra_are_found() {
+    use sailpoint_fixture_client::types::TaskStatus;
+    let checked = check::<TaskStatus>(
+        r#"{"id": "t1", "percentComplete": "half", "retry": true}"#,
+        &["/id", "/percentComplete", "/retry"],
+    );
+    assert!(matches!(checked.outcome, Outcome::RoundTripped));
+    assert_eq!(checked.in_extra, ["/percentComplete"]);
 }
 
 /// Enum values the spec does not list are kept and sent back unchanged;

@@ -159,9 +159,10 @@ fn date_times_in_the_forms_tenants_send() {
     ] {
         let (decoded, _) = round_trip::<TaskStatus>(&json!({"created": created}));
         assert_eq!(
-            decoded
-                .created
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            decoded.created.map(|t| {
+                t.with_timezone(&chrono::Utc)
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            }),
             Some(instant.to_string()),
             "{created}"
         );
@@ -390,5 +391,53 @@ async fn a_body_set_whole_sends_its_extra_members_and_nulls() {
             json!({"query": "name:a*", "clientMetadata": {"app": "tests"}, "indices": null}),
             json!({"query": "q", "accessRequestIds": ["r1"]}),
         ]
+    );
+}
+
+#[tokio::test]
+async fn an_int32_member_beyond_32_bits_lands_in_its_typed_field() {
+    use sailpoint_fixture_client::types::Thing;
+    // A tenant's `attributesHash`, declared `int32`: every integer is an
+    // `i64`, so the typed field holds it and `extra` stays empty.
+    let thing = json!({"id": "t1", "name": "Thing", "attributesHash": 2843118224_u64});
+    let (decoded, encoded) = round_trip::<Thing>(&thing);
+    assert_eq!(decoded.attributes_hash, Some(2_843_118_224));
+    assert!(decoded.extra.is_empty(), "{:?}", decoded.extra);
+    assert_eq!(encoded, thing);
+
+    // Through a response, as a tenant sends it.
+    let (client, _server) = serving("/things/matching", json!([thing])).await;
+    let fetched = client
+        .find_things()
+        .send()
+        .await
+        .expect("decodes")
+        .into_inner();
+    let [fetched] = fetched.as_slice() else {
+        panic!("one thing, got {fetched:?}");
+    };
+    assert_eq!(fetched.attributes_hash, Some(2_843_118_224));
+    assert!(fetched.extra.is_empty(), "{:?}", fetched.extra);
+}
+
+#[test]
+fn a_date_time_keeps_the_offset_it_was_sent_with() {
+    // Fields are `DateTime<FixedOffset>`: the caller's zone survives a
+    // round trip (as `DateTime<Utc>` this came back as `...T05:00:00Z`).
+    for sent in ["2024-01-01T00:00:00-05:00", "2024-01-01T00:00:00Z"] {
+        let status = json!({"id": "t1", "created": sent});
+        let (decoded, encoded) = round_trip::<TaskStatus>(&status);
+        assert_eq!(encoded, status);
+        assert!(decoded.extra.is_empty(), "{:?}", decoded.extra);
+    }
+    let (decoded, _) = round_trip::<TaskStatus>(&json!({"created": "2024-01-01T00:00:00-05:00"}));
+    let created = decoded.created.expect("an instant");
+    assert_eq!(created.offset().local_minus_utc(), -5 * 3600);
+    // Without an offset a value reads as UTC, and goes back as it came.
+    let (decoded, encoded) = round_trip::<TaskStatus>(&json!({"created": "2024-01-31T10:00:00"}));
+    assert_eq!(encoded["created"], "2024-01-31T10:00:00");
+    assert_eq!(
+        decoded.created.map(|t| t.offset().local_minus_utc()),
+        Some(0)
     );
 }

@@ -69,3 +69,81 @@ async fn spaces_in_a_filter_go_out_as_percent_20() {
         "filters=name%20eq%20%22My%20Source%22%20and%20type%2Bge%201"
     );
 }
+
+/// The fixture client against a server answering `findThings` with
+/// `template`.
+async fn answering(template: ResponseTemplate) -> (Client, MockServer) {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/fixture/things/matching"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    let runtime = Runtime::new()
+        .with_bearer_token("t")
+        .with_retry_policy(RetryPolicy::none());
+    let client = Client::new(&format!("{}/fixture", server.uri()), runtime);
+    (client, server)
+}
+
+/// The URL an `UnexpectedResponse` error names, in its `Display` form and
+/// on its response.
+fn named_url(error: &progenitor_client::Error<()>) -> String {
+    let progenitor_client::Error::UnexpectedResponse(response) = error else {
+        panic!("expected an unexpected response, got {error:?}");
+    };
+    assert!(
+        error.to_string().contains(response.url().as_str()),
+        "{error}"
+    );
+    response.url().to_string()
+}
+
+#[tokio::test]
+async fn an_error_from_a_body_that_did_not_decode_names_the_request_url() {
+    let (client, server) =
+        answering(ResponseTemplate::new(200).set_body_json(json!({"not": "a list"}))).await;
+    let error = client
+        .find_things()
+        .filters("a")
+        .send()
+        .await
+        .expect_err("not a list of things");
+    assert_eq!(
+        named_url(&error),
+        format!("{}/fixture/things/matching?filters=a", server.uri())
+    );
+}
+
+#[tokio::test]
+async fn an_error_from_a_status_the_spec_does_not_list_names_the_request_url() {
+    let (client, server) =
+        answering(ResponseTemplate::new(418).set_body_raw("teapot", "text/plain")).await;
+    let error = client.find_things().send().await.expect_err("418");
+    assert_eq!(
+        named_url(&error),
+        format!("{}/fixture/things/matching", server.uri())
+    );
+}
+
+#[tokio::test]
+async fn a_deep_object_goes_out_as_the_name_and_each_member_in_brackets() {
+    let (client, server) = server().await;
+    let attributes = std::collections::HashMap::from([(
+        "cost center".to_string(),
+        "Sales & Marketing".to_string(),
+    )]);
+    client
+        .find_things()
+        .attributes(attributes)
+        .filters("a")
+        .send()
+        .await
+        .expect("sent");
+    // Progenitor's own encoder wrote `cost+center=Sales+%26+Marketing`,
+    // without the parameter's name.
+    assert_eq!(
+        sent_query(&server).await,
+        "attributes[cost%20center]=Sales%20%26%20Marketing&filters=a"
+    );
+}

@@ -42,6 +42,11 @@ pub struct Report {
     pub examples: usize,
     pub decoded: usize,
     pub round_tripped: usize,
+    /// Decoded examples with a member their schema declares only in an
+    /// `extra` map (a value in the wrong variant, or one its field could
+    /// not hold).
+    #[serde(default)]
+    pub in_extra: usize,
     pub failures: Vec<Failure>,
 }
 
@@ -61,6 +66,8 @@ pub enum FailureKind {
     NotDecoded,
     /// No generated type to decode into.
     Untyped,
+    /// Decoded, with a declared member only in an `extra` map.
+    InExtra,
 }
 
 impl FailureKind {
@@ -70,16 +77,18 @@ impl FailureKind {
             FailureKind::Changed => "changed",
             FailureKind::NotDecoded => "not decoded",
             FailureKind::Untyped => "untyped",
+            FailureKind::InExtra => "in extra",
         }
     }
 }
 
 impl Report {
-    /// `VERSION: N examples, D decoded, R round-tripped`.
+    /// `VERSION: N examples, D decoded, R round-tripped, E with declared
+    /// members only in extra`.
     pub fn figures(&self) -> String {
         format!(
-            "{}: {} examples, {} decoded, {} round-tripped",
-            self.version, self.examples, self.decoded, self.round_tripped
+            "{}: {} examples, {} decoded, {} round-tripped, {} with declared members only in extra",
+            self.version, self.examples, self.decoded, self.round_tripped, self.in_extra
         )
     }
 }
@@ -94,6 +103,10 @@ pub struct Example {
     /// `Vec<types::Source>`), or why there is none.
     pub target: Result<String, String>,
     pub json: Value,
+    /// JSON pointers into `json` of the members its schema declares
+    /// ([`declared_members`]): each should be in a typed field once
+    /// decoded, not only in an `extra` map.
+    pub declared: Vec<String>,
 }
 
 const COMPONENTS: &str = "#/components/schemas/";
@@ -144,6 +157,7 @@ pub fn collect(
             out.push(Example {
                 location: pointer.child("example").to_string(),
                 target: target.clone(),
+                declared: declared_members(schemas, schema, example),
                 json: example.clone(),
             });
         }
@@ -151,6 +165,7 @@ pub fn collect(
             out.push(Example {
                 location: pointer.child("properties").to_string(),
                 target,
+                declared: declared_members(schemas, schema, &built),
                 json: built,
             });
         }
@@ -189,10 +204,17 @@ pub fn collect(
                     || Err("no schema".to_string()),
                     |s| schema_type(s, inline.as_deref(), types),
                 );
+                let declared = |example: &Value| {
+                    media
+                        .get("schema")
+                        .map(|schema| declared_members(schemas, schema, example))
+                        .unwrap_or_default()
+                };
                 if let Some(example) = media.get("example") {
                     out.push(Example {
                         location: pointer.child("example").to_string(),
                         target: target.clone(),
+                        declared: declared(example),
                         json: example.clone(),
                     });
                 }
@@ -208,6 +230,7 @@ pub fn collect(
                                 .child("value")
                                 .to_string(),
                             target: target.clone(),
+                            declared: declared(value),
                             json: value.clone(),
                         });
                     }
@@ -216,6 +239,164 @@ pub fn collect(
         }
     }
     out
+}
+
+/// The members of `example` that `schema` declares, as JSON pointers, at
+/// every depth: the properties of an object schema, of its `allOf`
+/// members, and of any of its `oneOf`/`anyOf` variants (a member some
+/// variant declares belongs in a typed field of the variant chosen), then
+/// the same inside each declared member's value, array items and
+/// `additionalProperties` values. Members holding `null`, `""` or an empty
+/// list or object are left out: the models read them as absent (or the
+/// default) by design.
+pub fn declared_members(
+    schemas: &Map<String, Value>,
+    schema: &Value,
+    example: &Value,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    declared_in(schemas, schema, example, &mut String::new(), &mut out, 0);
+    out
+}
+
+/// Deeper than any schema of the specs nests; stops a recursive schema
+/// meeting a recursive example.
+const DECLARED_DEPTH: usize = 32;
+
+fn declared_in(
+    schemas: &Map<String, Value>,
+    schema: &Value,
+    value: &Value,
+    at: &mut String,
+    out: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > DECLARED_DEPTH {
+        return;
+    }
+    match value {
+        Value::Object(members) => {
+            let mut properties = Map::new();
+            let mut additional = None;
+            schema_properties(schemas, schema, &mut properties, &mut additional, depth);
+            for (name, member) in members {
+                let member_schema = match properties.get(name) {
+                    Some(property) => {
+                        if !is_empty_value(member) {
+                            out.push(format!("{at}/{}", escape_pointer(name)));
+                        }
+                        property
+                    }
+                    None => match additional {
+                        Some(schema) => schema,
+                        None => continue,
+                    },
+                };
+                let len = at.len();
+                at.push('/');
+                at.push_str(&escape_pointer(name));
+                declared_in(schemas, member_schema, member, at, out, depth + 1);
+                at.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            let Some(items_schema) = item_schema(schemas, schema, depth) else {
+                return;
+            };
+            for (index, item) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{index}"));
+                declared_in(schemas, items_schema, item, at, out, depth + 1);
+                at.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `schema`, or the component it references.
+fn resolved<'d>(schemas: &'d Map<String, Value>, schema: &'d Value) -> &'d Value {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(COMPONENTS))
+        .and_then(|name| schemas.get(name))
+        .unwrap_or(schema)
+}
+
+/// The properties `schema` declares (the first declaration of a name
+/// wins) and its `additionalProperties` schema, through `allOf`, `oneOf`
+/// and `anyOf`.
+fn schema_properties<'d>(
+    schemas: &'d Map<String, Value>,
+    schema: &'d Value,
+    properties: &mut Map<String, Value>,
+    additional: &mut Option<&'d Value>,
+    depth: usize,
+) {
+    if depth > DECLARED_DEPTH {
+        return;
+    }
+    let schema = resolved(schemas, schema);
+    if let Some(own) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in own {
+            properties
+                .entry(name.clone())
+                .or_insert_with(|| property.clone());
+        }
+    }
+    if additional.is_none() {
+        *additional = schema.get("additionalProperties").filter(|a| a.is_object());
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        for member in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            schema_properties(schemas, member, properties, additional, depth + 1);
+        }
+    }
+}
+
+/// The item schema of an array schema, directly or through `allOf`,
+/// `oneOf` or `anyOf` (the first member that has one).
+fn item_schema<'d>(
+    schemas: &'d Map<String, Value>,
+    schema: &'d Value,
+    depth: usize,
+) -> Option<&'d Value> {
+    if depth > DECLARED_DEPTH {
+        return None;
+    }
+    let schema = resolved(schemas, schema);
+    if let Some(items) = schema.get("items") {
+        return Some(items);
+    }
+    ["allOf", "oneOf", "anyOf"].iter().find_map(|key| {
+        schema
+            .get(*key)
+            .and_then(Value::as_array)?
+            .iter()
+            .find_map(|member| item_schema(schemas, member, depth + 1))
+    })
+}
+
+/// A value the models read as absent or as their default.
+fn is_empty_value(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(members) => members.is_empty(),
+        _ => false,
+    }
+}
+
+/// A JSON pointer segment: `~` as `~0`, `/` as `~1`.
+fn escape_pointer(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn component_type(name: &str, types: &BTreeSet<String>) -> Result<String, String> {
@@ -405,26 +586,27 @@ pub fn schema_example(document: &Value, schema: &Value) -> Option<Value> {
 }
 
 /// The Rust source of the table the conformance test compiles: a function
-/// `examples()` listing `(location, check function or reason, JSON)`,
-/// referring to the crate `crate_ident`. `check` and `Outcome` come from
-/// the including module.
+/// `examples()` listing `(location, check function or reason, JSON,
+/// declared members)`, referring to the crate `crate_ident`. `check` and
+/// `Check` come from the including module.
 pub fn table_source(crate_ident: &str, examples: &[Example]) -> String {
     let mut out = String::from(
         "// @generated by `cargo xtask regen` from the normalized spec (`codegen/src/conformance.rs`).\n\
          // Do not edit: change the generator in codegen/ and regenerate.\n\n\
-         pub fn examples() -> ::std::vec::Vec<(&'static str, ::std::result::Result<fn(&str) -> Outcome, &'static str>, &'static str)> {\n    vec![\n",
+         pub fn examples() -> ::std::vec::Vec<(&'static str, ::std::result::Result<Check, &'static str>, &'static str, &'static [&'static str])> {\n    vec![\n",
     );
     for example in examples {
         let location = literal(&example.location);
         let json = literal(&example.json.to_string());
         let target = match &example.target {
-            Ok(ty) => format!(
-                "Ok(check::<{}> as fn(&str) -> Outcome)",
-                qualify(crate_ident, ty)
-            ),
+            Ok(ty) => format!("Ok(check::<{}> as Check)", qualify(crate_ident, ty)),
             Err(reason) => format!("Err({})", literal(reason)),
         };
-        out.push_str(&format!("        ({location}, {target}, {json}),\n"));
+        let declared: Vec<String> = example.declared.iter().map(|p| literal(p)).collect();
+        out.push_str(&format!(
+            "        ({location}, {target}, {json}, &[{}]),\n",
+            declared.join(", ")
+        ));
     }
     out.push_str("    ]\n}\n");
     out
@@ -599,11 +781,59 @@ mod tests {
                 location: "/x\"".into(),
                 target: Ok("::std::vec::Vec<types::A>".into()),
                 json: json!({"k": "v"}),
+                declared: vec!["/k".into()],
             }],
         );
         assert!(table.contains(
-            r#"("/x\"", Ok(check::<::std::vec::Vec<sailpoint_v2025::types::A>> as fn(&str) -> Outcome), "{\"k\":\"v\"}")"#
+            r#"("/x\"", Ok(check::<::std::vec::Vec<sailpoint_v2025::types::A>> as Check), "{\"k\":\"v\"}", &["/k"])"#
         ), "{table}");
+    }
+
+    #[test]
+    fn declared_members_through_references_all_of_variants_and_items() {
+        let doc = json!({"components": {"schemas": {
+            "Hit": {"oneOf": [
+                {"$ref": "#/components/schemas/Identity"},
+                {"$ref": "#/components/schemas/Role"}
+            ]},
+            "Identity": {"allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "properties": {
+                    "email": {"type": "string"},
+                    "manager": {"$ref": "#/components/schemas/Ref"},
+                    "attributes": {"type": "object",
+                        "additionalProperties": {"$ref": "#/components/schemas/Ref"}}
+                }}
+            ]},
+            "Role": {"type": "object", "properties": {"requestable": {"type": "boolean"}}},
+            "Base": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "Ref": {"type": "object", "properties": {"name": {"type": "string"}}}
+        }}});
+        let schemas = doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let page = json!([{
+            "id": "i1", "email": "", "requestable": true, "undeclared": {"name": "x"},
+            "manager": {"name": "m", "other": 1},
+            "attributes": {"dept/x": {"name": "d"}}
+        }]);
+        assert_eq!(
+            declared_members(
+                &schemas,
+                &json!({"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}),
+                &page
+            ),
+            [
+                "/0/id",
+                "/0/requestable",
+                "/0/manager",
+                "/0/manager/name",
+                "/0/attributes",
+                "/0/attributes/dept~1x/name"
+            ]
+        );
     }
 
     #[test]

@@ -233,9 +233,15 @@ pub struct Parameter {
 impl Parameter {
     /// How the runtime joins this query parameter's items, `None` for
     /// OpenAPI's default (`form`, exploded: one pair per item) and for a
-    /// parameter that is no array.
+    /// parameter that is no array (but a `deepObject`).
     pub fn query_join(&self) -> Option<QueryJoin> {
-        if self.location != Location::Query || !self.array {
+        if self.location != Location::Query {
+            return None;
+        }
+        if self.style == Style::DeepObject {
+            return Some(QueryJoin::DeepObject);
+        }
+        if !self.array {
             return None;
         }
         match (self.style, self.explode) {
@@ -257,6 +263,9 @@ pub enum QueryJoin {
     Space,
     /// `style: pipeDelimited`: `a=1%7C2`.
     Pipe,
+    /// `style: deepObject` (an object, not an array): `a[key]=1`, written
+    /// through `sailpoint_runtime::DeepObject` ([`crate::generate::deep_objects`]).
+    DeepObject,
 }
 
 /// One media type of a body or response and its schema.

@@ -421,3 +421,96 @@ fn bare_multipart_bodies_fail_loudly_when_unknown_or_fixed_upstream() {
         normalize("test", &PassContext::for_version(ApiVersion::Beta), fixed).expect("normalizes");
     assert!(changes(&n, "multipart_file_parts").is_empty());
 }
+
+#[test]
+fn read_only_members_declared_in_an_all_of_member_are_not_required_in_requests() {
+    // `updateScheduledSearch`'s body: `ScheduledSearch` requires the
+    // read-only `id`, `owner` and `ownerId` its first `allOf` member
+    // declares, and the `name` of a referenced member, which is not
+    // read-only.
+    let n = run(doc(
+        json!({"/scheduled-searches/{id}": {"put": {
+            "operationId": "updateScheduledSearch",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScheduledSearch"}}}},
+            "responses": ok_response()
+        }}}),
+        json!({
+            "ScheduledSearch": {
+                "type": "object",
+                "allOf": [
+                    {"type": "object", "properties": {
+                        "id": {"type": "string", "readOnly": true},
+                        "owner": {"type": "object", "readOnly": true, "properties": {"id": {"type": "string"}}},
+                        "ownerId": {"type": "string", "readOnly": true, "deprecated": true}
+                    }},
+                    {"$ref": "#/components/schemas/ScheduledSearchName"},
+                    {"$ref": "#/components/schemas/Stamped"}
+                ],
+                "required": ["id", "owner", "ownerId", "name", "created"]
+            },
+            "ScheduledSearchName": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Stamped": {"allOf": [{"type": "object", "properties": {
+                "created": {"type": "string", "format": "date-time", "readOnly": true}
+            }}]}
+        }),
+    ));
+    assert_eq!(
+        n.document
+            .pointer("/components/schemas/ScheduledSearch/required"),
+        Some(&json!(["name"]))
+    );
+    let recorded = changes(&n, "read_only_required");
+    assert_eq!(recorded.len(), 4, "{recorded:?}");
+    assert!(
+        recorded
+            .iter()
+            .all(|(pointer, _)| *pointer == "/components/schemas/ScheduledSearch/required"),
+        "{recorded:?}"
+    );
+}
+
+#[test]
+fn every_signed_integer_narrower_than_64_bits_is_widened_to_int64() {
+    // A tenant's `attributesHash: 2843118224` in an `int32` field: as
+    // typify's `i32` it was only in `extra`.
+    let n = run(doc(
+        json!({"/things": {"get": {"operationId": "listThings",
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32", "maximum": 250}}],
+            "responses": ok_response()}}}),
+        json!({"Identity": {"type": "object", "properties": {
+            "attributesHash": {"type": "integer", "format": "int32"},
+            "count": {"type": "integer", "format": "int64"},
+            "size": {"type": "integer", "format": "uint32"},
+            "plain": {"type": "integer"}
+        }}}),
+    ));
+    assert_eq!(
+        n.document["components"]["schemas"]["Identity"]["properties"],
+        json!({
+            "attributesHash": {"type": "integer", "format": "int64"},
+            "count": {"type": "integer", "format": "int64"},
+            "size": {"type": "integer", "format": "uint32"},
+            "plain": {"type": "integer"}
+        })
+    );
+    assert_eq!(
+        n.document["paths"]["/things"]["get"]["parameters"][0]["schema"],
+        json!({"type": "integer", "format": "int64", "maximum": 250})
+    );
+    let mut recorded = changes(&n, "scalar_formats");
+    recorded.sort();
+    assert_eq!(
+        recorded,
+        [
+            (
+                "/components/schemas/Identity/properties/attributesHash/format",
+                "`int32` widened to `int64`: an `i64`"
+            ),
+            (
+                "/paths/~1things/get/parameters/0/schema/format",
+                "`int32` widened to `int64`: an `i64`"
+            ),
+        ]
+    );
+}

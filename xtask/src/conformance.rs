@@ -4,7 +4,9 @@
 //! temporary directory, reads the report each version's test writes there
 //! (`codegen::conformance::Report`, JSON), prints each failure (location:
 //! reason), and last one line per version:
-//! `VERSION: N examples, D decoded, R round-tripped`.
+//! `VERSION: N examples, D decoded, R round-tripped, E with declared members
+//! only in extra` (E: decoded examples a member of which, declared by their
+//! schema, only an `extra` map holds; listed as `in extra` failures).
 
 use std::process::{Command, ExitCode};
 

@@ -31,6 +31,7 @@ pub fn tokens(model: &ApiModel) -> TokenStream {
                 QueryJoin::Comma => quote!(Comma),
                 QueryJoin::Space => quote!(Space),
                 QueryJoin::Pipe => quote!(Pipe),
+                QueryJoin::DeepObject => quote!(DeepObject),
             };
             Some(quote! { (#name, sailpoint_runtime::QueryStyle::#style) })
         });

@@ -14,13 +14,15 @@
 //! 8. [`search`] gives the search operation a `searchAfter` `.stream()`,
 //!    and [`pagination`] every other `limit`/`offset` list an offset one;
 //! 9. [`downloads`] lets operations answering JSON or another media type
-//!    be asked for the other one (`.download(media_type)`);
+//!    be asked for the other one (`.download(media_type)`), and
+//!    [`deep_objects`] writes `deepObject` query parameters with the runtime;
 //! 10. [`struct_builders`] keeps typify's struct builders of request
 //!     types only;
 //! 11. [`hooks`] adds the runtime hooks and the operation table;
 //! 12. [`features`] gates each tag's code behind its cargo feature.
 
 pub mod custom;
+pub mod deep_objects;
 pub mod docs;
 pub mod downloads;
 pub mod features;
@@ -93,6 +95,7 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
     search::add_search_streams(&mut builder, model)?;
     let paginated = pagination::add_streams(&mut builder, model)?;
     downloads::add_downloads(&mut builder, model)?;
+    deep_objects::write_deep_objects(&mut builder, model)?;
     let variant_choice = models::post_process(&mut types, &progenitor_document)?;
     let shared_enums = models::shared_enums::merge_duplicate_enums(&mut types);
     let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;

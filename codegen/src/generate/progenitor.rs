@@ -6,7 +6,9 @@ use std::panic::{AssertUnwindSafe, PanicHookInfo, catch_unwind};
 use std::sync::Once;
 
 use proc_macro2::TokenStream;
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor_impl::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl,
+};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -92,10 +94,27 @@ pub fn settings() -> GenerationSettings {
             "sailpoint_runtime::ApiError",
             std::iter::empty(),
         )
+        // A date-time keeps the offset it was sent with (typify's own
+        // choice is `DateTime<Utc>`); typify matches the schema without its
+        // description, example and other metadata.
+        .with_conversion(
+            date_time_schema(),
+            super::shape::DATE_TIME,
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
         // SailPoint's exports, imports and reports can take well over
         // progenitor's default of 15 s.
         .with_timeout(120);
     settings
+}
+
+/// `{type: string, format: date-time}` as typify sees it.
+fn date_time_schema() -> schemars::schema::SchemaObject {
+    schemars::schema::SchemaObject {
+        instance_type: Some(schemars::schema::InstanceType::String.into()),
+        format: Some("date-time".to_owned()),
+        ..Default::default()
+    }
 }
 
 /// Generates the client for a whole document. If progenitor panics, the

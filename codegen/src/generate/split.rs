@@ -156,18 +156,19 @@ pub fn split(document: &Value, model: &ApiModel) -> Split {
     }
 }
 
-/// progenitor refuses `spaceDelimited` and `pipeDelimited` query
-/// parameters; it sees them as `form`, exploded (one pair per item), and
-/// the runtime joins the items as the spec says (the model's
-/// `Parameter::query_join`, in the operation table). `deepObject` is left
-/// for progenitor to refuse: nothing would write it faithfully.
+/// progenitor refuses `spaceDelimited`, `pipeDelimited` and `deepObject`
+/// query parameters; it sees them as `form`, exploded (one pair per item),
+/// and the runtime joins the items as the spec says (the model's
+/// `Parameter::query_join`, in the operation table). A `deepObject`'s
+/// members are written by `sailpoint_runtime::DeepObject`, which
+/// [`super::deep_objects`] puts in `send` in place of progenitor's encoder.
 fn explode_delimited_queries(value: &mut Value) {
     match value {
         Value::Object(map) => {
             let delimited = map.get("in").and_then(Value::as_str) == Some("query")
                 && matches!(
                     map.get("style").and_then(Value::as_str),
-                    Some("spaceDelimited" | "pipeDelimited")
+                    Some("spaceDelimited" | "pipeDelimited" | "deepObject")
                 );
             if delimited {
                 map.remove("style");

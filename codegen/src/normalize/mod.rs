@@ -133,6 +133,7 @@ pub const PASSES: &[Pass] = &[
     policy::scalar_formats::PASS,
     repairs::invalid_defaults::PASS,
     plumbing::vacuous_constraints::PASS,
+    plumbing::date_time_schemas::PASS,
     repairs::example_patterns::PASS,
     policy::nullable_components::PASS,
     plumbing::inline_type_names::PASS,
@@ -437,6 +438,7 @@ mod tests {
                 Kind::Plumbing,
                 &[
                     "vacuous_constraints",
+                    "date_time_schemas",
                     "inline_type_names",
                     "experimental_header",
                     "json_patch_bodies",

@@ -136,6 +136,7 @@ pub(crate) async fn finish(
         version,
         mut headers,
         mut extensions,
+        url,
     } = Parts::of(&mut response);
     let declared_length = response.content_length();
     let content_type = content_type(&headers);
@@ -188,6 +189,7 @@ pub(crate) async fn finish(
             version,
             headers,
             extensions,
+            url,
         },
         Bytes::from(body),
     )
@@ -199,6 +201,9 @@ pub(crate) struct Parts {
     pub(crate) version: http::Version,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) extensions: http::Extensions,
+    /// The request's URL: a rebuilt response without it would name
+    /// reqwest's placeholder `http://no.url.provided.local/` in errors.
+    pub(crate) url: reqwest::Url,
 }
 
 impl Parts {
@@ -210,6 +215,7 @@ impl Parts {
             version: response.version(),
             headers: response.headers().clone(),
             extensions: std::mem::take(response.extensions_mut()),
+            url: response.url().clone(),
         }
     }
 }
@@ -223,7 +229,8 @@ pub(crate) fn rebuild(parts: Parts, body: Bytes) -> reqwest::Response {
         status,
         version,
         mut headers,
-        extensions,
+        mut extensions,
+        url,
     } = parts;
     for name in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
         headers.remove(name);
@@ -233,8 +240,21 @@ pub(crate) fn rebuild(parts: Parts, body: Bytes) -> reqwest::Response {
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
+    extensions.extend(url_extension(url));
     *rebuilt.extensions_mut() = extensions;
     reqwest::Response::from(rebuilt)
+}
+
+/// The extension through which reqwest gives a response built from an
+/// `http::Response` its URL; its type is private, so it is taken from a
+/// builder that set it.
+fn url_extension(url: reqwest::Url) -> http::Extensions {
+    use reqwest::ResponseBuilderExt;
+    match http::Response::builder().url(url).body(()) {
+        Ok(response) => response.into_parts().0.extensions,
+        // Unreachable: a builder with no status or header set cannot fail.
+        Err(_) => http::Extensions::new(),
+    }
 }
 
 /// `Some` if the body is a JSON object that decodes as [`ApiError`].
@@ -249,6 +269,25 @@ fn decode_error_object(bytes: &[u8]) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rebuilt_response_keeps_the_request_url() {
+        use reqwest::ResponseBuilderExt;
+        let url = reqwest::Url::parse("http://127.0.0.1:9/v2025/sources?limit=5");
+        let Ok(url) = url else {
+            panic!("a valid URL: {url:?}");
+        };
+        let built = http::Response::builder()
+            .status(200)
+            .url(url.clone())
+            .body(Vec::<u8>::new());
+        let Ok(built) = built else {
+            panic!("a response: {built:?}");
+        };
+        let mut response = reqwest::Response::from(built);
+        let rebuilt = rebuild(Parts::of(&mut response), Bytes::from_static(b"[]"));
+        assert_eq!(rebuilt.url(), &url);
+    }
 
     #[test]
     fn excerpt_cuts_on_char_boundary() {

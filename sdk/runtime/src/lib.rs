@@ -133,7 +133,7 @@ pub use error_body::{Attempts, ERROR_BODY_LIMIT, EXCERPT_LIMIT};
 pub use error_ext::ErrorExt;
 pub use file_part::{DEFAULT_FILE_CONTENT_TYPE, FilePart, json_part, text_part};
 pub use pagination::{DEFAULT_CONCURRENCY, OffsetPage, Paging, TOTAL_COUNT_HEADER, offset_stream};
-pub use query::QueryStyle;
+pub use query::{DeepObject, QueryStyle};
 pub use retry::RetryPolicy;
 pub use runtime::{EXPERIMENTAL_HEADER, Operation, Runtime, RuntimeError};
 pub use search::{

@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -243,7 +243,7 @@ pub fn instant<'de, A: MapAccess<'de>>(
     map: &mut A,
     key: &Text<'de>,
     extra: &mut Extra,
-) -> Result<Option<DateTime<Utc>>, A::Error> {
+) -> Result<Option<DateTime<FixedOffset>>, A::Error> {
     let text = if is_lenient() {
         match map.next_value::<Value>()? {
             Value::String(text) => Text(Cow::Owned(text)),
@@ -267,7 +267,7 @@ pub fn instant<'de, A: MapAccess<'de>>(
         return Ok(None);
     }
     if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(at.with_timezone(&Utc)));
+        return Ok(Some(at));
     }
     match crate::datetime::parse(text) {
         Ok(at) => {
@@ -280,6 +280,27 @@ pub fn instant<'de, A: MapAccess<'de>>(
         }
         Err(message) => Err(A::Error::custom(message)),
     }
+}
+
+thread_local! {
+    /// Set while [`typed_only`] runs.
+    static TYPED_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with every model written by a [`Writer`] serializing what its
+/// typed fields hold only: no member of `extra`, and no kept value in
+/// place of a required field's default. What is missing from such an
+/// encoding of a decoded value, and was sent, only `extra` holds (the
+/// conformance suite counts these members).
+pub fn typed_only<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            TYPED_ONLY.with(|flag| flag.set(self.0));
+        }
+    }
+    let _restore = Restore(TYPED_ONLY.with(|flag| flag.replace(true)));
+    f()
 }
 
 /// Keeps what `key` held in `extra`.
@@ -370,14 +391,18 @@ impl<M: SerializeMap> Writer<'_, M> {
 
     /// Writes a date-time field: the text it was received as, if `extra`
     /// kept one and it still reads as this instant; RFC 3339 otherwise.
-    pub fn instant(&mut self, key: &'static str, value: &DateTime<Utc>) -> Result<(), M::Error> {
+    pub fn instant(
+        &mut self,
+        key: &'static str,
+        value: &DateTime<FixedOffset>,
+    ) -> Result<(), M::Error> {
         if let Some(Value::String(text)) = self.extra.get(key)
             && crate::datetime::parse(text).is_ok_and(|at| at == *value)
         {
             self.written.push(key);
             return self.map.serialize_entry(key, text);
         }
-        self.entry(key, value)
+        self.entry(key, &crate::datetime::format(value))
     }
 
     /// Writes a required field that decoding fills with its type's default
@@ -393,6 +418,9 @@ impl<M: SerializeMap> Writer<'_, M> {
             && serde_json::to_value(value).ok() == serde_json::to_value(T::default()).ok()
         {
             self.written.push(key);
+            if TYPED_ONLY.with(Cell::get) {
+                return Ok(());
+            }
             return self.map.serialize_entry(key, kept);
         }
         self.entry(key, value)
@@ -407,6 +435,9 @@ impl<M: SerializeMap> Writer<'_, M> {
     /// Writes the entries of `extra` that no typed field wrote, and ends the
     /// object.
     pub fn end(mut self) -> Result<M::Ok, M::Error> {
+        if TYPED_ONLY.with(Cell::get) {
+            return self.map.end();
+        }
         for (key, value) in self.extra {
             if !self.written.contains(&key.as_str()) {
                 self.map.serialize_entry(key, value)?;
@@ -438,7 +469,7 @@ mod tests {
     struct Thing {
         id: String,
         note: Option<String>,
-        at: Option<DateTime<Utc>>,
+        at: Option<DateTime<FixedOffset>>,
         n: Option<f64>,
         tags: Vec<String>,
         extra: Extra,
@@ -519,9 +550,13 @@ mod tests {
         );
         assert_eq!(thing.extra.get("newField"), Some(&json!({"x": [1, null]})));
         assert_eq!(again, sent);
-        // An RFC 3339 date keeps nothing in `extra`.
-        let (thing, _) = round_trip(json!({"id": "a", "at": "2024-01-31T10:00:00Z"}))?;
-        assert!(thing.extra.is_empty(), "{:?}", thing.extra);
+        // An RFC 3339 date keeps nothing in `extra`, and its offset in
+        // the field.
+        for at in ["2024-01-31T10:00:00Z", "2024-01-01T00:00:00-05:00"] {
+            let (thing, again) = round_trip(json!({"id": "a", "at": at}))?;
+            assert!(thing.extra.is_empty(), "{:?}", thing.extra);
+            assert_eq!(again, json!({"id": "a", "at": at}));
+        }
         // `""` is no instant and comes back as `""`.
         let (thing, again) = round_trip(json!({"id": "a", "at": ""}))?;
         assert_eq!(thing.at, None);
@@ -530,11 +565,23 @@ mod tests {
     }
 
     #[test]
+    fn typed_only_leaves_out_what_only_extra_holds() -> Result<(), serde_json::Error> {
+        let sent = json!({"id": "a", "n": "seven", "newField": 1, "at": "2024-01-31T10:00:00Z"});
+        let (thing, again) = round_trip(sent.clone())?;
+        assert_eq!(again, sent);
+        let typed = typed_only(|| serde_json::to_value(&thing))?;
+        assert_eq!(typed, json!({"id": "a", "at": "2024-01-31T10:00:00Z"}));
+        // The flag is restored after.
+        assert_eq!(serde_json::to_value(&thing)?, sent);
+        Ok(())
+    }
+
+    #[test]
     fn a_typed_field_that_is_set_wins_over_extra() -> Result<(), serde_json::Error> {
         let (mut thing, _) =
             round_trip(json!({"id": "a", "note": null, "at": "2024-01-31 10:00:00"}))?;
         thing.note = Some("now set".into());
-        thing.at = DateTime::from_timestamp(0, 0);
+        thing.at = DateTime::from_timestamp(0, 0).map(|t| t.fixed_offset());
         assert_eq!(
             serde_json::to_value(&thing)?,
             json!({"id": "a", "note": "now set", "at": "1970-01-01T00:00:00Z"})

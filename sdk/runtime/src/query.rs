@@ -10,6 +10,10 @@
 //! - `style: form, explode: false`: `types=ROLE,ACCESS_PROFILE`;
 //! - `style: spaceDelimited`: `types=ROLE%20ACCESS_PROFILE`;
 //! - `style: pipeDelimited`: `types=ROLE%7CACCESS_PROFILE`;
+//! - `style: deepObject`: one pair per member, `where[kind]=ROLE`; the
+//!   generated `send` writes such a parameter through [`DeepObject`]
+//!   (progenitor's encoder would write the members without the
+//!   parameter's name), and the rewrite unescapes the brackets;
 //! - every space as `%20` (RFC 3986), which SailPoint's own SDKs send and
 //!   filters written by hand (`name eq "My Source"`) are full of.
 //!
@@ -28,15 +32,74 @@ pub enum QueryStyle {
     Space,
     /// `pipeDelimited`: items joined by an encoded `|`.
     Pipe,
+    /// `deepObject`: an object's members as `name[member]=value`, written
+    /// by [`DeepObject`].
+    DeepObject,
 }
 
 impl QueryStyle {
-    fn delimiter(self) -> &'static str {
+    /// The text joining a parameter's items; `None` for a style that
+    /// does not join them.
+    fn delimiter(self) -> Option<&'static str> {
         match self {
-            QueryStyle::Comma => ",",
-            QueryStyle::Space => "%20",
-            QueryStyle::Pipe => "%7C",
+            QueryStyle::Comma => Some(","),
+            QueryStyle::Space => Some("%20"),
+            QueryStyle::Pipe => Some("%7C"),
+            QueryStyle::DeepObject => None,
         }
+    }
+}
+
+/// A `style: deepObject` query parameter: serializes `value` (an object)
+/// as one pair per member, `name[member]=value`, a nested object as
+/// `name[member][inner]=value` and a list as one pair per item; `null`
+/// members and a `None` value write nothing. Encoders escape the brackets
+/// (`name%5Bmember%5D`); [`rewrite_query`] writes them as brackets again.
+pub struct DeepObject<'a, T> {
+    name: &'a str,
+    value: &'a T,
+}
+
+impl<'a, T> DeepObject<'a, T> {
+    /// The parameter `name` with `value`, as the generated `send` passes
+    /// it to `reqwest::RequestBuilder::query`.
+    pub fn new(name: &'a str, value: &'a T) -> Self {
+        DeepObject { name, value }
+    }
+}
+
+impl<T: serde::Serialize> serde::Serialize for DeepObject<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq};
+
+        let value = serde_json::to_value(self.value).map_err(S::Error::custom)?;
+        let mut pairs = Vec::new();
+        deep_pairs(self.name.to_owned(), &value, &mut pairs);
+        let mut seq = serializer.serialize_seq(Some(pairs.len()))?;
+        for pair in &pairs {
+            seq.serialize_element(pair)?;
+        }
+        seq.end()
+    }
+}
+
+/// The pairs of `value` under `key`, in member order.
+fn deep_pairs(key: String, value: &serde_json::Value, pairs: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Object(members) => {
+            for (member, inner) in members {
+                deep_pairs(format!("{key}[{member}]"), inner, pairs);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                deep_pairs(key.clone(), item, pairs);
+            }
+        }
+        Value::String(text) => pairs.push((key, text.clone())),
+        scalar => pairs.push((key, scalar.to_string())),
     }
 }
 
@@ -60,6 +123,10 @@ pub fn rewrite_query(url: &mut reqwest::Url, styles: &[(&str, QueryStyle)]) {
             None => (pair, None),
         };
         let decoded = percent_encoding::percent_decode_str(&key).decode_utf8_lossy();
+        if let Some(member) = deep_object_member(&key, &decoded, styles) {
+            pairs.push((member, value.map(|v| vec![v]), None));
+            continue;
+        }
         let style = styles
             .iter()
             .find(|(name, _)| *name == decoded)
@@ -78,12 +145,23 @@ pub fn rewrite_query(url: &mut reqwest::Url, styles: &[(&str, QueryStyle)]) {
         .map(|(key, values, style)| match values {
             Some(values) => format!(
                 "{key}={}",
-                values.join(style.map_or("", QueryStyle::delimiter))
+                values.join(style.and_then(QueryStyle::delimiter).unwrap_or(""))
             ),
             None => key,
         })
         .collect();
     url.set_query(Some(&rewritten.join("&")));
+}
+
+/// The key of a member of a `deepObject` parameter (`decoded` is
+/// `name[member]`) with its brackets unescaped: `name[member]`, the
+/// member's name staying as encoded.
+fn deep_object_member(key: &str, decoded: &str, styles: &[(&str, QueryStyle)]) -> Option<String> {
+    let (name, _) = decoded.split_once('[')?;
+    styles
+        .iter()
+        .any(|(styled, style)| *style == QueryStyle::DeepObject && *styled == name)
+        .then(|| key.replace("%5B", "[").replace("%5D", "]"))
 }
 
 #[cfg(test)]
@@ -121,6 +199,54 @@ mod tests {
             "types=A%2CB,C",
             "a comma inside an item stays escaped"
         );
+    }
+
+    #[test]
+    fn deep_object_members_go_out_as_name_and_member_in_brackets() {
+        #[derive(serde::Serialize)]
+        struct Where {
+            department: &'static str,
+            location: Option<&'static str>,
+            levels: Vec<u8>,
+            owner: serde_json::Value,
+        }
+        let value = Some(Where {
+            department: "Sales and Marketing",
+            location: None,
+            levels: vec![1, 2],
+            owner: serde_json::json!({"id": "o1"}),
+        });
+        // As the generated `send` writes it: through reqwest's encoder.
+        let request = reqwest::Client::new()
+            .get("https://t.example/v2025/x")
+            .query(&[("limit", "5")])
+            .query(&DeepObject::new("where", &value))
+            .build();
+        let Ok(mut request) = request else {
+            panic!("the request builds: {request:?}");
+        };
+        let url = request.url_mut();
+        rewrite_query(url, &[("where", QueryStyle::DeepObject)]);
+        assert_eq!(
+            url.query(),
+            Some(
+                "limit=5&where[department]=Sales%20and%20Marketing\
+                 &where[levels]=1&where[levels]=2&where[owner][id]=o1"
+            )
+        );
+        // Another parameter whose name starts alike is not touched.
+        assert_eq!(
+            rewritten("whereabouts%5Bx%5D=1", &[("where", QueryStyle::DeepObject)]),
+            "whereabouts%5Bx%5D=1"
+        );
+        let none: Option<Where> = None;
+        let mut pairs = Vec::new();
+        deep_pairs(
+            "where".into(),
+            &serde_json::to_value(&none).unwrap_or_default(),
+            &mut pairs,
+        );
+        assert!(pairs.is_empty());
     }
 
     #[test]

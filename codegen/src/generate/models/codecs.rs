@@ -1,11 +1,13 @@
 //! Field codecs from the runtime, for field types whose serde derive does
 //! not read or write what tenants send:
 //!
-//! - `DateTime<Utc>`: typify decodes `format: date-time` with chrono's
-//!   strict RFC 3339 reader, so a timestamp without an offset
-//!   (`2024-01-31T10:00:00`, which SailPoint sends) failed the whole
-//!   response. `sailpoint_runtime::datetime` accepts the forms tenants send
-//!   (no offset is UTC) and reads an optional `""` as absent.
+//! - `DateTime<FixedOffset>` (`format: date-time`, see
+//!   [`DATE_TIME`]): serde's derive reads it with chrono's strict RFC 3339
+//!   reader, so a timestamp without an offset (`2024-01-31T10:00:00`, which
+//!   SailPoint sends) failed the whole response, and writes a zero offset as
+//!   `+00:00`. `sailpoint_runtime::datetime` accepts the forms tenants send
+//!   (no offset is UTC), reads an optional `""` as absent and writes a zero
+//!   offset as `Z`.
 //! - `f64` (`type: number`): serde_json writes a whole `f64` as `2.0`, so a
 //!   count sent as `2` went back as `2.0`. `sailpoint_runtime::numbers`
 //!   writes whole values without the fraction.
@@ -88,18 +90,18 @@ mod tests {
         let mut items = syn::parse2::<syn::File>(quote! {
             #[derive(::serde::Deserialize, ::serde::Serialize)]
             pub struct A {
-                pub created: ::chrono::DateTime<::chrono::offset::Utc>,
+                pub created: ::chrono::DateTime<::chrono::offset::FixedOffset>,
                 #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-                pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
                 #[serde(rename = "at", default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                pub at: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
                 pub name: ::std::string::String,
                 pub score: ::std::option::Option<f64>,
             }
             #[derive(::serde::Deserialize, ::serde::Serialize)]
-            pub struct Stamp(pub ::chrono::DateTime<::chrono::offset::Utc>);
+            pub struct Stamp(pub ::chrono::DateTime<::chrono::offset::FixedOffset>);
             // Not derived: its impls are written by models/objects.rs.
-            pub struct Written { pub at: ::chrono::DateTime<::chrono::offset::Utc> }
+            pub struct Written { pub at: ::chrono::DateTime<::chrono::offset::FixedOffset> }
         })
         .map(|f| f.items)
         .unwrap_or_default();

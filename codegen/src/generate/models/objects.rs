@@ -442,7 +442,7 @@ mod tests {
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
             pub struct Thing {
                 #[serde(rename = "createdAt", default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
                 pub id: ::std::string::String,
                 #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
                 pub tags: ::std::vec::Vec<::std::string::String>,
@@ -451,7 +451,7 @@ mod tests {
                 #[serde(skip_serializing_if = "::std::option::Option::is_none")]
                 pub score: ::std::option::Option<f64>,
                 // Required, no `Default` to stand in: still required.
-                pub stamp: ::chrono::DateTime<::chrono::offset::Utc>,
+                pub stamp: ::chrono::DateTime<::chrono::offset::FixedOffset>,
                 pub kind: Kind,
             }
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -16,10 +16,13 @@ pub fn is_builder_fn(member: &syn::ImplItem) -> bool {
     matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "builder" && f.sig.inputs.is_empty())
 }
 
-/// typify's spelling of `format: date-time`, as [`compact`] text. The
-/// lenient date-time codec hangs on it: `shape::tests` pins it, so a
-/// different spelling fails loudly instead of dropping the codec.
-pub const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
+/// The type of `format: date-time`, as [`compact`] text: typify's
+/// `DateTime<Utc>` would lose the offset a value was sent with, so
+/// progenitor's settings ([`crate::generate::progenitor::settings`]) convert
+/// such schemas into this one. The lenient date-time codec hangs on it:
+/// `shape::tests` pins it, so a different spelling fails loudly instead of
+/// dropping the codec.
+pub const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::FixedOffset>";
 
 /// The items of every `#[serde(...)]` attribute.
 pub fn serde_metas(attrs: &[syn::Attribute]) -> Vec<Meta> {

@@ -4,6 +4,7 @@
 //! the same way, two types of one name). The generated client behaves as
 //! the spec says; the plan carries what the spec can no longer say.
 
+pub mod date_time_schemas;
 pub mod error_responses;
 pub mod experimental_header;
 pub mod inline_type_names;

@@ -6,12 +6,14 @@
 //!
 //! Repair: in every schema a request body reaches (through `$ref`s,
 //! `allOf`, items and properties), read-only properties are removed from
-//! `required`. A type shared with responses then has them optional there
+//! `required`, whether the schema declares them itself or through an
+//! `allOf` member (`ScheduledSearch` requires its first member's `id`,
+//! `owner` and `ownerId`). A type shared with responses then has them optional there
 //! too; schemas only responses reach keep them required.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::normalize::{Changes, Kind, Pass, PassContext, PassError, Plan, schemas_mut};
 use crate::openapi::operations;
@@ -71,6 +73,85 @@ pub(crate) fn request_reachable(doc: &Value) -> BTreeSet<String> {
     reached
 }
 
+/// The read-only properties of `schema`: its own, and those of its `allOf`
+/// members, since a schema may list as `required` what a member declares
+/// (`ScheduledSearch` requires the `id`, `owner` and `ownerId` of its first
+/// member). `component` gives the read-only properties of a referenced
+/// component.
+fn read_only_properties(
+    schema: &Map<String, Value>,
+    component: &mut dyn FnMut(&str) -> BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut read_only: BTreeSet<String> = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, p)| p.get("readOnly").and_then(Value::as_bool) == Some(true))
+        .map(|(name, _)| name.clone())
+        .collect();
+    for member in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match member
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix(COMPONENTS))
+        {
+            Some(name) => read_only.extend(component(name)),
+            None => {
+                if let Some(member) = member.as_object() {
+                    read_only.extend(read_only_properties(member, component));
+                }
+            }
+        }
+    }
+    read_only
+}
+
+/// [`read_only_properties`] of every schema component, computed before the
+/// pass edits the document.
+fn components_read_only(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    fn of(
+        name: &str,
+        schemas: &Map<String, Value>,
+        visiting: &mut BTreeSet<String>,
+        done: &mut BTreeMap<String, BTreeSet<String>>,
+    ) -> BTreeSet<String> {
+        if let Some(known) = done.get(name) {
+            return known.clone();
+        }
+        // An `allOf` cycle contributes nothing more than what is found
+        // before it closes.
+        let Some(schema) = schemas
+            .get(name)
+            .and_then(Value::as_object)
+            .filter(|_| visiting.insert(name.to_owned()))
+        else {
+            return BTreeSet::new();
+        };
+        let found = read_only_properties(schema, &mut |member| of(member, schemas, visiting, done));
+        visiting.remove(name);
+        done.insert(name.to_owned(), found.clone());
+        found
+    }
+    let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return BTreeMap::new();
+    };
+    let mut done = BTreeMap::new();
+    let mut visiting = BTreeSet::new();
+    for name in schemas.keys() {
+        of(name, schemas, &mut visiting, &mut done);
+    }
+    done
+}
+
 fn run(
     doc: &mut Value,
     _: &PassContext,
@@ -78,6 +159,7 @@ fn run(
     _: &mut Plan,
 ) -> Result<(), PassError> {
     let reached = request_reachable(doc);
+    let component_read_only = components_read_only(doc);
     schemas_mut(doc, &mut |pointer, schema| {
         let segments: Vec<_> = pointer.segments().collect();
         let in_request = match segments.as_slice() {
@@ -93,14 +175,9 @@ fn run(
         if !in_request {
             return;
         }
-        let read_only: BTreeSet<String> = schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .filter(|(_, p)| p.get("readOnly").and_then(Value::as_bool) == Some(true))
-            .map(|(name, _)| name.clone())
-            .collect();
+        let read_only = read_only_properties(schema, &mut |name| {
+            component_read_only.get(name).cloned().unwrap_or_default()
+        });
         let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) else {
             return;
         };

@@ -10,11 +10,18 @@
 //!   writes the former back with dashes: an id read from one response is
 //!   not the same string when sent back.
 //!
+//! - `format: int32` (and the narrower `int`, `int8`, `int16`) on counts
+//!   and hashes the server does not keep within 32 bits: a tenant's
+//!   `attributesHash: 2843118224` did not fit typify's `i32` and was only
+//!   in the object's `extra`, the typed field `None`.
+//!
 //! The format is removed, so such numbers are `f64` (which round-trips every
-//! decimal serde_json reads) and such ids are `String`s. One pass, because
-//! it is one rule: a format whose Rust type does not round-trip the wire
-//! value is dropped. (Until the merge these were `float_as_double` and
-//! `uuid_strings`.)
+//! decimal serde_json reads) and such ids are `String`s; the signed integer
+//! formats narrower than 64 bits become `int64`, so every such integer is an
+//! `i64` (`int64` and the unsigned formats are kept as they are). One pass,
+//! because it is one rule: a format whose Rust type does not round-trip the
+//! wire value is dropped or widened. (Until the merge these were
+//! `float_as_double` and `uuid_strings`.)
 
 use serde_json::Value;
 
@@ -24,14 +31,27 @@ pub const PASS: Pass = Pass {
     name: "scalar_formats",
     kind: Kind::Policy,
     after: &[],
-    summary: "`format: float` and `format: uuid` are removed: as `f32` decimals such as `0.92` did not survive a round trip, and SailPoint ids, often not UUIDs in canonical form, must go back as received.",
+    summary: "`format: float` and `format: uuid` are removed and `format: int32` is widened to `int64`: as `f32` decimals such as `0.92` did not survive a round trip, SailPoint ids, often not UUIDs in canonical form, must go back as received, and tenants send `int32` values beyond 32 bits.",
     run,
 };
 
-/// The formats dropped, each with what the value is instead.
-const DROPPED: [(&str, &str); 2] = [
-    ("uuid", "`uuid` removed: kept as a string"),
-    ("float", "`float` removed: an `f64`"),
+/// The formats dropped or widened: each with the format that replaces it
+/// (none: removed) and what the value is instead.
+const REWRITTEN: [(&str, Option<&str>, &str); 6] = [
+    ("uuid", None, "`uuid` removed: kept as a string"),
+    ("float", None, "`float` removed: an `f64`"),
+    ("int", Some("int64"), "`int` widened to `int64`: an `i64`"),
+    ("int8", Some("int64"), "`int8` widened to `int64`: an `i64`"),
+    (
+        "int16",
+        Some("int64"),
+        "`int16` widened to `int64`: an `i64`",
+    ),
+    (
+        "int32",
+        Some("int64"),
+        "`int32` widened to `int64`: an `i64`",
+    ),
 ];
 
 fn run(
@@ -42,10 +62,20 @@ fn run(
 ) -> Result<(), PassError> {
     schemas_mut(doc, &mut |pointer, schema| {
         let format = schema.get("format").and_then(Value::as_str);
-        let Some((_, reason)) = DROPPED.iter().find(|(dropped, _)| Some(*dropped) == format) else {
+        let Some((_, replacement, reason)) = REWRITTEN
+            .iter()
+            .find(|(rewritten, _, _)| Some(*rewritten) == format)
+        else {
             return;
         };
-        schema.remove("format");
+        match replacement {
+            Some(wider) => {
+                schema.insert("format".to_owned(), Value::from(*wider));
+            }
+            None => {
+                schema.remove("format");
+            }
+        }
         changes.record(pointer.child("format"), *reason);
     });
     Ok(())
@@ -58,11 +88,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn float_and_uuid_formats_are_removed_and_others_kept() {
+    fn float_and_uuid_formats_are_removed_int32_widened_and_others_kept() {
         let mut doc = json!({"components": {"schemas": {"A": {"type": "object", "properties": {
             "score": {"type": "number", "format": "float"},
             "ratio": {"type": "number", "format": "double"},
             "count": {"type": "integer", "format": "int64"},
+            "hash": {"type": "integer", "format": "int32"},
+            "size": {"type": "integer", "format": "uint32"},
             "id": {"type": "string", "format": "uuid"},
             "at": {"type": "string", "format": "date-time"}}}}}});
         let changes = crate::normalize::run_alone(run, &mut doc);
@@ -72,6 +104,8 @@ mod tests {
                 "score": {"type": "number"},
                 "ratio": {"type": "number", "format": "double"},
                 "count": {"type": "integer", "format": "int64"},
+                "hash": {"type": "integer", "format": "int64"},
+                "size": {"type": "integer", "format": "uint32"},
                 "id": {"type": "string"},
                 "at": {"type": "string", "format": "date-time"}}))
         );
@@ -84,6 +118,10 @@ mod tests {
         assert_eq!(
             recorded,
             [
+                (
+                    "/components/schemas/A/properties/hash/format",
+                    "`int32` widened to `int64`: an `i64`"
+                ),
                 (
                     "/components/schemas/A/properties/id/format",
                     "`uuid` removed: kept as a string"
