@@ -105,6 +105,7 @@ static OPERATIONS: &[(&str, sailpoint_runtime::Operation)] = &[
                 ("kinds", sailpoint_runtime::QueryStyle::Comma),
                 ("ids", sailpoint_runtime::QueryStyle::Space),
                 ("labels", sailpoint_runtime::QueryStyle::Pipe),
+                ("attributes", sailpoint_runtime::QueryStyle::DeepObject),
             ],
         },
     ),

@@ -319,8 +319,8 @@ pub struct GetDiscoveredApplications<'a> {
     client: &'a super::Client,
     detail: Result<Option<types::GetDiscoveredApplicationsDetail>, String>,
     filter: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetDiscoveredApplications<'a> {
@@ -362,22 +362,22 @@ impl<'a> GetDiscoveredApplications<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self

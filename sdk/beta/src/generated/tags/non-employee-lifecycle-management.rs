@@ -936,8 +936,8 @@ pub struct ListNonEmployeeRecords<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListNonEmployeeRecords<'a> {
@@ -976,22 +976,22 @@ impl<'a> ListNonEmployeeRecords<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -1632,8 +1632,8 @@ pub struct ListNonEmployeeRequests<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     requested_for: Result<::std::string::String, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
@@ -1674,22 +1674,22 @@ impl<'a> ListNonEmployeeRequests<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn requested_for<V>(mut self, value: V) -> Self
@@ -2132,9 +2132,9 @@ impl<'a> GetNonEmployeeRequestSummary<'a> {
 pub struct ListNonEmployeeSources<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
     non_employee_count: Result<Option<bool>, String>,
-    offset: Result<Option<i32>, String>,
+    offset: Result<Option<i64>, String>,
     requested_for: Result<Option<::std::string::String>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
@@ -2162,12 +2162,12 @@ impl<'a> ListNonEmployeeSources<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn non_employee_count<V>(mut self, value: V) -> Self
@@ -2184,12 +2184,12 @@ impl<'a> ListNonEmployeeSources<'a> {
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn requested_for<V>(mut self, value: V) -> Self
@@ -2987,8 +2987,8 @@ pub struct ListNonEmployeeApproval<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     requested_for: Result<Option<::std::string::String>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
@@ -3029,22 +3029,22 @@ impl<'a> ListNonEmployeeApproval<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn requested_for<V>(mut self, value: V) -> Self
@@ -3568,8 +3568,8 @@ impl<'a> GetNonEmployeeApprovalSummary<'a> {
 pub struct GetNonEmployeeSourceSchemaAttributes<'a> {
     client: &'a super::Client,
     source_id: Result<::std::string::String, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetNonEmployeeSourceSchemaAttributes<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -3594,22 +3594,22 @@ impl<'a> GetNonEmployeeSourceSchemaAttributes<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/non-employee-sources/{sourceId}/schema-attributes`

@@ -538,8 +538,8 @@ impl<'a> GetMailFromAttributes<'a> {
 pub struct ListNotificationTemplateDefaults<'a> {
     client: &'a super::Client,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> ListNotificationTemplateDefaults<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -565,22 +565,22 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/notification-template-defaults`
@@ -678,8 +678,8 @@ impl<'a> ListNotificationTemplateDefaults<'a> {
 pub struct ListNotificationTemplates<'a> {
     client: &'a super::Client,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListNotificationTemplates<'a> {
@@ -707,22 +707,22 @@ impl<'a> ListNotificationTemplates<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -1283,8 +1283,8 @@ pub struct ListFromAddresses<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListFromAddresses<'a> {
@@ -1323,22 +1323,22 @@ impl<'a> ListFromAddresses<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self

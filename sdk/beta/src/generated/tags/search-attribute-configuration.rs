@@ -167,8 +167,8 @@ impl ClientSearchAttributeConfigurationExt for Client {
 #[derive(Debug, Clone)]
 pub struct GetSearchAttributeConfig<'a> {
     client: &'a super::Client,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetSearchAttributeConfig<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -180,22 +180,22 @@ impl<'a> GetSearchAttributeConfig<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/accounts/search-attribute-config`

@@ -291,7 +291,7 @@ pub struct ListAccessModelMetadataAttribute<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListAccessModelMetadataAttribute<'a> {
@@ -329,12 +329,12 @@ impl<'a> ListAccessModelMetadataAttribute<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -652,7 +652,7 @@ pub struct ListAccessModelMetadataAttributeValue<'a> {
     client: &'a super::Client,
     key: Result<::std::string::String, String>,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
 }
 impl<'a> ListAccessModelMetadataAttributeValue<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -686,12 +686,12 @@ impl<'a> ListAccessModelMetadataAttributeValue<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     ///Sends a `GET` request to `/access-model-metadata/attributes/{key}/values`

@@ -996,8 +996,8 @@ pub struct ListAccessRequestStatus<'a> {
     assigned_to: Result<Option<::std::string::String>, String>,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     regarding_identity: Result<Option<::std::string::String>, String>,
     request_state: Result<Option<::std::string::String>, String>,
     requested_by: Result<Option<::std::string::String>, String>,
@@ -1058,22 +1058,22 @@ impl<'a> ListAccessRequestStatus<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn regarding_identity<V>(mut self, value: V) -> Self
@@ -1272,8 +1272,8 @@ pub struct ListAdministratorsAccessRequestStatus<'a> {
     assigned_to: Result<Option<::std::string::String>, String>,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     regarding_identity: Result<Option<::std::string::String>, String>,
     request_state: Result<Option<::std::string::String>, String>,
     requested_by: Result<Option<::std::string::String>, String>,
@@ -1334,22 +1334,22 @@ impl<'a> ListAdministratorsAccessRequestStatus<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn regarding_identity<V>(mut self, value: V) -> Self

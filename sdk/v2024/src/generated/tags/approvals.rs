@@ -88,9 +88,9 @@ impl ClientApprovalsExt for Client {
 pub struct GetApprovals<'a> {
     client: &'a super::Client,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
     mine: Result<Option<bool>, String>,
-    offset: Result<Option<i32>, String>,
+    offset: Result<Option<i64>, String>,
     requester_id: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetApprovals<'a> {
@@ -119,12 +119,12 @@ impl<'a> GetApprovals<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn mine<V>(mut self, value: V) -> Self
@@ -139,12 +139,12 @@ impl<'a> GetApprovals<'a> {
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn requester_id<V>(mut self, value: V) -> Self

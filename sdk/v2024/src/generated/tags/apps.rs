@@ -844,8 +844,8 @@ pub struct ListAssignedSourceApp<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListAssignedSourceApp<'a> {
@@ -884,22 +884,22 @@ impl<'a> ListAssignedSourceApp<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -1018,8 +1018,8 @@ pub struct ListAvailableSourceApps<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListAvailableSourceApps<'a> {
@@ -1058,22 +1058,22 @@ impl<'a> ListAvailableSourceApps<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -1279,8 +1279,8 @@ pub struct ListAllSourceApp<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListAllSourceApp<'a> {
@@ -1319,22 +1319,22 @@ impl<'a> ListAllSourceApp<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -1453,8 +1453,8 @@ pub struct ListAccessProfilesForSourceApp<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> ListAccessProfilesForSourceApp<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1492,22 +1492,22 @@ impl<'a> ListAccessProfilesForSourceApp<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/source-apps/{id}/access-profiles`
@@ -1609,7 +1609,7 @@ impl<'a> ListAccessProfilesForSourceApp<'a> {
 pub struct DeleteAccessProfilesFromSourceAppByBulk<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
     body: Result<::std::vec::Vec<::std::string::String>, String>,
 }
 impl<'a> DeleteAccessProfilesFromSourceAppByBulk<'a> {
@@ -1634,12 +1634,12 @@ impl<'a> DeleteAccessProfilesFromSourceAppByBulk<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn body<V>(mut self, value: V) -> Self
@@ -1802,7 +1802,7 @@ pub struct ListAvailableAccountsForUserApp<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
 }
 impl<'a> ListAvailableAccountsForUserApp<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1836,12 +1836,12 @@ impl<'a> ListAvailableAccountsForUserApp<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     ///Sends a `GET` request to `/user-apps/{id}/available-accounts`
@@ -1905,8 +1905,8 @@ pub struct ListOwnedUserApps<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> ListOwnedUserApps<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1943,22 +1943,22 @@ impl<'a> ListOwnedUserApps<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/user-apps`
@@ -2062,8 +2062,8 @@ pub struct ListAllUserApps<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<::std::string::String, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> ListAllUserApps<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2099,22 +2099,22 @@ impl<'a> ListAllUserApps<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/user-apps/all`

@@ -529,9 +529,9 @@ pub struct GetApprovals<'a> {
     include_batch_info: Result<Option<bool>, String>,
     include_comments: Result<Option<bool>, String>,
     include_reassignment_history: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
     mine: Result<Option<bool>, String>,
-    offset: Result<Option<i32>, String>,
+    offset: Result<Option<i64>, String>,
     requestee_id: Result<Option<::std::string::String>, String>,
     requester_id: Result<Option<::std::string::String>, String>,
 }
@@ -649,12 +649,12 @@ impl<'a> GetApprovals<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn mine<V>(mut self, value: V) -> Self
@@ -669,12 +669,12 @@ impl<'a> GetApprovals<'a> {
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn requestee_id<V>(mut self, value: V) -> Self

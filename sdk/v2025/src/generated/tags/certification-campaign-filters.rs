@@ -156,8 +156,8 @@ impl ClientCertificationCampaignFiltersExt for Client {
 pub struct ListCampaignFilters<'a> {
     client: &'a super::Client,
     include_system_filters: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    start: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    start: Result<Option<i64>, String>,
 }
 impl<'a> ListCampaignFilters<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -182,22 +182,22 @@ impl<'a> ListCampaignFilters<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn start<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.start = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for start failed".to_string());
+            .map_err(|_| "conversion to `i64` for start failed".to_string());
         self
     }
     ///Sends a `GET` request to `/campaign-filters`

@@ -589,8 +589,8 @@ pub struct GetTasks<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetTasks<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -627,22 +627,22 @@ impl<'a> GetTasks<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/das/tasks`
@@ -1022,8 +1022,8 @@ pub struct GetSchedules<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetSchedules<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1060,22 +1060,22 @@ impl<'a> GetSchedules<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/das/tasks/schedules`
@@ -1505,8 +1505,8 @@ pub struct GetApplications<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetApplications<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1543,22 +1543,22 @@ impl<'a> GetApplications<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/das/applications`
@@ -1996,8 +1996,8 @@ impl<'a> DeleteApplication<'a> {
 pub struct GetOwners<'a> {
     client: &'a super::Client,
     app_id: Result<i64, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetOwners<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2019,22 +2019,22 @@ impl<'a> GetOwners<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/das/owners/applications/{appId}`
@@ -2134,8 +2134,8 @@ impl<'a> GetOwners<'a> {
 pub struct GetDasOwnersResourcesByResourceId<'a> {
     client: &'a super::Client,
     resource_id: Result<i64, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetDasOwnersResourcesByResourceId<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2157,22 +2157,22 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/das/owners/resources/{resourceId}`
@@ -2272,8 +2272,8 @@ impl<'a> GetDasOwnersResourcesByResourceId<'a> {
 pub struct GetDasOwnersByOwnerIdentityIdResources<'a> {
     client: &'a super::Client,
     owner_identity_id: Result<::std::string::String, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetDasOwnersByOwnerIdentityIdResources<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -2298,22 +2298,22 @@ impl<'a> GetDasOwnersByOwnerIdentityIdResources<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/das/owners/{ownerIdentityId}/resources`
@@ -2450,7 +2450,7 @@ impl<'a> PostDasOwnersAssign<'a> {
     ///Sends a `POST` request to `/das/owners/assign`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<i32>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<i64>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, body } = self;
         let body = body
             .and_then(|v| {
@@ -2543,7 +2543,7 @@ impl<'a> PostDasOwnersBySourceIdentityIdReassignByDestinationIdentityId<'a> {
     ///Sends a `POST` request to `/das/owners/{sourceIdentityId}/reassign/{destinationIdentityId}`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<i32>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<i64>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, source_identity_id, destination_identity_id } = self;
         let source_identity_id = source_identity_id.map_err(Error::InvalidRequest)?;
         let destination_identity_id = destination_identity_id
@@ -2629,7 +2629,7 @@ impl<'a> PostDasOwnersReelect<'a> {
     ///Sends a `POST` request to `/das/owners/reelect`
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<i32>, Error<sailpoint_runtime::ApiError>> {
+    ) -> Result<ResponseValue<i64>, Error<sailpoint_runtime::ApiError>> {
         let Self { client, body } = self;
         let body = body
             .and_then(|v| types::ReelectRequest::try_from(v).map_err(|e| e.to_string()))

@@ -398,8 +398,8 @@ pub struct ListHistoricalIdentities<'a> {
     client: &'a super::Client,
     is_active: Result<Option<bool>, String>,
     is_deleted: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     starts_with_query: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListHistoricalIdentities<'a> {
@@ -435,22 +435,22 @@ impl<'a> ListHistoricalIdentities<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn starts_with_query<V>(mut self, value: V) -> Self
@@ -645,8 +645,8 @@ pub struct ListIdentityAccessItems<'a> {
     client: &'a super::Client,
     id: Result<::std::string::String, String>,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     type_: Result<Option<types::ListIdentityAccessItemsType>, String>,
 }
 impl<'a> ListIdentityAccessItems<'a> {
@@ -683,22 +683,22 @@ impl<'a> ListIdentityAccessItems<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn type_<V>(mut self, value: V) -> Self
@@ -826,8 +826,8 @@ pub struct ListIdentitySnapshots<'a> {
     id: Result<::std::string::String, String>,
     count: Result<Option<bool>, String>,
     interval: Result<Option<types::ListIdentitySnapshotsInterval>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     start: Result<Option<::std::string::String>, String>,
 }
 impl<'a> ListIdentitySnapshots<'a> {
@@ -878,22 +878,22 @@ impl<'a> ListIdentitySnapshots<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn start<V>(mut self, value: V) -> Self
@@ -1023,8 +1023,8 @@ pub struct GetIdentitySnapshotSummary<'a> {
     before: Result<Option<::std::string::String>, String>,
     count: Result<Option<bool>, String>,
     interval: Result<Option<types::GetIdentitySnapshotSummaryInterval>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     time_zone: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetIdentitySnapshotSummary<'a> {
@@ -1089,22 +1089,22 @@ impl<'a> GetIdentitySnapshotSummary<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn time_zone<V>(mut self, value: V) -> Self
@@ -1428,8 +1428,8 @@ pub struct GetHistoricalIdentityEvents<'a> {
     count: Result<Option<bool>, String>,
     event_types: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     from: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetHistoricalIdentityEvents<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -1505,22 +1505,22 @@ impl<'a> GetHistoricalIdentityEvents<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/historical-identities/{id}/events`
@@ -1728,8 +1728,8 @@ pub struct CompareIdentitySnapshots<'a> {
     id: Result<::std::string::String, String>,
     access_item_types: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     snapshot1: Result<Option<::std::string::String>, String>,
     snapshot2: Result<Option<::std::string::String>, String>,
 }
@@ -1782,22 +1782,22 @@ impl<'a> CompareIdentitySnapshots<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn snapshot1<V>(mut self, value: V) -> Self
@@ -1951,8 +1951,8 @@ pub struct CompareIdentitySnapshotsAccessType<'a> {
     access_type: Result<types::CompareIdentitySnapshotsAccessTypeAccessType, String>,
     access_associated: Result<Option<bool>, String>,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     snapshot1: Result<Option<::std::string::String>, String>,
     snapshot2: Result<Option<::std::string::String>, String>,
 }
@@ -2017,22 +2017,22 @@ impl<'a> CompareIdentitySnapshotsAccessType<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn snapshot1<V>(mut self, value: V) -> Self

@@ -169,7 +169,7 @@ impl ClientLaunchersExt for Client {
 pub struct GetLaunchers<'a> {
     client: &'a super::Client,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<::std::num::NonZeroU32>, String>,
+    limit: Result<Option<::std::num::NonZeroU64>, String>,
     next: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetLaunchers<'a> {
@@ -196,13 +196,13 @@ impl<'a> GetLaunchers<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<::std::num::NonZeroU32>,
+        V: std::convert::TryInto<::std::num::NonZeroU64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
             .map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed"
                     .to_string()
             });
         self

@@ -341,8 +341,8 @@ pub struct GetLifecycleStates<'a> {
     client: &'a super::Client,
     identity_profile_id: Result<::std::string::String, String>,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetLifecycleStates<'a> {
@@ -382,22 +382,22 @@ impl<'a> GetLifecycleStates<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self

@@ -147,8 +147,8 @@ impl ClientManagedClusterTypesExt for Client {
 #[derive(Debug, Clone)]
 pub struct GetManagedClusterTypes<'a> {
     client: &'a super::Client,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     org: Result<Option<::std::string::String>, String>,
     pod: Result<Option<::std::string::String>, String>,
     type_: Result<Option<::std::string::String>, String>,
@@ -166,22 +166,22 @@ impl<'a> GetManagedClusterTypes<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn org<V>(mut self, value: V) -> Self

@@ -762,8 +762,8 @@ pub struct ListSeds<'a> {
     count: Result<Option<bool>, String>,
     count_only: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     requested_by_anyone: Result<Option<bool>, String>,
     show_pending_status_only: Result<Option<bool>, String>,
     sorters: Result<Option<::std::string::String>, String>,
@@ -817,22 +817,22 @@ impl<'a> ListSeds<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn requested_by_anyone<V>(mut self, value: V) -> Self

@@ -346,8 +346,8 @@ pub struct GetTaskStatusList<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
     sorters: Result<Option<::std::string::String>, String>,
 }
 impl<'a> GetTaskStatusList<'a> {
@@ -386,22 +386,22 @@ impl<'a> GetTaskStatusList<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     pub fn sorters<V>(mut self, value: V) -> Self
@@ -519,8 +519,8 @@ impl<'a> GetTaskStatusList<'a> {
 pub struct GetPendingTasks<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetPendingTasks<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -543,22 +543,22 @@ impl<'a> GetPendingTasks<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/task-status/pending-tasks`
@@ -630,8 +630,8 @@ impl<'a> GetPendingTasks<'a> {
 pub struct GetPendingTaskHeaders<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> GetPendingTaskHeaders<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -654,22 +654,22 @@ impl<'a> GetPendingTaskHeaders<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `HEAD` request to `/task-status/pending-tasks`

@@ -162,9 +162,9 @@ pub struct ListTransforms<'a> {
     client: &'a super::Client,
     count: Result<Option<bool>, String>,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
     name: Result<Option<::std::string::String>, String>,
-    offset: Result<Option<i32>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> ListTransforms<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -202,12 +202,12 @@ impl<'a> ListTransforms<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn name<V>(mut self, value: V) -> Self
@@ -224,12 +224,12 @@ impl<'a> ListTransforms<'a> {
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/transforms`

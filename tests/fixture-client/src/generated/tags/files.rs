@@ -111,7 +111,7 @@ pub struct UploadThingFile<'a> {
         String,
     >,
     kind_part: Result<Option<crate::types::ThingKind>, String>,
-    count: Result<Option<i32>, String>,
+    count: Result<Option<i64>, String>,
     dry_run: Result<Option<bool>, String>,
     extra_parts: Vec<(String, reqwest::multipart::Part)>,
 }
@@ -224,12 +224,12 @@ The file.*/
     ///Sets the `count` part, sent as `text/plain`.
     pub fn count<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.count = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for count failed".to_string());
+            .map_err(|_| "conversion to `i64` for count failed".to_string());
         self
     }
     ///Sets the `dryRun` part, sent as `text/plain`.

@@ -32,6 +32,7 @@ Sends a `GET` request to `/things/matching`
 
 ```ignore
 let response = client.find_things()
+    .attributes(attributes)
     .filters(filters)
     .ids(ids)
     .kinds(kinds)
@@ -157,8 +158,8 @@ impl ClientThingsExt for Client {
 pub struct ListThings<'a> {
     client: &'a super::Client,
     filters: Result<Option<::std::string::String>, String>,
-    limit: Result<Option<i32>, String>,
-    offset: Result<Option<i32>, String>,
+    limit: Result<Option<i64>, String>,
+    offset: Result<Option<i64>, String>,
 }
 impl<'a> ListThings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
@@ -184,22 +185,22 @@ impl<'a> ListThings<'a> {
     }
     pub fn limit<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.limit = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            .map_err(|_| "conversion to `i64` for limit failed".to_string());
         self
     }
     pub fn offset<V>(mut self, value: V) -> Self
     where
-        V: std::convert::TryInto<i32>,
+        V: std::convert::TryInto<i64>,
     {
         self.offset = value
             .try_into()
             .map(Some)
-            .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            .map_err(|_| "conversion to `i64` for offset failed".to_string());
         self
     }
     ///Sends a `GET` request to `/things`
@@ -296,6 +297,12 @@ impl<'a> ListThings<'a> {
 #[derive(Debug, Clone)]
 pub struct FindThings<'a> {
     client: &'a super::Client,
+    attributes: Result<
+        Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        String,
+    >,
     filters: Result<Option<::std::string::String>, String>,
     ids: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
     kinds: Result<Option<::std::vec::Vec<types::ThingKind>>, String>,
@@ -306,12 +313,28 @@ impl<'a> FindThings<'a> {
     pub fn new(client: &'a super::Client) -> Self {
         Self {
             client: client,
+            attributes: Ok(None),
             filters: Ok(None),
             ids: Ok(None),
             kinds: Ok(None),
             labels: Ok(None),
             owners: Ok(None),
         }
+    }
+    pub fn attributes<V>(mut self, value: V) -> Self
+    where
+        V: std::convert::TryInto<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    {
+        self.attributes = value
+            .try_into()
+            .map(Some)
+            .map_err(|_| {
+                "conversion to `:: std :: collections :: HashMap < :: std :: string :: String , :: std :: string :: String >` for attributes failed"
+                    .to_string()
+            });
+        self
     }
     pub fn filters<V>(mut self, value: V) -> Self
     where
@@ -382,7 +405,8 @@ impl<'a> FindThings<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Thing>>, Error<()>> {
-        let Self { client, filters, ids, kinds, labels, owners } = self;
+        let Self { client, attributes, filters, ids, kinds, labels, owners } = self;
+        let attributes = attributes.map_err(Error::InvalidRequest)?;
         let filters = filters.map_err(Error::InvalidRequest)?;
         let ids = ids.map_err(Error::InvalidRequest)?;
         let kinds = kinds.map_err(Error::InvalidRequest)?;
@@ -403,6 +427,7 @@ impl<'a> FindThings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
+            .query(&sailpoint_runtime::DeepObject::new("attributes", &attributes))
             .query(&progenitor_client::QueryParam::new("filters", &filters))
             .query(&progenitor_client::QueryParam::new("ids", &ids))
             .query(&progenitor_client::QueryParam::new("kinds", &kinds))

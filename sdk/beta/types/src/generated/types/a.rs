@@ -262,7 +262,7 @@ pub struct AccessDuration {
     ///The unit of time that corresponds to the **value**. It defines the scale of the time period.
     pub time_unit: ::std::option::Option<AccessDurationTimeUnit>,
     ///The numeric value representing the amount of time, which is defined in the **timeUnit**.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -341,7 +341,7 @@ pub struct AccessItemAccessProfileResponse {
     ///the display name of the identity
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the access profile will create
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the access item id
     pub id: ::std::option::Option<::std::string::String>,
     ///the date the access profile is no longer assigned to the specified identity
@@ -541,7 +541,7 @@ pub struct AccessItemAccountResponse {
     ///the display name of the identity
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the account will create
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the access item id
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier used to uniquely identify an acccount
@@ -1800,7 +1800,9 @@ pub struct AccessProfile {
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date and time when the access profile was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile description.
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
@@ -1812,7 +1814,9 @@ Default: `false`.*/
     ///Access profile ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the access profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile name.
     pub name: ::std::string::String,
     pub owner: OwnerReference,
@@ -2624,7 +2628,9 @@ manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupI
 */
     pub approval_schemes: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Whether denied comment is required when access request is denied.
     pub denied_comments_required: ::std::option::Option<bool>,
     ///Information about the Access Profile
@@ -2632,13 +2638,15 @@ manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupI
     ///Whether the Access Profile is enabled.
     pub disabled: ::std::option::Option<bool>,
     ///The number of entitlements in the access profile
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///List of IDs of entitlements
     pub entitlements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The ID of the Access Profile
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Access Profile
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner ID of the Access Profile
@@ -3771,7 +3779,9 @@ pub struct AccessRequestAdminItemStatus {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description associated to the requested object.
     pub description: ::std::option::Option<::std::string::String>,
     ///List of localized error messages, if any, encountered during the approval/provisioning process.
@@ -3783,7 +3793,9 @@ pub struct AccessRequestAdminItemStatus {
         ::std::vec::Vec<ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the item being requested.
     pub name: ::std::option::Option<::std::string::String>,
     pub pre_approval_trigger_details: ::std::option::Option<PreApprovalTriggerDetails>,
@@ -3791,7 +3803,9 @@ pub struct AccessRequestAdminItemStatus {
     ///True if re-auth is required.
     pub reauthorization_required: ::std::option::Option<bool>,
     ///When the role access is scheduled for removal.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub request_type: ::std::option::Option<AccessRequestType>,
     pub requested_for: ::std::option::Option<AccessRequestAdminItemStatusRequestedFor>,
     pub requester: ::std::option::Option<AccessItemRequester>,
@@ -3800,7 +3814,9 @@ pub struct AccessRequestAdminItemStatus {
         V2024SodViolationContextCheckCompleted,
     >,
     ///When the role access is scheduled for provisioning.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub state: ::std::option::Option<RequestedItemStatusRequestState>,
     ///Type of requested object.
     pub type_: ::std::option::Option<AccessRequestAdminItemStatusType>,
@@ -4555,13 +4571,17 @@ pub struct AccessRequestItem {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of the item being requested.
     pub type_: AccessRequestItemType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -4776,7 +4796,9 @@ pub type AccessRequestItemType = AccessProfileRoleEntitlementEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccessRequestPhases {
     ///The time that this phase finished.
-    pub finished: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finished: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of this phase.
     pub name: ::std::option::Option<::std::string::String>,
     ///A reference to another object on the RequestedItemStatus that contains more details about the phase. Note that for the Provisioning phase, this will be empty if there are no manual work items.
@@ -4784,7 +4806,9 @@ pub struct AccessRequestPhases {
     ///The state of this phase.
     pub result: ::std::option::Option<AccessRequestPhasesResult>,
     ///The time that this phase started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The state of this phase.
     pub state: ::std::option::Option<AccessRequestPhasesState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -5445,7 +5469,9 @@ pub struct AccessRequestRecommendationActionItemResponseDto {
     pub access: ::std::option::Option<AccessRequestRecommendationItem>,
     ///The identity ID taking the action.
     pub identity_id: ::std::option::Option<::std::string::String>,
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -5830,7 +5856,7 @@ pub struct AccessRequestTracking {
         ::std::vec::Vec<::std::string::String>,
     >,
     ///a hash representation of the access requested, useful for longer term tracking client side.
-    pub attributes_hash: ::std::option::Option<i32>,
+    pub attributes_hash: ::std::option::Option<i64>,
     ///The identity id in which the access request is for.
     pub requested_for: ::std::option::Option<::std::string::String>,
     ///The details of the item requested.
@@ -6087,7 +6113,9 @@ pub struct Account {
     ///The connection type of the source this account is from
     pub connection_type: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A description of the account
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates if the account is currently disabled
@@ -6110,7 +6138,9 @@ pub struct Account {
     ///Indicates if the account has been manually correlated to an identity
     pub manually_correlated: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the account generated by the source system
@@ -6497,9 +6527,13 @@ pub struct AccountActivityItem {
     pub operation: ::std::option::Option<AccountActivityItemOperation>,
     pub provisioning_status: ::std::option::Option<ProvisioningState>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time item was requested
-    pub requested: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub requested: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub requester_comment: ::std::option::Option<Comment>,
     pub reviewer_comment: ::std::option::Option<Comment>,
     pub reviewer_identity_summary: ::std::option::Option<IdentitySummary>,
@@ -6687,7 +6721,7 @@ pub struct AccountAggregation {
     ///The number of *NEW, CHANGED and DELETED* accounts that have been processed so far. This reflects the number of accounts that have been processed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
     pub processed_accounts: ::std::option::Option<i64>,
     ///When the aggregation started.
-    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /**STARTED - Aggregation started, but source account iteration has not completed.
 
 ACCOUNTS_COLLECTED - Source account iteration completed, but all accounts have not yet been processed.
@@ -6774,12 +6808,16 @@ impl ::serde::Serialize for AccountAggregation {
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompleted {
     ///Date and time when the account aggregation finished.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///List of errors that occurred during the aggregation.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: ::std::option::Option<AccountAggregationCompletedSource>,
     ///Date and time when the account aggregation started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub stats: ::std::option::Option<AccountAggregationCompletedStats>,
     ///Aggregation's overall status.
     pub status: ::std::option::Option<AccountAggregationCompletedStatus>,
@@ -6947,15 +6985,15 @@ pub type AccountAggregationCompletedSourceType = SourceEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompletedStats {
     ///Number of accounts that are new and didn't previously exist.
-    pub added: ::std::option::Option<i32>,
+    pub added: ::std::option::Option<i64>,
     ///Number of accounts that existed before but had changes.
-    pub changed: ::std::option::Option<i32>,
+    pub changed: ::std::option::Option<i64>,
     ///Number accounts that existed before but were removed and no longer exist.
-    pub removed: ::std::option::Option<i32>,
+    pub removed: ::std::option::Option<i64>,
     ///Number of accounts scanned/iterated over.
-    pub scanned: ::std::option::Option<i32>,
+    pub scanned: ::std::option::Option<i64>,
     ///Number of accounts that existed before but had no changes.
-    pub unchanged: ::std::option::Option<i32>,
+    pub unchanged: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -8009,7 +8047,7 @@ pub struct AccountCorrelated {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The number of entitlements associated with this account.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     pub identity: ::std::option::Option<AccountCorrelatedIdentity>,
     pub source: ::std::option::Option<AccountCorrelatedSource>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -9068,7 +9106,7 @@ pub struct AccountStatusChangedAccount {
     ///the display name of the account
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements on this account
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the ID of the account in the database
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier of the account
@@ -9305,7 +9343,7 @@ impl AccountToggleRequest {
 pub struct AccountUncorrelated {
     pub account: ::std::option::Option<AccountUncorrelatedAccount>,
     ///The number of entitlements associated with this account.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     pub identity: ::std::option::Option<AccountUncorrelatedIdentity>,
     pub source: ::std::option::Option<AccountUncorrelatedSource>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -9799,12 +9837,16 @@ impl ::serde::Serialize for AccountsAsyncResult {
 #[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregation {
     ///The date and time when the account collection finished.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of errors that occurred during the collection.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: ::std::option::Option<AccountsCollectedForAggregationSource>,
     ///The date and time when the account collection started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub stats: ::std::option::Option<AccountsCollectedForAggregationStats>,
     ///The overall status of the collection.
     pub status: ::std::option::Option<AccountsCollectedForAggregationStatus>,
@@ -9972,15 +10014,15 @@ pub type AccountsCollectedForAggregationSourceType = SourceEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregationStats {
     ///The number of accounts which are new - have not existed before.
-    pub added: ::std::option::Option<i32>,
+    pub added: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had changes.
-    pub changed: ::std::option::Option<i32>,
+    pub changed: ::std::option::Option<i64>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    pub removed: ::std::option::Option<i32>,
+    pub removed: ::std::option::Option<i64>,
     ///The number of accounts which were scanned / iterated over.
-    pub scanned: ::std::option::Option<i32>,
+    pub scanned: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had no changes.
-    pub unchanged: ::std::option::Option<i32>,
+    pub unchanged: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -11260,7 +11302,9 @@ pub struct ApprovalForwardHistory {
     ///Display name of forwarder who forwarded the approval.
     pub forwarder_name: ::std::option::Option<::std::string::String>,
     ///Time at which approval was forwarded.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Display name of approver to whom the approval was forwarded.
     pub new_approver_name: ::std::option::Option<::std::string::String>,
     ///Display name of approver from whom the approval was forwarded.
@@ -11520,12 +11564,12 @@ impl ::serde::Serialize for ApprovalItems {
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalReminderAndEscalationConfig {
     ///Number of days to wait between reminder notifications.
-    pub days_between_reminders: ::std::option::Option<i32>,
+    pub days_between_reminders: ::std::option::Option<i64>,
     ///Number of days to wait before the first reminder. If no reminders are configured, then this is the number of days to wait before escalation.
-    pub days_until_escalation: ::std::option::Option<i32>,
+    pub days_until_escalation: ::std::option::Option<i64>,
     pub fallback_approver_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Maximum number of reminder notification to send to the reviewer before approval escalation.
-    pub max_reminders: ::std::option::Option<::std::num::NonZeroU32>,
+    pub max_reminders: ::std::option::Option<::std::num::NonZeroU64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -11772,10 +11816,14 @@ pub struct ApprovalStatusDto {
     ///True if the request for this item was forwarded from one owner to another.
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub original_owner: ::std::option::Option<ApprovalStatusDtoOriginalOwner>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub scheme: ::std::option::Option<ApprovalScheme>,
     pub status: ::std::option::Option<ManualWorkItemState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -13419,10 +13467,14 @@ impl ::serde::Serialize for AttributesChanged {
 #[derive(Clone, Debug, Default)]
 pub struct AuditDetails {
     ///Initial date and time when the record was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub created_by: ::std::option::Option<WorkReassignmentIdentity>,
     ///Last modified date and time for the record
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<WorkReassignmentIdentity>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared

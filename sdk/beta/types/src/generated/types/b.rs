@@ -141,11 +141,15 @@ impl Base64Encode {
 #[derive(Clone, Debug)]
 pub struct BaseCommonDto {
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -734,7 +738,7 @@ pub struct BulkIdentitiesAccountsResponse {
     ///Status containing additional context information about failures.
     pub message: ::std::option::Option<::std::string::String>,
     ///Response status value.
-    pub status_code: ::std::option::Option<i32>,
+    pub status_code: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

@@ -60,15 +60,21 @@ impl ::serde::Serialize for CampaignActivated {
 pub struct CampaignActivatedCampaign {
     pub campaign_owner: ::std::option::Option<CampaignActivatedCampaignCampaignOwner>,
     ///Date and time when the campaign was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time when the campaign is due.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Campaign's extended description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Campaign's unique ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the campaign was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Campaign's name.
     pub name: ::std::option::Option<::std::string::String>,
     ///Campaign's current status.
@@ -421,15 +427,21 @@ impl ::serde::Serialize for CampaignEnded {
 pub struct CampaignEndedCampaign {
     pub campaign_owner: ::std::option::Option<CampaignEndedCampaignCampaignOwner>,
     ///Date and time when the campaign was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time when the campaign is due.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Campaign's extended description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Campaign's unique ID for the campaign.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the campaign was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Campaign's unique ID.
     pub name: ::std::option::Option<::std::string::String>,
     ///Campaign's current status.
@@ -687,7 +699,9 @@ impl ::serde::Serialize for CampaignGenerated {
 pub struct CampaignGeneratedCampaign {
     pub campaign_owner: ::std::option::Option<CampaignGeneratedCampaignCampaignOwner>,
     ///Date and time when the campaign was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time when the campaign must be finished.
     pub deadline: ::std::option::Option<::std::string::String>,
     ///Campaign's extended description.
@@ -1107,7 +1121,9 @@ pub struct CampaignReport {
     ///SOD policy violation report result ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///The most recent date and time this report was run
-    pub last_run_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_run_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable name of the SOD policy violation report result.
     pub name: ::std::option::Option<::std::string::String>,
     pub report_type: ::std::option::Option<ReportType>,
@@ -1267,7 +1283,9 @@ impl CampaignReportsConfig {
 pub struct CampaignTemplate {
     pub campaign: Fullcampaign,
     ///Creation date of Campaign Template
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time period during which the campaign should be completed, formatted as an ISO-8601 Duration. When this template generates a campaign, the campaign's deadline will be the current date plus this duration. For example, if generation occurred on 2020-01-01 and this field was "P2W" (two weeks), the resulting campaign's deadline would be 2020-01-15 (the current date plus 14 days).
     pub deadline_duration: ::std::option::Option<::std::string::String>,
     ///This template's description. Has no bearing on generated campaigns' descriptions.
@@ -1275,7 +1293,9 @@ pub struct CampaignTemplate {
     ///Id of the campaign template
     pub id: ::std::option::Option<::std::string::String>,
     ///Modification date of Campaign Template
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///This template's name. Has no bearing on generated campaigns' names.
     pub name: ::std::string::String,
     pub owner_ref: ::std::option::Option<CampaignTemplateOwnerRef>,
@@ -1541,15 +1561,21 @@ pub struct CancelableAccountActivity {
     pub client_metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub completion_status: ::std::option::Option<CompletionStatus>,
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub execution_status: ::std::option::Option<ExecutionStatus>,
     ///ID of the account activity itself
     pub id: ::std::option::Option<::std::string::String>,
     pub items: ::std::option::Option<::std::vec::Vec<AccountActivityItem>>,
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub name: ::std::option::Option<::std::string::String>,
     pub requester_identity_summary: ::std::option::Option<IdentitySummary>,
     pub target_identity_summary: ::std::option::Option<IdentitySummary>,
@@ -1700,7 +1726,9 @@ pub struct CancelledRequestDetails {
     ///Comment made by the owner when cancelling the associated request.
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date comment was added by the owner when cancelling the associated request.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub owner: ::std::option::Option<OwnerDto>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -1770,15 +1798,15 @@ pub struct CertificationDto {
     ///Indicates whether all certification decisions have been made.
     pub completed: ::std::option::Option<bool>,
     ///Number of approve/revoke/acknowledge decisions the reviewer has made.
-    pub decisions_made: ::std::option::Option<i32>,
+    pub decisions_made: ::std::option::Option<i64>,
     ///Total number of approve/revoke/acknowledge decisions for the certification.
-    pub decisions_total: ::std::option::Option<i32>,
+    pub decisions_total: ::std::option::Option<i64>,
     ///Date and time when the certification is due.
-    pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     ///Number of entities (identities, access profiles, roles, etc.) that are complete and all decisions have been made for.
-    pub entities_completed: ::std::option::Option<i32>,
+    pub entities_completed: ::std::option::Option<i64>,
     ///Total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
-    pub entities_total: ::std::option::Option<i32>,
+    pub entities_total: ::std::option::Option<i64>,
     ///Message indicating what the error is.
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Indicates whether the certification has any errors.
@@ -1787,7 +1815,7 @@ pub struct CertificationDto {
     pub reassignment: ::std::option::Option<Reassignment>,
     pub reviewer: ::std::option::Option<Reviewer>,
     ///Date and time when the reviewer signed off on the certification.
-    pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2232,17 +2260,19 @@ pub struct CertificationSignedOffCertification {
     ///Indicates whether all certification decisions have been made.
     pub completed: ::std::option::Option<bool>,
     ///Date and time when the certification was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Number of approve/revoke/acknowledge decisions the reviewer has made.
-    pub decisions_made: ::std::option::Option<i32>,
+    pub decisions_made: ::std::option::Option<i64>,
     ///Total number of approve/revoke/acknowledge decisions for the certification.
-    pub decisions_total: ::std::option::Option<i32>,
+    pub decisions_total: ::std::option::Option<i64>,
     ///Date and time when the certification is due.
-    pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub due: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     ///Number of entities (identities, access profiles, roles, etc.) that are complete and all decisions have been made for.
-    pub entities_completed: ::std::option::Option<i32>,
+    pub entities_completed: ::std::option::Option<i64>,
     ///Total number of entities (identities, access profiles, roles, etc.) in the certification, both complete and incomplete.
-    pub entities_total: ::std::option::Option<i32>,
+    pub entities_total: ::std::option::Option<i64>,
     ///Message indicating what the error is.
     pub error_message: ::std::option::Option<::std::string::String>,
     ///Indicates whether the certification has any errors.
@@ -2250,14 +2280,16 @@ pub struct CertificationSignedOffCertification {
     ///Certification's unique ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the certification was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Certification's name.
     pub name: ::std::option::Option<::std::string::String>,
     pub phase: ::std::option::Option<CertificationPhase>,
     pub reassignment: ::std::option::Option<Reassignment>,
     pub reviewer: ::std::option::Option<Reviewer>,
     ///Date and time when the reviewer signed off on the certification.
-    pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub signed: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2407,7 +2439,9 @@ impl ::serde::Serialize for CertificationSignedOffCertification {
 #[derive(Clone, Debug, Default)]
 pub struct CertificationTask {
     ///The date and time on which this task was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub errors: ::std::option::Option<V3ErrorMessageDtoList>,
     ///The ID of the certification task.
     pub id: ::std::option::Option<::std::string::String>,
@@ -2848,9 +2882,11 @@ pub struct ClientLogConfiguration {
     ///Log configuration's client ID
     pub client_id: ::std::option::Option<::std::string::String>,
     ///Duration in minutes for log configuration to remain in effect before resetting to defaults
-    pub duration_minutes: i32,
+    pub duration_minutes: i64,
     ///Expiration date-time of the log configuration request
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub log_levels: ::std::option::Option<LogLevelSpec>,
     pub root_level: StandardLevel,
     /// Members of the JSON object that no typed field holds, kept as
@@ -3251,7 +3287,7 @@ pub struct Comment {
     ///Human-readable display name of the identity making the comment
     pub commenter_name: ::std::option::Option<::std::string::String>,
     ///Date and time comment was made
-    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -3326,7 +3362,9 @@ pub struct CommentDto {
     ///Comment content.
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date and time comment was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -3837,8 +3875,12 @@ pub struct CommonAccessResponse {
     pub created_by_user: ::std::option::Option<bool>,
     ///Unique ID of the common access item
     pub id: ::std::option::Option<::std::string::String>,
-    pub last_reviewed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_reviewed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
+    pub last_updated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///true if user has confirmed or denied status
     pub reviewed_by_user: ::std::option::Option<bool>,
     ///CONFIRMED or DENIED
@@ -4207,14 +4249,16 @@ pub struct CompletedApproval {
     ///When true the rejector has to provide comments when rejecting
     pub comment_required_when_rejected: ::std::option::Option<bool>,
     ///When the approval was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The remove date or sunset date that was assigned at the time of the request.
     pub current_remove_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The start date or sunrise date that was assigned at the time of the request.
     pub current_start_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The history of approval forward action.
     pub forward_history: ::std::option::Option<
@@ -4227,7 +4271,9 @@ pub struct CompletedApproval {
         CompletedApprovalMaxPermittedAccessDuration,
     >,
     ///When the approval was modified last time.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the approval.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<AccessItemOwnerDto>,
@@ -4242,12 +4288,14 @@ pub struct CompletedApproval {
     ///The privilege level of the requested access item, if applicable.
     pub privilege_level: ::std::option::Option<::std::string::String>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, then the request was to change the remove date or sunset date.
     pub remove_date_update_requested: ::std::option::Option<bool>,
     ///When the access-request was created.
     pub request_created: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     pub request_type: ::std::option::Option<V3AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
@@ -4261,7 +4309,9 @@ pub struct CompletedApproval {
     pub reviewer_comment: ::std::option::Option<CommentDto>,
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///The date the role or access profile or entitlement is/will assigned to the specified identity.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, then the request is to change the start date or sunrise date.
     pub start_update_requested: ::std::option::Option<bool>,
     pub state: ::std::option::Option<CompletedApprovalState>,
@@ -4498,7 +4548,7 @@ pub struct CompletedApprovalMaxPermittedAccessDuration {
         CompletedApprovalMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4564,7 +4614,7 @@ pub struct CompletedApprovalPreApprovalTriggerResult {
     ///The comment from the trigger
     pub comment: ::std::option::Option<::std::string::String>,
     ///The date and time the trigger decided on the request
-    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub decision: ::std::option::Option<CompletedApprovalState>,
     ///The name of the approver
     pub reviewer: ::std::option::Option<::std::string::String>,
@@ -5609,9 +5659,13 @@ pub struct ConfigurationDetailsResponse {
     pub audit_details: ::std::option::Option<AuditDetails>,
     pub config_type: ::std::option::Option<ConfigTypeEnum>,
     ///The date from which to stop reassigning work items.  If this is an empty string it indicates a permanent reassignment.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The date from which to start reassigning work items
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub target_identity: ::std::option::Option<WorkReassignmentIdentity>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -5691,13 +5745,17 @@ impl ::serde::Serialize for ConfigurationDetailsResponse {
 pub struct ConfigurationItemRequest {
     pub config_type: ::std::option::Option<ConfigTypeEnum>,
     ///The date from which to stop reassigning work items.  If this is an null string it indicates a permanent reassignment.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The identity id to reassign an item from
     pub reassigned_from_id: ::std::option::Option<::std::string::String>,
     ///The identity id to reassign an item to
     pub reassigned_to_id: ::std::option::Option<::std::string::String>,
     ///The date from which to start reassigning work items
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -8116,7 +8174,7 @@ pub type CreateFormInstanceRequestState = AssignedInProgressSubmittedAnd2MoreEnu
 #[derive(Clone, Debug)]
 pub struct CreateOAuthClientRequest {
     ///The number of seconds an access token generated for this API Client is valid for
-    pub access_token_validity_seconds: i32,
+    pub access_token_validity_seconds: i64,
     pub access_type: AccessType,
     ///The name of the business the API Client should belong to
     pub business_name: ::std::option::Option<::std::string::String>,
@@ -8137,7 +8195,7 @@ pub struct CreateOAuthClientRequest {
     ///A list of the approved redirect URIs. Provide one or more URIs when assigning the AUTHORIZATION_CODE grant type to a new OAuth Client.
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    pub refresh_token_validity_seconds: ::std::option::Option<i32>,
+    pub refresh_token_validity_seconds: ::std::option::Option<i64>,
     ///Scopes of the API Client. If no scope is specified, the client will be created with the default scope "sp:scopes:all". This means the API Client will have all the rights of the owner who created it.
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///An indicator of whether the API Client supports strong authentication
@@ -8282,14 +8340,16 @@ impl CreateOAuthClientRequest {
 #[derive(Clone, Debug, Default)]
 pub struct CreateOAuthClientResponse {
     ///The number of seconds an access token generated for this API Client is valid for
-    pub access_token_validity_seconds: ::std::option::Option<i32>,
+    pub access_token_validity_seconds: ::std::option::Option<i64>,
     pub access_type: ::std::option::Option<AccessType>,
     ///The name of the business the API Client should belong to
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
     pub claims_supported: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A description of the API Client
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
@@ -8303,13 +8363,15 @@ pub struct CreateOAuthClientResponse {
     ///An indicator of whether the API Client can be used for requests internal to IDN
     pub internal: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was last updated
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A human-readable name for the API Client
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs used with the authorization_code flow
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    pub refresh_token_validity_seconds: ::std::option::Option<i32>,
+    pub refresh_token_validity_seconds: ::std::option::Option<i64>,
     ///Scopes of the API Client.
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Secret of the OAuth client (This field is only returned on the intial create call.)
@@ -8482,10 +8544,10 @@ impl ::serde::Serialize for CreateOAuthClientResponse {
 #[derive(Clone, Debug)]
 pub struct CreatePersonalAccessTokenRequest {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    pub access_token_validity_seconds: ::std::option::Option<i32>,
+    pub access_token_validity_seconds: ::std::option::Option<i64>,
     ///Date and time, down to the millisecond, when this personal access token will expire. If not provided, the token will expire 6 months after its creation date. The value must be a valid date-time string between the current date and 6 months from the creation date.
     pub expiration_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The name of the personal access token (PAT) to be created. Cannot be the same as another PAT owned by the user for whom this PAT is being created.
     pub name: ::std::string::String,
@@ -8568,12 +8630,14 @@ impl CreatePersonalAccessTokenRequest {
 #[derive(Clone, Debug, Default)]
 pub struct CreatePersonalAccessTokenResponse {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    pub access_token_validity_seconds: ::std::option::Option<i32>,
+    pub access_token_validity_seconds: ::std::option::Option<i64>,
     ///The date and time, down to the millisecond, when this personal access token was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time, down to the millisecond, when this personal access token will expire. If not provided, the token will expire 6 months after its creation date. The value must be a valid date-time string between the current date and 6 months from the creation date.
     pub expiration_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The ID of the personal access token (to be used as the username for Basic Auth).
     pub id: ::std::option::Option<::std::string::String>,

@@ -376,16 +376,17 @@ impl DateMath {
 #[serde(transparent)]
 pub struct DateTime(
     #[serde(with = "::sailpoint_runtime::datetime")]
-    pub ::chrono::DateTime<::chrono::offset::Utc>,
+    pub ::chrono::DateTime<::chrono::offset::FixedOffset>,
 );
 impl ::std::ops::Deref for DateTime {
-    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+    type Target = ::chrono::DateTime<::chrono::offset::FixedOffset>;
+    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::FixedOffset> {
         &self.0
     }
 }
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for DateTime {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+impl ::std::convert::From<::chrono::DateTime<::chrono::offset::FixedOffset>>
+for DateTime {
+    fn from(value: ::chrono::DateTime<::chrono::offset::FixedOffset>) -> Self {
         Self(value)
     }
 }
@@ -395,19 +396,25 @@ impl ::std::fmt::Display for DateTime {
     }
 }
 impl ::std::str::FromStr for DateTime {
-    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    type Err = <::chrono::DateTime<
+        ::chrono::offset::FixedOffset,
+    > as ::std::str::FromStr>::Err;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.parse()?))
     }
 }
 impl ::std::convert::TryFrom<&str> for DateTime {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    type Error = <::chrono::DateTime<
+        ::chrono::offset::FixedOffset,
+    > as ::std::str::FromStr>::Err;
     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<String> for DateTime {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    type Error = <::chrono::DateTime<
+        ::chrono::offset::FixedOffset,
+    > as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }

@@ -486,7 +486,9 @@ pub struct Entitlement {
     ///True if the entitlement is cloud governed
     pub cloud_governed: ::std::option::Option<bool>,
     ///Time when the entitlement was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the entitlement
     pub description: ::std::option::Option<::std::string::String>,
     pub direct_permissions: ::std::option::Option<::std::vec::Vec<PermissionDto>>,
@@ -494,7 +496,9 @@ pub struct Entitlement {
     pub id: ::std::option::Option<::std::string::String>,
     pub manually_updated_fields: ::std::option::Option<ManuallyUpdatedFieldsDto>,
     ///Time when the entitlement was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The entitlement name
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<OwnerReferenceDto>,
@@ -953,7 +957,7 @@ pub struct EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

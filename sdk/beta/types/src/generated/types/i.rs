@@ -72,7 +72,9 @@ pub struct Identity {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the identity
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The email address of the identity
     pub email_address: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the identity
@@ -82,12 +84,16 @@ pub struct Identity {
     ///Whether this identity is a manager of another identity
     pub is_manager: ::std::option::Option<bool>,
     ///The last time the identity was refreshed by the system
-    pub last_refresh: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_refresh: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub lifecycle_state: ::std::option::Option<LifecycleStateDto>,
     ///Identity's manager
     pub manager_ref: ::std::option::Option<IdentityManagerRef>,
     ///Last modification date of the identity
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The identity's name is equivalent to its Display Name attribute.
     pub name: ::std::option::Option<::std::string::String>,
     ///The processing state of the identity
@@ -2178,7 +2184,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityGovernanceGroupEnum {
 pub struct IdentityHistoryResponse {
     ///A map containing the count of each access item
     pub access_item_count: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, i32>,
+        ::std::collections::HashMap<::std::string::String, i64>,
     >,
     ///A map containing the identity attributes
     pub attributes: ::std::option::Option<
@@ -2826,7 +2832,9 @@ impl ::std::convert::TryFrom<::std::string::String> for IdentityProcessingState 
 pub struct IdentityProfile {
     pub authoritative_source: IdentityProfileAuthoritativeSource,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Identity profile's description.
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
@@ -2837,7 +2845,7 @@ Default: `true`.*/
     pub id: ::std::option::Option<::std::string::String>,
     pub identity_attribute_config: ::std::option::Option<IdentityAttributeConfig>,
     ///Number of identities belonging to the identity profile.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     pub identity_exception_report_reference: ::std::option::Option<
         IdentityExceptionReportReference,
     >,
@@ -2846,7 +2854,9 @@ Default: `true`.*/
 Default: `false`.*/
     pub identity_refresh_required: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity profile's owner.
@@ -5139,9 +5149,13 @@ impl ::serde::Serialize for Invocation {
 pub struct InvocationStatus {
     pub complete_invocation_input: ::std::option::Option<CompleteInvocationInput>,
     ///Invocation completed timestamp; empty fields imply invocation is in-flight or not completed. ISO-8601 in UTC.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Invocation created timestamp. ISO-8601 in UTC.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Invocation ID
     pub id: ::std::option::Option<::std::string::String>,
     pub start_invocation_input: ::std::option::Option<StartInvocationInput>,

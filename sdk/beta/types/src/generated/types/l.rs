@@ -9,7 +9,9 @@
 #[derive(Clone, Debug, Default)]
 pub struct LatestOutlierSummary {
     ///The date the bulk outlier detection ran/snapshot was created
-    pub snapshot_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub snapshot_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of identities for the customer making the request
     pub total_identities: ::std::option::Option<i64>,
     ///Total number of ignored outliers
@@ -101,7 +103,9 @@ pub struct Launcher {
 */
     pub config: ::std::option::Option<::std::string::String>,
     ///Date the Launcher was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the Launcher, limited to 2000 characters
     pub description: ::std::option::Option<::std::string::String>,
     ///State of the Launcher
@@ -109,7 +113,9 @@ pub struct Launcher {
     ///ID of the Launcher
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Launcher was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Launcher, limited to 255 characters
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<LauncherOwner>,
@@ -656,7 +662,9 @@ pub struct LifecycleState {
     >,
     pub account_actions: ::std::option::Option<::std::vec::Vec<AccountAction>>,
     ///Lifecycle state created date.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Lifecycle state description.
     pub description: ::std::option::Option<::std::string::String>,
     pub email_notification_option: ::std::option::Option<EmailNotificationOption>,
@@ -665,9 +673,11 @@ pub struct LifecycleState {
     ///Lifecycle state ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Number of identities that have the lifecycle state.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Lifecycle state modified date.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Lifecycle state name.
     pub name: ::std::option::Option<::std::string::String>,
     ///Lifecycle state technical name. This is for internal use.
@@ -1443,17 +1453,23 @@ impl ::serde::Serialize for LoadAccountsTask {
 pub struct LoadAccountsTaskTask {
     pub attributes: ::std::option::Option<LoadAccountsTaskTaskAttributes>,
     ///The task completion date
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Task completion status.
     pub completion_status: ::std::option::Option<LoadAccountsTaskTaskCompletionStatus>,
     ///The Task creation date
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the task
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
     pub id: ::std::option::Option<::std::string::String>,
     ///The task start date
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The user who initiated the task
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
@@ -1774,7 +1790,9 @@ impl ::serde::Serialize for LoadAccountsTaskTaskReturnsItem {
 #[derive(Clone, Debug, Default)]
 pub struct LoadEntitlementTask {
     ///The creation date of the task
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the task
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
@@ -2000,19 +2018,25 @@ impl ::serde::Serialize for LoadUncorrelatedAccountsTask {
 pub struct LoadUncorrelatedAccountsTaskTask {
     pub attributes: ::std::option::Option<LoadUncorrelatedAccountsTaskTaskAttributes>,
     ///The task completion date
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Task completion status.
     pub completion_status: ::std::option::Option<
         LoadUncorrelatedAccountsTaskTaskCompletionStatus,
     >,
     ///The Task creation date
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the task
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
     pub id: ::std::option::Option<::std::string::String>,
     ///The task start date
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The user who initiated the task
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.

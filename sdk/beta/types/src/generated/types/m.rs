@@ -212,7 +212,9 @@ pub struct ManagedClient {
     ///The public IP address of the ManagedClient
     pub ip_address: ::std::option::Option<::std::string::String>,
     ///When the ManagedClient was last seen by the server
-    pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_seen: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ManagedClient name
     pub name: ::std::option::Option<::std::string::String>,
     ///Client's apiKey
@@ -379,7 +381,7 @@ pub struct ManagedClientStatus {
     pub body: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     pub status: ManagedClientStatusEnum,
     ///timestamp on the Client Status update
-    pub timestamp: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub timestamp: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     ///type of the Managed Client
     pub type_: ::std::option::Option<ManagedClientType>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -456,7 +458,9 @@ pub struct ManagedClientStatusAggResponse {
     >,
     pub status: ::std::option::Option<ManagedClientStatusEnum>,
     ///timestamp on the Client Status update
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///type of the Managed Client
     pub type_: ::std::option::Option<ManagedClientType>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -613,7 +617,9 @@ pub struct ManagedCluster {
         ManagedClusterConsolidatedHealthIndicatorsStatus,
     >,
     ///The date/time this cluster was created
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The current installed release on the Managed cluster
     pub current_installed_release_version: ::std::option::Option<::std::string::String>,
     ///ManagedCluster description
@@ -623,12 +629,12 @@ pub struct ManagedCluster {
     pub id: ::std::option::Option<::std::string::String>,
     ///The time at which out of date notification was sent for the Managed cluster
     pub is_out_of_date_notified_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     pub key_pair: ::std::option::Option<ManagedClusterKeyPair>,
     ///The date/time this cluster was notified for the last release
     pub last_release_notified_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     pub log_configuration: ::std::option::Option<ClientLogConfiguration>,
     ///ManagedCluster name
@@ -649,7 +655,7 @@ pub struct ManagedCluster {
     pub public_key_thumbprint: ::std::option::Option<::std::string::String>,
     pub redis: ::std::option::Option<ManagedClusterRedis>,
     ///Number of services bound to a cluster
-    pub service_count: ::std::option::Option<i32>,
+    pub service_count: ::std::option::Option<i64>,
     ///Cluster status
     pub status: ::std::option::Option<::std::string::String>,
     pub type_: ::std::option::Option<ManagedClusterTypes>,
@@ -657,7 +663,9 @@ pub struct ManagedCluster {
     pub update_package: ::std::option::Option<::std::string::String>,
     pub update_preferences: ::std::option::Option<ManagedClusterUpdatePreferences>,
     ///The date/time this cluster was last updated
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1206,7 +1214,7 @@ pub struct ManagedClusterRedis {
     ///ManagedCluster redisHost
     pub redis_host: ::std::option::Option<::std::string::String>,
     ///ManagedCluster redisPort
-    pub redis_port: ::std::option::Option<i32>,
+    pub redis_port: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1975,7 +1983,9 @@ pub struct ManualWorkItemDetails {
     ///True if the request for this item was forwarded from one owner to another.
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Identity of original work item owner, if the work item has been forwarded.
     pub original_owner: ::std::option::Option<ManualWorkItemDetailsOriginalOwner>,
     pub status: ::std::option::Option<ManualWorkItemState>,
@@ -2955,11 +2965,13 @@ pub struct MultiHostIntegrations {
     ///Name of the connector that was chosen during source creation.
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    pub delete_threshold: ::std::option::Option<i32>,
+    pub delete_threshold: ::std::option::Option<i64>,
     ///Multi-Host Integration's human-readable description.
     pub description: ::std::option::Option<::std::string::String>,
     ///When this is true, it indicates that the source is healthy.
@@ -2967,20 +2979,22 @@ pub struct MultiHostIntegrations {
     ///Multi-Host Integration ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Last successfully uploaded source count of given Multi-Host Integration.
-    pub last_source_upload_success_count: ::std::option::Option<i32>,
+    pub last_source_upload_success_count: ::std::option::Option<i64>,
     ///Reference to management workgroup for the source.
     pub management_workgroup: ::std::option::Option<
         MultiHostIntegrationsManagementWorkgroup,
     >,
     ///Maximum sources that can contain in a aggregation group of Multi-Host Integration.
-    pub max_sources_per_agg_group: ::std::option::Option<i32>,
+    pub max_sources_per_agg_group: ::std::option::Option<i64>,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration's human-readable name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<MultiHostIntegrationsOwner>,
     ///Timestamp that shows when a source health check was last performed.
-    pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     ///Status identifier that gives specific information about why a source is or isn't healthy.
     pub status: ::std::option::Option<MultiHostIntegrationsStatus>,
     ///Specifies the type of system being managed e.g. Workday, Multi-Host - Microsoft SQL Server, etc.. If you are creating a delimited file source, you must set the `provisionasCsv` query parameter to `true`.
@@ -3192,13 +3206,17 @@ pub struct MultiHostIntegrationsAggScheduleUpdate {
     ///Multi-Host Integration name
     pub aggregation_grp_name: ::std::option::Option<::std::string::String>,
     ///Created date of Multi-Host Integration aggregation schedule
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**Boolean value for Multi-Host Integration aggregation schedule.
 
 This specifies if scheduled aggregation is enabled or disabled.*/
     pub enable_schedule: ::std::option::Option<bool>,
     ///Modified date of Multi-Host Integration aggregation schedule
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration ID. The ID must be unique
     pub multihost_id: ::std::option::Option<::std::string::String>,
     ///Source IDs of the Multi-Host Integration
@@ -3410,13 +3428,13 @@ pub struct MultiHostIntegrationsConnectorAttributes {
         rename = "lastSourceUploadCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub last_source_upload_count: ::std::option::Option<i32>,
+    pub last_source_upload_count: ::std::option::Option<i64>,
     ///Maximum sources allowed count of a Multi-Host Integration
     #[serde(
         rename = "maxAllowedSources",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub max_allowed_sources: ::std::option::Option<i32>,
+    pub max_allowed_sources: ::std::option::Option<i64>,
     #[serde(
         rename = "multiHostAttributes",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3631,7 +3649,9 @@ pub struct MultiHostIntegrationsCreate {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration's human-readable description.
     pub description: ::std::string::String,
     ///Reference to management workgroup for the source.
@@ -3639,7 +3659,9 @@ pub struct MultiHostIntegrationsCreate {
         MultiHostIntegrationsCreateManagementWorkgroup,
     >,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration's human-readable name.
     pub name: ::std::string::String,
     pub owner: MultiHostIntegrationsCreateOwner,
@@ -4233,11 +4255,13 @@ pub struct MultiHostSources {
     ///Name of the connector that was chosen during source creation.
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    pub delete_threshold: ::std::option::Option<i32>,
+    pub delete_threshold: ::std::option::Option<i64>,
     ///Source's human-readable description.
     pub description: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -4253,7 +4277,9 @@ pub struct MultiHostSources {
         MultiHostSourcesManagerCorrelationRule,
     >,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source's human-readable name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<MultiHostSourcesOwner>,
@@ -4264,7 +4290,7 @@ pub struct MultiHostSources {
     ///List of references to schema objects.
     pub schemas: ::std::option::Option<::std::vec::Vec<MultiHostSourcesSchemasItem>>,
     ///Timestamp that shows when a source health check was last performed.
-    pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub since: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     ///Status identifier that gives specific information about why a source is or isn't healthy.
     pub status: ::std::option::Option<MultiHostSourcesStatus>,
     ///Specifies the type of system being managed e.g. Multi-Host - Microsoft SQL Server, Workday, etc.. If you are creating a delimited file source, you must set the `provisionasCsv` query parameter to `true`.

@@ -420,11 +420,15 @@ pub struct NonEmployeeApprovalItem {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_request: ::std::option::Option<NonEmployeeRequestLite>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -535,11 +539,15 @@ pub struct NonEmployeeApprovalItemBase {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -643,11 +651,15 @@ pub struct NonEmployeeApprovalItemDetail {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_request: ::std::option::Option<
         NonEmployeeRequestWithoutApprovalItem,
     >,
@@ -822,11 +834,15 @@ impl ::serde::Serialize for NonEmployeeApprovalSummary {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeBulkUploadJob {
     ///The date-time the job was submitted.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The bulk upload job's ID. (UUID)
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time that the job was last updated.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The ID of the source to bulk-upload non-employees to. (UUID)
     pub source_id: ::std::option::Option<::std::string::String>,
     /**Returns the following values indicating the progress or result of the bulk upload job.
@@ -1047,7 +1063,9 @@ pub struct NonEmployeeRecord {
     ///Requested identity account name.
     pub account_name: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1055,7 +1073,9 @@ pub struct NonEmployeeRecord {
     ///Non-Employee's email.
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee record id.
@@ -1065,13 +1085,17 @@ pub struct NonEmployeeRecord {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's phone.
     pub phone: ::std::option::Option<::std::string::String>,
     ///Non-Employee's source id.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1315,10 +1339,12 @@ pub struct NonEmployeeRequest {
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
     pub completion_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1328,7 +1354,9 @@ pub struct NonEmployeeRequest {
     ///Non-Employee's email.
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
@@ -1338,7 +1366,9 @@ pub struct NonEmployeeRequest {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     pub non_employee_source: ::std::option::Option<NonEmployeeSourceLite>,
@@ -1347,7 +1377,9 @@ pub struct NonEmployeeRequest {
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1523,7 +1555,7 @@ pub struct NonEmployeeRequestBody {
     ///Non-Employee's email.
     pub email: ::std::string::String,
     ///Non-Employee employment end date.
-    pub end_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub end_date: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     ///Non-Employee's first name.
     pub first_name: ::std::string::String,
     ///Non-Employee's last name.
@@ -1535,7 +1567,7 @@ pub struct NonEmployeeRequestBody {
     ///Non-Employee's source id.
     pub source_id: ::std::string::String,
     ///Non-Employee employment start date.
-    pub start_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub start_date: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1776,10 +1808,12 @@ pub struct NonEmployeeRequestWithoutApprovalItem {
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
     pub completion_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1797,7 +1831,9 @@ pub struct NonEmployeeRequestWithoutApprovalItem {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_source: ::std::option::Option<
         NonEmployeeSourceLiteWithSchemaAttributes,
     >,
@@ -1955,7 +1991,9 @@ impl ::serde::Serialize for NonEmployeeRequestWithoutApprovalItem {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSchemaAttribute {
     ///When the schema attribute was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///help text displayed by UI.
     pub help_text: ::std::option::Option<::std::string::String>,
     ///Schema Attribute Id
@@ -1963,7 +2001,9 @@ pub struct NonEmployeeSchemaAttribute {
     ///Label displayed on the UI for this schema attribute.
     pub label: ::std::option::Option<::std::string::String>,
     ///When the schema attribute was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Hint text that fills UI box.
     pub placeholder: ::std::option::Option<::std::string::String>,
     ///If true, the schema attribute is required for all non-employees in the source
@@ -2210,17 +2250,21 @@ pub struct NonEmployeeSource {
     ///List of approvers
     pub approvers: ::std::option::Option<::std::vec::Vec<IdentityReferenceWithId>>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2593,17 +2637,21 @@ pub struct NonEmployeeSourceWithCloudExternalId {
     ///Legacy ID used for sources from the V1 API. This attribute will be removed from a future version of the API and will not be considered a breaking change. No clients should rely on this ID always being present.
     pub cloud_external_id: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2719,16 +2767,20 @@ pub struct NonEmployeeSourceWithNeCount {
     ///List of approvers
     pub approvers: ::std::option::Option<::std::vec::Vec<IdentityReferenceWithId>>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2836,9 +2888,13 @@ pub struct NotificationTemplateContext {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///When the global context was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///When the global context was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

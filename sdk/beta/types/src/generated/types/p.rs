@@ -529,7 +529,7 @@ Default: `false`.*/
     /**The duration of "digit token" in minutes. The default value is 5.
 
 Default: `5`.*/
-    pub digit_token_duration_minutes: ::std::option::Option<::std::num::NonZeroU32>,
+    pub digit_token_duration_minutes: ::std::option::Option<::std::num::NonZeroU64>,
     /**Indicator whether "digit token" feature is enabled. The default value is false.
 
 Default: `false`.*/
@@ -537,7 +537,7 @@ Default: `false`.*/
     /**The length of "digit token". The default value is 6.
 
 Default: `6`.*/
-    pub digit_token_length: ::std::option::Option<i32>,
+    pub digit_token_length: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -701,7 +701,9 @@ pub struct PasswordPolicyV3Dto {
     pub account_name_min_word_length: ::std::option::Option<i64>,
     pub created: ::std::option::Option<::std::string::String>,
     ///Date the Password Policy was created.
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date_created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**Defines whether this policy is default or not. Default policy is created automatically when an org is setup. This field is false by default.
 
 Default: `false`.*/
@@ -717,7 +719,9 @@ Default: `false`.*/
     ///The password policy Id.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Password Policy was updated.
-    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_updated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Maximum length of the password.
     pub max_length: ::std::option::Option<i64>,
     ///Maximum repetition of the same character in the password. By default is equals to -1.
@@ -1103,11 +1107,15 @@ pub type PasswordStatusState = InProgressFinishedFailedEnum;
 #[derive(Clone, Debug, Default)]
 pub struct PasswordSyncGroup {
     ///The date and time this sync group was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of the sync group
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time this sync group was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the sync group
     pub name: ::std::option::Option<::std::string::String>,
     ///ID of the password policy
@@ -1381,14 +1389,16 @@ pub struct PendingApproval {
     ///When true the rejector has to provide comments when rejecting
     pub comment_required_when_rejected: ::std::option::Option<bool>,
     ///When the approval was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The remove date or sunset date that was assigned at the time of the request.
     pub current_remove_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The start date or sunrise date that was assigned at the time of the request.
     pub current_start_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The history of approval forward action.
     pub forward_history: ::std::option::Option<
@@ -1401,7 +1411,9 @@ pub struct PendingApproval {
         PendingApprovalMaxPermittedAccessDuration,
     >,
     ///When the approval was modified last time.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the approval.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<AccessItemOwnerDto>,
@@ -1412,12 +1424,14 @@ pub struct PendingApproval {
     ///The privilege level of the requested access item, if applicable.
     pub privilege_level: ::std::option::Option<::std::string::String>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, then the request is to change the remove date or sunset date.
     pub remove_date_update_requested: ::std::option::Option<bool>,
     ///When the access-request was created.
     pub request_created: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     pub request_type: ::std::option::Option<V3AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
@@ -1428,7 +1442,9 @@ pub struct PendingApproval {
     pub requester_comment: ::std::option::Option<V3CommentDto>,
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///The date the role or access profile or entitlement is/will assigned to the specified identity.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, then the request is to change the start date or sunrise date.
     pub start_update_requested: ::std::option::Option<bool>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1674,7 +1690,7 @@ pub struct PendingApprovalMaxPermittedAccessDuration {
         PendingApprovalMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2577,7 +2593,9 @@ pub struct PreferencesDto {
     ///List of preferred notification mediums, i.e., the mediums (or method) for which notifications are enabled. More mediums may be added in the future.
     pub mediums: ::std::option::Option<::std::vec::Vec<Medium>>,
     ///Modified date of preference
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2759,9 +2777,13 @@ pub struct Product {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Date when the product was created
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date_created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date when the product was last updated
-    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_updated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub licenses: ::std::option::Option<::std::vec::Vec<License>>,
     ///Product could have additional notes added during tenant provisioning.
     pub notes: ::std::option::Option<::std::string::String>,
@@ -2781,7 +2803,7 @@ pub struct Product {
     pub status: ::std::option::Option<::std::string::String>,
     ///Status datetime
     pub status_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///URL of the Product
     pub url: ::std::option::Option<::std::string::String>,
@@ -3578,7 +3600,7 @@ Default: `false`.*/
         ProvisioningConfigPlanInitializerScript,
     >,
     ///When saving pending requests is enabled, this defines the number of hours the request is allowed to live before it is considered expired and no longer affects plan compilation.
-    pub provisioning_request_expiration: ::std::option::Option<i32>,
+    pub provisioning_request_expiration: ::std::option::Option<i64>,
     /**Specifies whether this configuration is used to manage provisioning requests for all sources from the org.  If true, no managedResourceRefs are allowed.
 
 Default: `false`.*/
@@ -4237,7 +4259,9 @@ pub struct PublicIdentityConfig {
         ::std::vec::Vec<PublicIdentityAttributeConfig>,
     >,
     ///the date/time of the modification
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<IdentityReference>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared

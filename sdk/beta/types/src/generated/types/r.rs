@@ -1392,7 +1392,7 @@ pub struct ReportConfigDto {
     ///If true, column is included in the report. A 400 error will be thrown if an attempt is made to set included=false if required==true.
     pub included: ::std::option::Option<bool>,
     ///Relative sort order for the column. Columns will be displayed left-to-right in nondecreasing order.
-    pub order: ::std::option::Option<i32>,
+    pub order: ::std::option::Option<i64>,
     ///If true, column is required in all reports, and this entry is immutable. A 400 error will result from any attempt to modify the column's definition.
     pub required: ::std::option::Option<bool>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1968,7 +1968,9 @@ impl RequestabilityForRole {
 #[derive(Clone, Debug, Default)]
 pub struct RequestableObject {
     ///The time when the requestable object was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the requestable object.
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the requestable object itself
@@ -1976,7 +1978,9 @@ pub struct RequestableObject {
     ///If *requestStatus* is *PENDING*, indicates the id of the associated account activity.
     pub identity_request_id: ::std::option::Option<::std::string::String>,
     ///The time when the requestable object was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the requestable object
     pub name: ::std::option::Option<::std::string::String>,
     pub owner_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
@@ -2457,13 +2461,17 @@ pub struct RequestedItemDtoRef {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of the item being requested.
     pub type_: RequestedItemDtoRefType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2579,7 +2587,9 @@ pub struct RequestedItemStatus {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description associated to the requested object.
     pub description: ::std::option::Option<::std::string::String>,
     ///List of list of localized error messages, if any, encountered during the approval/provisioning process.
@@ -2591,7 +2601,9 @@ pub struct RequestedItemStatus {
         ::std::vec::Vec<V3ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the item being requested.
     pub name: ::std::option::Option<::std::string::String>,
     pub pre_approval_trigger_details: ::std::option::Option<V3PreApprovalTriggerDetails>,
@@ -2599,7 +2611,9 @@ pub struct RequestedItemStatus {
     pub privilege_level: ::std::option::Option<::std::string::String>,
     pub provisioning_details: ::std::option::Option<V3ProvisioningDetails>,
     ///When the role access is scheduled for removal.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub request_type: ::std::option::Option<V3AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
     pub requested_accounts: ::std::option::Option<::std::vec::Vec<RequestedAccountRef>>,
@@ -2610,7 +2624,9 @@ pub struct RequestedItemStatus {
         V3SodViolationContextCheckCompleted,
     >,
     ///When the role access is scheduled for provisioning.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub state: ::std::option::Option<V3RequestedItemStatusRequestState>,
     ///Type of requested object.
     pub type_: ::std::option::Option<RequestedItemStatusType>,
@@ -3706,7 +3722,9 @@ pub struct Role {
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date the Role was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A human-readable description of the Role
     pub description: ::std::option::Option<::std::string::String>,
     ///List of references to dimensions to which this Role is assigned. This field is only relevant if the Role is dimensional.
@@ -3728,7 +3746,9 @@ Default: `false`.*/
     >,
     pub membership: ::std::option::Option<RoleMembershipSelector>,
     ///Date the Role was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human-readable display name of the Role
     pub name: RoleName,
     pub owner: OwnerReference,
@@ -3911,7 +3931,9 @@ impl Role {
 pub struct RoleAssignmentDto {
     pub account_targets: ::std::option::Option<::std::vec::Vec<RoleTargetDto>>,
     ///Date that the assignment was added
-    pub added_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub added_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Dimensions assigned related to this role
     pub assigned_dimensions: ::std::option::Option<::std::vec::Vec<BaseReferenceDto>>,
     pub assigner: ::std::option::Option<RoleAssignmentDtoAssigner>,
@@ -3923,10 +3945,14 @@ pub struct RoleAssignmentDto {
     ///Assignment Id
     pub id: ::std::option::Option<::std::string::String>,
     ///Date that the assignment will be removed
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub role: ::std::option::Option<BaseRoleReferenceDto>,
     ///Date when assignment will be active, if access was requested with a future start date. If null, assignment is active immediately
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4137,14 +4163,20 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleAssignmentDtoAssigne
 #[derive(Clone, Debug, Default)]
 pub struct RoleAssignmentRef {
     ///Date that the assignment was added
-    pub added_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub added_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Assignment Id
     pub id: ::std::option::Option<::std::string::String>,
     ///Date that the assignment will be removed
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub role: ::std::option::Option<BaseReferenceDto>,
     ///Date when assignment will be active, if requested with a future date. If null, assignment is active immediately
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4766,12 +4798,16 @@ impl ::serde::Serialize for RoleIdentity {
 #[derive(Clone, Debug, Default)]
 pub struct RoleInsight {
     ///The date-time insights were last created for this role.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Insight id
     pub id: ::std::option::Option<::std::string::String>,
     pub insight: ::std::option::Option<RoleInsightsInsight>,
     ///The date-time insights were last modified for this role.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of updates for this role
     pub number_of_updates: ::std::option::Option<i64>,
     pub role: ::std::option::Option<RoleInsightsRole>,
@@ -5209,11 +5245,15 @@ impl ::serde::Serialize for RoleInsightsInsight {
 #[derive(Clone, Debug, Default)]
 pub struct RoleInsightsResponse {
     ///The date-time role insights request was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Request Id for a role insight generation request
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time role insights request was completed.
-    pub last_generated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_generated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of updates for this request. Starts with 0 and will have correct number when request is COMPLETED.
     pub number_of_updates: ::std::option::Option<i64>,
     ///The role IDs that are in this request.
@@ -5422,7 +5462,9 @@ pub struct RoleInsightsSummary {
     ///The number of identities in roles vs. identities with just entitlements and not in roles.
     pub identities_with_access_via_roles: ::std::option::Option<i64>,
     ///The date-time role insights were last found.
-    pub last_generated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_generated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of roles with updates
     pub number_of_updates: ::std::option::Option<i64>,
     ///The total number of entitlements.
@@ -5769,7 +5811,7 @@ pub struct RoleMiningEntitlement {
     pub application_name: ::std::option::Option<::std::string::String>,
     pub entitlement_ref: ::std::option::Option<RoleMiningEntitlementRef>,
     ///The number of identities with this entitlement in a role.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Name of the entitlement
     pub name: ::std::option::Option<::std::string::String>,
     ///The % popularity of this entitlement in a role.
@@ -6095,7 +6137,7 @@ pub struct RoleMiningIdentityDistributionDistributionItem {
     ///The attribute value that identities are grouped by
     pub attribute_value: ::std::option::Option<::std::string::String>,
     ///The number of identities that have this attribute value
-    pub count: ::std::option::Option<i32>,
+    pub count: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -6158,23 +6200,25 @@ pub struct RoleMiningPotentialRole {
     ///The session created by details
     pub created_by: ::std::option::Option<RoleMiningPotentialRoleCreatedBy>,
     ///The date-time when this potential role was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The density of a potential role.
-    pub density: ::std::option::Option<i32>,
+    pub density: ::std::option::Option<i64>,
     ///The description of a potential role.
     pub description: ::std::option::Option<::std::string::String>,
     ///The number of entitlements in a potential role.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///The list of entitlement ids to be excluded.
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The freshness of a potential role.
-    pub freshness: ::std::option::Option<i32>,
+    pub freshness: ::std::option::Option<i64>,
     ///Id of the potential role
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities in a potential role.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Identity attribute distribution.
     pub identity_distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistribution>,
@@ -6184,7 +6228,9 @@ pub struct RoleMiningPotentialRole {
     ///The list of ids in a potential role.
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The date-time when this potential role was modified.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the potential role.
     pub name: ::std::option::Option<::std::string::String>,
     ///The potential role reference
@@ -6193,7 +6239,7 @@ pub struct RoleMiningPotentialRole {
     >,
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     ///The quality of a potential role.
-    pub quality: ::std::option::Option<i32>,
+    pub quality: ::std::option::Option<i64>,
     ///The roleId of a potential role.
     pub role_id: ::std::option::Option<::std::string::String>,
     ///The potential role's saved status.
@@ -6958,7 +7004,7 @@ pub struct RoleMiningPotentialRoleSourceUsage {
     ///The identity ID
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of days there has been usage of the source by the identity.
-    pub usage_count: ::std::option::Option<i32>,
+    pub usage_count: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -7032,19 +7078,21 @@ pub struct RoleMiningPotentialRoleSummary {
     ///The potential role created by details
     pub created_by: ::std::option::Option<RoleMiningPotentialRoleSummaryCreatedBy>,
     ///The date-time when this potential role was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The density metric (0-100) of this potential role. Higher density values indicate higher similarity amongst the identities.
-    pub density: ::std::option::Option<i32>,
+    pub density: ::std::option::Option<i64>,
     ///Description of the potential role
     pub description: ::std::option::Option<::std::string::String>,
     ///The number of entitlements in a potential role.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///The freshness metric (0-100) of this potential role. Higher freshness values indicate this potential role is more distinctive compared to existing roles.
-    pub freshness: ::std::option::Option<i32>,
+    pub freshness: ::std::option::Option<i64>,
     ///Id of the potential role
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities in a potential role.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///The status for this identity group which can be "REQUESTED" or "OBTAINED"
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     ///Name of the potential role
@@ -7052,7 +7100,7 @@ pub struct RoleMiningPotentialRoleSummary {
     pub potential_role_ref: ::std::option::Option<RoleMiningPotentialRoleRef>,
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     ///The quality metric (0-100) of this potential role. Higher quality values indicate this potential role has high density and freshness.
-    pub quality: ::std::option::Option<i32>,
+    pub quality: ::std::option::Option<i64>,
     ///ID of the provisioned role in IIQ or IDN.  Null if this potential role has not been provisioned.
     pub role_id: ::std::option::Option<::std::string::String>,
     ///The potential role's saved status
@@ -7238,7 +7286,9 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleMiningRoleType {
 #[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionDraftRoleDto {
     ///The date-time when this potential draft role was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Draft role description
     pub description: ::std::option::Option<::std::string::String>,
     ///The list of entitlement ids for this role mining session.
@@ -7252,9 +7302,13 @@ pub struct RoleMiningSessionDraftRoleDto {
     ///The list of identities for this role mining session.
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Last modified date
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The date-time when this potential draft role was modified.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the draft role
     pub name: ::std::option::Option<::std::string::String>,
     pub type_: ::std::option::Option<RoleMiningRoleType>,
@@ -7367,19 +7421,19 @@ pub struct RoleMiningSessionDto {
     ///The id of the user who will receive an email about the role mining session
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     ///Number of identities in the population which meet the search criteria or identity list provided
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Minimum number of identities in a potential role
-    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The session's saved name
     pub name: ::std::option::Option<::std::string::String>,
     ///Number of potential roles
-    pub potential_role_count: ::std::option::Option<i32>,
+    pub potential_role_count: ::std::option::Option<i64>,
     ///Number of potential roles ready
-    pub potential_roles_ready_count: ::std::option::Option<i32>,
+    pub potential_roles_ready_count: ::std::option::Option<i64>,
     ///The calculated prescribedPruneThreshold
-    pub prescribed_prune_threshold: ::std::option::Option<i32>,
+    pub prescribed_prune_threshold: ::std::option::Option<i64>,
     ///The prune threshold to be used or null to calculate prescribedPruneThreshold
-    pub prune_threshold: ::std::option::Option<i32>,
+    pub prune_threshold: ::std::option::Option<i64>,
     /**The session's saved status
 
 Default: `false`.*/
@@ -7511,11 +7565,11 @@ pub struct RoleMiningSessionParametersDto {
     ///The ID of the role mining session
     pub id: ::std::option::Option<::std::string::String>,
     ///Minimum number of identities in a potential role
-    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The session's saved name
     pub name: ::std::option::Option<::std::string::String>,
     ///The prune threshold to be used or null to calculate prescribedPruneThreshold
-    pub prune_threshold: ::std::option::Option<i32>,
+    pub prune_threshold: ::std::option::Option<i64>,
     ///The session's saved status
     pub saved: ::std::option::Option<bool>,
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
@@ -7629,7 +7683,9 @@ pub struct RoleMiningSessionResponse {
     ///The session created by details
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     ///The date-time when this role mining session was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The data file path of the role mining session
     pub data_file_path: ::std::option::Option<::std::string::String>,
     ///The id of the user who will receive an email about the role mining session
@@ -7641,7 +7697,9 @@ pub struct RoleMiningSessionResponse {
     ///Minimum number of identities in a potential role
     pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The date-time when this role mining session was completed.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The session's saved name
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of potential roles

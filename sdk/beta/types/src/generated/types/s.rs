@@ -398,7 +398,9 @@ impl ::serde::Serialize for SavedSearchCompleteSearchResultsIdentity {
 pub struct Schedule {
     pub days: ::std::option::Option<ScheduleDays>,
     ///Specifies the time after which this schedule will no longer occur.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub hours: ScheduleHours,
     pub months: ::std::option::Option<ScheduleMonths>,
     ///The time zone to use when running the schedule. For instance, if the schedule is scheduled to run at 1AM, and this field is set to "CST", the schedule will run at 1AM CST.
@@ -866,7 +868,7 @@ impl ScheduleSchedule {
 pub struct ScheduleSelector {
     /**The selected interval for RANGE selectors.
 */
-    pub interval: ::std::option::Option<i32>,
+    pub interval: ::std::option::Option<i64>,
     pub type_: SelectorType,
     /**The selected values.
 */
@@ -1134,7 +1136,9 @@ pub struct Schema {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The date the Schema was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the attribute used to calculate the display value for an object in the schema.
     pub display_attribute: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -1149,7 +1153,9 @@ pub struct Schema {
 Default: `false`.*/
     pub include_permissions: ::std::option::Option<bool>,
     ///The date the Schema was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the Schema.
     pub name: ::std::option::Option<::std::string::String>,
     ///The name of the object type on the native system that the schema represents.
@@ -1965,7 +1971,9 @@ pub struct Sed {
     ///entitlement approved type
     pub approved_type: ::std::option::Option<::std::string::String>,
     ///entitlement approved then
-    pub approved_when: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub approved_when: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///entitlement attribute
     pub attribute: ::std::option::Option<::std::string::String>,
     ///description of entitlement
@@ -2765,13 +2773,17 @@ pub struct Segment {
 Default: `false`.*/
     pub active: ::std::option::Option<bool>,
     ///The time when the segment is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's optional description.
     pub description: ::std::option::Option<::std::string::String>,
     ///The segment's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when the segment is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's business name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<OwnerReferenceSegments>,
@@ -3622,11 +3634,15 @@ pub struct ServiceDeskIntegrationTemplateDto {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     pub provisioning_config: ::std::option::Option<ProvisioningConfig>,
@@ -3931,13 +3947,17 @@ pub struct SimIntegrationDetails {
     ///The cluster/proxy
     pub cluster: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the integration
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Request data to customize desc and body of the created ticket
@@ -4212,11 +4232,15 @@ impl ::std::str::FromStr for SimpleDateFormat {
 #[derive(Clone, Debug, Default)]
 pub struct SlimDiscoveredApplications {
     ///The timestamp when the application was first discovered, in ISO 8601 format.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A brief description of the discovered application.
     pub description: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was last received via an entitlement aggregation invocation  or a manual csv upload, in ISO 8601 format.
-    pub discovered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub discovered_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The vendor associated with the discovered application.
     pub discovered_vendor: ::std::option::Option<::std::string::String>,
     ///Source from which the application was discovered.
@@ -4234,7 +4258,7 @@ pub struct SlimDiscoveredApplications {
     ///The risk level of the application.
     pub risk_level: ::std::option::Option<SlimDiscoveredApplicationsRiskLevel>,
     ///The risk score of the application ranging from 0-100, 100 being highest risk.
-    pub risk_score: ::std::option::Option<i32>,
+    pub risk_score: ::std::option::Option<i64>,
     /**The status of an application within the discovery source.
 
 By default this field is set to "ACTIVE" when the application is discovered.
@@ -4242,7 +4266,7 @@ By default this field is set to "ACTIVE" when the application is discovered.
 If an application has been deleted from within the discovery source, the status will be set to "INACTIVE".*/
     pub status: ::std::option::Option<::std::string::String>,
     ///The total number of sign-in accounts for the application.
-    pub total_signins_count: ::std::option::Option<i32>,
+    pub total_signins_count: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4509,15 +4533,19 @@ pub struct Slimcampaign {
 Default: `false`.*/
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    pub completed_certifications: ::std::option::Option<i32>,
+    pub completed_certifications: ::std::option::Option<i64>,
     /**The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated.
 An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
 */
     pub correlated_status: ::std::option::Option<SlimcampaignCorrelatedStatus>,
     ///Created time of the campaign
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -4541,7 +4569,7 @@ Default: `false`.*/
     ///The campaign's current status.
     pub status: ::std::option::Option<SlimcampaignStatus>,
     ///The total number of certifications in this campaign.
-    pub total_certifications: ::std::option::Option<i32>,
+    pub total_certifications: ::std::option::Option<i64>,
     ///The type of campaign. Could be extended in the future.
     pub type_: SlimcampaignType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -4859,7 +4887,9 @@ pub struct SodPolicy {
     ///Optional correction advice.
     pub correction_advice: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's creator ID.
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///Optional description of the SOD policy.
@@ -4869,7 +4899,9 @@ pub struct SodPolicy {
     ///Policy ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's modifier ID.
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///Policy business name.
@@ -5288,7 +5320,9 @@ pub type SodPolicyOwnerRefType = IdentityGovernanceGroupEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SodPolicySchedule {
     ///The time when this SOD policy schedule is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's creator ID
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule description
@@ -5296,7 +5330,9 @@ pub struct SodPolicySchedule {
     ///Indicates if empty results need to be emailed
     pub email_empty_results: ::std::option::Option<bool>,
     ///The time when this SOD policy schedule is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's modifier ID
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule name
@@ -6033,13 +6069,15 @@ Default: `null`.*/
     ///Name of the connector that was chosen during source creation.
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
 
 Default: `false`.*/
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    pub delete_threshold: ::std::option::Option<i32>,
+    pub delete_threshold: ::std::option::Option<i64>,
     ///Source's human-readable description.
     pub description: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -6055,7 +6093,9 @@ Default: `false`.*/
     ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
     pub manager_correlation_rule: ::std::option::Option<SourceManagerCorrelationRule>,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source's human-readable name.
     pub name: ::std::string::String,
     ///Reference to identity object who owns the source.
@@ -6810,7 +6850,9 @@ pub struct SourceApp {
     ///The deprecated source app id
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the source app
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
@@ -6820,7 +6862,9 @@ pub struct SourceApp {
     ///True if the source app match all accounts
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The source app name
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
@@ -7256,7 +7300,9 @@ pub struct SourceAppPatchDto {
     ///The deprecated source app id
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the source app
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
@@ -7266,7 +7312,9 @@ pub struct SourceAppPatchDto {
     ///True if the source app match all accounts
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The source app name
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
@@ -7782,7 +7830,9 @@ pub struct SourceCreated {
     ///Connector type used to connect to the source.
     pub connector: ::std::option::Option<::std::string::String>,
     ///Date and time when the source was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source's unique ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Source name.
@@ -7945,9 +7995,13 @@ pub type SourceCreatedActorType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SourceCreationErrors {
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration ID.
     pub multihost_id: ::std::option::Option<::std::string::String>,
     ///operation category (e.g. DELETE).
@@ -8042,7 +8096,9 @@ pub struct SourceDeleted {
     ///Connector type used to connect to the source.
     pub connector: ::std::option::Option<::std::string::String>,
     ///Date and time when the source was deleted.
-    pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source's unique ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Source name.
@@ -9280,7 +9336,9 @@ pub struct SourceUpdated {
     ///Source's unique ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the source was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name.
     pub name: ::std::option::Option<::std::string::String>,
     ///Connection type.
@@ -9585,15 +9643,21 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceUsageStatusStatus 
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJob {
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional user defined description/name for export job.
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigExportJobType>,
@@ -9686,17 +9750,25 @@ impl ::serde::Serialize for SpConfigExportJob {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJobStatus {
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional user defined description/name for export job.
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigExportJobStatusType>,
@@ -9807,7 +9879,9 @@ pub struct SpConfigExportResults {
     ///Name of the tenant where this export originated.
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Time the export was completed.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Current version of the export results object.
     pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -9893,17 +9967,25 @@ impl ::serde::Serialize for SpConfigExportResults {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigImportJobStatus {
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///This message contains additional information about the overall status of the job.
     pub message: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigImportJobStatusType>,
@@ -10069,13 +10151,19 @@ impl ::serde::Serialize for SpConfigImportResults {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigJob {
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigJobType>,
@@ -11610,22 +11698,22 @@ pub struct Substring {
 
 If `begin` is set to -1, the transform will begin at character 0 of the input data
 */
-    pub begin: i32,
+    pub begin: i64,
     /**This integer value is the number of characters to add to the begin attribute when returning a substring.
 
 This attribute is only used if begin is not -1.
 */
-    pub begin_offset: ::std::option::Option<i32>,
+    pub begin_offset: ::std::option::Option<i64>,
     /**The index of the first character to exclude from the returned substring.
 
 If end is -1 or not provided at all, the substring transform will return everything up to the end of the input string.
 */
-    pub end: ::std::option::Option<i32>,
+    pub end: ::std::option::Option<i64>,
     /**This integer value is the number of characters to add to the end attribute when returning a substring.
 
 This attribute is only used if end is provided and is not -1.
 */
-    pub end_offset: ::std::option::Option<i32>,
+    pub end_offset: ::std::option::Option<i64>,
     pub input: ::std::option::Option<Input>,
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /// Members of the JSON object that no typed field holds, kept as

@@ -9,11 +9,15 @@
 #[derive(Clone, Debug)]
 pub struct Tag {
     ///Date the tag was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Tag id
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the tag was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the tag.
     pub name: ::std::string::String,
     pub tag_category_refs: ::std::option::Option<
@@ -821,7 +825,9 @@ impl ::serde::Serialize for TaskResultResponse {
 #[derive(Clone, Debug, Default)]
 pub struct TaskResultSimplified {
     ///Date time of completion
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Task result status
     pub completion_status: ::std::option::Option<TaskResultSimplifiedCompletionStatus>,
     ///Task description
@@ -829,7 +835,9 @@ pub struct TaskResultSimplified {
     ///Task identifier
     pub id: ::std::option::Option<::std::string::String>,
     ///Date time when the task was launched
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///User or process who launched the task
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Task name
@@ -1020,23 +1028,31 @@ pub struct TaskStatus {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Completion date of the task this TaskStatus represents
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Completion status of the task this TaskStatus represents
     pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
     ///Creation date of the task this TaskStatus represents
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the task this TaskStatus represents
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this TaskStatus represents
     pub id: ::std::option::Option<::std::string::String>,
     ///Launch date of the task this TaskStatus represents
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service to execute the task this TaskStatus represents
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Messages associated with the task this TaskStatus represents
     pub messages: ::std::option::Option<::std::vec::Vec<TaskStatusMessage>>,
     ///Last modification date of the task this TaskStatus represents
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the parent of the task this TaskStatus represents
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current percentage completion of the task this TaskStatus represents
@@ -1443,7 +1459,9 @@ pub struct TemplateDto {
     ///The body in the template
     pub body: ::std::option::Option<::std::string::String>,
     ///The time when this template is created. This is auto-generated.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description in the template
     pub description: ::std::option::Option<::std::string::String>,
     ///The footer value is now located within the body field. If included with non-null values, will result in a 400.
@@ -1461,7 +1479,9 @@ pub struct TemplateDto {
     ///The message medium. More mediums may be added in the future.
     pub medium: TemplateDtoMedium,
     ///The time when this template was last modified. This is auto-generated.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the Task Manager Subscription
     pub name: ::std::option::Option<::std::string::String>,
     ///The "Reply To" line in the template

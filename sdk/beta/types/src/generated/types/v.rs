@@ -12,7 +12,9 @@ pub struct V2024CommentDto {
     ///Comment content.
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date and time comment was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -833,7 +835,9 @@ pub type V3AccessItemReviewedByType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct V3AccessRequestPhases {
     ///The time that this phase finished.
-    pub finished: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finished: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of this phase.
     pub name: ::std::option::Option<::std::string::String>,
     ///A reference to another object on the RequestedItemStatus that contains more details about the phase. Note that for the Provisioning phase, this will be empty if there are no manual work items.
@@ -841,7 +845,9 @@ pub struct V3AccessRequestPhases {
     ///The state of this phase.
     pub result: ::std::option::Option<V3AccessRequestPhasesResult>,
     ///The time that this phase started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The state of this phase.
     pub state: ::std::option::Option<V3AccessRequestPhasesState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -940,7 +946,9 @@ pub struct V3ApprovalForwardHistory {
     ///Display name of forwarder who forwarded the approval.
     pub forwarder_name: ::std::option::Option<::std::string::String>,
     ///Time at which approval was forwarded.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Display name of approver to whom the approval was forwarded.
     pub new_approver_name: ::std::option::Option<::std::string::String>,
     ///Display name of approver from whom the approval was forwarded.
@@ -1041,10 +1049,14 @@ pub struct V3ApprovalStatusDto {
     ///True if the request for this item was forwarded from one owner to another.
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub original_owner: ::std::option::Option<V3ApprovalStatusDtoOriginalOwner>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub scheme: ::std::option::Option<V3ApprovalScheme>,
     pub status: ::std::option::Option<V3ManualWorkItemState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1227,11 +1239,15 @@ pub type V3ApprovalStatusDtoOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[derive(Clone, Debug)]
 pub struct V3BaseCommonDto {
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1374,7 +1390,9 @@ pub struct V3CancelledRequestDetails {
     ///Comment made by the owner when cancelling the associated request.
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date comment was added by the owner when cancelling the associated request.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub owner: ::std::option::Option<V3OwnerDto>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -1444,7 +1462,9 @@ pub struct V3CommentDto {
     ///Comment content.
     pub comment: ::std::option::Option<::std::string::String>,
     ///Date and time comment was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2175,7 +2195,9 @@ impl V3IdentityExceptionReportReference {
 pub struct V3IdentityProfile {
     pub authoritative_source: V3IdentityProfileAuthoritativeSource,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Identity profile's description.
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
@@ -2186,7 +2208,7 @@ Default: `false`.*/
     pub id: ::std::option::Option<::std::string::String>,
     pub identity_attribute_config: ::std::option::Option<V3IdentityAttributeConfig>,
     ///Number of identities belonging to the identity profile.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     pub identity_exception_report_reference: ::std::option::Option<
         V3IdentityExceptionReportReference,
     >,
@@ -2195,7 +2217,9 @@ Default: `false`.*/
 Default: `false`.*/
     pub identity_refresh_required: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity profile's owner.
@@ -2736,7 +2760,9 @@ pub struct V3ManualWorkItemDetails {
     ///True if the request for this item was forwarded from one owner to another.
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Identity of original work item owner, if the work item has been forwarded.
     pub original_owner: ::std::option::Option<V3ManualWorkItemDetailsOriginalOwner>,
     pub status: ::std::option::Option<V3ManualWorkItemState>,
@@ -3843,7 +3869,9 @@ impl V3TransformDefinition {
 pub struct VaClusterStatusChangeEvent {
     pub application: ::std::option::Option<VaClusterStatusChangeEventApplication>,
     ///Date and time when the status change occurred.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub health_check_result: ::std::option::Option<
         VaClusterStatusChangeEventHealthCheckResult,
     >,

@@ -154,15 +154,21 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkItemType {
 #[derive(Clone, Debug, Default)]
 pub struct WorkItems {
     pub approval_items: ::std::option::Option<::std::vec::Vec<ApprovalItems>>,
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the work item
     pub description: ::std::option::Option<::std::string::String>,
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub form: ::std::option::Option<Form>,
     ///ID of the work item
     pub id: ::std::option::Option<::std::string::String>,
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The work item name
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of items in the work item
@@ -506,7 +512,9 @@ impl ::serde::Serialize for WorkReassignmentIdentity {
 #[derive(Clone, Debug, Default)]
 pub struct Workflow {
     ///The date and time the workflow was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub creator: ::std::option::Option<WorkflowCreator>,
     pub definition: ::std::option::Option<WorkflowDefinition>,
     ///Description of what the workflow accomplishes
@@ -516,13 +524,15 @@ pub struct Workflow {
 Default: `false`.*/
     pub enabled: ::std::option::Option<bool>,
     ///The number of times this workflow has been executed.
-    pub execution_count: ::std::option::Option<i32>,
+    pub execution_count: ::std::option::Option<i64>,
     ///The number of times this workflow has failed during execution.
-    pub failure_count: ::std::option::Option<i32>,
+    pub failure_count: ::std::option::Option<i64>,
     ///Workflow ID. This is a UUID generated upon creation.
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the workflow was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<WorkflowModifiedBy>,
     ///The name of the workflow
     pub name: ::std::option::Option<::std::string::String>,
@@ -1055,13 +1065,17 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowEnum {
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowExecution {
     ///Date/time when the workflow ended.
-    pub close_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub close_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Workflow execution ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Backend ID that tracks a workflow request in the system. Provide this ID in a customer support ticket for debugging purposes.
     pub request_id: ::std::option::Option<::std::string::String>,
     ///Date/time when the workflow started.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Workflow execution status.
     pub status: ::std::option::Option<WorkflowExecutionStatus>,
     ///Workflow ID.
@@ -1153,7 +1167,9 @@ pub struct WorkflowExecutionEvent {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The date-time when the event occurred
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of event
     pub type_: ::std::option::Option<WorkflowExecutionEventType>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1372,7 +1388,9 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkflowExecutionStatus 
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowLibraryAction {
     pub deprecated: ::std::option::Option<bool>,
-    pub deprecated_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deprecated_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Action Description
     pub description: ::std::option::Option<::std::string::String>,
     pub example_output: ::std::option::Option<WorkflowLibraryActionExampleOutput>,
@@ -1687,7 +1705,9 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkflowLibraryFormField
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowLibraryOperator {
     pub deprecated: ::std::option::Option<bool>,
-    pub deprecated_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deprecated_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the operator
     pub description: ::std::option::Option<::std::string::String>,
     ///One or more inputs that the operator accepts
@@ -1802,7 +1822,9 @@ impl ::serde::Serialize for WorkflowLibraryOperator {
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowLibraryTrigger {
     pub deprecated: ::std::option::Option<bool>,
-    pub deprecated_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deprecated_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Trigger Description
     pub description: ::std::option::Option<::std::string::String>,
     ///One or more inputs that the trigger accepts
@@ -2482,7 +2504,7 @@ The HTTP response status code returned for an individual Governance Group that i
 
 > 404   - Governance Group not found.
 */
-    pub status: ::std::option::Option<i32>,
+    pub status: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2546,14 +2568,18 @@ impl ::serde::Serialize for WorkgroupDeleteItem {
 pub struct WorkgroupDto {
     ///Number of connections in the governance group.
     pub connection_count: ::std::option::Option<i64>,
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Governance group description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Governance group ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Number of members in the governance group.
     pub member_count: ::std::option::Option<i64>,
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Governance group name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<WorkgroupDtoOwner>,
@@ -2764,7 +2790,7 @@ The HTTP response status code returned for an individual Governance Group is req
 
 > 409   - Identity is already member of  Governance Group.
 */
-    pub status: ::std::option::Option<i32>,
+    pub status: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2870,7 +2896,7 @@ pub struct WorkgroupMemberDeleteItem {
 
 > 404   - Identity is not member of Governance Group.
 */
-    pub status: ::std::option::Option<i32>,
+    pub status: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

@@ -497,7 +497,7 @@ pub struct AccessDuration {
     ///The unit of time that corresponds to the **value**. It defines the scale of the time period.
     pub time_unit: ::std::option::Option<AccessDurationTimeUnit>,
     ///The numeric value representing the amount of time, which is defined in the **timeUnit**.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -576,7 +576,7 @@ pub struct AccessItemAccessProfileResponse {
     ///the display name of the identity
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the access profile will create
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the access item id
     pub id: ::std::option::Option<::std::string::String>,
     ///the date the access profile is no longer assigned to the specified identity
@@ -776,7 +776,7 @@ pub struct AccessItemAccountResponse {
     ///the display name of the identity
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the account will create
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the access item id
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier used to uniquely identify an acccount
@@ -2279,7 +2279,9 @@ pub struct AccessProfile {
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date and time when the access profile was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile description.
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
@@ -2291,7 +2293,9 @@ Default: `false`.*/
     ///Access profile ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the access profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile name.
     pub name: ::std::string::String,
     ///Access profile owner.
@@ -3440,7 +3444,9 @@ manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupI
 */
     pub approval_schemes: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Whether denied comment is required when access request is denied.
     pub denied_comments_required: ::std::option::Option<bool>,
     ///Information about the Access Profile
@@ -3448,13 +3454,15 @@ manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupI
     ///Whether the Access Profile is enabled.
     pub disabled: ::std::option::Option<bool>,
     ///The number of entitlements in the access profile
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///List of IDs of entitlements
     pub entitlements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The ID of the Access Profile
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Access Profile
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner ID of the Access Profile
@@ -3716,7 +3724,9 @@ pub struct AccessProfileDocument {
     ///Applications with the access profile
     pub apps: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
@@ -3728,7 +3738,9 @@ pub struct AccessProfileDocument {
     ///Access profile's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile's name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<AccessProfileDocumentOwner>,
@@ -3737,14 +3749,14 @@ pub struct AccessProfileDocument {
     ///Indicates whether the access item can be requested.
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the access profile.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the access profile.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     pub source: ::std::option::Option<AccessProfileDocumentSource>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub tags: ::std::option::Option<Tags>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -4036,7 +4048,9 @@ pub struct AccessProfileDocuments {
     ///Applications with the access profile
     pub apps: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
@@ -4048,7 +4062,9 @@ pub struct AccessProfileDocuments {
     ///Access profile's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile's name.
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
@@ -4061,14 +4077,14 @@ pub struct AccessProfileDocuments {
     ///Indicates whether the access item can be requested.
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the access profile.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the access profile.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     pub source: ::std::option::Option<AccessProfileDocumentsSource>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub tags: ::std::option::Option<Tags>,
     pub underscore_type: ::std::option::Option<DocumentType>,
     pub type_: ::std::option::Option<DocumentType>,
@@ -5371,7 +5387,9 @@ pub struct AccessRequestAdminItemStatus {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description associated to the requested object.
     pub description: ::std::option::Option<::std::string::String>,
     ///List of localized error messages, if any, encountered during the approval/provisioning process.
@@ -5383,7 +5401,9 @@ pub struct AccessRequestAdminItemStatus {
         ::std::vec::Vec<ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the item being requested.
     pub name: ::std::option::Option<::std::string::String>,
     pub pre_approval_trigger_details: ::std::option::Option<PreApprovalTriggerDetails>,
@@ -5391,14 +5411,18 @@ pub struct AccessRequestAdminItemStatus {
     ///True if re-auth is required.
     pub reauthorization_required: ::std::option::Option<bool>,
     ///When the role access is scheduled for removal.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub request_type: ::std::option::Option<AccessRequestType>,
     pub requested_for: ::std::option::Option<AccessRequestAdminItemStatusRequestedFor>,
     pub requester: ::std::option::Option<AccessItemRequester>,
     pub requester_comment: ::std::option::Option<CommentDto>,
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///When the role access is scheduled for provisioning.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub state: ::std::option::Option<RequestedItemStatusRequestState>,
     ///Type of requested object.
     pub type_: ::std::option::Option<AccessRequestAdminItemStatusType>,
@@ -6238,13 +6262,17 @@ pub struct AccessRequestItem {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of the item being requested.
     pub type_: AccessRequestItemType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -6347,7 +6375,9 @@ pub type AccessRequestItemType = AccessProfileRoleEntitlementEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccessRequestPhases {
     ///The time that this phase finished.
-    pub finished: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finished: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of this phase.
     pub name: ::std::option::Option<::std::string::String>,
     ///A reference to another object on the RequestedItemStatus that contains more details about the phase. Note that for the Provisioning phase, this will be empty if there are no manual work items.
@@ -6355,7 +6385,9 @@ pub struct AccessRequestPhases {
     ///The state of this phase.
     pub result: ::std::option::Option<AccessRequestPhasesResult>,
     ///The time that this phase started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The state of this phase.
     pub state: ::std::option::Option<AccessRequestPhasesState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -7062,7 +7094,9 @@ pub struct AccessRequestRecommendationActionItemResponseDto {
     pub access: ::std::option::Option<AccessRequestRecommendationItem>,
     ///The identity ID taking the action.
     pub identity_id: ::std::option::Option<::std::string::String>,
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -7540,7 +7574,7 @@ pub struct AccessRequestTracking {
         ::std::vec::Vec<::std::string::String>,
     >,
     ///a hash representation of the access requested, useful for longer term tracking client side.
-    pub attributes_hash: ::std::option::Option<i32>,
+    pub attributes_hash: ::std::option::Option<i64>,
     ///The identity id in which the access request is for.
     pub requested_for: ::std::option::Option<::std::string::String>,
     ///The details of the item requested.
@@ -7734,7 +7768,7 @@ pub struct AccessRequestedAccount {
     ///the display name of the account
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements on this account
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the ID of the account in the database
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier of the account
@@ -8250,7 +8284,9 @@ pub struct Account {
     ///The connection type of the source this account is from
     pub connection_type: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A description of the account
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates if the account is currently disabled
@@ -8273,7 +8309,9 @@ pub struct Account {
     ///Indicates if the account has been manually correlated to an identity
     pub manually_correlated: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the account generated by the source system
@@ -8607,10 +8645,14 @@ pub struct AccountActivity {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the activity was completed
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub completion_status: ::std::option::Option<CompletionStatus>,
     ///When the activity was first created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of error messages, if any, that were encountered.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub execution_status: ::std::option::Option<ExecutionStatus>,
@@ -8619,7 +8661,9 @@ pub struct AccountActivity {
     ///Individual actions performed as part of this account activity
     pub items: ::std::option::Option<::std::vec::Vec<AccountActivityItem>>,
     ///When the activity was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the activity
     pub name: ::std::option::Option<::std::string::String>,
     pub requester_identity_summary: ::std::option::Option<IdentitySummary>,
@@ -8812,7 +8856,9 @@ pub struct AccountActivityDocuments {
     ///Approvals performed on an item during activity.
     pub approvals: ::std::option::Option<::std::vec::Vec<ActivityApproval>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Errors provided by the source while completing account actions.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Controls that translated the attribute requests into actual provisioning actions on the source.
@@ -8820,7 +8866,9 @@ pub struct AccountActivityDocuments {
     ///ID of account activity.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the tenant.
     pub org: ::std::option::Option<::std::string::String>,
     ///Original actions that triggered all individual source actions related to the account action.
@@ -9042,9 +9090,13 @@ pub struct AccountActivityItem {
     pub operation: ::std::option::Option<AccountActivityItemOperation>,
     pub provisioning_status: ::std::option::Option<ProvisioningState>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time item was requested
-    pub requested: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub requested: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub requester_comment: ::std::option::Option<Comment>,
     pub reviewer_comment: ::std::option::Option<Comment>,
     pub reviewer_identity_summary: ::std::option::Option<IdentitySummary>,
@@ -9236,7 +9288,9 @@ pub struct AccountActivitySearchedItem {
     ///Approvals performed on an item during activity.
     pub approvals: ::std::option::Option<::std::vec::Vec<ActivityApproval>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Errors provided by the source while completing account actions.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Controls that translated the attribute requests into actual provisioning actions on the source.
@@ -9244,7 +9298,9 @@ pub struct AccountActivitySearchedItem {
     ///ID of account activity.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Original actions that triggered all individual source actions related to the account action.
     pub original_requests: ::std::option::Option<::std::vec::Vec<OriginalRequest>>,
     pub recipient: ::std::option::Option<ActivityIdentity>,
@@ -9412,12 +9468,16 @@ impl ::serde::Serialize for AccountActivitySearchedItem {
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompleted {
     ///The date and time when the account aggregation finished.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of errors that occurred during the aggregation.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: ::std::option::Option<AccountAggregationCompletedSource>,
     ///The date and time when the account aggregation started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub stats: ::std::option::Option<AccountAggregationCompletedStats>,
     ///The overall status of the aggregation.
     pub status: ::std::option::Option<AccountAggregationCompletedStatus>,
@@ -9585,15 +9645,15 @@ pub type AccountAggregationCompletedSourceType = SourceEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompletedStats {
     ///The number of accounts which are new - have not existed before.
-    pub added: ::std::option::Option<i32>,
+    pub added: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had changes.
-    pub changed: ::std::option::Option<i32>,
+    pub changed: ::std::option::Option<i64>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    pub removed: ::std::option::Option<i32>,
+    pub removed: ::std::option::Option<i64>,
     ///The number of accounts which were scanned / iterated over.
-    pub scanned: ::std::option::Option<i32>,
+    pub scanned: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had no changes.
-    pub unchanged: ::std::option::Option<i32>,
+    pub unchanged: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -9761,13 +9821,13 @@ impl<'de> ::serde::Deserialize<'de> for AccountAggregationGroupAggregationEnum {
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationStatus {
     ///The number of accounts that have been deleted during the aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub deleted_accounts: ::std::option::Option<i32>,
+    pub deleted_accounts: ::std::option::Option<i64>,
     ///The number of *NEW, CHANGED and DELETED* accounts that have been processed so far. This reflects the number of accounts that have been processed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub processed_accounts: ::std::option::Option<i32>,
+    pub processed_accounts: ::std::option::Option<i64>,
     ///The number of unique identities that have been refreshed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub processed_identities: ::std::option::Option<i32>,
+    pub processed_identities: ::std::option::Option<i64>,
     ///When the aggregation started.
-    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /**STARTED - Aggregation started, but source account iteration has not completed.
 
 ACCOUNTS_COLLECTED - Source account iteration completed, but all accounts have not yet been processed.
@@ -9782,11 +9842,11 @@ TERMINATED - Aggregation marked as failed after 3 tries after connectivity issue
 */
     pub status: ::std::option::Option<AccountAggregationStatusStatus>,
     ///The total number of *NEW, CHANGED and DELETED* accounts that need to be processed for this aggregation. This does not include accounts that were unchanged since the previous aggregation. This can be zero if there were no new, changed or deleted accounts since the previous aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub total_accounts: ::std::option::Option<i32>,
+    pub total_accounts: ::std::option::Option<i64>,
     ///The total number of accounts that have been marked for deletion during the aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub total_accounts_marked_for_deletion: ::std::option::Option<i32>,
+    pub total_accounts_marked_for_deletion: ::std::option::Option<i64>,
     ///The total number of unique identities that have been marked for refresh. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub total_identities: ::std::option::Option<i32>,
+    pub total_identities: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -10859,7 +10919,7 @@ pub struct AccountCorrelated {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The number of entitlements associated with this account.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     pub identity: ::std::option::Option<AccountCorrelatedIdentity>,
     pub source: ::std::option::Option<AccountCorrelatedSource>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -12121,7 +12181,7 @@ pub struct AccountStatusChangedAccount {
     ///the display name of the account
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements on this account
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the ID of the account in the database
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier of the account
@@ -12358,7 +12418,7 @@ impl AccountToggleRequest {
 pub struct AccountUncorrelated {
     pub account: ::std::option::Option<AccountUncorrelatedAccount>,
     ///The number of entitlements associated with this account.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     pub identity: ::std::option::Option<AccountUncorrelatedIdentity>,
     pub source: ::std::option::Option<AccountUncorrelatedSource>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -12852,12 +12912,16 @@ impl ::serde::Serialize for AccountsAsyncResult {
 #[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregation {
     ///The date and time when the account collection finished.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of errors that occurred during the collection.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: ::std::option::Option<AccountsCollectedForAggregationSource>,
     ///The date and time when the account collection started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub stats: ::std::option::Option<AccountsCollectedForAggregationStats>,
     ///The overall status of the collection.
     pub status: ::std::option::Option<AccountsCollectedForAggregationStatus>,
@@ -13025,15 +13089,15 @@ pub type AccountsCollectedForAggregationSourceType = SourceEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregationStats {
     ///The number of accounts which are new - have not existed before.
-    pub added: ::std::option::Option<i32>,
+    pub added: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had changes.
-    pub changed: ::std::option::Option<i32>,
+    pub changed: ::std::option::Option<i64>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    pub removed: ::std::option::Option<i32>,
+    pub removed: ::std::option::Option<i64>,
     ///The number of accounts which were scanned / iterated over.
-    pub scanned: ::std::option::Option<i32>,
+    pub scanned: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had no changes.
-    pub unchanged: ::std::option::Option<i32>,
+    pub unchanged: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -13702,7 +13766,7 @@ pub struct ActivityInsights {
     ///UUID of the account
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The number of days of activity
-    pub usage_days: ::std::option::Option<i32>,
+    pub usage_days: ::std::option::Option<i64>,
     ///Status indicating if the activity is complete or unknown
     pub usage_days_state: ::std::option::Option<ActivityInsightsUsageDaysState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -15539,7 +15603,9 @@ pub struct ApprovalForwardHistory {
     ///Display name of forwarder who forwarded the approval.
     pub forwarder_name: ::std::option::Option<::std::string::String>,
     ///Time at which approval was forwarded.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Display name of approver to whom the approval was forwarded.
     pub new_approver_name: ::std::option::Option<::std::string::String>,
     ///Display name of approver from whom the approval was forwarded.
@@ -15951,12 +16017,12 @@ impl ::serde::Serialize for ApprovalReference {
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalReminderAndEscalationConfig {
     ///Number of days to wait between reminder notifications.
-    pub days_between_reminders: ::std::option::Option<i32>,
+    pub days_between_reminders: ::std::option::Option<i64>,
     ///Number of days to wait before the first reminder. If no reminders are configured, then this is the number of days to wait before escalation.
-    pub days_until_escalation: ::std::option::Option<i32>,
+    pub days_until_escalation: ::std::option::Option<i64>,
     pub fallback_approver_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Maximum number of reminder notifications to send to the reviewer before approval escalation. The maximum allowed value is 20.
-    pub max_reminders: ::std::option::Option<i32>,
+    pub max_reminders: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -16232,10 +16298,14 @@ pub struct ApprovalStatusDto {
     ///True if the request for this item was forwarded from one owner to another.
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub original_owner: ::std::option::Option<ApprovalStatusDtoOriginalOwner>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub scheme: ::std::option::Option<ApprovalScheme>,
     pub status: ::std::option::Option<ManualWorkItemState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -16440,11 +16510,11 @@ impl ::std::convert::TryFrom<::std::string::String> for ApprovalStatusValue {
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalSummary {
     ///The number of approved access requests approvals.
-    pub approved: ::std::option::Option<i32>,
+    pub approved: ::std::option::Option<i64>,
     ///The number of pending access requests approvals.
-    pub pending: ::std::option::Option<i32>,
+    pub pending: ::std::option::Option<i64>,
     ///The number of rejected access requests approvals.
-    pub rejected: ::std::option::Option<i32>,
+    pub rejected: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -18361,10 +18431,14 @@ impl ::serde::Serialize for AttributesChanged {
 #[derive(Clone, Debug, Default)]
 pub struct AuditDetails {
     ///Initial date and time when the record was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub created_by: ::std::option::Option<WorkReassignmentIdentity>,
     ///Last modified date and time for the record
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<WorkReassignmentIdentity>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -18645,11 +18719,11 @@ pub struct AuthUser {
     pub last_login_timestamp: ::std::option::Option<i64>,
     ///Date of last password change.
     pub last_password_change_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The date and time when the user was last unlocked.
     pub last_unlock_timestamp: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///Auth user's last name.
     pub lastname: ::std::option::Option<::std::string::String>,

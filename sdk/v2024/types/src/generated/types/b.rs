@@ -174,9 +174,13 @@ pub struct BackupResponse {
     ///Whether this backup has been transferred to a customer storage location.
     pub cloud_storage_status: ::std::option::Option<BackupResponseCloudStorageStatus>,
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Whether or not a file was created and stored for this backup.
     pub file_exists: ::std::option::Option<bool>,
     ///Whether the object details of this backup are ready.
@@ -186,7 +190,9 @@ pub struct BackupResponse {
     ///Unique id assigned to this backup.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name assigned to the upload file in the request body.
     pub name: ::std::option::Option<::std::string::String>,
     pub options: ::std::option::Option<BackupOptions>,
@@ -574,13 +580,17 @@ impl Base64Encode {
 #[derive(Clone, Debug, Default)]
 pub struct BaseAccess {
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
     pub enabled: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub owner: ::std::option::Option<BaseAccessOwner>,
     ///Indicates whether comments are required for requests to access the item.
     pub request_comments_required: ::std::option::Option<bool>,
@@ -589,7 +599,7 @@ pub struct BaseAccess {
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -830,7 +840,9 @@ pub struct BaseAccount {
     ///Account ID.
     pub account_id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates whether the account is disabled.
     pub disabled: ::std::option::Option<bool>,
     ///Map or dictionary of key/value pairs.
@@ -976,11 +988,15 @@ impl ::serde::Serialize for BaseAccount {
 #[derive(Clone, Debug)]
 pub struct BaseCommonDto {
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2322,11 +2338,11 @@ pub struct BucketAggregation {
 Prefix the field name with '@' to reference a nested object.*/
     pub field: ::std::string::String,
     ///Minimum number of documents a bucket should have.
-    pub min_doc_count: ::std::option::Option<i32>,
+    pub min_doc_count: ::std::option::Option<i64>,
     ///The name of the bucket aggregate to be included in the result.
     pub name: ::std::string::String,
     ///Maximum number of buckets to include.
-    pub size: ::std::option::Option<i32>,
+    pub size: ::std::option::Option<i64>,
     pub type_: ::std::option::Option<BucketType>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -2863,7 +2879,7 @@ pub struct BulkIdentitiesAccountsResponse {
     ///Status containing additional context information about failures.
     pub message: ::std::option::Option<::std::string::String>,
     ///Response status value.
-    pub status_code: ::std::option::Option<i32>,
+    pub status_code: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

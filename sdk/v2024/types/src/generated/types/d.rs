@@ -242,7 +242,9 @@ impl ::serde::Serialize for DataAccessPoliciesItem {
 #[derive(Clone, Debug, Default)]
 pub struct DataSegment {
     ///The time when the segment is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's optional description.
     pub description: ::std::option::Option<::std::string::String>,
     pub enabled: ::std::option::Option<Enabled>,
@@ -251,7 +253,9 @@ pub struct DataSegment {
     pub member_selection: ::std::option::Option<Selection>,
     pub membership: ::std::option::Option<MembershipType>,
     ///The time when the segment is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's business name.
     pub name: ::std::option::Option<::std::string::String>,
     pub published: ::std::option::Option<Published>,
@@ -742,16 +746,17 @@ impl DateMath {
 #[serde(transparent)]
 pub struct DateTime(
     #[serde(with = "::sailpoint_runtime::datetime")]
-    pub ::chrono::DateTime<::chrono::offset::Utc>,
+    pub ::chrono::DateTime<::chrono::offset::FixedOffset>,
 );
 impl ::std::ops::Deref for DateTime {
-    type Target = ::chrono::DateTime<::chrono::offset::Utc>;
-    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::Utc> {
+    type Target = ::chrono::DateTime<::chrono::offset::FixedOffset>;
+    fn deref(&self) -> &::chrono::DateTime<::chrono::offset::FixedOffset> {
         &self.0
     }
 }
-impl ::std::convert::From<::chrono::DateTime<::chrono::offset::Utc>> for DateTime {
-    fn from(value: ::chrono::DateTime<::chrono::offset::Utc>) -> Self {
+impl ::std::convert::From<::chrono::DateTime<::chrono::offset::FixedOffset>>
+for DateTime {
+    fn from(value: ::chrono::DateTime<::chrono::offset::FixedOffset>) -> Self {
         Self(value)
     }
 }
@@ -761,19 +766,25 @@ impl ::std::fmt::Display for DateTime {
     }
 }
 impl ::std::str::FromStr for DateTime {
-    type Err = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    type Err = <::chrono::DateTime<
+        ::chrono::offset::FixedOffset,
+    > as ::std::str::FromStr>::Err;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         Ok(Self(value.parse()?))
     }
 }
 impl ::std::convert::TryFrom<&str> for DateTime {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    type Error = <::chrono::DateTime<
+        ::chrono::offset::FixedOffset,
+    > as ::std::str::FromStr>::Err;
     fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
 }
 impl ::std::convert::TryFrom<String> for DateTime {
-    type Error = <::chrono::DateTime<::chrono::offset::Utc> as ::std::str::FromStr>::Err;
+    type Error = <::chrono::DateTime<
+        ::chrono::offset::FixedOffset,
+    > as ::std::str::FromStr>::Err;
     fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
         value.parse()
     }
@@ -1621,9 +1632,13 @@ pub struct DeployResponse {
     ///Whether this deploy results file has been transferred to a customer storage location.
     pub cloud_storage_status: ::std::option::Option<DeployResponseCloudStorageStatus>,
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The id of the draft that was used for this deploy.
     pub draft_id: ::std::option::Option<::std::string::String>,
     ///The name of the draft that was used for this deploy.
@@ -1635,7 +1650,9 @@ pub struct DeployResponse {
     ///Message providing information about the outcome of the deploy process.
     pub message: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the user that initiated the deploy process.
     pub requester_name: ::std::option::Option<::std::string::String>,
     ///Status of the job.
@@ -1885,7 +1902,9 @@ impl<'de> ::serde::Deserialize<'de> for DeprecatedDevelopmentDemoReleasedEnum {
 pub struct Dimension {
     pub access_profiles: ::std::option::Option<::std::vec::Vec<AccessProfileRef>>,
     ///Date the Dimension was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A human-readable description of the Dimension
     pub description: ::std::option::Option<::std::string::String>,
     pub entitlements: ::std::option::Option<::std::vec::Vec<EntitlementRef>>,
@@ -1893,7 +1912,9 @@ pub struct Dimension {
     pub id: ::std::option::Option<::std::string::String>,
     pub membership: ::std::option::Option<DimensionMembershipSelector>,
     ///Date the Dimension was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human-readable display name of the Dimension
     pub name: DimensionName,
     pub owner: ::std::option::Option<OwnerReference>,
@@ -3080,9 +3101,13 @@ pub struct DraftResponse {
     ///Approval status of the draft used to determine whether or not the draft can be deployed.
     pub approval_status: ::std::option::Option<DraftResponseApprovalStatus>,
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Whether or not a file was generated for this draft.
     pub file_exists: ::std::option::Option<bool>,
     ///Unique id assigned to this job.
@@ -3095,7 +3120,9 @@ pub struct DraftResponse {
 - UPLOAD - Uploaded configuration.*/
     pub mode: ::std::option::Option<DraftResponseMode>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the draft.
     pub name: ::std::option::Option<::std::string::String>,
     ///The name of user that that initiated the draft process.

@@ -573,7 +573,9 @@ pub struct Entitlement {
     ///True if the entitlement is cloud governed
     pub cloud_governed: ::std::option::Option<bool>,
     ///Time when the entitlement was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the entitlement
     pub description: ::std::option::Option<::std::string::String>,
     pub direct_permissions: ::std::option::Option<::std::vec::Vec<PermissionDto>>,
@@ -584,7 +586,9 @@ pub struct Entitlement {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Time when the entitlement was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The entitlement name
     pub name: ::std::option::Option<::std::string::String>,
     ///The identity that owns the entitlement
@@ -1121,7 +1125,7 @@ pub struct EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         EntitlementAccessRequestConfigMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1384,7 +1388,9 @@ pub struct EntitlementDocument {
     ///Indicates whether the entitlement contains data access.
     pub contains_data_access: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Entitlement's display name.
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Read-only calculated hash value of an entitlement.
@@ -1396,7 +1402,9 @@ pub struct EntitlementDocument {
         EntitlementDocumentManuallyUpdatedFields,
     >,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human readable name of the referenced object.
     pub name: ::std::option::Option<::std::string::String>,
     pub permissions: ::std::option::Option<
@@ -1409,7 +1417,7 @@ pub struct EntitlementDocument {
     ///Schema type of the entitlement.
     pub schema: ::std::option::Option<::std::string::String>,
     ///Number of segments with the role.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the entitlement.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     pub source: ::std::option::Option<EntitlementDocumentSource>,
@@ -1813,7 +1821,9 @@ pub struct EntitlementDocuments {
     ///Indicates whether the entitlement contains data access.
     pub contains_data_access: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Entitlement's display name.
     pub display_name: ::std::option::Option<::std::string::String>,
     ///Read-only calculated hash value of an entitlement.
@@ -1825,7 +1835,9 @@ pub struct EntitlementDocuments {
         EntitlementDocumentsManuallyUpdatedFields,
     >,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human readable name of the referenced object.
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
@@ -1842,7 +1854,7 @@ pub struct EntitlementDocuments {
     ///Schema type of the entitlement.
     pub schema: ::std::option::Option<::std::string::String>,
     ///Number of segments with the role.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the entitlement.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     pub source: ::std::option::Option<EntitlementDocumentsSource>,
@@ -3475,7 +3487,9 @@ pub struct Event {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of event's details.
     pub details: ::std::option::Option<::std::string::String>,
     ///ID of the entitlement.
@@ -3864,7 +3878,9 @@ pub struct EventDocuments {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of event's details.
     pub details: ::std::option::Option<::std::string::String>,
     ///ID of the entitlement.
@@ -4765,7 +4781,7 @@ impl ::serde::Serialize for ExpansionItem {
 pub struct ExportFormDefinitionsByTenantResponseItem {
     pub object: ::std::option::Option<FormDefinitionResponse>,
     pub self_: ::std::option::Option<ExportFormDefinitionsByTenantResponseItemSelf>,
-    pub version: ::std::option::Option<i32>,
+    pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

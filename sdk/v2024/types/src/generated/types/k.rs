@@ -147,7 +147,7 @@ pub struct KbaQuestion {
     ///KBA Question Id
     pub id: ::std::option::Option<::std::string::String>,
     ///Denotes the number of KBA configurations for this question
-    pub num_answers: ::std::option::Option<i32>,
+    pub num_answers: ::std::option::Option<i64>,
     ///KBA Question description
     pub text: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as

@@ -57,7 +57,8 @@ impl ::std::convert::From<CreateFormDefinitionRequestName> for ::std::string::St
         value.0
     }
 }
-impl ::std::convert::From<DateTime> for ::chrono::DateTime<::chrono::offset::Utc> {
+impl ::std::convert::From<DateTime>
+for ::chrono::DateTime<::chrono::offset::FixedOffset> {
     fn from(value: DateTime) -> Self {
         value.0
     }

@@ -562,11 +562,15 @@ pub struct NonEmployeeApprovalItem {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_request: ::std::option::Option<NonEmployeeRequestLite>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -677,11 +681,15 @@ pub struct NonEmployeeApprovalItemBase {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -785,11 +793,15 @@ pub struct NonEmployeeApprovalItemDetail {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_request: ::std::option::Option<
         NonEmployeeRequestWithoutApprovalItem,
     >,
@@ -894,11 +906,11 @@ impl ::serde::Serialize for NonEmployeeApprovalItemDetail {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalSummary {
     ///The number of approved non-employee approval requests.
-    pub approved: ::std::option::Option<i32>,
+    pub approved: ::std::option::Option<i64>,
     ///The number of pending non-employee approval requests.
-    pub pending: ::std::option::Option<i32>,
+    pub pending: ::std::option::Option<i64>,
     ///The number of rejected non-employee approval requests.
-    pub rejected: ::std::option::Option<i32>,
+    pub rejected: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -964,11 +976,15 @@ impl ::serde::Serialize for NonEmployeeApprovalSummary {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeBulkUploadJob {
     ///The date-time the job was submitted.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The bulk upload job's ID. (UUID)
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time that the job was last updated.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The ID of the source to bulk-upload non-employees to. (UUID)
     pub source_id: ::std::option::Option<::std::string::String>,
     /**Returns the following values indicating the progress or result of the bulk upload job.
@@ -1249,7 +1265,9 @@ pub struct NonEmployeeRecord {
     ///Requested identity account name.
     pub account_name: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1257,7 +1275,9 @@ pub struct NonEmployeeRecord {
     ///Non-Employee's email.
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee record id.
@@ -1267,13 +1287,17 @@ pub struct NonEmployeeRecord {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's phone.
     pub phone: ::std::option::Option<::std::string::String>,
     ///Non-Employee's source id.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1517,10 +1541,12 @@ pub struct NonEmployeeRequest {
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
     pub completion_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1530,7 +1556,9 @@ pub struct NonEmployeeRequest {
     ///Non-Employee's email.
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
@@ -1540,7 +1568,9 @@ pub struct NonEmployeeRequest {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     pub non_employee_source: ::std::option::Option<NonEmployeeSourceLite>,
@@ -1549,7 +1579,9 @@ pub struct NonEmployeeRequest {
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1725,7 +1757,7 @@ pub struct NonEmployeeRequestBody {
     ///Non-Employee's email.
     pub email: ::std::string::String,
     ///Non-Employee employment end date.
-    pub end_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub end_date: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     ///Non-Employee's first name.
     pub first_name: ::std::string::String,
     ///Non-Employee's last name.
@@ -1737,7 +1769,7 @@ pub struct NonEmployeeRequestBody {
     ///Non-Employee's source id.
     pub source_id: ::std::string::String,
     ///Non-Employee employment start date.
-    pub start_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub start_date: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1894,13 +1926,13 @@ impl ::serde::Serialize for NonEmployeeRequestLite {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRequestSummary {
     ///The number of approved non-employee requests on all sources that *requested-for* user manages.
-    pub approved: ::std::option::Option<i32>,
+    pub approved: ::std::option::Option<i64>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///The number of pending non-employee requests on all sources that *requested-for* user manages.
-    pub pending: ::std::option::Option<i32>,
+    pub pending: ::std::option::Option<i64>,
     ///The number of rejected non-employee requests on all sources that *requested-for* user manages.
-    pub rejected: ::std::option::Option<i32>,
+    pub rejected: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1978,10 +2010,12 @@ pub struct NonEmployeeRequestWithoutApprovalItem {
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
     pub completion_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1999,7 +2033,9 @@ pub struct NonEmployeeRequestWithoutApprovalItem {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_source: ::std::option::Option<
         NonEmployeeSourceLiteWithSchemaAttributes,
     >,
@@ -2157,7 +2193,9 @@ impl ::serde::Serialize for NonEmployeeRequestWithoutApprovalItem {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSchemaAttribute {
     ///When the schema attribute was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///help text displayed by UI.
     pub help_text: ::std::option::Option<::std::string::String>,
     ///Schema Attribute Id
@@ -2165,7 +2203,9 @@ pub struct NonEmployeeSchemaAttribute {
     ///Label displayed on the UI for this schema attribute.
     pub label: ::std::option::Option<::std::string::String>,
     ///When the schema attribute was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Hint text that fills UI box.
     pub placeholder: ::std::option::Option<::std::string::String>,
     ///If true, the schema attribute is required for all non-employees in the source
@@ -2412,13 +2452,17 @@ pub struct NonEmployeeSource {
         ::std::vec::Vec<NonEmployeeIdentityReferenceWithId>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///Source Id associated with this non-employee source.
@@ -2789,13 +2833,17 @@ pub struct NonEmployeeSourceWithCloudExternalId {
     ///Legacy ID used for sources from the V1 API. This attribute will be removed from a future version of the API and will not be considered a breaking change. No clients should rely on this ID always being present.
     pub cloud_external_id: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///Source Id associated with this non-employee source.
@@ -2909,17 +2957,21 @@ pub struct NonEmployeeSourceWithNeCount {
         ::std::vec::Vec<NonEmployeeIdentityReferenceWithId>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///Number of non-employee records associated with this source. This value is 'NULL' by default. To get the non-employee count, you must set the `non-employee-count` flag in your request to 'true'.
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -3121,9 +3173,13 @@ pub struct NotificationTemplateContext {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///When the global context was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///When the global context was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

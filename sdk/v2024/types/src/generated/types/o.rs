@@ -955,26 +955,30 @@ pub struct Outlier {
     >,
     ///The first date the outlier was detected
     pub first_detection_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The identity's unique identifier for the outlier record
     pub id: ::std::option::Option<::std::string::String>,
     ///The ID of the identity that is detected as an outlier
     pub identity_id: ::std::option::Option<::std::string::String>,
     ///shows date when last time has been ignored outlier
-    pub ignore_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub ignore_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Flag whether or not the outlier has been ignored
     pub ignored: ::std::option::Option<bool>,
     ///The most recent date the outlier was detected
     pub latest_detection_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The outlier score determined by the detection engine ranging from 0..1
     pub score: ::std::option::Option<f64>,
     ///The type of outlier summary
     pub type_: ::std::option::Option<OutlierType>,
     ///shows date when last time has been unignored outlier
-    pub unignore_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub unignore_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Enum value of if the outlier manually or automatically un-ignored. Will be NULL if outlier is not ignored
     pub unignore_type: ::std::option::Option<OutlierUnignoreType>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1614,7 +1618,9 @@ impl ::serde::Serialize for OutlierFeatureTranslation {
 #[derive(Clone, Debug, Default)]
 pub struct OutlierSummary {
     ///The date the bulk outlier detection ran/snapshot was created
-    pub snapshot_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub snapshot_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of identities for the customer making the request
     pub total_identities: ::std::option::Option<i64>,
     pub total_ignored: ::std::option::Option<i64>,
@@ -1734,7 +1740,7 @@ pub struct OutlierValueType {
     ///The data type of the value field
     pub name: ::std::option::Option<OutlierValueTypeName>,
     ///The position of the value type
-    pub ordinal: ::std::option::Option<i32>,
+    pub ordinal: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

@@ -532,7 +532,7 @@ Default: `false`.*/
     /**The duration of "digit token" in minutes. The default value is 5.
 
 Default: `5`.*/
-    pub digit_token_duration_minutes: ::std::option::Option<::std::num::NonZeroU32>,
+    pub digit_token_duration_minutes: ::std::option::Option<::std::num::NonZeroU64>,
     /**Indicator whether "digit token" feature is enabled. The default value is false.
 
 Default: `false`.*/
@@ -540,7 +540,7 @@ Default: `false`.*/
     /**The length of "digit token". The default value is 6.
 
 Default: `6`.*/
-    pub digit_token_length: ::std::option::Option<i32>,
+    pub digit_token_length: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1307,11 +1307,15 @@ pub type PasswordStatusState = InProgressFinishedFailedEnum;
 #[derive(Clone, Debug, Default)]
 pub struct PasswordSyncGroup {
     ///The date and time this sync group was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of the sync group
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time this sync group was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the sync group
     pub name: ::std::option::Option<::std::string::String>,
     ///ID of the password policy
@@ -1587,14 +1591,16 @@ pub struct PendingApproval {
     ///When true the rejector has to provide comments when rejecting
     pub comment_required_when_rejected: ::std::option::Option<bool>,
     ///When the approval was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The remove date or sunset date that was assigned at the time of the request.
     pub current_remove_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The start date or sunrise date that was assigned at the time of the request.
     pub current_start_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The history of approval forward action.
     pub forward_history: ::std::option::Option<::std::vec::Vec<ApprovalForwardHistory>>,
@@ -1605,7 +1611,9 @@ pub struct PendingApproval {
         PendingApprovalMaxPermittedAccessDuration,
     >,
     ///When the approval was modified last time.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the approval.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<PendingApprovalOwner>,
@@ -1614,12 +1622,14 @@ pub struct PendingApproval {
     ///The privilege level of the requested access item, if applicable.
     pub privilege_level: ::std::option::Option<::std::string::String>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, then the request is to change the remove date or sunset date.
     pub remove_date_update_requested: ::std::option::Option<bool>,
     ///When the access-request was created.
     pub request_created: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
@@ -1630,7 +1640,9 @@ pub struct PendingApproval {
     pub requester_comment: ::std::option::Option<CommentDto>,
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///The date the role or access profile or entitlement is/will assigned to the specified identity.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, then the request is to change the start date or sunrise date.
     pub start_update_requested: ::std::option::Option<bool>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1882,7 +1894,7 @@ pub struct PendingApprovalMaxPermittedAccessDuration {
         PendingApprovalMaxPermittedAccessDurationTimeUnit,
     >,
     ///The numeric value of the duration.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2426,7 +2438,9 @@ pub struct PreferencesDto {
     ///List of preferred notification mediums, i.e., the mediums (or method) for which notifications are enabled. More mediums may be added in the future.
     pub mediums: ::std::option::Option<::std::vec::Vec<Medium>>,
     ///Modified date of preference
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2603,7 +2617,7 @@ impl ProcessIdentitiesRequest {
 pub struct ProcessingDetails {
     pub date: ::std::option::Option<DateTime>,
     pub message: ::std::option::Option<::std::string::String>,
-    pub retry_count: ::std::option::Option<i32>,
+    pub retry_count: ::std::option::Option<i64>,
     pub stack_trace: ::std::option::Option<::std::string::String>,
     pub stage: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2689,9 +2703,13 @@ pub struct Product {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Date when the product was created
-    pub date_created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub date_created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date when the product was last updated
-    pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_updated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub licenses: ::std::option::Option<::std::vec::Vec<License>>,
     ///Product could have additional notes added during tenant provisioning.
     pub notes: ::std::option::Option<::std::string::String>,
@@ -2711,7 +2729,7 @@ pub struct Product {
     pub status: ::std::option::Option<::std::string::String>,
     ///Status datetime
     pub status_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///URL of the Product
     pub url: ::std::option::Option<::std::string::String>,
@@ -3474,7 +3492,7 @@ Default: `false`.*/
         ProvisioningConfigPlanInitializerScript,
     >,
     ///When saving pending requests is enabled, this defines the number of hours the request is allowed to live before it is considered expired and no longer affects plan compilation.
-    pub provisioning_request_expiration: ::std::option::Option<i32>,
+    pub provisioning_request_expiration: ::std::option::Option<i64>,
     /**Specifies whether this configuration is used to manage provisioning requests for all sources from the org.  If true, no managedResourceRefs are allowed.
 
 Default: `false`.*/
@@ -4316,7 +4334,9 @@ pub struct PublicIdentityConfig {
         ::std::vec::Vec<PublicIdentityAttributeConfig>,
     >,
     ///When this configuration was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<IdentityReference>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared

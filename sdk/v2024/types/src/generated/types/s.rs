@@ -947,7 +947,7 @@ impl Schedule {
 pub struct ScheduleSelector {
     /**The selected interval for RANGE selectors.
 */
-    pub interval: ::std::option::Option<i32>,
+    pub interval: ::std::option::Option<i64>,
     pub type_: SelectorType,
     /**The selected values.
 */
@@ -1057,7 +1057,9 @@ pub struct ScheduledActionPayload {
     ///Type of the scheduled job.
     pub job_type: ScheduledActionPayloadJobType,
     ///The time when this scheduled action should start. Optional.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Time zone ID for interpreting the cron expression. Optional, will default to current time zone.
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1417,7 +1419,9 @@ pub type ScheduledActionPayloadJobType = BackupCreateDraftConfigDeployDraftEnum;
 pub struct ScheduledActionResponse {
     pub content: ::std::option::Option<ScheduledActionResponseContent>,
     ///The time when this scheduled action was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Cron expression defining the schedule for this action.
     pub cron_string: ::std::option::Option<::std::string::String>,
     ///Unique identifier for this scheduled action.
@@ -1425,7 +1429,9 @@ pub struct ScheduledActionResponse {
     ///Type of the scheduled job.
     pub job_type: ::std::option::Option<ScheduledActionResponseJobType>,
     ///The time when this scheduled action should start.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Time zone ID for interpreting the cron expression.
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1924,18 +1930,18 @@ Default: `false`.*/
 Default: `false`.*/
     pub enabled: ::std::option::Option<bool>,
     ///The scheduled search ID.
-    pub id: ::std::string::String,
+    pub id: ::std::option::Option<::std::string::String>,
     ///The last date the scheduled search was modified.
     pub modified: ::std::option::Option<DateTime>,
     /**The name of the scheduled search.
 */
     pub name: ::std::option::Option<::std::string::String>,
-    pub owner: ScheduledSearchOwner,
+    pub owner: ::std::option::Option<ScheduledSearchOwner>,
     /**The ID of the scheduled search owner.
 
 Please use the `id` in the `owner` object instead.
 */
-    pub owner_id: ::std::string::String,
+    pub owner_id: ::std::option::Option<::std::string::String>,
     ///A list of identities that should receive the scheduled search report via email.
     pub recipients: ::std::vec::Vec<ScheduledSearchRecipientsItem>,
     ///The ID of the saved search that will be executed.
@@ -1992,11 +1998,11 @@ impl ::sailpoint_runtime::object::Object for ScheduledSearch {
             display_query_details: f2,
             email_empty_results: f3,
             enabled: f4,
-            id: o::filled(f5, "id", &extra)?,
+            id: f5,
             modified: f6,
             name: f7,
-            owner: o::required(f8, "owner", &extra)?,
-            owner_id: o::filled(f9, "ownerId", &extra)?,
+            owner: f8,
+            owner_id: f9,
             recipients: o::filled(f10, "recipients", &extra)?,
             saved_search_id: o::filled(f11, "savedSearchId", &extra)?,
             schedule: o::required(f12, "schedule", &extra)?,
@@ -2034,15 +2040,21 @@ impl ::serde::Serialize for ScheduledSearch {
         if let ::std::option::Option::Some(v) = &self.enabled {
             w.entry("enabled", v)?;
         }
-        w.filled("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
-        w.entry("owner", &self.owner)?;
-        w.filled("ownerId", &self.owner_id)?;
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
         w.filled("recipients", &self.recipients)?;
         w.filled("savedSearchId", &self.saved_search_id)?;
         w.entry("schedule", &self.schedule)?;
@@ -2264,7 +2276,9 @@ pub struct Schema {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The date the Schema was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the attribute used to calculate the display value for an object in the schema.
     pub display_attribute: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -2279,7 +2293,9 @@ pub struct Schema {
 Default: `false`.*/
     pub include_permissions: ::std::option::Option<bool>,
     ///The date the Schema was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the Schema.
     pub name: ::std::option::Option<::std::string::String>,
     ///The name of the object type on the native system that the schema represents.
@@ -4011,7 +4027,9 @@ pub struct Sed {
     ///entitlement approved type
     pub approved_type: ::std::option::Option<::std::string::String>,
     ///entitlement approved then
-    pub approved_when: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub approved_when: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///entitlement attribute
     pub attribute: ::std::option::Option<::std::string::String>,
     ///description of entitlement
@@ -4518,13 +4536,15 @@ pub struct SedBatchRecord {
     ///The unique ID of the batch.
     pub batch_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the batch was created.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The number of items materialized in the batch.
-    pub materialized_count: ::std::option::Option<i32>,
+    pub materialized_count: ::std::option::Option<i64>,
     ///The name of the batch.
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of items processed in the batch.
-    pub processed_count: ::std::option::Option<i32>,
+    pub processed_count: ::std::option::Option<i64>,
     ///The current state of the batch (e.g., submitted, materialized, completed).
     pub processed_state: ::std::option::Option<::std::string::String>,
     ///The ID of the user who requested the batch.
@@ -4532,7 +4552,9 @@ pub struct SedBatchRecord {
     ///The tenant ID associated with the batch.
     pub tenant_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the batch was last updated.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4929,13 +4951,17 @@ pub struct Segment {
 Default: `false`.*/
     pub active: ::std::option::Option<bool>,
     ///The time when the segment is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's optional description.
     pub description: ::std::option::Option<::std::string::String>,
     ///The segment's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when the segment is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's business name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<OwnerReferenceSegments>,
@@ -5079,7 +5105,9 @@ pub struct SegmentMembership {
     ///They type of scopes that are assigned to the identity.
     pub all_access_scopes: ::std::option::Option<::std::vec::Vec<ScopeType>>,
     ///Date time string that lets you know when the membership data is going to be refreshed.
-    pub refresh_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub refresh_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///List of segment ids that the identity is associated with.
     pub segments: ::std::option::Option<::std::vec::Vec<SegmentId>>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -5726,7 +5754,9 @@ pub struct ServiceDeskIntegrationDto {
     pub cluster: ::std::option::Option<::std::string::String>,
     pub cluster_ref: ::std::option::Option<SourceClusterDto>,
     ///The date and time the Service Desk integration was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service Desk integration's description.
     pub description: ::std::string::String,
     ///Unique identifier for the Service Desk integration
@@ -5734,7 +5764,9 @@ pub struct ServiceDeskIntegrationDto {
     ///Source IDs for the Service Desk integration (replaced by provisioningConfig.managedSResourceRefs, but retained here for backward compatibility).
     pub managed_sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The date and time the Service Desk integration was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service Desk integration's name. The name must be unique.
     pub name: ::std::string::String,
     pub owner_ref: ::std::option::Option<OwnerDto>,
@@ -5872,11 +5904,15 @@ pub struct ServiceDeskIntegrationTemplateDto {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     pub provisioning_config: ::std::option::Option<ProvisioningConfig>,
@@ -6205,9 +6241,9 @@ pub struct ServiceProviderConfigurationFederationProtocolDetailsItem {
 #[derive(Clone, Debug, Default)]
 pub struct SessionConfiguration {
     ///The maximum time in minutes a session can be idle.
-    pub max_idle_time: ::std::option::Option<i32>,
+    pub max_idle_time: ::std::option::Option<i64>,
     ///The maximum allowable session time in minutes.
-    pub max_session_time: ::std::option::Option<i32>,
+    pub max_session_time: ::std::option::Option<i64>,
     ///Denotes if 'remember me' is enabled.
     pub remember_me: ::std::option::Option<bool>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -6452,13 +6488,17 @@ pub struct SimIntegrationDetails {
     ///The cluster/proxy
     pub cluster: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the integration
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Request data to customize desc and body of the created ticket
@@ -6739,13 +6779,17 @@ pub struct SlimCampaign {
 Default: `false`.*/
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    pub completed_certifications: ::std::option::Option<i32>,
+    pub completed_certifications: ::std::option::Option<i64>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
     pub correlated_status: ::std::option::Option<SlimCampaignCorrelatedStatus>,
     ///Created time of the campaign
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -6767,7 +6811,7 @@ Default: `false`.*/
     ///The campaign's current status.
     pub status: ::std::option::Option<SlimCampaignStatus>,
     ///The total number of certifications in this campaign.
-    pub total_certifications: ::std::option::Option<i32>,
+    pub total_certifications: ::std::option::Option<i64>,
     ///The type of campaign. Could be extended in the future.
     pub type_: SlimCampaignType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -6904,11 +6948,15 @@ pub type SlimCampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SlimDiscoveredApplications {
     ///The timestamp when the application was first discovered, in ISO 8601 format.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A brief description of the discovered application.
     pub description: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was last received via an entitlement aggregation invocation  or a manual csv upload, in ISO 8601 format.
-    pub discovered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub discovered_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The vendor associated with the discovered application.
     pub discovered_vendor: ::std::option::Option<::std::string::String>,
     ///Source from which the application was discovered.
@@ -6926,7 +6974,7 @@ pub struct SlimDiscoveredApplications {
     ///The risk level of the application.
     pub risk_level: ::std::option::Option<SlimDiscoveredApplicationsRiskLevel>,
     ///The risk score of the application ranging from 0-100, 100 being highest risk.
-    pub risk_score: ::std::option::Option<i32>,
+    pub risk_score: ::std::option::Option<i64>,
     /**The status of an application within the discovery source.
 
 By default this field is set to "ACTIVE" when the application is discovered.
@@ -6934,7 +6982,7 @@ By default this field is set to "ACTIVE" when the application is discovered.
 If an application has been deleted from within the discovery source, the status will be set to "INACTIVE".*/
     pub status: ::std::option::Option<::std::string::String>,
     ///The total number of sign-in accounts for the application.
-    pub total_signins_count: ::std::option::Option<i32>,
+    pub total_signins_count: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -7277,7 +7325,9 @@ pub struct SodPolicy {
     ///Optional correction advice
     pub correction_advice: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's creator ID
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///Optional description of the SOD policy
@@ -7287,7 +7337,9 @@ pub struct SodPolicy {
     ///Policy id
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's modifier ID
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///Policy Business Name
@@ -7706,7 +7758,9 @@ pub type SodPolicyOwnerRefType = IdentityGovernanceGroupEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SodPolicySchedule {
     ///The time when this SOD policy schedule is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's creator ID
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule description
@@ -7716,7 +7770,9 @@ pub struct SodPolicySchedule {
 Default: `false`.*/
     pub email_empty_results: ::std::option::Option<bool>,
     ///The time when this SOD policy schedule is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's modifier ID
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule name
@@ -8038,7 +8094,9 @@ pub type SodReportResultDtoType = ReportResultEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SodViolationCheck {
     ///The date-time when this request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The id of the original request
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -8540,13 +8598,15 @@ Default: `null`.*/
     ///Name of the connector that was chosen during source creation.
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
 
 Default: `false`.*/
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    pub delete_threshold: ::std::option::Option<i32>,
+    pub delete_threshold: ::std::option::Option<i64>,
     ///Source's human-readable description.
     pub description: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -8562,7 +8622,9 @@ Default: `false`.*/
     ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
     pub manager_correlation_rule: ::std::option::Option<SourceManagerCorrelationRule>,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source's human-readable name.
     pub name: ::std::string::String,
     ///Reference to identity object who owns the source.
@@ -9394,7 +9456,9 @@ pub struct SourceApp {
     ///The deprecated source app id
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the source app
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
@@ -9404,7 +9468,9 @@ pub struct SourceApp {
     ///True if the source app match all accounts
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The source app name
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
@@ -9840,7 +9906,9 @@ pub struct SourceAppPatchDto {
     ///The deprecated source app id
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the source app
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
@@ -9850,7 +9918,9 @@ pub struct SourceAppPatchDto {
     ///True if the source app match all accounts
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The source app name
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
@@ -10474,7 +10544,9 @@ pub struct SourceCreated {
     ///The connector type used to connect to the source.
     pub connector: ::std::option::Option<::std::string::String>,
     ///The date and time the source was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The unique ID of the source.
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the source.
@@ -10637,9 +10709,13 @@ pub type SourceCreatedActorType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SourceCreationErrors {
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration ID.
     pub multihost_id: ::std::option::Option<::std::string::String>,
     ///operation category (e.g. DELETE).
@@ -10734,7 +10810,9 @@ pub struct SourceDeleted {
     ///The connector type used to connect to the source.
     pub connector: ::std::option::Option<::std::string::String>,
     ///The date and time the source was deleted.
-    pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The unique ID of the source.
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the source.
@@ -12316,7 +12394,9 @@ pub struct SourceUpdated {
     ///The unique ID of the source.
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the source was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The user friendly name of the source.
     pub name: ::std::option::Option<::std::string::String>,
     ///The connection type of the source.
@@ -12621,15 +12701,21 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceUsageStatusStatus 
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJob {
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional user defined description/name for export job.
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigExportJobType>,
@@ -12722,17 +12808,25 @@ impl ::serde::Serialize for SpConfigExportJob {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJobStatus {
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional user defined description/name for export job.
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigExportJobStatusType>,
@@ -12843,7 +12937,9 @@ pub struct SpConfigExportResults {
     ///Name of the tenant where this export originated.
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Time the export was completed.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Current version of the export results object.
     pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -12929,17 +13025,25 @@ impl ::serde::Serialize for SpConfigExportResults {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigImportJobStatus {
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///This message contains additional information about the overall status of the job.
     pub message: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigImportJobStatusType>,
@@ -13105,13 +13209,19 @@ impl ::serde::Serialize for SpConfigImportResults {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigJob {
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigJobType>,
@@ -14781,22 +14891,22 @@ pub struct Substring {
 
 If `begin` is set to -1, the transform will begin at character 0 of the input data
 */
-    pub begin: i32,
+    pub begin: i64,
     /**This integer value is the number of characters to add to the begin attribute when returning a substring.
 
 This attribute is only used if begin is not -1.
 */
-    pub begin_offset: ::std::option::Option<i32>,
+    pub begin_offset: ::std::option::Option<i64>,
     /**The index of the first character to exclude from the returned substring.
 
 If end is -1 or not provided at all, the substring transform will return everything up to the end of the input string.
 */
-    pub end: ::std::option::Option<i32>,
+    pub end: ::std::option::Option<i64>,
     /**This integer value is the number of characters to add to the end attribute when returning a substring.
 
 This attribute is only used if end is provided and is not -1.
 */
-    pub end_offset: ::std::option::Option<i32>,
+    pub end_offset: ::std::option::Option<i64>,
     pub input: ::std::option::Option<Input>,
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /// Members of the JSON object that no typed field holds, kept as

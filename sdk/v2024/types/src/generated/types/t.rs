@@ -9,11 +9,15 @@
 #[derive(Clone, Debug)]
 pub struct Tag {
     ///Date the tag was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Tag id
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the tag was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the tag.
     pub name: ::std::string::String,
     pub tag_category_refs: ::std::option::Option<
@@ -537,17 +541,23 @@ pub struct TaskResultDetails {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Report completion date
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Report completion status.
     pub completion_status: ::std::option::Option<TaskResultDetailsCompletionStatus>,
     ///Report creation date
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the report purpose and/or contents.
     pub description: ::std::option::Option<::std::string::String>,
     ///Unique task definition identifier.
     pub id: ::std::option::Option<::std::string::String>,
     ///Report start date
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the report processing initiator.
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
@@ -1194,7 +1204,9 @@ impl ::serde::Serialize for TaskResultResponse {
 #[derive(Clone, Debug, Default)]
 pub struct TaskResultSimplified {
     ///Date time of completion
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Task result status
     pub completion_status: ::std::option::Option<TaskResultSimplifiedCompletionStatus>,
     ///Task description
@@ -1202,7 +1214,9 @@ pub struct TaskResultSimplified {
     ///Task identifier
     pub id: ::std::option::Option<::std::string::String>,
     ///Date time when the task was launched
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///User or process who launched the task
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Task name
@@ -1393,23 +1407,31 @@ pub struct TaskStatus {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Completion date of the task this TaskStatus represents
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Completion status of the task this TaskStatus represents
     pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
     ///Creation date of the task this TaskStatus represents
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the task this TaskStatus represents
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this TaskStatus represents
     pub id: ::std::option::Option<::std::string::String>,
     ///Launch date of the task this TaskStatus represents
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service to execute the task this TaskStatus represents
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Messages associated with the task this TaskStatus represents
     pub messages: ::std::option::Option<::std::vec::Vec<TaskStatusMessage>>,
     ///Last modification date of the task this TaskStatus represents
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the parent of the task this TaskStatus represents
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current percentage completion of the task this TaskStatus represents
@@ -1816,7 +1838,9 @@ pub struct TemplateDto {
     ///The body in the template
     pub body: ::std::option::Option<::std::string::String>,
     ///The time when this template is created. This is auto-generated.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description in the template
     pub description: ::std::option::Option<::std::string::String>,
     ///The footer value is now located within the body field. If included with non-null values, will result in a 400.
@@ -1834,7 +1858,9 @@ pub struct TemplateDto {
     ///The message medium. More mediums may be added in the future.
     pub medium: TemplateDtoMedium,
     ///The time when this template was last modified. This is auto-generated.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the Task Manager Subscription
     pub name: ::std::option::Option<::std::string::String>,
     ///The "Reply To" line in the template
@@ -5101,7 +5127,7 @@ Influences the performance of the query and the number results returned.
 Valid values: 1 to 1000.
 
 Default: `10`.*/
-    pub max_expansions: ::std::option::Option<::std::num::NonZeroU32>,
+    pub max_expansions: ::std::option::Option<::std::num::NonZeroU64>,
     ///The nested type.
     pub nested_type: ::std::option::Option<::std::string::String>,
     ///The type ahead query string used to construct a phrase prefix match query.
@@ -5109,7 +5135,7 @@ Default: `10`.*/
     /**The max amount of records the search will return.
 
 Default: `100`.*/
-    pub size: ::std::option::Option<::std::num::NonZeroU32>,
+    pub size: ::std::option::Option<::std::num::NonZeroU64>,
     /**The sort order of the returned records.
 
 Default: `"desc"`.*/

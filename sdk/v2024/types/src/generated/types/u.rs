@@ -466,13 +466,17 @@ pub struct UserApp {
     ///True if the app is visible in the request center
     pub app_center_enabled: ::std::option::Option<bool>,
     ///Time when the user app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///True if the owner has multiple accounts for the source
     pub has_multiple_accounts: ::std::option::Option<bool>,
     ///The user app id
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the user app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub owner: ::std::option::Option<UserAppOwner>,
     ///True if the app allows access request
     pub provision_request_enabled: ::std::option::Option<bool>,

@@ -15,13 +15,17 @@ pub struct V2024Campaign {
 Default: `false`.*/
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    pub completed_certifications: ::std::option::Option<i32>,
+    pub completed_certifications: ::std::option::Option<i64>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
     pub correlated_status: ::std::option::Option<V2024CampaignCorrelatedStatus>,
     ///Created time of the campaign
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -43,7 +47,9 @@ Default: `false`.*/
         V2024CampaignMandatoryCommentRequirement,
     >,
     ///Modified time of the campaign
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign name. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -73,7 +79,7 @@ Default: `false`.*/
 Default: `true`.*/
     pub sunset_comments_required: ::std::option::Option<bool>,
     ///The total number of certifications in this campaign.
-    pub total_certifications: ::std::option::Option<i32>,
+    pub total_certifications: ::std::option::Option<i64>,
     ///The type of campaign. Could be extended in the future.
     pub type_: V2024CampaignType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1083,7 +1089,9 @@ pub type V2024CampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 pub struct V2024Schedule {
     pub days: ::std::option::Option<V2024ScheduleDays>,
     ///Specifies the time after which this schedule will no longer occur.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub hours: V2024ScheduleHours,
     /**Specifies which months of a schedule are active. Only valid for ANNUALLY schedule types. Examples:
 
@@ -1812,7 +1820,9 @@ pub type V3ImportObjectType = ConnectorRuleAnd6MoreEnum;
 pub struct VaClusterStatusChangeEvent {
     pub application: ::std::option::Option<VaClusterStatusChangeEventApplication>,
     ///The date and time the status change occurred.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub health_check_result: ::std::option::Option<
         VaClusterStatusChangeEventHealthCheckResult,
     >,

@@ -130,9 +130,13 @@ pub struct WorkItems {
     ///A list of items that need to be approved
     pub approval_items: ::std::option::Option<::std::vec::Vec<ApprovalItems>>,
     ///The time at which the work item completed
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Time when the work item was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the work item
     pub description: ::std::option::Option<::std::string::String>,
     ///An array of errors that ocurred during the work item
@@ -141,11 +145,13 @@ pub struct WorkItems {
     ///ID of the work item
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the work item was last updated
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The work item name
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of items in the work item
-    pub num_items: ::std::option::Option<i32>,
+    pub num_items: ::std::option::Option<i64>,
     ///The ID of the owner
     pub owner_id: ::std::option::Option<::std::string::String>,
     ///The name of the owner
@@ -486,7 +492,9 @@ impl ::serde::Serialize for WorkReassignmentIdentity {
 #[derive(Clone, Debug, Default)]
 pub struct Workflow {
     ///The date and time the workflow was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub creator: ::std::option::Option<WorkflowCreator>,
     pub definition: ::std::option::Option<WorkflowDefinition>,
     ///Description of what the workflow accomplishes
@@ -496,13 +504,15 @@ pub struct Workflow {
 Default: `false`.*/
     pub enabled: ::std::option::Option<bool>,
     ///The number of times this workflow has been executed.
-    pub execution_count: ::std::option::Option<i32>,
+    pub execution_count: ::std::option::Option<i64>,
     ///The number of times this workflow has failed during execution.
-    pub failure_count: ::std::option::Option<i32>,
+    pub failure_count: ::std::option::Option<i64>,
     ///Workflow ID. This is a UUID generated upon creation.
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the workflow was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<WorkflowModifiedBy>,
     ///The name of the workflow
     pub name: ::std::option::Option<::std::string::String>,
@@ -1035,13 +1045,17 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowEnum {
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowExecution {
     ///Date/time when the workflow ended.
-    pub close_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub close_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Workflow execution ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Backend ID that tracks a workflow request in the system. Provide this ID in a customer support ticket for debugging purposes.
     pub request_id: ::std::option::Option<::std::string::String>,
     ///Date/time when the workflow started.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Workflow execution status.
     pub status: ::std::option::Option<WorkflowExecutionStatus>,
     ///Workflow ID.
@@ -1133,7 +1147,9 @@ pub struct WorkflowExecutionEvent {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The date-time when the event occurred
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of event
     pub type_: ::std::option::Option<WorkflowExecutionEventType>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1356,7 +1372,9 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkflowExecutionStatus 
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowLibraryAction {
     pub deprecated: ::std::option::Option<bool>,
-    pub deprecated_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deprecated_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Action Description
     pub description: ::std::option::Option<::std::string::String>,
     pub example_output: ::std::option::Option<WorkflowLibraryActionExampleOutput>,
@@ -1671,7 +1689,9 @@ impl ::std::convert::TryFrom<::std::string::String> for WorkflowLibraryFormField
 #[derive(Clone, Debug, Default)]
 pub struct WorkflowLibraryOperator {
     pub deprecated: ::std::option::Option<bool>,
-    pub deprecated_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deprecated_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the operator
     pub description: ::std::option::Option<::std::string::String>,
     ///One or more inputs that the operator accepts
@@ -1788,7 +1808,9 @@ pub struct WorkflowLibraryTrigger {
     ///Whether the trigger is deprecated.
     pub deprecated: ::std::option::Option<bool>,
     ///Date the trigger was deprecated, if applicable.
-    pub deprecated_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deprecated_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Trigger Description
     pub description: ::std::option::Option<::std::string::String>,
     ///One or more inputs that the trigger accepts
@@ -2470,7 +2492,7 @@ The HTTP response status code returned for an individual Governance Group that i
 
 > 404   - Governance Group not found.
 */
-    pub status: ::std::option::Option<i32>,
+    pub status: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2534,14 +2556,18 @@ impl ::serde::Serialize for WorkgroupDeleteItem {
 pub struct WorkgroupDto {
     ///Number of connections in the governance group.
     pub connection_count: ::std::option::Option<i64>,
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Governance group description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Governance group ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Number of members in the governance group.
     pub member_count: ::std::option::Option<i64>,
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Governance group name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<WorkgroupDtoOwner>,
@@ -2752,7 +2778,7 @@ The HTTP response status code returned for an individual Governance Group is req
 
 > 409   - Identity is already member of  Governance Group.
 */
-    pub status: ::std::option::Option<i32>,
+    pub status: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2858,7 +2884,7 @@ pub struct WorkgroupMemberDeleteItem {
 
 > 404   - Identity is not member of Governance Group.
 */
-    pub status: ::std::option::Option<i32>,
+    pub status: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

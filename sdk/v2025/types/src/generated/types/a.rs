@@ -559,7 +559,7 @@ pub struct AccessDuration {
     ///The unit of time that corresponds to the **value**. It defines the scale of the time period.
     pub time_unit: ::std::option::Option<AccessDurationTimeUnit>,
     ///The numeric value representing the amount of time, which is defined in the **timeUnit**.
-    pub value: ::std::option::Option<i32>,
+    pub value: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -638,7 +638,7 @@ pub struct AccessItemAccessProfileResponse {
     ///the display name of the identity
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the access profile will create
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the access item id
     pub id: ::std::option::Option<::std::string::String>,
     ///the date the access profile is no longer assigned to the specified identity
@@ -838,7 +838,7 @@ pub struct AccessItemAccountResponse {
     ///the display name of the identity
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements the account will create
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the access item id
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier used to uniquely identify an acccount
@@ -2235,7 +2235,9 @@ impl ::serde::Serialize for AccessModelMetadata {
 #[derive(Clone, Debug, Default)]
 pub struct AccessModelMetadataBulkUpdateResponse {
     ///Time when the bulk update request was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of the task which is executing the bulk update.
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, only list unfinished request's status.
@@ -2455,7 +2457,9 @@ pub struct AccessProfile {
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date and time when the access profile was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile description.
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates whether the access profile is enabled. If it's enabled, you must include at least one entitlement.
@@ -2467,7 +2471,9 @@ Default: `false`.*/
     ///Access profile ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///Date and time when the access profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile name.
     pub name: ::std::string::String,
     ///Access profile owner.
@@ -3616,7 +3622,9 @@ manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupI
 */
     pub approval_schemes: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Whether denied comment is required when access request is denied.
     pub denied_comments_required: ::std::option::Option<bool>,
     ///Information about the Access Profile
@@ -3624,13 +3632,15 @@ manager - appOwner - sourceOwner - accessProfileOwner - workgroup:&lt;workgroupI
     ///Whether the Access Profile is enabled.
     pub disabled: ::std::option::Option<bool>,
     ///The number of entitlements in the access profile
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///List of IDs of entitlements
     pub entitlements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The ID of the Access Profile
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Access Profile
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner ID of the Access Profile
@@ -3892,7 +3902,9 @@ pub struct AccessProfileDocument {
     ///Applications with the access profile
     pub apps: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
@@ -3904,7 +3916,9 @@ pub struct AccessProfileDocument {
     ///Access profile's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile's name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<AccessProfileDocumentOwner>,
@@ -3913,14 +3927,14 @@ pub struct AccessProfileDocument {
     ///Indicates whether the access item can be requested.
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the access profile.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the access profile.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     pub source: ::std::option::Option<AccessProfileDocumentSource>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub tags: ::std::option::Option<Tags>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -4212,7 +4226,9 @@ pub struct AccessProfileDocuments {
     ///Applications with the access profile
     pub apps: ::std::option::Option<::std::vec::Vec<AccessApps>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
@@ -4224,7 +4240,9 @@ pub struct AccessProfileDocuments {
     ///Access profile's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access profile's name.
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
@@ -4237,14 +4255,14 @@ pub struct AccessProfileDocuments {
     ///Indicates whether the access item can be requested.
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the access profile.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the access profile.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     pub source: ::std::option::Option<AccessProfileDocumentsSource>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub tags: ::std::option::Option<Tags>,
     pub underscore_type: ::std::option::Option<DocumentType>,
     pub type_: ::std::option::Option<DocumentType>,
@@ -5547,7 +5565,9 @@ pub struct AccessRequestAdminItemStatus {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description associated to the requested object.
     pub description: ::std::option::Option<::std::string::String>,
     ///List of localized error messages, if any, encountered during the approval/provisioning process.
@@ -5559,7 +5579,9 @@ pub struct AccessRequestAdminItemStatus {
         ::std::vec::Vec<ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the item being requested.
     pub name: ::std::option::Option<::std::string::String>,
     pub pre_approval_trigger_details: ::std::option::Option<PreApprovalTriggerDetails>,
@@ -5567,14 +5589,18 @@ pub struct AccessRequestAdminItemStatus {
     ///True if re-auth is required.
     pub reauthorization_required: ::std::option::Option<bool>,
     ///When the role access is scheduled for removal.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub request_type: ::std::option::Option<AccessRequestType>,
     pub requested_for: ::std::option::Option<AccessRequestAdminItemStatusRequestedFor>,
     pub requester: ::std::option::Option<AccessItemRequester>,
     pub requester_comment: ::std::option::Option<CommentDto>,
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///When the role access is scheduled for provisioning.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub state: ::std::option::Option<RequestedItemStatusRequestState>,
     ///Type of requested object.
     pub type_: ::std::option::Option<AccessRequestAdminItemStatusType>,
@@ -6414,13 +6440,17 @@ pub struct AccessRequestItem {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of the item being requested.
     pub type_: AccessRequestItemType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -6635,7 +6665,9 @@ pub type AccessRequestItemType = AccessProfileRoleEntitlementEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccessRequestPhases {
     ///The time that this phase finished.
-    pub finished: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub finished: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of this phase.
     pub name: ::std::option::Option<::std::string::String>,
     ///A reference to another object on the RequestedItemStatus that contains more details about the phase. Note that for the Provisioning phase, this will be empty if there are no manual work items.
@@ -6643,7 +6675,9 @@ pub struct AccessRequestPhases {
     ///The state of this phase.
     pub result: ::std::option::Option<AccessRequestPhasesResult>,
     ///The time that this phase started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The state of this phase.
     pub state: ::std::option::Option<AccessRequestPhasesState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -7350,7 +7384,9 @@ pub struct AccessRequestRecommendationActionItemResponseDto {
     pub access: ::std::option::Option<AccessRequestRecommendationItem>,
     ///The identity ID taking the action.
     pub identity_id: ::std::option::Option<::std::string::String>,
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -7835,7 +7871,7 @@ pub struct AccessRequestTracking {
         ::std::vec::Vec<::std::string::String>,
     >,
     ///a hash representation of the access requested, useful for longer term tracking client side.
-    pub attributes_hash: ::std::option::Option<i32>,
+    pub attributes_hash: ::std::option::Option<i64>,
     ///The identity id in which the access request is for.
     pub requested_for: ::std::option::Option<::std::string::String>,
     ///The details of the item requested.
@@ -8403,7 +8439,9 @@ pub struct Account {
     ///The connection type of the source this account is from
     pub connection_type: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A description of the account
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates if the account is currently disabled
@@ -8426,7 +8464,9 @@ pub struct Account {
     ///Indicates if the account has been manually correlated to an identity
     pub manually_correlated: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the account generated by the source system
@@ -8780,10 +8820,14 @@ pub struct AccountActivity {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the activity was completed
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub completion_status: ::std::option::Option<CompletionStatus>,
     ///When the activity was first created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of error messages, if any, that were encountered.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub execution_status: ::std::option::Option<ExecutionStatus>,
@@ -8792,7 +8836,9 @@ pub struct AccountActivity {
     ///Individual actions performed as part of this account activity
     pub items: ::std::option::Option<::std::vec::Vec<AccountActivityItem>>,
     ///When the activity was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the activity
     pub name: ::std::option::Option<::std::string::String>,
     pub requester_identity_summary: ::std::option::Option<IdentitySummary>,
@@ -8985,7 +9031,9 @@ pub struct AccountActivityDocuments {
     ///Approvals performed on an item during activity.
     pub approvals: ::std::option::Option<::std::vec::Vec<ActivityApproval>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Errors provided by the source while completing account actions.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Controls that translated the attribute requests into actual provisioning actions on the source.
@@ -8993,7 +9041,9 @@ pub struct AccountActivityDocuments {
     ///ID of account activity.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the tenant.
     pub org: ::std::option::Option<::std::string::String>,
     ///Original actions that triggered all individual source actions related to the account action.
@@ -9215,9 +9265,13 @@ pub struct AccountActivityItem {
     pub operation: ::std::option::Option<AccountActivityItemOperation>,
     pub provisioning_status: ::std::option::Option<ProvisioningState>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date and time item was requested
-    pub requested: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub requested: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub requester_comment: ::std::option::Option<Comment>,
     pub reviewer_comment: ::std::option::Option<Comment>,
     pub reviewer_identity_summary: ::std::option::Option<IdentitySummary>,
@@ -9409,7 +9463,9 @@ pub struct AccountActivitySearchedItem {
     ///Approvals performed on an item during activity.
     pub approvals: ::std::option::Option<::std::vec::Vec<ActivityApproval>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Errors provided by the source while completing account actions.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Controls that translated the attribute requests into actual provisioning actions on the source.
@@ -9417,7 +9473,9 @@ pub struct AccountActivitySearchedItem {
     ///ID of account activity.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Original actions that triggered all individual source actions related to the account action.
     pub original_requests: ::std::option::Option<::std::vec::Vec<OriginalRequest>>,
     pub recipient: ::std::option::Option<ActivityIdentity>,
@@ -9585,12 +9643,16 @@ impl ::serde::Serialize for AccountActivitySearchedItem {
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompleted {
     ///The date and time when the account aggregation finished.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of errors that occurred during the aggregation.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: ::std::option::Option<AccountAggregationCompletedSource>,
     ///The date and time when the account aggregation started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub stats: ::std::option::Option<AccountAggregationCompletedStats>,
     ///The overall status of the aggregation.
     pub status: ::std::option::Option<AccountAggregationCompletedStatus>,
@@ -9758,15 +9820,15 @@ pub type AccountAggregationCompletedSourceType = SourceEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationCompletedStats {
     ///The number of accounts which are new - have not existed before.
-    pub added: ::std::option::Option<i32>,
+    pub added: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had changes.
-    pub changed: ::std::option::Option<i32>,
+    pub changed: ::std::option::Option<i64>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    pub removed: ::std::option::Option<i32>,
+    pub removed: ::std::option::Option<i64>,
     ///The number of accounts which were scanned / iterated over.
-    pub scanned: ::std::option::Option<i32>,
+    pub scanned: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had no changes.
-    pub unchanged: ::std::option::Option<i32>,
+    pub unchanged: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -9934,13 +9996,13 @@ impl<'de> ::serde::Deserialize<'de> for AccountAggregationGroupAggregationEnum {
 #[derive(Clone, Debug, Default)]
 pub struct AccountAggregationStatus {
     ///The number of accounts that have been deleted during the aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub deleted_accounts: ::std::option::Option<i32>,
+    pub deleted_accounts: ::std::option::Option<i64>,
     ///The number of *NEW, CHANGED and DELETED* accounts that have been processed so far. This reflects the number of accounts that have been processed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub processed_accounts: ::std::option::Option<i32>,
+    pub processed_accounts: ::std::option::Option<i64>,
     ///The number of unique identities that have been refreshed at the time of the API call, and may increase on subsequent API calls while the status is ACCOUNTS_COLLECTED. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub processed_identities: ::std::option::Option<i32>,
+    pub processed_identities: ::std::option::Option<i64>,
     ///When the aggregation started.
-    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /**STARTED - Aggregation started, but source account iteration has not completed.
 
 ACCOUNTS_COLLECTED - Source account iteration completed, but all accounts have not yet been processed.
@@ -9955,11 +10017,11 @@ TERMINATED - Aggregation marked as failed after 3 tries after connectivity issue
 */
     pub status: ::std::option::Option<AccountAggregationStatusStatus>,
     ///The total number of *NEW, CHANGED and DELETED* accounts that need to be processed for this aggregation. This does not include accounts that were unchanged since the previous aggregation. This can be zero if there were no new, changed or deleted accounts since the previous aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub total_accounts: ::std::option::Option<i32>,
+    pub total_accounts: ::std::option::Option<i64>,
     ///The total number of accounts that have been marked for deletion during the aggregation. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub total_accounts_marked_for_deletion: ::std::option::Option<i32>,
+    pub total_accounts_marked_for_deletion: ::std::option::Option<i64>,
     ///The total number of unique identities that have been marked for refresh. *Only available when status is ACCOUNTS_COLLECTED or COMPLETED.*
-    pub total_identities: ::std::option::Option<i32>,
+    pub total_identities: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -11032,7 +11094,7 @@ pub struct AccountCorrelated {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The number of entitlements associated with this account.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     pub identity: ::std::option::Option<AccountCorrelatedIdentity>,
     pub source: ::std::option::Option<AccountCorrelatedSource>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -12986,7 +13048,7 @@ pub struct AccountStatusChangedAccount {
     ///the display name of the account
     pub display_name: ::std::option::Option<::std::string::String>,
     ///the number of entitlements on this account
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///the ID of the account in the database
     pub id: ::std::option::Option<::std::string::String>,
     ///the native identifier of the account
@@ -13223,7 +13285,7 @@ impl AccountToggleRequest {
 pub struct AccountUncorrelated {
     pub account: ::std::option::Option<AccountUncorrelatedAccount>,
     ///The number of entitlements associated with this account.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     pub identity: ::std::option::Option<AccountUncorrelatedIdentity>,
     pub source: ::std::option::Option<AccountUncorrelatedSource>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -14630,12 +14692,16 @@ impl ::serde::Serialize for AccountsAsyncResult {
 #[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregation {
     ///The date and time when the account collection finished.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of errors that occurred during the collection.
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub source: ::std::option::Option<AccountsCollectedForAggregationSource>,
     ///The date and time when the account collection started.
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub stats: ::std::option::Option<AccountsCollectedForAggregationStats>,
     ///The overall status of the collection.
     pub status: ::std::option::Option<AccountsCollectedForAggregationStatus>,
@@ -14803,15 +14869,15 @@ pub type AccountsCollectedForAggregationSourceType = SourceEnum;
 #[derive(Clone, Debug, Default)]
 pub struct AccountsCollectedForAggregationStats {
     ///The number of accounts which are new - have not existed before.
-    pub added: ::std::option::Option<i32>,
+    pub added: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had changes.
-    pub changed: ::std::option::Option<i32>,
+    pub changed: ::std::option::Option<i64>,
     ///The number accounts which existed before, but no longer exist (thus getting removed).
-    pub removed: ::std::option::Option<i32>,
+    pub removed: ::std::option::Option<i64>,
     ///The number of accounts which were scanned / iterated over.
-    pub scanned: ::std::option::Option<i32>,
+    pub scanned: ::std::option::Option<i64>,
     ///The number of accounts which existed before, but had no changes.
-    pub unchanged: ::std::option::Option<i32>,
+    pub unchanged: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -15560,7 +15626,7 @@ pub struct ActivityConfigurationSettings {
 Default: `false`.*/
     pub is_enabled: ::std::option::Option<bool>,
     ///The time period for retaining activity logs.
-    pub retention_time_period: ::std::option::Option<i32>,
+    pub retention_time_period: ::std::option::Option<i64>,
     ///The type of retention period (e.g., days, months, years).
     pub retention_time_type: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -15736,7 +15802,7 @@ pub struct ActivityInsights {
     ///UUID of the account
     pub account_id: ::std::option::Option<::std::string::String>,
     ///The number of days of activity
-    pub usage_days: ::std::option::Option<i32>,
+    pub usage_days: ::std::option::Option<i64>,
     ///Status indicating if the activity is complete or unknown
     pub usage_days_state: ::std::option::Option<ActivityInsightsUsageDaysState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -17975,29 +18041,37 @@ pub struct ApplicationDiscoveryResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Completion date of app discovery task
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Completion status of app discovery task
     pub completion_status: ::std::option::Option<
         ApplicationDiscoveryResponseCompletionStatus,
     >,
     ///Creation date of app discovery task
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the app discovery aggregation
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Launch date of app discovery task
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service to execute app discovery
     pub launcher: ::std::option::Option<::std::string::String>,
     ///Messages associated with the app discovery task
     pub messages: ::std::option::Option<::std::vec::Vec<TaskStatusMessage>>,
     ///Last modification date of app discovery task
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the parent of the task for app discovery
     pub parent_name: ::std::option::Option<::std::string::String>,
     ///Current percentage completion of app discovery task
-    pub percent_complete: ::std::option::Option<i32>,
+    pub percent_complete: ::std::option::Option<i64>,
     ///Current progress of aggregation
     pub progress: ::std::option::Option<::std::string::String>,
     ///Return values associated with the app discovery task
@@ -18390,21 +18464,21 @@ impl ::serde::Serialize for ApplicationItem {
 */
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct ApplicationType(i32);
+pub struct ApplicationType(i64);
 impl ::std::ops::Deref for ApplicationType {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<i32> for ApplicationType {
+impl ::std::convert::TryFrom<i64> for ApplicationType {
     type Error = self::error::ConversionError;
     fn try_from(
-        value: i32,
+        value: i64,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         if ![
-            1_i32, 8_i32, 9_i32, 11_i32, 15_i32, 20_i32, 21_i32, 24_i32, 25_i32, 27_i32,
-            28_i32, 29_i32, 33_i32, 35_i32, 37_i32,
+            1_i64, 8_i64, 9_i64, 11_i64, 15_i64, 20_i64, 21_i64, 24_i64, 25_i64, 27_i64,
+            28_i64, 29_i64, 33_i64, 35_i64, 37_i64,
         ]
             .contains(&value)
         {
@@ -18419,7 +18493,7 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationType {
     where
         D: ::serde::Deserializer<'de>,
     {
-        Self::try_from(<i32>::deserialize(deserializer)?)
+        Self::try_from(<i64>::deserialize(deserializer)?)
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }
@@ -18457,7 +18531,9 @@ pub struct Approval {
     ///Signifies what medium to use when sending notifications (currently only email is utilized)
     pub medium: ::std::option::Option<ApprovalMedium>,
     ///Date/time that the approval request was last updated
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the approval for a given locale
     pub name: ::std::option::Option<::std::vec::Vec<ApprovalName>>,
     ///The priority of the approval
@@ -20130,7 +20206,9 @@ pub struct ApprovalForwardHistory {
     ///Display name of forwarder who forwarded the approval.
     pub forwarder_name: ::std::option::Option<::std::string::String>,
     ///Time at which approval was forwarded.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Display name of approver to whom the approval was forwarded.
     pub new_approver_name: ::std::option::Option<::std::string::String>,
     ///Display name of approver from whom the approval was forwarded.
@@ -20471,7 +20549,9 @@ pub struct ApprovalIdentityRecord {
     ///List of references representing actions taken by the identity.
     pub actioned_as: ::std::option::Option<::std::vec::Vec<ApprovalReference>>,
     ///Date when the decision was made.
-    pub decision_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub decision_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Email associated with the identity.
     pub email: ::std::option::Option<::std::string::String>,
     ///Identity ID.
@@ -20900,7 +20980,7 @@ pub struct ApprovalReassignmentHistory {
     pub reassigner: ::std::option::Option<ApprovalIdentity>,
     ///Date and time when the reassignment occurred.
     pub reassignment_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///Type of reassignment, such as escalation or manual reassignment.
     pub reassignment_type: ::std::option::Option<
@@ -21173,12 +21253,12 @@ impl ApprovalRejectRequest {
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalReminderAndEscalationConfig {
     ///Number of days to wait between reminder notifications.
-    pub days_between_reminders: ::std::option::Option<i32>,
+    pub days_between_reminders: ::std::option::Option<i64>,
     ///Number of days to wait before the first reminder. If no reminders are configured, then this is the number of days to wait before escalation.
-    pub days_until_escalation: ::std::option::Option<i32>,
+    pub days_until_escalation: ::std::option::Option<i64>,
     pub fallback_approver_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
     ///Maximum number of reminder notifications to send to the reviewer before approval escalation. The maximum allowed value is 20.
-    pub max_reminders: ::std::option::Option<i32>,
+    pub max_reminders: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -21264,7 +21344,9 @@ pub struct ApprovalRequestedTarget {
     ///Indicates if reauthentication is required.
     pub reauth_required: ::std::option::Option<bool>,
     ///Date when the target will be removed.
-    pub removal_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub removal_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Type of the request.
     pub request_type: ::std::option::Option<::std::string::String>,
     ///Type of the target.
@@ -21556,10 +21638,14 @@ pub struct ApprovalStatusDto {
     ///True if the request for this item was forwarded from one owner to another.
     pub forwarded: ::std::option::Option<bool>,
     ///Time at which item was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub original_owner: ::std::option::Option<ApprovalStatusDtoOriginalOwner>,
     ///The date the role or access profile or entitlement is no longer assigned to the specified identity.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub scheme: ::std::option::Option<ApprovalScheme>,
     pub status: ::std::option::Option<ManualWorkItemState>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -21736,11 +21822,11 @@ pub type ApprovalStatusDtoOriginalOwnerType = GovernanceGroupIdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct ApprovalSummary {
     ///The number of approved access requests approvals.
-    pub approved: ::std::option::Option<i32>,
+    pub approved: ::std::option::Option<i64>,
     ///The number of pending access requests approvals.
-    pub pending: ::std::option::Option<i32>,
+    pub pending: ::std::option::Option<i64>,
     ///The number of rejected access requests approvals.
-    pub rejected: ::std::option::Option<i32>,
+    pub rejected: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -23781,10 +23867,14 @@ impl ::serde::Serialize for AttributesChanged {
 #[derive(Clone, Debug, Default)]
 pub struct AuditDetails {
     ///Initial date and time when the record was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub created_by: ::std::option::Option<WorkReassignmentIdentity>,
     ///Last modified date and time for the record
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub modified_by: ::std::option::Option<WorkReassignmentIdentity>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -24065,11 +24155,11 @@ pub struct AuthUser {
     pub last_login_timestamp: ::std::option::Option<i64>,
     ///Date of last password change.
     pub last_password_change_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The date and time when the user was last unlocked.
     pub last_unlock_timestamp: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///Auth user's last name.
     pub lastname: ::std::option::Option<::std::string::String>,
@@ -24286,7 +24376,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AuthUserCapabilitiesItem
 #[derive(Clone, Debug, Default)]
 pub struct AuthUserLevelsIdentityCount {
     ///Number of identities having this user level.
-    pub count: ::std::option::Option<i32>,
+    pub count: ::std::option::Option<i64>,
     ///The unique identifier of the user level.
     pub id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as

@@ -255,9 +255,13 @@ pub struct BackupResponse {
     ///Whether this backup has been transferred to a customer storage location.
     pub cloud_storage_status: ::std::option::Option<BackupResponseCloudStorageStatus>,
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Whether or not a file was created and stored for this backup.
     pub file_exists: ::std::option::Option<bool>,
     ///Whether the object details of this backup are ready.
@@ -267,7 +271,9 @@ pub struct BackupResponse {
     ///Unique id assigned to this backup.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name assigned to the upload file in the request body.
     pub name: ::std::option::Option<::std::string::String>,
     pub options: ::std::option::Option<BackupOptions>,
@@ -583,13 +589,17 @@ impl Base64Encode {
 #[derive(Clone, Debug, Default)]
 pub struct BaseAccess {
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether the access item is currently enabled.
     pub enabled: ::std::option::Option<bool>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub owner: ::std::option::Option<BaseAccessOwner>,
     ///Indicates whether comments are required for requests to access the item.
     pub request_comments_required: ::std::option::Option<bool>,
@@ -598,7 +608,7 @@ pub struct BaseAccess {
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -839,7 +849,9 @@ pub struct BaseAccount {
     ///Account ID.
     pub account_id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates whether the account is disabled.
     pub disabled: ::std::option::Option<bool>,
     ///Map or dictionary of key/value pairs.
@@ -985,11 +997,15 @@ impl ::serde::Serialize for BaseAccount {
 #[derive(Clone, Debug)]
 pub struct BaseCommonDto {
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2612,11 +2628,11 @@ pub struct BucketAggregation {
 Prefix the field name with '@' to reference a nested object.*/
     pub field: ::std::string::String,
     ///Minimum number of documents a bucket should have.
-    pub min_doc_count: ::std::option::Option<i32>,
+    pub min_doc_count: ::std::option::Option<i64>,
     ///The name of the bucket aggregate to be included in the result.
     pub name: ::std::string::String,
     ///Maximum number of buckets to include.
-    pub size: ::std::option::Option<i32>,
+    pub size: ::std::option::Option<i64>,
     pub type_: ::std::option::Option<BucketType>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -3299,7 +3315,7 @@ pub struct BulkIdentitiesAccountsResponse {
     ///Status containing additional context information about failures.
     pub message: ::std::option::Option<::std::string::String>,
     ///Response status value.
-    pub status_code: ::std::option::Option<i32>,
+    pub status_code: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -3880,28 +3896,28 @@ pub type BulkWorkgroupMembersRequestItemType = IdentityEnum;
 */
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
-pub struct BusinessServiceType(i32);
+pub struct BusinessServiceType(i64);
 impl ::std::ops::Deref for BusinessServiceType {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
         &self.0
     }
 }
-impl ::std::convert::TryFrom<i32> for BusinessServiceType {
+impl ::std::convert::TryFrom<i64> for BusinessServiceType {
     type Error = self::error::ConversionError;
     fn try_from(
-        value: i32,
+        value: i64,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         if ![
-            0_i32, 1_i32, 2_i32, 3_i32, 4_i32, 5_i32, 6_i32, 7_i32, 8_i32, 9_i32, 10_i32,
-            11_i32, 12_i32, 13_i32, 14_i32, 15_i32, 16_i32, 18_i32, 24_i32, 25_i32,
-            30_i32, 801_i32, 908_i32, 909_i32, 910_i32, 912_i32, 913_i32, 914_i32,
-            950_i32, 951_i32, 952_i32, 953_i32, 1000_i32, 1100_i32, 1101_i32, 1200_i32,
-            1201_i32, 1202_i32, 1203_i32, 1204_i32, 1205_i32, 1206_i32, 1207_i32,
-            1208_i32, 1209_i32, 1210_i32, 1211_i32, 1212_i32, 1213_i32, 1214_i32,
-            1215_i32, 1216_i32, 1300_i32, 1301_i32, 1302_i32, 1303_i32, 1304_i32,
-            1305_i32, 1400_i32, 1401_i32, 1402_i32, 1403_i32, 1404_i32, 1405_i32,
-            1406_i32, 1407_i32, 1408_i32, 1409_i32, 1410_i32, 1411_i32,
+            0_i64, 1_i64, 2_i64, 3_i64, 4_i64, 5_i64, 6_i64, 7_i64, 8_i64, 9_i64, 10_i64,
+            11_i64, 12_i64, 13_i64, 14_i64, 15_i64, 16_i64, 18_i64, 24_i64, 25_i64,
+            30_i64, 801_i64, 908_i64, 909_i64, 910_i64, 912_i64, 913_i64, 914_i64,
+            950_i64, 951_i64, 952_i64, 953_i64, 1000_i64, 1100_i64, 1101_i64, 1200_i64,
+            1201_i64, 1202_i64, 1203_i64, 1204_i64, 1205_i64, 1206_i64, 1207_i64,
+            1208_i64, 1209_i64, 1210_i64, 1211_i64, 1212_i64, 1213_i64, 1214_i64,
+            1215_i64, 1216_i64, 1300_i64, 1301_i64, 1302_i64, 1303_i64, 1304_i64,
+            1305_i64, 1400_i64, 1401_i64, 1402_i64, 1403_i64, 1404_i64, 1405_i64,
+            1406_i64, 1407_i64, 1408_i64, 1409_i64, 1410_i64, 1411_i64,
         ]
             .contains(&value)
         {
@@ -3916,7 +3932,7 @@ impl<'de> ::serde::Deserialize<'de> for BusinessServiceType {
     where
         D: ::serde::Deserializer<'de>,
     {
-        Self::try_from(<i32>::deserialize(deserializer)?)
+        Self::try_from(<i64>::deserialize(deserializer)?)
             .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
     }
 }

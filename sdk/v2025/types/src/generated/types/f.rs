@@ -9,11 +9,11 @@
 #[derive(Clone, Debug, Default)]
 pub struct FeatureValueDto {
     ///The number of identities with the corresponding feature
-    pub denominator: ::std::option::Option<i32>,
+    pub denominator: ::std::option::Option<i64>,
     ///The type of feature
     pub feature: ::std::option::Option<::std::string::String>,
     ///The number of identities that have access to the feature
-    pub numerator: ::std::option::Option<i32>,
+    pub numerator: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1205,7 +1205,9 @@ impl ::std::convert::TryFrom<::std::string::String> for FormDefinitionInputType 
 #[derive(Clone, Debug, Default)]
 pub struct FormDefinitionResponse {
     ///Created is the date the form definition was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Form definition's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Conditional logic that can dynamically modify the form as the recipient is interacting with it.
@@ -1217,7 +1219,9 @@ pub struct FormDefinitionResponse {
     ///Unique guid identifying the form definition.
     pub id: ::std::option::Option<::std::string::String>,
     ///Modified is the last date the form definition was modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the form definition.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<FormOwner>,
@@ -2379,7 +2383,9 @@ pub type FormInstanceRecipientType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct FormInstanceResponse {
     ///Created is the date the form instance was assigned
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub created_by: ::std::option::Option<FormInstanceCreatedBy>,
     ///Expire is the maximum amount of time that a form can be in progress. After this time is reached then the form will be moved to a CANCELED state automatically. The user will no longer be able to complete the submission. When a form instance is expires an audit log will be generated for that record
     pub expire: ::std::option::Option<::std::string::String>,
@@ -2402,7 +2408,9 @@ pub struct FormInstanceResponse {
     ///Unique guid identifying this form instance
     pub id: ::std::option::Option<::std::string::String>,
     ///Modified is the last date the form instance was modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Recipients references to the recipient of a form. The recipients are those who are responsible for filling out a form and completing it
     pub recipients: ::std::option::Option<::std::vec::Vec<FormInstanceRecipient>>,
     ///StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
@@ -2704,7 +2712,9 @@ pub struct FormSubmitted {
     ///Form's name.
     pub name: ::std::option::Option<::std::string::String>,
     ///Date and time when the user submitted the form.
-    pub submitted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub submitted_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub submitted_by: ::std::option::Option<FormSubmittedSubmittedBy>,
     ///ISC tenant's unique identifier.
     pub tenant_id: ::std::option::Option<::std::string::String>,
@@ -3251,13 +3261,17 @@ pub struct FullDiscoveredApplications {
     ///The business unit associated with the application.
     pub business_unit: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was first discovered, in ISO 8601 format.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The data classification level of the application.
     pub data_classification: ::std::option::Option<::std::string::String>,
     ///A brief description of the discovered application.
     pub description: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was last received via an entitlement aggregation invocation  or a manual csv upload, in ISO 8601 format.
-    pub discovered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub discovered_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The vendor associated with the discovered application.
     pub discovered_vendor: ::std::option::Option<::std::string::String>,
     ///Source from which the application was discovered.
@@ -3285,7 +3299,7 @@ pub struct FullDiscoveredApplications {
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The number of licenses associated with the application.
-    pub license_count: ::std::option::Option<i32>,
+    pub license_count: ::std::option::Option<i64>,
     ///URL of the application's logo.
     pub logo: ::std::option::Option<::std::string::String>,
     ///Name of the discovered application.
@@ -3299,7 +3313,7 @@ pub struct FullDiscoveredApplications {
     ///The risk level of the application.
     pub risk_level: ::std::option::Option<FullDiscoveredApplicationsRiskLevel>,
     ///The risk score of the application ranging from 0-100, 100 being highest risk.
-    pub risk_score: ::std::option::Option<i32>,
+    pub risk_score: ::std::option::Option<i64>,
     /**The status of an application within the discovery source.
 
 By default this field is set to "ACTIVE" when the application is discovered.
@@ -3307,7 +3321,7 @@ By default this field is set to "ACTIVE" when the application is discovered.
 If an application has been deleted from within the discovery source, the status will be set to "INACTIVE".*/
     pub status: ::std::option::Option<::std::string::String>,
     ///The total number of sign-in accounts for the application.
-    pub total_signins_count: ::std::option::Option<i32>,
+    pub total_signins_count: ::std::option::Option<i64>,
     ///The count of users associated with the application.
     pub users_count: ::std::option::Option<::std::string::String>,
     ///The warranty expiration date of the application.

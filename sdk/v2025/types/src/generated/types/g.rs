@@ -297,14 +297,16 @@ impl ::serde::Serialize for GetLaunchersResponse {
 #[derive(Clone, Debug, Default)]
 pub struct GetOAuthClientResponse {
     ///The number of seconds an access token generated for this API Client is valid for
-    pub access_token_validity_seconds: ::std::option::Option<i32>,
+    pub access_token_validity_seconds: ::std::option::Option<i64>,
     pub access_type: ::std::option::Option<AccessType>,
     ///The name of the business the API Client should belong to
     pub business_name: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client supports the serialization of SAML claims when used with the authorization_code flow
     pub claims_supported: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when the API Client was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A description of the API Client
     pub description: ::std::option::Option<::std::string::String>,
     ///An indicator of whether the API Client is enabled for use
@@ -318,16 +320,20 @@ pub struct GetOAuthClientResponse {
     ///An indicator of whether the API Client can be used for requests internal to IDN
     pub internal: ::std::option::Option<bool>,
     ///The date and time, down to the millisecond, when this API Client was last used to generate an access token. This timestamp does not get updated on every API Client usage, but only once a day. This property can be useful for identifying which API Clients are no longer actively used and can be removed.
-    pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_used: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub metadata: ::std::option::Option<::std::string::String>,
     ///The date and time, down to the millisecond, when the API Client was last updated
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A human-readable name for the API Client
     pub name: ::std::option::Option<::std::string::String>,
     ///A list of the approved redirect URIs used with the authorization_code flow
     pub redirect_uris: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The number of seconds a refresh token generated for this API Client is valid for
-    pub refresh_token_validity_seconds: ::std::option::Option<i32>,
+    pub refresh_token_validity_seconds: ::std::option::Option<i64>,
     ///Scopes of the API Client.
     pub scope: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub secret: ::std::option::Option<::std::string::String>,
@@ -537,19 +543,23 @@ impl ::std::convert::TryFrom<::std::string::String> for GetPeerGroupOutliersStra
 #[derive(Clone, Debug, Default)]
 pub struct GetPersonalAccessTokenResponse {
     ///Number of seconds an access token is valid when generated using this Personal Access Token. If no value is specified, the token will be created with the default value of 43200.
-    pub access_token_validity_seconds: ::std::option::Option<i32>,
+    pub access_token_validity_seconds: ::std::option::Option<i64>,
     ///The date and time, down to the millisecond, when this personal access token was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**Date and time, down to the millisecond, when this personal access token will expire.
 **Important:** When `expirationDate` is `null` or empty, the token will never expire (and `userAwareTokenNeverExpires` will be `true`).
 When `expirationDate` is provided, this value must be a future date. There is no upper limit on how far in the future the expiration date can be set.*/
     pub expiration_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///The ID of the personal access token (to be used as the username for Basic Auth).
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time, down to the millisecond, when this personal access token was last used to generate an access token. This timestamp does not get updated on every PAT usage, but only once a day. This property can be useful for identifying which PATs are no longer actively used and can be removed.
-    pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_used: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///If true, this token is managed by the SailPoint platform, and is not visible in the user interface. For example, Workflows will create managed personal access tokens for users who create workflows.
     pub managed: ::std::option::Option<bool>,
     ///The name of the personal access token. Cannot be the same as other personal access tokens owned by a user.

@@ -16,10 +16,12 @@ pub struct HealthEvent {
     pub free_space_percentage: ::std::option::Option<f64>,
     ///Last time notification was sent for this issue
     pub last_notified_time_stamp: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///Time when the event occurred
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional URL associated with the issue
     pub url: ::std::option::Option<::std::string::String>,
     ///Unique identifier for the health event

@@ -189,7 +189,9 @@ pub struct Identity {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the identity
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The email address of the identity
     pub email_address: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the identity
@@ -199,12 +201,16 @@ pub struct Identity {
     ///Whether this identity is a manager of another identity
     pub is_manager: ::std::option::Option<bool>,
     ///The last time the identity was refreshed by the system
-    pub last_refresh: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_refresh: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub lifecycle_state: ::std::option::Option<LifecycleStateDto>,
     ///Identity's manager
     pub manager_ref: ::std::option::Option<IdentityManagerRef>,
     ///Last modification date of the identity
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The identity's name is equivalent to its Display Name attribute.
     pub name: ::std::option::Option<::std::string::String>,
     ///The processing state of the identity
@@ -1430,37 +1436,37 @@ impl IdentityAttributesSource {
 #[derive(Clone, Debug, Default)]
 pub struct IdentityCertDecisionSummary {
     ///Number of access profile decisions that have been made
-    pub access_profile_decisions_made: ::std::option::Option<i32>,
+    pub access_profile_decisions_made: ::std::option::Option<i64>,
     ///The total number of access profile decisions on the certification, both complete and incomplete
-    pub access_profile_decisions_total: ::std::option::Option<i32>,
+    pub access_profile_decisions_total: ::std::option::Option<i64>,
     ///The number of access profile decisions that have been made which were approved
-    pub access_profiles_approved: ::std::option::Option<i32>,
+    pub access_profiles_approved: ::std::option::Option<i64>,
     ///The number of access profile decisions that have been made which were revoked
-    pub access_profiles_revoked: ::std::option::Option<i32>,
+    pub access_profiles_revoked: ::std::option::Option<i64>,
     ///Number of account decisions that have been made
-    pub account_decisions_made: ::std::option::Option<i32>,
+    pub account_decisions_made: ::std::option::Option<i64>,
     ///The total number of account decisions on the certification, both complete and incomplete
-    pub account_decisions_total: ::std::option::Option<i32>,
+    pub account_decisions_total: ::std::option::Option<i64>,
     ///The number of account decisions that have been made which were approved
-    pub accounts_approved: ::std::option::Option<i32>,
+    pub accounts_approved: ::std::option::Option<i64>,
     ///The number of account decisions that have been made which were revoked
-    pub accounts_revoked: ::std::option::Option<i32>,
+    pub accounts_revoked: ::std::option::Option<i64>,
     ///Number of entitlement decisions that have been made
-    pub entitlement_decisions_made: ::std::option::Option<i32>,
+    pub entitlement_decisions_made: ::std::option::Option<i64>,
     ///The total number of entitlement decisions on the certification, both complete and incomplete
-    pub entitlement_decisions_total: ::std::option::Option<i32>,
+    pub entitlement_decisions_total: ::std::option::Option<i64>,
     ///The number of entitlement decisions that have been made which were approved
-    pub entitlements_approved: ::std::option::Option<i32>,
+    pub entitlements_approved: ::std::option::Option<i64>,
     ///The number of entitlement decisions that have been made which were revoked
-    pub entitlements_revoked: ::std::option::Option<i32>,
+    pub entitlements_revoked: ::std::option::Option<i64>,
     ///Number of role decisions that have been made
-    pub role_decisions_made: ::std::option::Option<i32>,
+    pub role_decisions_made: ::std::option::Option<i64>,
     ///The total number of role decisions on the certification, both complete and incomplete
-    pub role_decisions_total: ::std::option::Option<i32>,
+    pub role_decisions_total: ::std::option::Option<i64>,
     ///The number of role decisions that have been made which were approved
-    pub roles_approved: ::std::option::Option<i32>,
+    pub roles_approved: ::std::option::Option<i64>,
     ///The number of role decisions that have been made which were revoked
-    pub roles_revoked: ::std::option::Option<i32>,
+    pub roles_revoked: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2050,15 +2056,15 @@ pub struct IdentityDocument {
     ///List of access items assigned to the identity.
     pub access: ::std::option::Option<::std::vec::Vec<IdentityAccess>>,
     ///Number of access items assigned to the identity.
-    pub access_count: ::std::option::Option<i32>,
+    pub access_count: ::std::option::Option<i64>,
     ///Number of access profiles assigned to the identity.
-    pub access_profile_count: ::std::option::Option<i32>,
+    pub access_profile_count: ::std::option::Option<i64>,
     ///Number of accounts associated with the identity.
-    pub account_count: ::std::option::Option<i32>,
+    pub account_count: ::std::option::Option<i64>,
     ///List of accounts associated with the identity.
     pub accounts: ::std::option::Option<::std::vec::Vec<BaseAccount>>,
     ///Number of applications the identity has access to.
-    pub app_count: ::std::option::Option<i32>,
+    pub app_count: ::std::option::Option<i64>,
     ///List of applications the identity has access to.
     pub apps: ::std::option::Option<::std::vec::Vec<App>>,
     ///Map or dictionary of key/value pairs.
@@ -2066,7 +2072,9 @@ pub struct IdentityDocument {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates whether the identity is disabled.
     pub disabled: ::std::option::Option<bool>,
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -2075,7 +2083,7 @@ pub struct IdentityDocument {
     ///Identity's employee number.
     pub employee_number: ::std::option::Option<::std::string::String>,
     ///Number of entitlements assigned to the identity.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///Identity's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///The unique ID of the referenced object.
@@ -2092,13 +2100,15 @@ pub struct IdentityDocument {
     ///Identity's manager.
     pub manager: ::std::option::Option<IdentityDocumentManager>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human readable name of the referenced object.
     pub name: ::std::option::Option<::std::string::String>,
     ///Access items the identity owns.
     pub owns: ::std::option::Option<::std::vec::Vec<Owns>>,
     ///Number of access items the identity owns.
-    pub owns_count: ::std::option::Option<i32>,
+    pub owns_count: ::std::option::Option<i64>,
     ///Identity's phone number.
     pub phone: ::std::option::Option<::std::string::String>,
     pub processing_details: ::std::option::Option<ProcessingDetails>,
@@ -2107,7 +2117,7 @@ pub struct IdentityDocument {
     ///Indicates whether the identity is protected.
     pub protected: ::std::option::Option<bool>,
     ///Number of roles assigned to the identity.
-    pub role_count: ::std::option::Option<i32>,
+    pub role_count: ::std::option::Option<i64>,
     pub source: ::std::option::Option<IdentityDocumentSource>,
     ///Identity's status in SailPoint.
     pub status: ::std::option::Option<::std::string::String>,
@@ -2117,9 +2127,9 @@ There may be some delay between the `synced` time and the time when the updated 
     pub synced: ::std::option::Option<::std::string::String>,
     pub tags: ::std::option::Option<Tags>,
     ///Number of tags on the identity.
-    pub tags_count: ::std::option::Option<i32>,
+    pub tags_count: ::std::option::Option<i64>,
     ///Number of segments the identity is in.
-    pub visible_segment_count: ::std::option::Option<i32>,
+    pub visible_segment_count: ::std::option::Option<i64>,
     ///List of segments that the identity is in.
     pub visible_segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2585,15 +2595,15 @@ pub struct IdentityDocuments {
     ///List of access items assigned to the identity.
     pub access: ::std::option::Option<::std::vec::Vec<IdentityAccess>>,
     ///Number of access items assigned to the identity.
-    pub access_count: ::std::option::Option<i32>,
+    pub access_count: ::std::option::Option<i64>,
     ///Number of access profiles assigned to the identity.
-    pub access_profile_count: ::std::option::Option<i32>,
+    pub access_profile_count: ::std::option::Option<i64>,
     ///Number of accounts associated with the identity.
-    pub account_count: ::std::option::Option<i32>,
+    pub account_count: ::std::option::Option<i64>,
     ///List of accounts associated with the identity.
     pub accounts: ::std::option::Option<::std::vec::Vec<BaseAccount>>,
     ///Number of applications the identity has access to.
-    pub app_count: ::std::option::Option<i32>,
+    pub app_count: ::std::option::Option<i64>,
     ///List of applications the identity has access to.
     pub apps: ::std::option::Option<::std::vec::Vec<App>>,
     ///Map or dictionary of key/value pairs.
@@ -2601,7 +2611,9 @@ pub struct IdentityDocuments {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates whether the identity is disabled.
     pub disabled: ::std::option::Option<bool>,
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -2610,7 +2622,7 @@ pub struct IdentityDocuments {
     ///Identity's employee number.
     pub employee_number: ::std::option::Option<::std::string::String>,
     ///Number of entitlements assigned to the identity.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///Identity's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
@@ -2626,14 +2638,16 @@ pub struct IdentityDocuments {
     ///Identity's manager.
     pub manager: ::std::option::Option<IdentityDocumentsManager>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
     pub org: ::std::option::Option<::std::string::String>,
     ///Access items the identity owns.
     pub owns: ::std::option::Option<::std::vec::Vec<Owns>>,
     ///Number of access items the identity owns.
-    pub owns_count: ::std::option::Option<i32>,
+    pub owns_count: ::std::option::Option<i64>,
     ///Identity's phone number.
     pub phone: ::std::option::Option<::std::string::String>,
     ///Name of the pod.
@@ -2644,7 +2658,7 @@ pub struct IdentityDocuments {
     ///Indicates whether the identity is protected.
     pub protected: ::std::option::Option<bool>,
     ///Number of roles assigned to the identity.
-    pub role_count: ::std::option::Option<i32>,
+    pub role_count: ::std::option::Option<i64>,
     pub source: ::std::option::Option<IdentityDocumentsSource>,
     ///Identity's status in SailPoint.
     pub status: ::std::option::Option<::std::string::String>,
@@ -2654,13 +2668,13 @@ There may be some delay between the `synced` time and the time when the updated 
     pub synced: ::std::option::Option<::std::string::String>,
     pub tags: ::std::option::Option<Tags>,
     ///Number of tags on the identity.
-    pub tags_count: ::std::option::Option<i32>,
+    pub tags_count: ::std::option::Option<i64>,
     pub underscore_type: ::std::option::Option<DocumentType>,
     pub type_: ::std::option::Option<DocumentType>,
     ///Version number.
     pub version: ::std::option::Option<::std::string::String>,
     ///Number of segments the identity is in.
-    pub visible_segment_count: ::std::option::Option<i32>,
+    pub visible_segment_count: ::std::option::Option<i64>,
     ///List of segments that the identity is in.
     pub visible_segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -3463,7 +3477,9 @@ impl ::serde::Serialize for IdentityEntitlementDetailsAccountTarget {
 #[derive(Clone, Debug, Default)]
 pub struct IdentityEntitlementDetailsEntitlementDto {
     ///Time when the entitlement was last modified
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the entitlement
     pub description: ::std::option::Option<::std::string::String>,
     ///a list of properties informing the viewer about the entitlement
@@ -3471,7 +3487,9 @@ pub struct IdentityEntitlementDetailsEntitlementDto {
     ///The entitlement id
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the entitlement was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The entitlement name
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<OwnerDto>,
@@ -4268,7 +4286,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityGovernanceGroupManagerOfAnd43Mor
 pub struct IdentityHistoryResponse {
     ///A map containing the count of each access item
     pub access_item_count: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, i32>,
+        ::std::collections::HashMap<::std::string::String, i64>,
     >,
     ///A map containing the identity attributes
     pub attributes: ::std::option::Option<
@@ -4917,7 +4935,9 @@ impl ::std::convert::TryFrom<::std::string::String> for IdentityProcessingState 
 pub struct IdentityProfile {
     pub authoritative_source: IdentityProfileAuthoritativeSource,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Identity profile's description.
     pub description: ::std::option::Option<::std::string::String>,
     /**Indicates the value of `requiresPeriodicRefresh` attribute for the identity profile.
@@ -4928,7 +4948,7 @@ Default: `false`.*/
     pub id: ::std::option::Option<::std::string::String>,
     pub identity_attribute_config: ::std::option::Option<IdentityAttributeConfig>,
     ///Number of identities belonging to the identity profile.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     pub identity_exception_report_reference: ::std::option::Option<
         IdentityExceptionReportReference,
     >,
@@ -4937,7 +4957,9 @@ Default: `false`.*/
 Default: `false`.*/
     pub identity_refresh_required: ::std::option::Option<bool>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Identity profile's owner.
@@ -5171,7 +5193,7 @@ pub struct IdentityProfileExportedObject {
     pub object: ::std::option::Option<IdentityProfile>,
     pub self_: ::std::option::Option<IdentityProfileExportedObjectSelf>,
     ///Version or object from the target service.
-    pub version: ::std::option::Option<i32>,
+    pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -6309,7 +6331,7 @@ pub type IdpDetailsRole = SamlIdpSamlSpEnum;
 pub struct ImportFormDefinitionsBodyItem {
     pub object: ::std::option::Option<FormDefinitionResponse>,
     pub self_: ::std::option::Option<::std::string::String>,
-    pub version: ::std::option::Option<i32>,
+    pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -6536,7 +6558,7 @@ impl ::serde::Serialize for ImportFormDefinitionsResponseErrorsItem {
 pub struct ImportFormDefinitionsResponseImportedObjectsItem {
     pub object: ::std::option::Option<FormDefinitionResponse>,
     pub self_: ::std::option::Option<::std::string::String>,
-    pub version: ::std::option::Option<i32>,
+    pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -7787,9 +7809,13 @@ impl ::serde::Serialize for Invocation {
 pub struct InvocationStatus {
     pub complete_invocation_input: ::std::option::Option<CompleteInvocationInput>,
     ///Invocation completed timestamp; empty fields imply invocation is in-flight or not completed. ISO-8601 in UTC.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Invocation created timestamp. ISO-8601 in UTC.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Invocation ID
     pub id: ::std::option::Option<::std::string::String>,
     pub start_invocation_input: ::std::option::Option<StartInvocationInput>,

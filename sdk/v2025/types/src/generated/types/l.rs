@@ -9,7 +9,9 @@
 #[derive(Clone, Debug, Default)]
 pub struct LatestOutlierSummary {
     ///The date the bulk outlier detection ran/snapshot was created
-    pub snapshot_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub snapshot_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of identities for the customer making the request
     pub total_identities: ::std::option::Option<i64>,
     ///Total number of ignored outliers
@@ -101,7 +103,9 @@ pub struct Launcher {
 */
     pub config: ::std::option::Option<::std::string::String>,
     ///Date the Launcher was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the Launcher, limited to 2000 characters
     pub description: ::std::option::Option<::std::string::String>,
     ///State of the Launcher
@@ -109,7 +113,9 @@ pub struct Launcher {
     ///ID of the Launcher
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Launcher was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Launcher, limited to 255 characters
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<LauncherOwner>,
@@ -657,7 +663,9 @@ pub struct LifecycleState {
     >,
     pub account_actions: ::std::option::Option<::std::vec::Vec<AccountAction>>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Lifecycle state's description.
     pub description: ::std::option::Option<::std::string::String>,
     pub email_notification_option: ::std::option::Option<EmailNotificationOption>,
@@ -668,15 +676,17 @@ Default: `false`.*/
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Number of identities that have the lifecycle state.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///The lifecycle state's associated identity state. This field is generally 'null'.
     pub identity_state: ::std::option::Option<LifecycleStateIdentityState>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Used to control the order of lifecycle states when listing with `?sorters=priority`. Lower numbers appear first (ascending order). Out-of-the-box lifecycle states are assigned priorities in increments of 10.
-    pub priority: ::std::option::Option<i32>,
+    pub priority: ::std::option::Option<i64>,
     ///The lifecycle state's technical name. This is for internal use.
     pub technical_name: ::std::string::String,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1213,7 +1223,9 @@ impl ::serde::Serialize for ListFormElementDataByElementIdResponse {
 #[derive(Clone, Debug, Default)]
 pub struct ListFormInstancesByTenantResponse {
     ///Created is the date the form instance was assigned
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub created_by: ::std::option::Option<FormInstanceCreatedBy>,
     ///Expire is the maximum amount of time that a form can be in progress. After this time is reached then the form will be moved to a CANCELED state automatically. The user will no longer be able to complete the submission. When a form instance is expires an audit log will be generated for that record
     pub expire: ::std::option::Option<::std::string::String>,
@@ -1236,7 +1248,9 @@ pub struct ListFormInstancesByTenantResponse {
     ///Unique guid identifying this form instance
     pub id: ::std::option::Option<::std::string::String>,
     ///Modified is the last date the form instance was modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Recipients references to the recipient of a form. The recipients are those who are responsible for filling out a form and completing it
     pub recipients: ::std::option::Option<::std::vec::Vec<FormInstanceRecipient>>,
     ///StandAloneForm is a boolean flag to indicate if this form should be available for users to complete via the standalone form UI or should this only be available to be completed by as an embedded form
@@ -1909,17 +1923,23 @@ impl ::serde::Serialize for LoadAccountsTask {
 pub struct LoadAccountsTaskTask {
     pub attributes: ::std::option::Option<LoadAccountsTaskTaskAttributes>,
     ///The task completion date
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Task completion status.
     pub completion_status: ::std::option::Option<LoadAccountsTaskTaskCompletionStatus>,
     ///The Task creation date
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the task
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
     pub id: ::std::option::Option<::std::string::String>,
     ///The task start date
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The user who initiated the task
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
@@ -2240,7 +2260,9 @@ impl ::serde::Serialize for LoadAccountsTaskTaskReturnsItem {
 #[derive(Clone, Debug, Default)]
 pub struct LoadEntitlementTask {
     ///The creation date of the task
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the task
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
@@ -2466,19 +2488,25 @@ impl ::serde::Serialize for LoadUncorrelatedAccountsTask {
 pub struct LoadUncorrelatedAccountsTaskTask {
     pub attributes: ::std::option::Option<LoadUncorrelatedAccountsTaskTaskAttributes>,
     ///The task completion date
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Task completion status.
     pub completion_status: ::std::option::Option<
         LoadUncorrelatedAccountsTaskTaskCompletionStatus,
     >,
     ///The Task creation date
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the task
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the task this taskStatus represents
     pub id: ::std::option::Option<::std::string::String>,
     ///The task start date
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The user who initiated the task
     pub launcher: ::std::option::Option<::std::string::String>,
     ///List of the messages dedicated to the report.  From task definition perspective here usually should be warnings or errors.
@@ -2879,11 +2907,11 @@ impl ::serde::Serialize for LocalizedMessage {
 #[derive(Clone, Debug, Default)]
 pub struct LockoutConfiguration {
     ///The total time in minutes a user will be locked out.
-    pub lockout_duration: ::std::option::Option<i32>,
+    pub lockout_duration: ::std::option::Option<i64>,
     ///A rolling window where authentication attempts in a series count towards the maximum before lockout occurs.
-    pub lockout_window: ::std::option::Option<i32>,
+    pub lockout_window: ::std::option::Option<i64>,
     ///The maximum attempts allowed before lockout occurs.
-    pub maximum_attempts: ::std::option::Option<i32>,
+    pub maximum_attempts: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

@@ -20,7 +20,7 @@ impl ::std::convert::From<AggregationResultCsv> for ::std::string::String {
         value.0
     }
 }
-impl ::std::convert::From<ApplicationType> for i32 {
+impl ::std::convert::From<ApplicationType> for i64 {
     fn from(value: ApplicationType) -> Self {
         value.0
     }
@@ -42,7 +42,7 @@ for ::std::vec::Vec<BulkWorkgroupMembersRequestItem> {
         value.0
     }
 }
-impl ::std::convert::From<BusinessServiceType> for i32 {
+impl ::std::convert::From<BusinessServiceType> for i64 {
     fn from(value: BusinessServiceType) -> Self {
         value.0
     }
@@ -62,7 +62,7 @@ impl ::std::convert::From<ConnectorRuleUpdateRequestName> for ::std::string::Str
         value.0
     }
 }
-impl ::std::convert::From<CrawlResourcesSizesOptions> for i32 {
+impl ::std::convert::From<CrawlResourcesSizesOptions> for i64 {
     fn from(value: CrawlResourcesSizesOptions) -> Self {
         value.0
     }
@@ -102,7 +102,8 @@ for ::std::string::String {
         value.0
     }
 }
-impl ::std::convert::From<DateTime> for ::chrono::DateTime<::chrono::offset::Utc> {
+impl ::std::convert::From<DateTime>
+for ::chrono::DateTime<::chrono::offset::FixedOffset> {
     fn from(value: DateTime) -> Self {
         value.0
     }

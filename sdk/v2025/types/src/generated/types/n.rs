@@ -355,7 +355,7 @@ pub struct NestedConfig {
     ///List of unique identifiers for child configurations.
     pub children_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The depth level of the configuration.
-    pub depth: ::std::option::Option<i32>,
+    pub depth: ::std::option::Option<i64>,
     ///The unique identifier of the parent RightSet.
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -640,11 +640,15 @@ pub struct NonEmployeeApprovalItem {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_request: ::std::option::Option<NonEmployeeRequestLite>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -755,11 +759,15 @@ pub struct NonEmployeeApprovalItemBase {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -863,11 +871,15 @@ pub struct NonEmployeeApprovalItemDetail {
     ///comment of approver
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee approval item id
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_request: ::std::option::Option<
         NonEmployeeRequestWithoutApprovalItem,
     >,
@@ -972,11 +984,11 @@ impl ::serde::Serialize for NonEmployeeApprovalItemDetail {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeApprovalSummary {
     ///The number of approved non-employee approval requests.
-    pub approved: ::std::option::Option<i32>,
+    pub approved: ::std::option::Option<i64>,
     ///The number of pending non-employee approval requests.
-    pub pending: ::std::option::Option<i32>,
+    pub pending: ::std::option::Option<i64>,
     ///The number of rejected non-employee approval requests.
-    pub rejected: ::std::option::Option<i32>,
+    pub rejected: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1042,11 +1054,15 @@ impl ::serde::Serialize for NonEmployeeApprovalSummary {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeBulkUploadJob {
     ///The date-time the job was submitted.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The bulk upload job's ID. (UUID)
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time that the job was last updated.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The ID of the source to bulk-upload non-employees to. (UUID)
     pub source_id: ::std::option::Option<::std::string::String>,
     /**Returns the following values indicating the progress or result of the bulk upload job.
@@ -1327,7 +1343,9 @@ pub struct NonEmployeeRecord {
     ///Requested identity account name.
     pub account_name: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1335,7 +1353,9 @@ pub struct NonEmployeeRecord {
     ///Non-Employee's email.
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee record id.
@@ -1345,13 +1365,17 @@ pub struct NonEmployeeRecord {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's phone.
     pub phone: ::std::option::Option<::std::string::String>,
     ///Non-Employee's source id.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1595,10 +1619,12 @@ pub struct NonEmployeeRequest {
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
     pub completion_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -1608,7 +1634,9 @@ pub struct NonEmployeeRequest {
     ///Non-Employee's email.
     pub email: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment end date.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Non-Employee's first name.
     pub first_name: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
@@ -1618,7 +1646,9 @@ pub struct NonEmployeeRequest {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     pub non_employee_source: ::std::option::Option<NonEmployeeSourceLite>,
@@ -1627,7 +1657,9 @@ pub struct NonEmployeeRequest {
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Non-Employee employment start date.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1803,7 +1835,7 @@ pub struct NonEmployeeRequestBody {
     ///Non-Employee's email.
     pub email: ::std::string::String,
     ///Non-Employee employment end date.
-    pub end_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub end_date: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     ///Non-Employee's first name.
     pub first_name: ::std::string::String,
     ///Non-Employee's last name.
@@ -1815,7 +1847,7 @@ pub struct NonEmployeeRequestBody {
     ///Non-Employee's source id.
     pub source_id: ::std::string::String,
     ///Non-Employee employment start date.
-    pub start_date: ::chrono::DateTime<::chrono::offset::Utc>,
+    pub start_date: ::chrono::DateTime<::chrono::offset::FixedOffset>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -1972,13 +2004,13 @@ impl ::serde::Serialize for NonEmployeeRequestLite {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeRequestSummary {
     ///The number of approved non-employee requests on all sources that *requested-for* user manages.
-    pub approved: ::std::option::Option<i32>,
+    pub approved: ::std::option::Option<i64>,
     ///The number of non-employee records on all sources that *requested-for* user manages.
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///The number of pending non-employee requests on all sources that *requested-for* user manages.
-    pub pending: ::std::option::Option<i32>,
+    pub pending: ::std::option::Option<i64>,
     ///The number of rejected non-employee requests on all sources that *requested-for* user manages.
-    pub rejected: ::std::option::Option<i32>,
+    pub rejected: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -2056,10 +2088,12 @@ pub struct NonEmployeeRequestWithoutApprovalItem {
     pub comment: ::std::option::Option<::std::string::String>,
     ///When the request was completely approved.
     pub completion_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Additional attributes for a non-employee. Up to 10 custom attributes can be added.
     pub data: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -2077,7 +2111,9 @@ pub struct NonEmployeeRequestWithoutApprovalItem {
     ///The account ID of a valid identity to serve as this non-employee's manager.
     pub manager: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub non_employee_source: ::std::option::Option<
         NonEmployeeSourceLiteWithSchemaAttributes,
     >,
@@ -2235,7 +2271,9 @@ impl ::serde::Serialize for NonEmployeeRequestWithoutApprovalItem {
 #[derive(Clone, Debug, Default)]
 pub struct NonEmployeeSchemaAttribute {
     ///When the schema attribute was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///help text displayed by UI.
     pub help_text: ::std::option::Option<::std::string::String>,
     ///Schema Attribute Id
@@ -2243,7 +2281,9 @@ pub struct NonEmployeeSchemaAttribute {
     ///Label displayed on the UI for this schema attribute.
     pub label: ::std::option::Option<::std::string::String>,
     ///When the schema attribute was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Hint text that fills UI box.
     pub placeholder: ::std::option::Option<::std::string::String>,
     ///If true, the schema attribute is required for all non-employees in the source
@@ -2490,13 +2530,17 @@ pub struct NonEmployeeSource {
         ::std::vec::Vec<NonEmployeeIdentityReferenceWithId>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///Source Id associated with this non-employee source.
@@ -2867,13 +2911,17 @@ pub struct NonEmployeeSourceWithCloudExternalId {
     ///Legacy ID used for sources from the V1 API. This attribute will be removed from a future version of the API and will not be considered a breaking change. No clients should rely on this ID always being present.
     pub cloud_external_id: ::std::option::Option<::std::string::String>,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///Source Id associated with this non-employee source.
@@ -2987,17 +3035,21 @@ pub struct NonEmployeeSourceWithNeCount {
         ::std::vec::Vec<NonEmployeeIdentityReferenceWithId>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source description associated with this non-employee source.
     pub description: ::std::option::Option<::std::string::String>,
     ///Non-Employee source id.
     pub id: ::std::option::Option<::std::string::String>,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source name associated with this non-employee source.
     pub name: ::std::option::Option<::std::string::String>,
     ///Number of non-employee records associated with this source. This value is 'NULL' by default. To get the non-employee count, you must set the `non-employee-count` flag in your request to 'true'.
-    pub non_employee_count: ::std::option::Option<i32>,
+    pub non_employee_count: ::std::option::Option<i64>,
     ///Source Id associated with this non-employee source.
     pub source_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -3380,9 +3432,13 @@ pub struct NotificationTemplateContext {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///When the global context was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///When the global context was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see

@@ -1789,7 +1789,7 @@ pub struct ReportConfigDto {
     ///If true, column is included in the report. A 400 error will be thrown if an attempt is made to set included=false if required==true.
     pub included: ::std::option::Option<bool>,
     ///Relative sort order for the column. Columns will be displayed left-to-right in nondecreasing order.
-    pub order: ::std::option::Option<i32>,
+    pub order: ::std::option::Option<i64>,
     ///If true, column is required in all reports, and this entry is immutable. A 400 error will result from any attempt to modify the column's definition.
     pub required: ::std::option::Option<bool>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2121,7 +2121,9 @@ pub struct ReportResults {
         ::std::vec::Vec<ReportResultsAvailableFormatsItem>,
     >,
     ///Report processing start date
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Report processing time in ms.
     pub duration: ::std::option::Option<i64>,
     ///Unique task definition identifier.
@@ -2608,7 +2610,9 @@ impl RequestabilityForRole {
 #[derive(Clone, Debug, Default)]
 pub struct RequestableObject {
     ///The time when the requestable object was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the requestable object.
     pub description: ::std::option::Option<::std::string::String>,
     ///Id of the requestable object itself
@@ -2616,7 +2620,9 @@ pub struct RequestableObject {
     ///If *requestStatus* is *PENDING*, indicates the id of the associated account activity.
     pub identity_request_id: ::std::option::Option<::std::string::String>,
     ///The time when the requestable object was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the requestable object
     pub name: ::std::option::Option<::std::string::String>,
     pub owner_ref: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
@@ -3207,13 +3213,17 @@ pub struct RequestedItemDtoRef {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of the item being requested.
     pub type_: RequestedItemDtoRefType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -3329,7 +3339,9 @@ pub struct RequestedItemStatus {
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
     ///When the request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description associated to the requested object.
     pub description: ::std::option::Option<::std::string::String>,
     ///List of list of localized error messages, if any, encountered during the approval/provisioning process.
@@ -3341,7 +3353,9 @@ pub struct RequestedItemStatus {
         ::std::vec::Vec<ManualWorkItemDetails>,
     >,
     ///When the request was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Human-readable display name of the item being requested.
     pub name: ::std::option::Option<::std::string::String>,
     pub pre_approval_trigger_details: ::std::option::Option<PreApprovalTriggerDetails>,
@@ -3349,7 +3363,9 @@ pub struct RequestedItemStatus {
     pub privilege_level: ::std::option::Option<::std::string::String>,
     pub provisioning_details: ::std::option::Option<ProvisioningDetails>,
     ///When the role access is scheduled for removal.
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub request_type: ::std::option::Option<AccessRequestType>,
     ///The accounts selected by the user for the access to be provisioned on, in case they have multiple accounts on one or more sources.
     pub requested_accounts: ::std::option::Option<::std::vec::Vec<RequestedAccountRef>>,
@@ -3358,7 +3374,9 @@ pub struct RequestedItemStatus {
     pub requester_comment: ::std::option::Option<CommentDto>,
     pub sod_violation_context: ::std::option::Option<SodViolationContextCheckCompleted>,
     ///When the role access is scheduled for provisioning.
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub state: ::std::option::Option<RequestedItemStatusRequestState>,
     ///Type of requested object.
     pub type_: ::std::option::Option<RequestedItemStatusType>,
@@ -4286,7 +4304,7 @@ pub struct ReviewDecision {
     pub id: ::std::string::String,
     ///The date at which a user's access should be taken away. Should only be set for `REVOKE` decisions.
     pub proposed_end_date: ::std::option::Option<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
     >,
     pub recommendation: ::std::option::Option<ReviewRecommendation>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -4376,7 +4394,9 @@ pub struct ReviewRecommendation {
     ///The recommendation from IAI at the time of the decision. This field will be null if no recommendation was made.
     pub recommendation: ::std::option::Option<::std::string::String>,
     ///The time at which the recommendation was recorded.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4450,17 +4470,23 @@ pub struct ReviewableAccessProfile {
     ///True if the entitlement is cloud governed
     pub cloud_governed: ::std::option::Option<bool>,
     ///Date the Access Profile was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Information about the Access Profile
     pub description: ::std::option::Option<::std::string::String>,
     ///The date at which a user's access expires
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A list of entitlements associated with this Access Profile
     pub entitlements: ::std::option::Option<::std::vec::Vec<ReviewableEntitlement>>,
     ///The id of the Access Profile
     pub id: ::std::option::Option<::std::string::String>,
     ///Date the Access Profile was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Access Profile
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<IdentityReferenceWithNameAndEmail>,
@@ -4762,7 +4788,9 @@ impl ::serde::Serialize for ReviewableEntitlement {
 pub struct ReviewableEntitlementAccount {
     pub activity_insights: ::std::option::Option<ActivityInsights>,
     ///When the account was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Information about the account
     pub description: ::std::option::Option<::std::string::String>,
     ///Indicates whether this account is currently disabled
@@ -4774,7 +4802,9 @@ pub struct ReviewableEntitlementAccount {
     ///Indicates whether this account is currently locked
     pub locked: ::std::option::Option<bool>,
     ///When the account was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The account name
     pub name: ::std::option::Option<::std::string::String>,
     ///The native identity for this account
@@ -4978,7 +5008,9 @@ pub struct ReviewableRole {
     ///Information about the Role
     pub description: ::std::option::Option<::std::string::String>,
     ///The date when a user's access expires.
-    pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub end_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The list of entitlements associated with this Role
     pub entitlements: ::std::option::Option<::std::vec::Vec<ReviewableEntitlement>>,
     ///The id for the Role
@@ -5091,13 +5123,17 @@ impl ::serde::Serialize for ReviewableRole {
 #[derive(Clone, Debug, Default)]
 pub struct Reviewer {
     ///The created date of the reviewing identity.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The email of the reviewing identity. This is only applicable to reviewers of the `IDENTITY` type.
     pub email: ::std::option::Option<::std::string::String>,
     ///The id of the reviewer.
     pub id: ::std::option::Option<::std::string::String>,
     ///The modified date of the reviewing identity.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the reviewer.
     pub name: ::std::option::Option<::std::string::String>,
     ///The type of the reviewing identity.
@@ -5557,7 +5593,9 @@ pub struct Role {
     ///List of additional owner references beyond the primary owner. Each entry may be an identity (IDENTITY) or a governance group (GOVERNANCE_GROUP).
     pub additional_owners: ::std::option::Option<::std::vec::Vec<AdditionalOwnerRef>>,
     ///Date the Role was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///A human-readable description of the Role
     pub description: ::std::option::Option<::std::string::String>,
     ///List of references to dimensions to which this Role is assigned. This field is only relevant if the Role is dimensional.
@@ -5579,7 +5617,9 @@ Default: `false`.*/
     >,
     pub membership: ::std::option::Option<RoleMembershipSelector>,
     ///Date the Role was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human-readable display name of the Role
     pub name: RoleName,
     pub owner: ::std::option::Option<OwnerReference>,
@@ -5762,7 +5802,9 @@ impl Role {
 pub struct RoleAssignmentDto {
     pub account_targets: ::std::option::Option<::std::vec::Vec<RoleTargetDto>>,
     ///Date that the assignment was added
-    pub added_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub added_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Dimensions assigned related to this role
     pub assigned_dimensions: ::std::option::Option<::std::vec::Vec<BaseReferenceDto>>,
     pub assigner: ::std::option::Option<RoleAssignmentDtoAssigner>,
@@ -5774,10 +5816,14 @@ pub struct RoleAssignmentDto {
     ///Assignment Id
     pub id: ::std::option::Option<::std::string::String>,
     ///Date that the assignment will be removed
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub role: ::std::option::Option<BaseReferenceDto>,
     ///Date when assignment will be active, if access was requested with a future start date. If null, assignment is active immediately
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -5988,14 +6034,20 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleAssignmentDtoAssigne
 #[derive(Clone, Debug, Default)]
 pub struct RoleAssignmentRef {
     ///Date that the assignment was added
-    pub added_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub added_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Assignment Id
     pub id: ::std::option::Option<::std::string::String>,
     ///Date that the assignment will be removed
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub role: ::std::option::Option<BaseReferenceDto>,
     ///Date when assignment will be active, if requested with a future date. If null, assignment is active immediately
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -6158,7 +6210,9 @@ impl RoleBulkDeleteRequest {
 #[derive(Clone, Debug, Default)]
 pub struct RoleBulkUpdateResponse {
     ///Time when the bulk update request was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of the task which is executing the bulk update. This also used in to the bulk-update/** API to track status.
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, could also checked by getBulkUpdateStatus API
@@ -6613,15 +6667,17 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleCriteriaOperation {
 #[derive(Clone, Debug, Default)]
 pub struct RoleDocument {
     ///Number of access profiles included with the role.
-    pub access_profile_count: ::std::option::Option<i32>,
+    pub access_profile_count: ::std::option::Option<i64>,
     ///Access profiles included with the role.
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseAccessProfile>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Number of dimension attributes included with the role.
-    pub dimension_schema_attribute_count: ::std::option::Option<i32>,
+    pub dimension_schema_attribute_count: ::std::option::Option<i64>,
     ///Dimension attributes included with the role.
     pub dimension_schema_attributes: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentDimensionSchemaAttributesItem>,
@@ -6631,7 +6687,7 @@ pub struct RoleDocument {
     ///Indicates whether the access item is currently enabled.
     pub enabled: ::std::option::Option<bool>,
     ///Number of entitlements included with the role.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///Entitlements included with the role.
     pub entitlements: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentEntitlementsItem>,
@@ -6639,7 +6695,9 @@ pub struct RoleDocument {
     ///ID of the role.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the role.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<RoleDocumentOwner>,
@@ -6648,13 +6706,13 @@ pub struct RoleDocument {
     ///Indicates whether the access item can be requested.
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the role.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the role.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub tags: ::std::option::Option<Tags>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
@@ -7321,15 +7379,17 @@ pub type RoleDocumentOwnerType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct RoleDocuments {
     ///Number of access profiles included with the role.
-    pub access_profile_count: ::std::option::Option<i32>,
+    pub access_profile_count: ::std::option::Option<i64>,
     ///Access profiles included with the role.
     pub access_profiles: ::std::option::Option<::std::vec::Vec<BaseAccessProfile>>,
     ///ISO-8601 date-time referring to the time when the object was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Access item's description.
     pub description: ::std::option::Option<::std::string::String>,
     ///Number of dimension attributes included with the role.
-    pub dimension_schema_attribute_count: ::std::option::Option<i32>,
+    pub dimension_schema_attribute_count: ::std::option::Option<i64>,
     ///Dimension attributes included with the role.
     pub dimension_schema_attributes: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentsDimensionSchemaAttributesItem>,
@@ -7339,7 +7399,7 @@ pub struct RoleDocuments {
     ///Indicates whether the access item is currently enabled.
     pub enabled: ::std::option::Option<bool>,
     ///Number of entitlements included with the role.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///Entitlements included with the role.
     pub entitlements: ::std::option::Option<
         ::std::vec::Vec<RoleDocumentsEntitlementsItem>,
@@ -7347,7 +7407,9 @@ pub struct RoleDocuments {
     ///ID of the role.
     pub id: ::std::option::Option<::std::string::String>,
     ///ISO-8601 date-time referring to the time when the object was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the role.
     pub name: ::std::option::Option<::std::string::String>,
     ///Name of the tenant.
@@ -7360,13 +7422,13 @@ pub struct RoleDocuments {
     ///Indicates whether the access item can be requested.
     pub requestable: ::std::option::Option<bool>,
     ///Number of segments with the role.
-    pub segment_count: ::std::option::Option<i32>,
+    pub segment_count: ::std::option::Option<i64>,
     ///Segments with the role.
     pub segments: ::std::option::Option<::std::vec::Vec<BaseSegment>>,
     /**ISO-8601 date-time referring to the date-time when object was queued to be synced into search database for use in the search API.
 This date-time changes anytime there is an update to the object, which triggers a synchronization event being sent to the search database.
 There may be some delay between the `synced` time and the time when the updated data is actually available in the search API. */
-    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub synced: ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
     pub tags: ::std::option::Option<Tags>,
     pub underscore_type: ::std::option::Option<DocumentType>,
     pub type_: ::std::option::Option<DocumentType>,
@@ -8068,7 +8130,9 @@ pub type RoleDocumentsOwnerType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct RoleGetAllBulkUpdateResponse {
     ///Time when the bulk update request was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of the task which is executing the bulk update. This also used in to the bulk-update/** API to track status.
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, only list unfinished request's status, the status could also checked by getBulkUpdateStatus API
@@ -8262,12 +8326,16 @@ impl ::serde::Serialize for RoleIdentity {
 #[derive(Clone, Debug, Default)]
 pub struct RoleInsight {
     ///The date-time insights were last created for this role.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Insight id
     pub id: ::std::option::Option<::std::string::String>,
     pub insight: ::std::option::Option<RoleInsightsInsight>,
     ///The date-time insights were last modified for this role.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of updates for this role
     pub number_of_updates: ::std::option::Option<i64>,
     pub role: ::std::option::Option<RoleInsightsRole>,
@@ -8705,11 +8773,15 @@ impl ::serde::Serialize for RoleInsightsInsight {
 #[derive(Clone, Debug, Default)]
 pub struct RoleInsightsResponse {
     ///The date-time role insights request was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Request Id for a role insight generation request
     pub id: ::std::option::Option<::std::string::String>,
     ///The date-time role insights request was completed.
-    pub last_generated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_generated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of updates for this request. Starts with 0 and will have correct number when request is COMPLETED.
     pub number_of_updates: ::std::option::Option<i64>,
     ///The role IDs that are in this request.
@@ -8918,7 +8990,9 @@ pub struct RoleInsightsSummary {
     ///The number of identities in roles vs. identities with just entitlements and not in roles.
     pub identities_with_access_via_roles: ::std::option::Option<i64>,
     ///The date-time role insights were last found.
-    pub last_generated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub last_generated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Total number of roles with updates
     pub number_of_updates: ::std::option::Option<i64>,
     ///The total number of entitlements.
@@ -9896,7 +9970,9 @@ impl RoleMetadataBulkUpdateByQueryRequestValuesItem {
 #[derive(Clone, Debug, Default)]
 pub struct RoleMetadataRoleBulkUpdateResponse {
     ///Time when the bulk update request was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///ID of the task which is executing the bulk update. This also used in to the bulk-update/** API to track status.
     pub id: ::std::option::Option<::std::string::String>,
     ///The status of the bulk update request, could also checked by getBulkUpdateStatus API
@@ -9982,7 +10058,7 @@ pub struct RoleMiningEntitlement {
     pub application_name: ::std::option::Option<::std::string::String>,
     pub entitlement_ref: ::std::option::Option<RoleMiningEntitlementRef>,
     ///The number of identities with this entitlement in a role.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Name of the entitlement
     pub name: ::std::option::Option<::std::string::String>,
     ///The % popularity of this entitlement in a role.
@@ -10311,7 +10387,7 @@ pub struct RoleMiningIdentityDistributionDistributionItem {
     ///The attribute value that identities are grouped by
     pub attribute_value: ::std::option::Option<::std::string::String>,
     ///The number of identities that have this attribute value
-    pub count: ::std::option::Option<i32>,
+    pub count: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -10374,23 +10450,25 @@ pub struct RoleMiningPotentialRole {
     ///The session created by details
     pub created_by: ::std::option::Option<RoleMiningPotentialRoleCreatedBy>,
     ///The date-time when this potential role was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The density of a potential role.
-    pub density: ::std::option::Option<i32>,
+    pub density: ::std::option::Option<i64>,
     ///The description of a potential role.
     pub description: ::std::option::Option<::std::string::String>,
     ///The number of entitlements in a potential role.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///The list of entitlement ids to be excluded.
     pub excluded_entitlements: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The freshness of a potential role.
-    pub freshness: ::std::option::Option<i32>,
+    pub freshness: ::std::option::Option<i64>,
     ///Id of the potential role
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities in a potential role.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Identity attribute distribution.
     pub identity_distribution: ::std::option::Option<
         ::std::vec::Vec<RoleMiningIdentityDistribution>,
@@ -10400,7 +10478,9 @@ pub struct RoleMiningPotentialRole {
     ///The list of ids in a potential role.
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The date-time when this potential role was modified.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the potential role.
     pub name: ::std::option::Option<::std::string::String>,
     ///The potential role reference
@@ -10409,7 +10489,7 @@ pub struct RoleMiningPotentialRole {
     >,
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     ///The quality of a potential role.
-    pub quality: ::std::option::Option<i32>,
+    pub quality: ::std::option::Option<i64>,
     ///The roleId of a potential role.
     pub role_id: ::std::option::Option<::std::string::String>,
     ///The potential role's saved status.
@@ -11174,7 +11254,7 @@ pub struct RoleMiningPotentialRoleSourceUsage {
     ///The identity ID
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of days there has been usage of the source by the identity.
-    pub usage_count: ::std::option::Option<i32>,
+    pub usage_count: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -11248,19 +11328,21 @@ pub struct RoleMiningPotentialRoleSummary {
     ///The potential role created by details
     pub created_by: ::std::option::Option<RoleMiningPotentialRoleSummaryCreatedBy>,
     ///The date-time when this potential role was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The density metric (0-100) of this potential role. Higher density values indicate higher similarity amongst the identities.
-    pub density: ::std::option::Option<i32>,
+    pub density: ::std::option::Option<i64>,
     ///Description of the potential role
     pub description: ::std::option::Option<::std::string::String>,
     ///The number of entitlements in a potential role.
-    pub entitlement_count: ::std::option::Option<i32>,
+    pub entitlement_count: ::std::option::Option<i64>,
     ///The freshness metric (0-100) of this potential role. Higher freshness values indicate this potential role is more distinctive compared to existing roles.
-    pub freshness: ::std::option::Option<i32>,
+    pub freshness: ::std::option::Option<i64>,
     ///Id of the potential role
     pub id: ::std::option::Option<::std::string::String>,
     ///The number of identities in a potential role.
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///The status for this identity group which can be "REQUESTED" or "OBTAINED"
     pub identity_group_status: ::std::option::Option<::std::string::String>,
     ///Name of the potential role
@@ -11268,7 +11350,7 @@ pub struct RoleMiningPotentialRoleSummary {
     pub potential_role_ref: ::std::option::Option<RoleMiningPotentialRoleRef>,
     pub provision_state: ::std::option::Option<RoleMiningPotentialRoleProvisionState>,
     ///The quality metric (0-100) of this potential role. Higher quality values indicate this potential role has high density and freshness.
-    pub quality: ::std::option::Option<i32>,
+    pub quality: ::std::option::Option<i64>,
     ///ID of the provisioned role in IIQ or IDN.  Null if this potential role has not been provisioned.
     pub role_id: ::std::option::Option<::std::string::String>,
     ///The potential role's saved status
@@ -11454,7 +11536,9 @@ impl ::std::convert::TryFrom<::std::string::String> for RoleMiningRoleType {
 #[derive(Clone, Debug, Default)]
 pub struct RoleMiningSessionDraftRoleDto {
     ///The date-time when this potential draft role was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Draft role description
     pub description: ::std::option::Option<::std::string::String>,
     ///The list of entitlement ids for this role mining session.
@@ -11468,9 +11552,13 @@ pub struct RoleMiningSessionDraftRoleDto {
     ///The list of identities for this role mining session.
     pub identity_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Last modified date
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The date-time when this potential draft role was modified.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the draft role
     pub name: ::std::option::Option<::std::string::String>,
     pub type_: ::std::option::Option<RoleMiningRoleType>,
@@ -11583,19 +11671,19 @@ pub struct RoleMiningSessionDto {
     ///The id of the user who will receive an email about the role mining session
     pub email_recipient_id: ::std::option::Option<::std::string::String>,
     ///Number of identities in the population which meet the search criteria or identity list provided
-    pub identity_count: ::std::option::Option<i32>,
+    pub identity_count: ::std::option::Option<i64>,
     ///Minimum number of identities in a potential role
-    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The session's saved name
     pub name: ::std::option::Option<::std::string::String>,
     ///Number of potential roles
-    pub potential_role_count: ::std::option::Option<i32>,
+    pub potential_role_count: ::std::option::Option<i64>,
     ///Number of potential roles ready
-    pub potential_roles_ready_count: ::std::option::Option<i32>,
+    pub potential_roles_ready_count: ::std::option::Option<i64>,
     ///The calculated prescribedPruneThreshold
-    pub prescribed_prune_threshold: ::std::option::Option<i32>,
+    pub prescribed_prune_threshold: ::std::option::Option<i64>,
     ///The prune threshold to be used or null to calculate prescribedPruneThreshold
-    pub prune_threshold: ::std::option::Option<i32>,
+    pub prune_threshold: ::std::option::Option<i64>,
     /**The session's saved status
 
 Default: `false`.*/
@@ -11727,11 +11815,11 @@ pub struct RoleMiningSessionParametersDto {
     ///The ID of the role mining session
     pub id: ::std::option::Option<::std::string::String>,
     ///Minimum number of identities in a potential role
-    pub min_num_identities_in_potential_role: ::std::option::Option<i32>,
+    pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The session's saved name
     pub name: ::std::option::Option<::std::string::String>,
     ///The prune threshold to be used or null to calculate prescribedPruneThreshold
-    pub prune_threshold: ::std::option::Option<i32>,
+    pub prune_threshold: ::std::option::Option<i64>,
     ///The session's saved status
     pub saved: ::std::option::Option<bool>,
     pub scope: ::std::option::Option<RoleMiningSessionScope>,
@@ -11845,7 +11933,9 @@ pub struct RoleMiningSessionResponse {
     ///The session created by details
     pub created_by: ::std::option::Option<RoleMiningSessionResponseCreatedBy>,
     ///The date-time when this role mining session was created.
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The data file path of the role mining session
     pub data_file_path: ::std::option::Option<::std::string::String>,
     ///The id of the user who will receive an email about the role mining session
@@ -11857,7 +11947,9 @@ pub struct RoleMiningSessionResponse {
     ///Minimum number of identities in a potential role
     pub min_num_identities_in_potential_role: ::std::option::Option<i64>,
     ///The date-time when this role mining session was completed.
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The session's saved name
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of potential roles
@@ -12331,13 +12423,19 @@ impl RolePropagationConfigInput {
 #[derive(Clone, Debug, Default)]
 pub struct RolePropagationConfigResponse {
     ///The time when Role Change Propagation Configuration was first created for the tenant
-    pub created_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates if the Role Change Propagation process is enabled for the tenant
     pub enabled: ::std::option::Option<bool>,
     ///The time when Role Change Propagation Process was last enabled on the tenant
-    pub enabled_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub enabled_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time when Role Change Propagation Config was updated on the tenant
-    pub modified_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -12472,7 +12570,9 @@ impl ::serde::Serialize for RolePropagationOngoingResponse {
 #[derive(Clone, Debug, Default)]
 pub struct RolePropagationOngoingResponseRolePropagationDetails {
     ///Time when the Role Propagation process was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Current execution stage of the Role Propagation process.
     pub execution_stage: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsExecutionStage,
@@ -12482,7 +12582,9 @@ pub struct RolePropagationOngoingResponseRolePropagationDetails {
     ///Id of the Role Propagation process triggered.
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the Role Propagation process was launched.
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub launched_by: ::std::option::Option<
         RolePropagationOngoingResponseRolePropagationDetailsLaunchedBy,
     >,
@@ -12814,7 +12916,9 @@ impl ::serde::Serialize for RolePropagationResponse {
 #[derive(Clone, Debug, Default)]
 pub struct RolePropagationStatusResponse {
     ///Time when the Role Propagation process was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Current execution stage of the Role Propagation process.
     pub execution_stage: ::std::option::Option<
         RolePropagationStatusResponseExecutionStage,
@@ -12824,7 +12928,9 @@ pub struct RolePropagationStatusResponse {
     ///Id of the Role Propagation process triggered.
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the Role Propagation process was launched.
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub launched_by: ::std::option::Option<RolePropagationStatusResponseLaunchedBy>,
     ///Indicates if the role refresh was skipped during the Role Propagation process.
     pub skip_role_refresh: ::std::option::Option<bool>,

@@ -956,7 +956,7 @@ pub struct ScheduleInfo {
     ///The end time for the scheduled task, represented as epoch seconds.
     pub end_time: ::std::option::Option<i64>,
     ///The interval depends on the chosen schedule cycle (scheduleType), i.e. if the schedule is daily, the interval will represent the days between executions.
-    pub interval: ::std::option::Option<i32>,
+    pub interval: ::std::option::Option<i64>,
     ///The last run time of the task, represented as epoch seconds.
     pub last_run: ::std::option::Option<i64>,
     ///The next scheduled run time for the task, represented as epoch seconds.
@@ -1113,7 +1113,7 @@ impl ::serde::Serialize for ScheduleInfo {
 pub struct ScheduleSelector {
     /**The selected interval for RANGE selectors.
 */
-    pub interval: ::std::option::Option<i32>,
+    pub interval: ::std::option::Option<i64>,
     pub type_: SelectorType,
     /**The selected values.
 */
@@ -1223,7 +1223,9 @@ pub struct ScheduledActionPayload {
     ///Type of the scheduled job.
     pub job_type: ScheduledActionPayloadJobType,
     ///The time when this scheduled action should start. Optional.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Time zone ID for interpreting the cron expression. Optional, will default to current time zone.
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1583,7 +1585,9 @@ pub type ScheduledActionPayloadJobType = BackupCreateDraftConfigDeployDraftEnum;
 pub struct ScheduledActionResponse {
     pub content: ::std::option::Option<ScheduledActionResponseContent>,
     ///The time when this scheduled action was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Cron expression defining the schedule for this action.
     pub cron_string: ::std::option::Option<::std::string::String>,
     ///Unique identifier for this scheduled action.
@@ -1591,7 +1595,9 @@ pub struct ScheduledActionResponse {
     ///Type of the scheduled job.
     pub job_type: ::std::option::Option<ScheduledActionResponseJobType>,
     ///The time when this scheduled action should start.
-    pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_time: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Time zone ID for interpreting the cron expression.
     pub time_zone_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -2090,18 +2096,18 @@ Default: `false`.*/
 Default: `false`.*/
     pub enabled: ::std::option::Option<bool>,
     ///The scheduled search ID.
-    pub id: ::std::string::String,
+    pub id: ::std::option::Option<::std::string::String>,
     ///The last date the scheduled search was modified.
     pub modified: ::std::option::Option<DateTime>,
     /**The name of the scheduled search.
 */
     pub name: ::std::option::Option<::std::string::String>,
-    pub owner: ScheduledSearchOwner,
+    pub owner: ::std::option::Option<ScheduledSearchOwner>,
     /**The ID of the scheduled search owner.
 
 Please use the `id` in the `owner` object instead.
 */
-    pub owner_id: ::std::string::String,
+    pub owner_id: ::std::option::Option<::std::string::String>,
     ///A list of identities that should receive the scheduled search report via email.
     pub recipients: ::std::vec::Vec<ScheduledSearchRecipientsItem>,
     ///The ID of the saved search that will be executed.
@@ -2158,11 +2164,11 @@ impl ::sailpoint_runtime::object::Object for ScheduledSearch {
             display_query_details: f2,
             email_empty_results: f3,
             enabled: f4,
-            id: o::filled(f5, "id", &extra)?,
+            id: f5,
             modified: f6,
             name: f7,
-            owner: o::required(f8, "owner", &extra)?,
-            owner_id: o::filled(f9, "ownerId", &extra)?,
+            owner: f8,
+            owner_id: f9,
             recipients: o::filled(f10, "recipients", &extra)?,
             saved_search_id: o::filled(f11, "savedSearchId", &extra)?,
             schedule: o::required(f12, "schedule", &extra)?,
@@ -2200,15 +2206,21 @@ impl ::serde::Serialize for ScheduledSearch {
         if let ::std::option::Option::Some(v) = &self.enabled {
             w.entry("enabled", v)?;
         }
-        w.filled("id", &self.id)?;
+        if let ::std::option::Option::Some(v) = &self.id {
+            w.entry("id", v)?;
+        }
         if let ::std::option::Option::Some(v) = &self.modified {
             w.entry("modified", v)?;
         }
         if let ::std::option::Option::Some(v) = &self.name {
             w.entry("name", v)?;
         }
-        w.entry("owner", &self.owner)?;
-        w.filled("ownerId", &self.owner_id)?;
+        if let ::std::option::Option::Some(v) = &self.owner {
+            w.entry("owner", v)?;
+        }
+        if let ::std::option::Option::Some(v) = &self.owner_id {
+            w.entry("ownerId", v)?;
+        }
         w.filled("recipients", &self.recipients)?;
         w.filled("savedSearchId", &self.saved_search_id)?;
         w.entry("schedule", &self.schedule)?;
@@ -2430,7 +2442,9 @@ pub struct Schema {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///The date the Schema was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the attribute used to calculate the display value for an object in the schema.
     pub display_attribute: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -2445,7 +2459,9 @@ pub struct Schema {
 Default: `false`.*/
     pub include_permissions: ::std::option::Option<bool>,
     ///The date the Schema was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The name of the Schema.
     pub name: ::std::option::Option<::std::string::String>,
     ///The name of the object type on the native system that the schema represents.
@@ -4177,7 +4193,9 @@ pub struct Sed {
     ///entitlement approved type
     pub approved_type: ::std::option::Option<::std::string::String>,
     ///entitlement approved then
-    pub approved_when: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub approved_when: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///entitlement attribute
     pub attribute: ::std::option::Option<::std::string::String>,
     ///description of entitlement
@@ -4684,13 +4702,15 @@ pub struct SedBatchRecord {
     ///The unique ID of the batch.
     pub batch_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the batch was created.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The number of items materialized in the batch.
-    pub materialized_count: ::std::option::Option<i32>,
+    pub materialized_count: ::std::option::Option<i64>,
     ///The name of the batch.
     pub name: ::std::option::Option<::std::string::String>,
     ///The number of items processed in the batch.
-    pub processed_count: ::std::option::Option<i32>,
+    pub processed_count: ::std::option::Option<i64>,
     ///The current state of the batch (e.g., submitted, materialized, completed).
     pub processed_state: ::std::option::Option<::std::string::String>,
     ///The ID of the user who requested the batch.
@@ -4698,7 +4718,9 @@ pub struct SedBatchRecord {
     ///The tenant ID associated with the batch.
     pub tenant_id: ::std::option::Option<::std::string::String>,
     ///The timestamp when the batch was last updated.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -5095,13 +5117,17 @@ pub struct Segment {
 Default: `false`.*/
     pub active: ::std::option::Option<bool>,
     ///The time when the segment is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's optional description.
     pub description: ::std::option::Option<::std::string::String>,
     ///The segment's ID.
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when the segment is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The segment's business name.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<OwnerReferenceSegments>,
@@ -5245,7 +5271,9 @@ pub struct SegmentMembership {
     ///They type of scopes that are assigned to the identity.
     pub all_access_scopes: ::std::option::Option<::std::vec::Vec<ScopeType>>,
     ///Date time string that lets you know when the membership data is going to be refreshed.
-    pub refresh_by: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub refresh_by: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///List of segment ids that the identity is associated with.
     pub segments: ::std::option::Option<::std::vec::Vec<SegmentId>>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -5720,7 +5748,7 @@ impl ::std::default::Default for SendClassifyMachineAccountClassificationMode {
 #[derive(Clone, Debug, Default)]
 pub struct SendClassifyMachineAccountFromSourceResponse {
     ///Returns the number of all the accounts from source submitted for processing.
-    pub accounts_submitted_for_processing: ::std::option::Option<i32>,
+    pub accounts_submitted_for_processing: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -5949,7 +5977,9 @@ pub struct ServiceDeskIntegrationDto {
     pub cluster: ::std::option::Option<::std::string::String>,
     pub cluster_ref: ::std::option::Option<SourceClusterDto>,
     ///The date and time the Service Desk integration was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service Desk integration's description.
     pub description: ::std::string::String,
     ///Unique identifier for the Service Desk integration
@@ -5957,7 +5987,9 @@ pub struct ServiceDeskIntegrationDto {
     ///Source IDs for the Service Desk integration (replaced by provisioningConfig.managedSResourceRefs, but retained here for backward compatibility).
     pub managed_sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///The date and time the Service Desk integration was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Service Desk integration's name. The name must be unique.
     pub name: ::std::string::String,
     pub owner_ref: ::std::option::Option<OwnerDto>,
@@ -6095,11 +6127,15 @@ pub struct ServiceDeskIntegrationTemplateDto {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     pub provisioning_config: ::std::option::Option<ProvisioningConfig>,
@@ -6428,9 +6464,9 @@ pub struct ServiceProviderConfigurationFederationProtocolDetailsItem {
 #[derive(Clone, Debug, Default)]
 pub struct SessionConfiguration {
     ///The maximum time in minutes a session can be idle.
-    pub max_idle_time: ::std::option::Option<i32>,
+    pub max_idle_time: ::std::option::Option<i64>,
     ///The maximum allowable session time in minutes.
-    pub max_session_time: ::std::option::Option<i32>,
+    pub max_session_time: ::std::option::Option<i64>,
     ///Denotes if 'remember me' is enabled.
     pub remember_me: ::std::option::Option<bool>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -6675,13 +6711,17 @@ pub struct SimIntegrationDetails {
     ///The cluster/proxy
     pub cluster: ::std::option::Option<::std::string::String>,
     ///Creation date of the Object
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the integration
     pub description: ::std::option::Option<::std::string::String>,
     ///System-generated unique ID of the Object
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modification date of the Object
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Name of the Object
     pub name: ::std::option::Option<::std::string::String>,
     ///Request data to customize desc and body of the created ticket
@@ -6962,13 +7002,17 @@ pub struct SlimCampaign {
 Default: `false`.*/
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    pub completed_certifications: ::std::option::Option<i32>,
+    pub completed_certifications: ::std::option::Option<i64>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
     pub correlated_status: ::std::option::Option<SlimCampaignCorrelatedStatus>,
     ///Created time of the campaign
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -6990,7 +7034,7 @@ Default: `false`.*/
     ///The campaign's current status.
     pub status: ::std::option::Option<SlimCampaignStatus>,
     ///The total number of certifications in this campaign.
-    pub total_certifications: ::std::option::Option<i32>,
+    pub total_certifications: ::std::option::Option<i64>,
     ///The type of campaign. Could be extended in the future.
     pub type_: SlimCampaignType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -7139,13 +7183,17 @@ pub struct SlimDiscoveredApplications {
     ///The business unit associated with the application.
     pub business_unit: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was first discovered, in ISO 8601 format.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The data classification level of the application.
     pub data_classification: ::std::option::Option<::std::string::String>,
     ///A brief description of the discovered application.
     pub description: ::std::option::Option<::std::string::String>,
     ///The timestamp when the application was last received via an entitlement aggregation invocation  or a manual csv upload, in ISO 8601 format.
-    pub discovered_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub discovered_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The vendor associated with the discovered application.
     pub discovered_vendor: ::std::option::Option<::std::string::String>,
     ///Source from which the application was discovered.
@@ -7173,7 +7221,7 @@ pub struct SlimDiscoveredApplications {
         ::std::vec::Vec<::std::string::String>,
     >,
     ///The number of licenses associated with the application.
-    pub license_count: ::std::option::Option<i32>,
+    pub license_count: ::std::option::Option<i64>,
     ///URL of the application's logo.
     pub logo: ::std::option::Option<::std::string::String>,
     ///Name of the discovered application.
@@ -7187,7 +7235,7 @@ pub struct SlimDiscoveredApplications {
     ///The risk level of the application.
     pub risk_level: ::std::option::Option<SlimDiscoveredApplicationsRiskLevel>,
     ///The risk score of the application ranging from 0-100, 100 being highest risk.
-    pub risk_score: ::std::option::Option<i32>,
+    pub risk_score: ::std::option::Option<i64>,
     /**The status of an application within the discovery source.
 
 By default this field is set to "ACTIVE" when the application is discovered.
@@ -7195,7 +7243,7 @@ By default this field is set to "ACTIVE" when the application is discovered.
 If an application has been deleted from within the discovery source, the status will be set to "INACTIVE".*/
     pub status: ::std::option::Option<::std::string::String>,
     ///The total number of sign-in accounts for the application.
-    pub total_signins_count: ::std::option::Option<i32>,
+    pub total_signins_count: ::std::option::Option<i64>,
     ///The count of users associated with the application.
     pub users_count: ::std::option::Option<::std::string::String>,
     ///The warranty expiration date of the application.
@@ -7650,7 +7698,9 @@ pub struct SodPolicy {
     ///Optional correction advice
     pub correction_advice: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's creator ID
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///Optional description of the SOD policy
@@ -7660,7 +7710,9 @@ pub struct SodPolicy {
     ///Policy id
     pub id: ::std::option::Option<::std::string::String>,
     ///The time when this SOD policy is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's modifier ID
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///Policy Business Name
@@ -8079,7 +8131,9 @@ pub type SodPolicyOwnerRefType = IdentityGovernanceGroupEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SodPolicySchedule {
     ///The time when this SOD policy schedule is created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's creator ID
     pub creator_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule description
@@ -8089,7 +8143,9 @@ pub struct SodPolicySchedule {
 Default: `false`.*/
     pub email_empty_results: ::std::option::Option<bool>,
     ///The time when this SOD policy schedule is modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Policy's modifier ID
     pub modifier_id: ::std::option::Option<::std::string::String>,
     ///SOD Policy schedule name
@@ -8411,7 +8467,9 @@ pub type SodReportResultDtoType = ReportResultEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SodViolationCheck {
     ///The date-time when this request was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The id of the original request
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -8913,13 +8971,15 @@ Default: `null`.*/
     ///Name of the connector that was chosen during source creation.
     pub connector_name: ::std::option::Option<::std::string::String>,
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**If this is true, it enables a credential provider for the source. If credentialProvider is turned on,  then the source can use credential provider(s) to fetch credentials.
 
 Default: `false`.*/
     pub credential_provider_enabled: ::std::option::Option<bool>,
     ///Number from 0 to 100 that specifies when to skip the delete phase.
-    pub delete_threshold: ::std::option::Option<i32>,
+    pub delete_threshold: ::std::option::Option<i64>,
     ///Source's human-readable description.
     pub description: ::std::option::Option<::std::string::String>,
     pub features: ::std::option::Option<SourceFeature>,
@@ -8935,7 +8995,9 @@ Default: `false`.*/
     ///Reference to the ManagerCorrelationRule. Only use this rule when a simple filter isn't sufficient.
     pub manager_correlation_rule: ::std::option::Option<SourceManagerCorrelationRule>,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Source's human-readable name.
     pub name: ::std::string::String,
     ///Reference to identity object who owns the source.
@@ -9767,7 +9829,9 @@ pub struct SourceApp {
     ///The deprecated source app id
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the source app
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
@@ -9777,7 +9841,9 @@ pub struct SourceApp {
     ///True if the source app match all accounts
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The source app name
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
@@ -10213,7 +10279,9 @@ pub struct SourceAppPatchDto {
     ///The deprecated source app id
     pub cloud_app_id: ::std::option::Option<::std::string::String>,
     ///Time when the source app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The description of the source app
     pub description: ::std::option::Option<::std::string::String>,
     ///True if the source app is enabled
@@ -10223,7 +10291,9 @@ pub struct SourceAppPatchDto {
     ///True if the source app match all accounts
     pub match_all_accounts: ::std::option::Option<bool>,
     ///Time when the source app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The source app name
     pub name: ::std::option::Option<::std::string::String>,
     ///The owner of source app
@@ -10521,11 +10591,15 @@ pub type SourceBeforeProvisioningRuleType = RuleEnum;
 pub struct SourceClassificationStatus {
     pub counts: ::std::option::Option<SourceClassificationStatusCounts>,
     ///Time when the process was started
-    pub started: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub started: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Status of Classification Process
     pub status: ::std::option::Option<SourceClassificationStatusStatus>,
     ///Time when the process status was last updated
-    pub updated: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -11025,7 +11099,9 @@ pub struct SourceCreated {
     ///The connector type used to connect to the source.
     pub connector: ::std::option::Option<::std::string::String>,
     ///The date and time the source was created.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The unique ID of the source.
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the source.
@@ -11188,9 +11264,13 @@ pub type SourceCreatedActorType = IdentityEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SourceCreationErrors {
     ///Date-time when the source was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Date-time when the source was last modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Multi-Host Integration ID.
     pub multihost_id: ::std::option::Option<::std::string::String>,
     ///operation category (e.g. DELETE).
@@ -11285,7 +11365,9 @@ pub struct SourceDeleted {
     ///The connector type used to connect to the source.
     pub connector: ::std::option::Option<::std::string::String>,
     ///The date and time the source was deleted.
-    pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deleted: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The unique ID of the source.
     pub id: ::std::option::Option<::std::string::String>,
     ///Human friendly name of the source.
@@ -12728,7 +12810,9 @@ pub type SourceStatus = SourceStateErrorAccountFileImportAnd10MoreEnum;
 #[derive(Clone, Debug, Default)]
 pub struct SourceSubtype {
     ///Creation timestamp.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Description of the subtype.
     pub description: ::std::option::Option<::std::string::String>,
     ///Display name of the subtype.
@@ -12736,7 +12820,9 @@ pub struct SourceSubtype {
     ///Unique identifier for the subtype.
     pub id: ::std::option::Option<::std::string::String>,
     ///Last modified timestamp.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The ID of the source.
     pub source_id: ::std::option::Option<::std::string::String>,
     ///Technical name of the subtype.
@@ -12977,7 +13063,9 @@ pub struct SourceUpdated {
     ///The unique ID of the source.
     pub id: ::std::option::Option<::std::string::String>,
     ///The date and time the source was modified.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The user friendly name of the source.
     pub name: ::std::option::Option<::std::string::String>,
     ///The connection type of the source.
@@ -13282,15 +13370,21 @@ impl ::std::convert::TryFrom<::std::string::String> for SourceUsageStatusStatus 
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJob {
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional user defined description/name for export job.
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigExportJobType>,
@@ -13383,17 +13477,25 @@ impl ::serde::Serialize for SpConfigExportJob {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigExportJobStatus {
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Optional user defined description/name for export job.
     pub description: ::std::option::Option<::std::string::String>,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigExportJobStatusType>,
@@ -13504,7 +13606,9 @@ pub struct SpConfigExportResults {
     ///Name of the tenant where this export originated.
     pub tenant: ::std::option::Option<::std::string::String>,
     ///Time the export was completed.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub timestamp: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Current version of the export results object.
     pub version: ::std::option::Option<i64>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -13590,17 +13694,25 @@ impl ::serde::Serialize for SpConfigExportResults {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigImportJobStatus {
     ///The time the job was completed.
-    pub completed: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub completed: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///This message contains additional information about the overall status of the job.
     pub message: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigImportJobStatusType>,
@@ -13766,13 +13878,19 @@ impl ::serde::Serialize for SpConfigImportResults {
 #[derive(Clone, Debug, Default)]
 pub struct SpConfigJob {
     ///The time the job was started.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The time until which the artifacts will be available for download.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Unique id assigned to this job.
     pub job_id: ::std::option::Option<::std::string::String>,
     ///The time of the last update to the job.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub status: ::std::option::Option<SpConfigJobStatus>,
     ///Type of the job, either export or import.
     pub type_: ::std::option::Option<SpConfigJobType>,
@@ -14767,11 +14885,11 @@ pub struct StreamConfigResponse {
 */
     pub events_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Inactivity timeout in seconds (optional).
-    pub inactivity_timeout: ::std::option::Option<i32>,
+    pub inactivity_timeout: ::std::option::Option<i64>,
     ///Issuer (transmitter) URL.
     pub iss: ::std::option::Option<::std::string::String>,
     ///Minimum verification interval in seconds (optional).
-    pub min_verification_interval: ::std::option::Option<i32>,
+    pub min_verification_interval: ::std::option::Option<i64>,
     ///Unique stream identifier.
     pub stream_id: ::std::option::Option<::std::string::String>,
     /// Members of the JSON object that no typed field holds, kept as
@@ -15644,22 +15762,22 @@ pub struct Substring {
 
 If `begin` is set to -1, the transform will begin at character 0 of the input data
 */
-    pub begin: i32,
+    pub begin: i64,
     /**This integer value is the number of characters to add to the begin attribute when returning a substring.
 
 This attribute is only used if begin is not -1.
 */
-    pub begin_offset: ::std::option::Option<i32>,
+    pub begin_offset: ::std::option::Option<i64>,
     /**The index of the first character to exclude from the returned substring.
 
 If end is -1 or not provided at all, the substring transform will return everything up to the end of the input string.
 */
-    pub end: ::std::option::Option<i32>,
+    pub end: ::std::option::Option<i64>,
     /**This integer value is the number of characters to add to the end attribute when returning a substring.
 
 This attribute is only used if end is provided and is not -1.
 */
-    pub end_offset: ::std::option::Option<i32>,
+    pub end_offset: ::std::option::Option<i64>,
     pub input: ::std::option::Option<Input>,
     pub requires_periodic_refresh: ::std::option::Option<RequiresPeriodicRefresh>,
     /// Members of the JSON object that no typed field holds, kept as

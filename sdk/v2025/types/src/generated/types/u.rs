@@ -356,7 +356,7 @@ Default: `false`.*/
     ///The end time for the scheduled task, represented as epoch seconds.
     pub end_time: ::std::option::Option<i64>,
     ///The interval depends on the chosen schedule cycle (scheduleType), i.e. if the schedule is daily, the interval will represent the days between executions.
-    pub interval: ::std::option::Option<i32>,
+    pub interval: ::std::option::Option<i64>,
     ///The ID of another scheduled task that triggers this scheduled task upon its completion.
     pub run_after_schedule_task_id: ::std::option::Option<i64>,
     ///The display name of the scheduled task.
@@ -498,15 +498,17 @@ pub struct UpdateStreamConfigResponse {
 */
     pub events_supported: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     ///Inactivity timeout in seconds (optional).
-    pub inactivity_timeout: ::std::option::Option<i32>,
+    pub inactivity_timeout: ::std::option::Option<i64>,
     ///Issuer (transmitter) URL.
     pub iss: ::std::option::Option<::std::string::String>,
     ///Minimum verification interval in seconds (optional).
-    pub min_verification_interval: ::std::option::Option<i32>,
+    pub min_verification_interval: ::std::option::Option<i64>,
     ///Unique stream identifier.
     pub stream_id: ::std::option::Option<::std::string::String>,
     ///Timestamp of the last configuration update.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub updated_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -980,13 +982,17 @@ pub struct UserApp {
     ///True if the app is visible in the request center
     pub app_center_enabled: ::std::option::Option<bool>,
     ///Time when the user app was created
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///True if the owner has multiple accounts for the source
     pub has_multiple_accounts: ::std::option::Option<bool>,
     ///The user app id
     pub id: ::std::option::Option<::std::string::String>,
     ///Time when the user app was last modified
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub owner: ::std::option::Option<UserAppOwner>,
     ///True if the app allows access request
     pub provision_request_enabled: ::std::option::Option<bool>,
@@ -1395,7 +1401,9 @@ impl ::serde::Serialize for UserAppSourceApp {
 #[derive(Clone, Debug, Default)]
 pub struct UserLevelPublishSummary {
     ///The last modification timestamp of the UserLevel.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates whether the API call triggered a publish operation.
     pub publish: ::std::option::Option<bool>,
     ///The status of the UserLevel publish operation.
@@ -1552,9 +1560,11 @@ pub struct UserLevelSummaryDto {
     ///Indicates whether the UserLevel is admin-assignable.
     pub admin_assignable: ::std::option::Option<bool>,
     ///The count of associated identities for the UserLevel.
-    pub associated_identities_count: ::std::option::Option<i32>,
+    pub associated_identities_count: ::std::option::Option<i64>,
     ///The creation timestamp of the UserLevel.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///Indicates whether the UserLevel is custom.
     pub custom: ::std::option::Option<bool>,
     ///A human-readable description of the UserLevel.
@@ -1564,7 +1574,9 @@ pub struct UserLevelSummaryDto {
     ///The legacy group associated with the UserLevel, used for backward compatibility for the UserLevel id.
     pub legacy_group: ::std::option::Option<::std::string::String>,
     ///The last modification timestamp of the UserLevel.
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The human-readable name of the UserLevel.
     pub name: ::std::option::Option<::std::string::String>,
     pub owner: ::std::option::Option<PublicIdentity>,

@@ -31,13 +31,17 @@ pub struct V2024AccessRequestItem {
 * The current SLA for the deprovisioning is 24 hours.
 * This date-time can be used to change the duration of an existing access item assignment for the specified identity. A GRANT_ACCESS request can extend duration or even remove an expiration date, and either a  GRANT_ACCESS or REVOKE_ACCESS request can reduce duration or add an expiration date where one has not previously been present. You can change the expiration date in requests for yourself or others you are authorized to request for.
 */
-    pub remove_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub remove_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The date and time the role or access profile or entitlement is/will be provisioned to the specified identity. Also known as the sunrise date.
 * Specify a date-time in the future.
 * This date-time can be used to indicate date-time when access item will be provisioned on the identity account. A GRANT_ACCESS request can use startDate to specify when to schedule provisioning of access item for an identity/account & a MODIFY_ACCESS request can use startDate to change the provisioning date-time of already assigned access item. But REVOKE_ACCESS request can not have startDate field. You can change the sunrise date in requests for yourself or others you are authorized to request for.
 * If the startDate is in the past, then the provisioning will be processed as soon as possible, but no guarantees can be made about when the provisioning will occur. If the startDate is in the future, then the provisioning will be scheduled to occur on that date and time. If no startDate is provided, then the provisioning will be processed as soon as possible.
 */
-    pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub start_date: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The type of the item being requested.
     pub type_: V2024AccessRequestItemType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -302,13 +306,17 @@ pub struct V2025Campaign {
 Default: `false`.*/
     pub auto_revoke_allowed: ::std::option::Option<bool>,
     ///The number of completed certifications in this campaign.
-    pub completed_certifications: ::std::option::Option<i32>,
+    pub completed_certifications: ::std::option::Option<i64>,
     ///The correlatedStatus of the campaign. Only SOURCE_OWNER campaigns can be Uncorrelated. An Uncorrelated certification campaign only includes Uncorrelated identities (An identity is uncorrelated if it has no accounts on an authoritative source).
     pub correlated_status: ::std::option::Option<V2025CampaignCorrelatedStatus>,
     ///Created time of the campaign
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     ///The campaign's completion deadline.  This date must be in the future in order to activate the campaign.  If you try to activate a campaign with a deadline of today or in the past, you will receive a 400 error response.
-    pub deadline: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub deadline: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign description. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -330,7 +338,9 @@ Default: `false`.*/
         V2025CampaignMandatoryCommentRequirement,
     >,
     ///Modified time of the campaign
-    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub modified: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     /**The campaign name. If this object is part of a template, special formatting applies; see the
 `/campaign-templates/{id}/generate` endpoint documentation for details.
 */
@@ -360,7 +370,7 @@ Default: `false`.*/
 Default: `true`.*/
     pub sunset_comments_required: ::std::option::Option<bool>,
     ///The total number of certifications in this campaign.
-    pub total_certifications: ::std::option::Option<i32>,
+    pub total_certifications: ::std::option::Option<i64>,
     ///The type of campaign. Could be extended in the future.
     pub type_: V2025CampaignType,
     /// Members of the JSON object that no typed field holds, kept as
@@ -1370,7 +1380,9 @@ pub type V2025CampaignType = ManagerSourceOwnerSearchAnd2MoreEnum;
 pub struct V2025Schedule {
     pub days: ::std::option::Option<V2025ScheduleDays>,
     ///Specifies the time after which this schedule will no longer occur.
-    pub expiration: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub expiration: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub hours: V2025ScheduleHours,
     /**Specifies which months of a schedule are active. Only valid for ANNUALLY schedule types. Examples:
 
@@ -2099,7 +2111,9 @@ pub type V3ImportObjectType = ConnectorRuleAnd6MoreEnum;
 pub struct VaClusterStatusChangeEvent {
     pub application: ::std::option::Option<VaClusterStatusChangeEventApplication>,
     ///The date and time the status change occurred.
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub health_check_result: ::std::option::Option<
         VaClusterStatusChangeEventHealthCheckResult,
     >,

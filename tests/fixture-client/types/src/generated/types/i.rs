@@ -8,7 +8,9 @@
 ///`IdentityHit`
 #[derive(Clone, Debug, Default)]
 pub struct IdentityHit {
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub email: ::std::option::Option<::std::string::String>,
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::option::Option<::std::string::String>,

@@ -9,9 +9,13 @@
 #[derive(Clone, Debug, Default)]
 pub struct TaskStatus {
     pub completion_status: ::std::option::Option<TaskStatusCompletionStatus>,
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub created: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub id: ::std::option::Option<::std::string::String>,
-    pub launched: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    pub launched: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
+    >,
     pub parent_name: ::std::option::Option<::std::string::String>,
     pub percent_complete: ::std::option::Option<f64>,
     pub progress: ::std::option::Option<::std::string::String>,
@@ -137,6 +141,8 @@ impl ::std::convert::TryFrom<::std::string::String> for TaskStatusCompletionStat
 ///`Thing`
 #[derive(Clone, Debug)]
 pub struct Thing {
+    ///Declared `int32`; tenants send values beyond 32 bits.
+    pub attributes_hash: ::std::option::Option<i64>,
     pub id: ::std::string::String,
     pub kind: ::std::option::Option<ThingKind>,
     pub name: ::std::string::String,
@@ -156,18 +162,21 @@ impl ::sailpoint_runtime::object::Object for Thing {
         let mut f0 = ::std::option::Option::None;
         let mut f1 = ::std::option::Option::None;
         let mut f2 = ::std::option::Option::None;
+        let mut f3 = ::std::option::Option::None;
         while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
             match key.as_str() {
-                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
-                "kind" => f1 = o::field(&mut map, &key, &mut extra)?,
-                "name" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "attributesHash" => f0 = o::field(&mut map, &key, &mut extra)?,
+                "id" => f1 = o::field(&mut map, &key, &mut extra)?,
+                "kind" => f2 = o::field(&mut map, &key, &mut extra)?,
+                "name" => f3 = o::field(&mut map, &key, &mut extra)?,
                 _ => o::undeclared(&mut map, key, &mut extra)?,
             }
         }
         ::std::result::Result::Ok(Self {
-            id: o::filled(f0, "id", &extra)?,
-            kind: f1,
-            name: o::filled(f2, "name", &extra)?,
+            attributes_hash: f0,
+            id: o::filled(f1, "id", &extra)?,
+            kind: f2,
+            name: o::filled(f3, "name", &extra)?,
             extra,
         })
     }
@@ -185,6 +194,9 @@ impl ::serde::Serialize for Thing {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
+        if let ::std::option::Option::Some(v) = &self.attributes_hash {
+            w.entry("attributesHash", v)?;
+        }
         w.filled("id", &self.id)?;
         if let ::std::option::Option::Some(v) = &self.kind {
             w.entry("kind", v)?;

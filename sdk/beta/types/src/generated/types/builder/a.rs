@@ -286,7 +286,7 @@ pub struct AccessDuration {
         ::std::option::Option<super::AccessDurationTimeUnit>,
         ::std::string::String,
     >,
-    value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    value: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "roles"))]
@@ -313,7 +313,7 @@ impl AccessDuration {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value
@@ -448,7 +448,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -465,7 +465,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -556,7 +556,7 @@ impl AccessProfile {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -614,7 +614,7 @@ impl AccessProfile {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1559,11 +1559,11 @@ pub struct AccessRequestItem {
         ::std::string::String,
     >,
     remove_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     start_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessRequestItemType, ::std::string::String>,
@@ -1650,7 +1650,7 @@ impl AccessRequestItem {
     pub fn remove_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1664,7 +1664,7 @@ impl AccessRequestItem {
     pub fn start_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2949,11 +2949,11 @@ for AdminReviewReassignReassignTo {
 #[derive(Clone, Debug)]
 pub struct ApprovalReminderAndEscalationConfig {
     days_between_reminders: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     days_until_escalation: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     fallback_approver_ref: ::std::result::Result<
@@ -2961,7 +2961,7 @@ pub struct ApprovalReminderAndEscalationConfig {
         ::std::string::String,
     >,
     max_reminders: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<::std::num::NonZeroU64>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2982,7 +2982,7 @@ impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
 impl ApprovalReminderAndEscalationConfig {
     pub fn days_between_reminders<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.days_between_reminders = value
@@ -2996,7 +2996,7 @@ impl ApprovalReminderAndEscalationConfig {
     }
     pub fn days_until_escalation<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.days_until_escalation = value
@@ -3022,7 +3022,7 @@ impl ApprovalReminderAndEscalationConfig {
     }
     pub fn max_reminders<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
         T::Error: ::std::fmt::Display,
     {
         self.max_reminders = value

@@ -158,7 +158,7 @@ impl ::std::convert::From<super::CampaignReportsConfig> for CampaignReportsConfi
 pub struct CampaignTemplate {
     campaign: ::std::result::Result<super::Fullcampaign, ::std::string::String>,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     deadline_duration: ::std::result::Result<
@@ -171,7 +171,7 @@ pub struct CampaignTemplate {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -214,7 +214,7 @@ impl CampaignTemplate {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -260,7 +260,7 @@ impl CampaignTemplate {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -661,9 +661,9 @@ pub struct ClientLogConfiguration {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    duration_minutes: ::std::result::Result<i32, ::std::string::String>,
+    duration_minutes: ::std::result::Result<i64, ::std::string::String>,
     expiration: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     log_levels: ::std::result::Result<
@@ -700,7 +700,7 @@ impl ClientLogConfiguration {
     }
     pub fn duration_minutes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.duration_minutes = value
@@ -713,7 +713,7 @@ impl ClientLogConfiguration {
     pub fn expiration<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -917,7 +917,7 @@ pub struct CommentDto {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -958,7 +958,7 @@ impl CommentDto {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2116,7 +2116,7 @@ pub struct ConfigurationItemRequest {
         ::std::string::String,
     >,
     end_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     reassigned_from_id: ::std::result::Result<
@@ -2128,7 +2128,7 @@ pub struct ConfigurationItemRequest {
         ::std::string::String,
     >,
     start_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2163,7 +2163,7 @@ impl ConfigurationItemRequest {
     pub fn end_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2199,7 +2199,7 @@ impl ConfigurationItemRequest {
     pub fn start_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3482,7 +3482,7 @@ for CreateFormInstanceRequest {
 #[cfg(feature = "oauth-clients")]
 #[derive(Clone, Debug)]
 pub struct CreateOAuthClientRequest {
-    access_token_validity_seconds: ::std::result::Result<i32, ::std::string::String>,
+    access_token_validity_seconds: ::std::result::Result<i64, ::std::string::String>,
     access_type: ::std::result::Result<super::AccessType, ::std::string::String>,
     business_name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
@@ -3515,7 +3515,7 @@ pub struct CreateOAuthClientRequest {
         ::std::string::String,
     >,
     refresh_token_validity_seconds: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     scope: ::std::result::Result<
@@ -3561,7 +3561,7 @@ impl ::std::default::Default for CreateOAuthClientRequest {
 impl CreateOAuthClientRequest {
     pub fn access_token_validity_seconds<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.access_token_validity_seconds = value
@@ -3693,7 +3693,7 @@ impl CreateOAuthClientRequest {
     }
     pub fn refresh_token_validity_seconds<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.refresh_token_validity_seconds = value
@@ -3803,11 +3803,11 @@ impl ::std::convert::From<super::CreateOAuthClientRequest> for CreateOAuthClient
 #[derive(Clone, Debug)]
 pub struct CreatePersonalAccessTokenRequest {
     access_token_validity_seconds: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     expiration_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3833,7 +3833,7 @@ impl ::std::default::Default for CreatePersonalAccessTokenRequest {
 impl CreatePersonalAccessTokenRequest {
     pub fn access_token_validity_seconds<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.access_token_validity_seconds = value
@@ -3848,7 +3848,7 @@ impl CreatePersonalAccessTokenRequest {
     pub fn expiration_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {

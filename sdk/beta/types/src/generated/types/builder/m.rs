@@ -93,7 +93,7 @@ pub struct ManagedClientStatus {
     >,
     status: ::std::result::Result<super::ManagedClientStatusEnum, ::std::string::String>,
     timestamp: ::std::result::Result<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<
@@ -140,7 +140,7 @@ impl ManagedClientStatus {
     }
     pub fn timestamp<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
         self.timestamp = value
@@ -579,7 +579,7 @@ pub struct MultiHostIntegrationsCreate {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -588,7 +588,7 @@ pub struct MultiHostIntegrationsCreate {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -658,7 +658,7 @@ impl MultiHostIntegrationsCreate {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -696,7 +696,7 @@ impl MultiHostIntegrationsCreate {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {

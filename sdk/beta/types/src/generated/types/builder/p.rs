@@ -319,7 +319,7 @@ pub struct PasswordOrgConfig {
         ::std::string::String,
     >,
     digit_token_duration_minutes: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<::std::num::NonZeroU64>,
         ::std::string::String,
     >,
     digit_token_enabled: ::std::result::Result<
@@ -327,7 +327,7 @@ pub struct PasswordOrgConfig {
         ::std::string::String,
     >,
     digit_token_length: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -362,7 +362,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_duration_minutes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_duration_minutes = value
@@ -388,7 +388,7 @@ impl PasswordOrgConfig {
     }
     pub fn digit_token_length<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.digit_token_length = value
@@ -451,7 +451,7 @@ pub struct PasswordPolicyV3Dto {
         ::std::string::String,
     >,
     date_created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     default_policy: ::std::result::Result<
@@ -475,7 +475,7 @@ pub struct PasswordPolicyV3Dto {
         ::std::string::String,
     >,
     last_updated: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     max_length: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -631,7 +631,7 @@ impl PasswordPolicyV3Dto {
     pub fn date_created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -707,7 +707,7 @@ impl PasswordPolicyV3Dto {
     pub fn last_updated<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1066,7 +1066,7 @@ impl ::std::convert::From<super::PasswordPolicyV3Dto> for PasswordPolicyV3Dto {
 #[derive(Clone, Debug)]
 pub struct PasswordSyncGroup {
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     id: ::std::result::Result<
@@ -1074,7 +1074,7 @@ pub struct PasswordSyncGroup {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -1110,7 +1110,7 @@ impl PasswordSyncGroup {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1132,7 +1132,7 @@ impl PasswordSyncGroup {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1367,7 +1367,7 @@ pub struct ProvisioningConfig {
         ::std::string::String,
     >,
     provisioning_request_expiration: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     universal_manager: ::std::result::Result<
@@ -1437,7 +1437,7 @@ impl ProvisioningConfig {
     }
     pub fn provisioning_request_expiration<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.provisioning_request_expiration = value
@@ -2119,7 +2119,7 @@ pub struct PublicIdentityConfig {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     modified_by: ::std::result::Result<
@@ -2156,7 +2156,7 @@ impl PublicIdentityConfig {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {

@@ -1486,11 +1486,11 @@ pub struct RequestedItemDtoRef {
     >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     remove_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     start_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::RequestedItemDtoRefType, ::std::string::String>,
@@ -1566,7 +1566,7 @@ impl RequestedItemDtoRef {
     pub fn remove_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1580,7 +1580,7 @@ impl RequestedItemDtoRef {
     pub fn start_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2115,7 +2115,7 @@ pub struct Role {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -2150,7 +2150,7 @@ pub struct Role {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<super::RoleName, ::std::string::String>,
@@ -2258,7 +2258,7 @@ impl Role {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2370,7 +2370,7 @@ impl Role {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3520,11 +3520,11 @@ pub struct RoleMiningSessionDto {
         ::std::string::String,
     >,
     identity_count: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     min_num_identities_in_potential_role: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -3532,19 +3532,19 @@ pub struct RoleMiningSessionDto {
         ::std::string::String,
     >,
     potential_role_count: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     potential_roles_ready_count: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     prescribed_prune_threshold: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     prune_threshold: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     saved: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -3593,7 +3593,7 @@ impl RoleMiningSessionDto {
     }
     pub fn identity_count<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.identity_count = value
@@ -3605,7 +3605,7 @@ impl RoleMiningSessionDto {
     }
     pub fn min_num_identities_in_potential_role<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.min_num_identities_in_potential_role = value
@@ -3629,7 +3629,7 @@ impl RoleMiningSessionDto {
     }
     pub fn potential_role_count<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.potential_role_count = value
@@ -3641,7 +3641,7 @@ impl RoleMiningSessionDto {
     }
     pub fn potential_roles_ready_count<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.potential_roles_ready_count = value
@@ -3655,7 +3655,7 @@ impl RoleMiningSessionDto {
     }
     pub fn prescribed_prune_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.prescribed_prune_threshold = value
@@ -3669,7 +3669,7 @@ impl RoleMiningSessionDto {
     }
     pub fn prune_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.prune_threshold = value

@@ -12,7 +12,7 @@ pub struct Schedule {
         ::std::string::String,
     >,
     expiration: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     hours: ::std::result::Result<super::ScheduleHours, ::std::string::String>,
@@ -56,7 +56,7 @@ impl Schedule {
     pub fn expiration<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -560,7 +560,7 @@ impl ::std::convert::From<super::ScheduleSchedule> for ScheduleSchedule {
 #[cfg(feature = "sod-policies")]
 #[derive(Clone, Debug)]
 pub struct ScheduleSelector {
-    interval: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    interval: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     type_: ::std::result::Result<super::SelectorType, ::std::string::String>,
     values: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
@@ -583,7 +583,7 @@ impl ::std::default::Default for ScheduleSelector {
 impl ScheduleSelector {
     pub fn interval<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.interval = value
@@ -822,7 +822,7 @@ pub struct Schema {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     display_attribute: ::std::result::Result<
@@ -850,7 +850,7 @@ pub struct Schema {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -916,7 +916,7 @@ impl Schema {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -996,7 +996,7 @@ impl Schema {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2313,7 +2313,7 @@ impl ::std::convert::From<super::SedPatch> for SedPatch {
 pub struct Segment {
     active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -2325,7 +2325,7 @@ pub struct Segment {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -2373,7 +2373,7 @@ impl Segment {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2407,7 +2407,7 @@ impl Segment {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3272,7 +3272,7 @@ pub struct SimIntegrationDetails {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -3284,7 +3284,7 @@ pub struct SimIntegrationDetails {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -3378,7 +3378,7 @@ impl SimIntegrationDetails {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3412,7 +3412,7 @@ impl SimIntegrationDetails {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3645,7 +3645,7 @@ pub struct SodPolicy {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     creator_id: ::std::result::Result<
@@ -3665,7 +3665,7 @@ pub struct SodPolicy {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     modifier_id: ::std::result::Result<
@@ -3774,7 +3774,7 @@ impl SodPolicy {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3832,7 +3832,7 @@ impl SodPolicy {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4109,7 +4109,7 @@ impl ::std::convert::From<super::SodPolicyOwnerRef> for SodPolicyOwnerRef {
 #[derive(Clone, Debug)]
 pub struct SodPolicySchedule {
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     creator_id: ::std::result::Result<
@@ -4125,7 +4125,7 @@ pub struct SodPolicySchedule {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     modifier_id: ::std::result::Result<
@@ -4168,7 +4168,7 @@ impl SodPolicySchedule {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4214,7 +4214,7 @@ impl SodPolicySchedule {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4464,7 +4464,7 @@ pub struct Source {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     credential_provider_enabled: ::std::result::Result<
@@ -4472,7 +4472,7 @@ pub struct Source {
         ::std::string::String,
     >,
     delete_threshold: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -4501,7 +4501,7 @@ pub struct Source {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4743,7 +4743,7 @@ impl Source {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4768,7 +4768,7 @@ impl Source {
     }
     pub fn delete_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.delete_threshold = value
@@ -4869,7 +4869,7 @@ impl Source {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -7218,13 +7218,13 @@ impl ::std::convert::From<super::SubscriptionPutRequest> for SubscriptionPutRequ
 #[cfg(feature = "transforms")]
 #[derive(Clone, Debug)]
 pub struct Substring {
-    begin: ::std::result::Result<i32, ::std::string::String>,
+    begin: ::std::result::Result<i64, ::std::string::String>,
     begin_offset: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    end: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
-    end_offset: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    end: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    end_offset: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     input: ::std::result::Result<
         ::std::option::Option<super::Input>,
         ::std::string::String,
@@ -7253,7 +7253,7 @@ impl ::std::default::Default for Substring {
 impl Substring {
     pub fn begin<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.begin = value
@@ -7263,7 +7263,7 @@ impl Substring {
     }
     pub fn begin_offset<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.begin_offset = value
@@ -7275,7 +7275,7 @@ impl Substring {
     }
     pub fn end<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.end = value
@@ -7285,7 +7285,7 @@ impl Substring {
     }
     pub fn end_offset<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.end_offset = value

@@ -620,7 +620,7 @@ impl ::std::convert::From<super::CampaignReportsConfig> for CampaignReportsConfi
 pub struct CampaignTemplate {
     campaign: ::std::result::Result<super::V2024Campaign, ::std::string::String>,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     deadline_duration: ::std::result::Result<
@@ -633,7 +633,7 @@ pub struct CampaignTemplate {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -676,7 +676,7 @@ impl CampaignTemplate {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -722,7 +722,7 @@ impl CampaignTemplate {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1075,7 +1075,7 @@ pub struct ClientLogConfigurationDurationMinutes {
         ::std::string::String,
     >,
     duration_minutes: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     log_levels: ::std::result::Result<
@@ -1111,7 +1111,7 @@ impl ClientLogConfigurationDurationMinutes {
     }
     pub fn duration_minutes<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.duration_minutes = value
@@ -1188,7 +1188,7 @@ pub struct ClientLogConfigurationExpiration {
         ::std::string::String,
     >,
     expiration: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     log_levels: ::std::result::Result<
@@ -1225,7 +1225,7 @@ impl ClientLogConfigurationExpiration {
     pub fn expiration<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1504,7 +1504,7 @@ pub struct CommentDto {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1545,7 +1545,7 @@ impl CommentDto {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2637,7 +2637,7 @@ pub struct ConfigurationItemRequest {
         ::std::string::String,
     >,
     end_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     reassigned_from_id: ::std::result::Result<
@@ -2649,7 +2649,7 @@ pub struct ConfigurationItemRequest {
         ::std::string::String,
     >,
     start_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2684,7 +2684,7 @@ impl ConfigurationItemRequest {
     pub fn end_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2720,7 +2720,7 @@ impl ConfigurationItemRequest {
     pub fn start_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4121,7 +4121,7 @@ for CreateFormInstanceRequest {
 #[cfg(feature = "oauth-clients")]
 #[derive(Clone, Debug)]
 pub struct CreateOAuthClientRequest {
-    access_token_validity_seconds: ::std::result::Result<i32, ::std::string::String>,
+    access_token_validity_seconds: ::std::result::Result<i64, ::std::string::String>,
     access_type: ::std::result::Result<super::AccessType, ::std::string::String>,
     business_name: ::std::result::Result<
         ::std::option::Option<::std::string::String>,
@@ -4154,7 +4154,7 @@ pub struct CreateOAuthClientRequest {
         ::std::string::String,
     >,
     refresh_token_validity_seconds: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     scope: ::std::result::Result<
@@ -4200,7 +4200,7 @@ impl ::std::default::Default for CreateOAuthClientRequest {
 impl CreateOAuthClientRequest {
     pub fn access_token_validity_seconds<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.access_token_validity_seconds = value
@@ -4332,7 +4332,7 @@ impl CreateOAuthClientRequest {
     }
     pub fn refresh_token_validity_seconds<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.refresh_token_validity_seconds = value
@@ -4442,11 +4442,11 @@ impl ::std::convert::From<super::CreateOAuthClientRequest> for CreateOAuthClient
 #[derive(Clone, Debug)]
 pub struct CreatePersonalAccessTokenRequest {
     access_token_validity_seconds: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     expiration_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4472,7 +4472,7 @@ impl ::std::default::Default for CreatePersonalAccessTokenRequest {
 impl CreatePersonalAccessTokenRequest {
     pub fn access_token_validity_seconds<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.access_token_validity_seconds = value
@@ -4487,7 +4487,7 @@ impl CreatePersonalAccessTokenRequest {
     pub fn expiration_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {

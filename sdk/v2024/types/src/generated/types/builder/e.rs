@@ -550,7 +550,7 @@ pub struct EntitlementAccessRequestConfigMaxPermittedAccessDuration {
         >,
         ::std::string::String,
     >,
-    value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    value: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-requests", feature = "entitlements", feature = "sources"))]
@@ -582,7 +582,7 @@ impl EntitlementAccessRequestConfigMaxPermittedAccessDuration {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value

@@ -12,7 +12,7 @@ pub struct MachineClassificationConfig {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     criteria: ::std::result::Result<
@@ -21,7 +21,7 @@ pub struct MachineClassificationConfig {
     >,
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -58,7 +58,7 @@ impl MachineClassificationConfig {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -92,7 +92,7 @@ impl MachineClassificationConfig {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -626,7 +626,7 @@ pub struct MachineIdentity {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -642,7 +642,7 @@ pub struct MachineIdentity {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -700,7 +700,7 @@ impl MachineIdentity {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -746,7 +746,7 @@ impl MachineIdentity {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1717,7 +1717,7 @@ pub struct MultiHostIntegrationsCreate {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1726,7 +1726,7 @@ pub struct MultiHostIntegrationsCreate {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1796,7 +1796,7 @@ impl MultiHostIntegrationsCreate {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1834,7 +1834,7 @@ impl MultiHostIntegrationsCreate {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {

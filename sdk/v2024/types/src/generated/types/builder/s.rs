@@ -469,7 +469,7 @@ impl ::std::convert::From<super::Schedule> for Schedule {
 #[cfg(any(feature = "scheduled-search", feature = "sod-policies"))]
 #[derive(Clone, Debug)]
 pub struct ScheduleSelector {
-    interval: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    interval: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     type_: ::std::result::Result<super::SelectorType, ::std::string::String>,
     values: ::std::result::Result<
         ::std::vec::Vec<::std::string::String>,
@@ -492,7 +492,7 @@ impl ::std::default::Default for ScheduleSelector {
 impl ScheduleSelector {
     pub fn interval<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.interval = value
@@ -571,7 +571,7 @@ pub struct ScheduledActionPayload {
         ::std::string::String,
     >,
     start_time: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     time_zone_id: ::std::result::Result<
@@ -630,7 +630,7 @@ impl ScheduledActionPayload {
     pub fn start_time<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1181,7 +1181,10 @@ pub struct ScheduledSearch {
         ::std::string::String,
     >,
     enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-    id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    id: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
     modified: ::std::result::Result<
         ::std::option::Option<super::DateTime>,
         ::std::string::String,
@@ -1190,8 +1193,14 @@ pub struct ScheduledSearch {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    owner: ::std::result::Result<super::ScheduledSearchOwner, ::std::string::String>,
-    owner_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+    owner: ::std::result::Result<
+        ::std::option::Option<super::ScheduledSearchOwner>,
+        ::std::string::String,
+    >,
+    owner_id: ::std::result::Result<
+        ::std::option::Option<::std::string::String>,
+        ::std::string::String,
+    >,
     recipients: ::std::result::Result<
         ::std::vec::Vec<super::ScheduledSearchRecipientsItem>,
         ::std::string::String,
@@ -1209,11 +1218,11 @@ impl ::std::default::Default for ScheduledSearch {
             display_query_details: Ok(Default::default()),
             email_empty_results: Ok(Default::default()),
             enabled: Ok(Default::default()),
-            id: Err("no value supplied for id".to_string()),
+            id: Ok(Default::default()),
             modified: Ok(Default::default()),
             name: Ok(Default::default()),
-            owner: Err("no value supplied for owner".to_string()),
-            owner_id: Err("no value supplied for owner_id".to_string()),
+            owner: Ok(Default::default()),
+            owner_id: Ok(Default::default()),
             recipients: Err("no value supplied for recipients".to_string()),
             saved_search_id: Err("no value supplied for saved_search_id".to_string()),
             schedule: Err("no value supplied for schedule".to_string()),
@@ -1281,7 +1290,7 @@ impl ScheduledSearch {
     }
     pub fn id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.id = value
@@ -1311,7 +1320,7 @@ impl ScheduledSearch {
     }
     pub fn owner<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<super::ScheduledSearchOwner>,
+        T: ::std::convert::TryInto<::std::option::Option<super::ScheduledSearchOwner>>,
         T::Error: ::std::fmt::Display,
     {
         self.owner = value
@@ -1321,7 +1330,7 @@ impl ScheduledSearch {
     }
     pub fn owner_id<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::string::String>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
         T::Error: ::std::fmt::Display,
     {
         self.owner_id = value
@@ -1581,7 +1590,7 @@ pub struct Schema {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     display_attribute: ::std::result::Result<
@@ -1609,7 +1618,7 @@ pub struct Schema {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -1675,7 +1684,7 @@ impl Schema {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1755,7 +1764,7 @@ impl Schema {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3888,7 +3897,7 @@ impl ::std::convert::From<super::SedPatch> for SedPatch {
 pub struct Segment {
     active: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -3900,7 +3909,7 @@ pub struct Segment {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -3948,7 +3957,7 @@ impl Segment {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3982,7 +3991,7 @@ impl Segment {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4355,7 +4364,7 @@ pub struct ServiceDeskIntegrationDto {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4368,7 +4377,7 @@ pub struct ServiceDeskIntegrationDto {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4459,7 +4468,7 @@ impl ServiceDeskIntegrationDto {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4507,7 +4516,7 @@ impl ServiceDeskIntegrationDto {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4791,7 +4800,7 @@ pub struct SimIntegrationDetails {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -4803,7 +4812,7 @@ pub struct SimIntegrationDetails {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -4897,7 +4906,7 @@ impl SimIntegrationDetails {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -4931,7 +4940,7 @@ impl SimIntegrationDetails {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -5164,7 +5173,7 @@ pub struct SodPolicy {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     creator_id: ::std::result::Result<
@@ -5184,7 +5193,7 @@ pub struct SodPolicy {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     modifier_id: ::std::result::Result<
@@ -5293,7 +5302,7 @@ impl SodPolicy {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -5351,7 +5360,7 @@ impl SodPolicy {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -5628,7 +5637,7 @@ impl ::std::convert::From<super::SodPolicyOwnerRef> for SodPolicyOwnerRef {
 #[derive(Clone, Debug)]
 pub struct SodPolicySchedule {
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     creator_id: ::std::result::Result<
@@ -5644,7 +5653,7 @@ pub struct SodPolicySchedule {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     modifier_id: ::std::result::Result<
@@ -5687,7 +5696,7 @@ impl SodPolicySchedule {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -5733,7 +5742,7 @@ impl SodPolicySchedule {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -5983,7 +5992,7 @@ pub struct Source {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     credential_provider_enabled: ::std::result::Result<
@@ -5991,7 +6000,7 @@ pub struct Source {
         ::std::string::String,
     >,
     delete_threshold: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -6020,7 +6029,7 @@ pub struct Source {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6262,7 +6271,7 @@ impl Source {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -6287,7 +6296,7 @@ impl Source {
     }
     pub fn delete_threshold<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.delete_threshold = value
@@ -6388,7 +6397,7 @@ impl Source {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -8944,13 +8953,13 @@ impl ::std::convert::From<super::SubscriptionPutRequest> for SubscriptionPutRequ
 #[cfg(any(feature = "sources", feature = "transforms"))]
 #[derive(Clone, Debug)]
 pub struct Substring {
-    begin: ::std::result::Result<i32, ::std::string::String>,
+    begin: ::std::result::Result<i64, ::std::string::String>,
     begin_offset: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
-    end: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
-    end_offset: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    end: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+    end_offset: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     input: ::std::result::Result<
         ::std::option::Option<super::Input>,
         ::std::string::String,
@@ -8979,7 +8988,7 @@ impl ::std::default::Default for Substring {
 impl Substring {
     pub fn begin<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<i32>,
+        T: ::std::convert::TryInto<i64>,
         T::Error: ::std::fmt::Display,
     {
         self.begin = value
@@ -8989,7 +8998,7 @@ impl Substring {
     }
     pub fn begin_offset<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.begin_offset = value
@@ -9001,7 +9010,7 @@ impl Substring {
     }
     pub fn end<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.end = value
@@ -9011,7 +9020,7 @@ impl Substring {
     }
     pub fn end_offset<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.end_offset = value

@@ -8,7 +8,7 @@
 #[derive(Clone, Debug)]
 pub struct Tag {
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     id: ::std::result::Result<
@@ -16,7 +16,7 @@ pub struct Tag {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -44,7 +44,7 @@ impl Tag {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -66,7 +66,7 @@ impl Tag {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -512,7 +512,7 @@ pub struct TemplateDto {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -539,7 +539,7 @@ pub struct TemplateDto {
     locale: ::std::result::Result<::std::string::String, ::std::string::String>,
     medium: ::std::result::Result<super::TemplateDtoMedium, ::std::string::String>,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -603,7 +603,7 @@ impl TemplateDto {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -697,7 +697,7 @@ impl TemplateDto {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -2875,7 +2875,7 @@ impl ::std::convert::From<super::Trim> for Trim {
 pub struct TypeAheadQuery {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
     max_expansions: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<::std::num::NonZeroU64>,
         ::std::string::String,
     >,
     nested_type: ::std::result::Result<
@@ -2884,7 +2884,7 @@ pub struct TypeAheadQuery {
     >,
     query: ::std::result::Result<::std::string::String, ::std::string::String>,
     size: ::std::result::Result<
-        ::std::option::Option<::std::num::NonZeroU32>,
+        ::std::option::Option<::std::num::NonZeroU64>,
         ::std::string::String,
     >,
     sort: ::std::result::Result<
@@ -2926,7 +2926,7 @@ impl TypeAheadQuery {
     }
     pub fn max_expansions<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
         T::Error: ::std::fmt::Display,
     {
         self.max_expansions = value
@@ -2960,7 +2960,7 @@ impl TypeAheadQuery {
     }
     pub fn size<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU32>>,
+        T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
         T::Error: ::std::fmt::Display,
     {
         self.size = value

@@ -353,7 +353,7 @@ pub struct AccessDuration {
         ::std::option::Option<super::AccessDurationTimeUnit>,
         ::std::string::String,
     >,
-    value: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    value: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(any(feature = "access-profiles", feature = "dimensions", feature = "roles"))]
@@ -380,7 +380,7 @@ impl AccessDuration {
     }
     pub fn value<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.value = value
@@ -515,7 +515,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -532,7 +532,7 @@ pub struct AccessProfile {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -626,7 +626,7 @@ impl AccessProfile {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -684,7 +684,7 @@ impl AccessProfile {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1629,11 +1629,11 @@ pub struct AccessRequestItem {
         ::std::string::String,
     >,
     remove_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     start_date: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     type_: ::std::result::Result<super::AccessRequestItemType, ::std::string::String>,
@@ -1720,7 +1720,7 @@ impl AccessRequestItem {
     pub fn remove_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1734,7 +1734,7 @@ impl AccessRequestItem {
     pub fn start_date<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -3304,7 +3304,7 @@ pub struct ActivityConfigurationSettings {
         ::std::string::String,
     >,
     retention_time_period: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     retention_time_type: ::std::result::Result<
@@ -3411,7 +3411,7 @@ impl ActivityConfigurationSettings {
     }
     pub fn retention_time_period<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.retention_time_period = value
@@ -5632,11 +5632,11 @@ impl ::std::convert::From<super::ApprovalRejectRequest> for ApprovalRejectReques
 #[derive(Clone, Debug)]
 pub struct ApprovalReminderAndEscalationConfig {
     days_between_reminders: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     days_until_escalation: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     fallback_approver_ref: ::std::result::Result<
@@ -5644,7 +5644,7 @@ pub struct ApprovalReminderAndEscalationConfig {
         ::std::string::String,
     >,
     max_reminders: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5665,7 +5665,7 @@ impl ::std::default::Default for ApprovalReminderAndEscalationConfig {
 impl ApprovalReminderAndEscalationConfig {
     pub fn days_between_reminders<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.days_between_reminders = value
@@ -5679,7 +5679,7 @@ impl ApprovalReminderAndEscalationConfig {
     }
     pub fn days_until_escalation<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.days_until_escalation = value
@@ -5705,7 +5705,7 @@ impl ApprovalReminderAndEscalationConfig {
     }
     pub fn max_reminders<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.max_reminders = value

@@ -1031,11 +1031,11 @@ impl ::std::convert::From<super::Bound> for Bound {
 pub struct BucketAggregation {
     field: ::std::result::Result<::std::string::String, ::std::string::String>,
     min_doc_count: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     name: ::std::result::Result<::std::string::String, ::std::string::String>,
-    size: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    size: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     type_: ::std::result::Result<
         ::std::option::Option<super::BucketType>,
         ::std::string::String,
@@ -1069,7 +1069,7 @@ impl BucketAggregation {
     }
     pub fn min_doc_count<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.min_doc_count = value
@@ -1091,7 +1091,7 @@ impl BucketAggregation {
     }
     pub fn size<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.size = value

@@ -947,7 +947,7 @@ impl ::std::convert::From<super::FormDefinitionInput> for FormDefinitionInput {
 #[derive(Clone, Debug)]
 pub struct FormDefinitionResponse {
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -971,7 +971,7 @@ pub struct FormDefinitionResponse {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -1011,7 +1011,7 @@ impl FormDefinitionResponse {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1085,7 +1085,7 @@ impl FormDefinitionResponse {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {

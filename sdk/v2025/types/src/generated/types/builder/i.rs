@@ -862,7 +862,7 @@ pub struct IdentityProfile {
         ::std::string::String,
     >,
     created: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     description: ::std::result::Result<
@@ -882,7 +882,7 @@ pub struct IdentityProfile {
         ::std::string::String,
     >,
     identity_count: ::std::result::Result<
-        ::std::option::Option<i32>,
+        ::std::option::Option<i64>,
         ::std::string::String,
     >,
     identity_exception_report_reference: ::std::result::Result<
@@ -894,7 +894,7 @@ pub struct IdentityProfile {
         ::std::string::String,
     >,
     modified: ::std::result::Result<
-        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         ::std::string::String,
     >,
     name: ::std::result::Result<
@@ -948,7 +948,7 @@ impl IdentityProfile {
     pub fn created<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1009,7 +1009,7 @@ impl IdentityProfile {
     }
     pub fn identity_count<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.identity_count = value
@@ -1052,7 +1052,7 @@ impl IdentityProfile {
     pub fn modified<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         >,
         T::Error: ::std::fmt::Display,
     {
@@ -1259,7 +1259,7 @@ pub struct IdentityProfileExportedObject {
         ::std::option::Option<super::IdentityProfileExportedObjectSelf>,
         ::std::string::String,
     >,
-    version: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    version: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "identity-profiles")]
@@ -1299,7 +1299,7 @@ impl IdentityProfileExportedObject {
     }
     pub fn version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.version = value
@@ -2055,7 +2055,7 @@ pub struct ImportFormDefinitionsBodyItem {
         ::std::option::Option<::std::string::String>,
         ::std::string::String,
     >,
-    version: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    version: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
 #[cfg(feature = "custom-forms")]
@@ -2093,7 +2093,7 @@ impl ImportFormDefinitionsBodyItem {
     }
     pub fn version<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.version = value

@@ -633,7 +633,7 @@ pub struct NonEmployeeRequestBody {
     >,
     email: ::std::result::Result<::std::string::String, ::std::string::String>,
     end_date: ::std::result::Result<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
         ::std::string::String,
     >,
     first_name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -642,7 +642,7 @@ pub struct NonEmployeeRequestBody {
     phone: ::std::result::Result<::std::string::String, ::std::string::String>,
     source_id: ::std::result::Result<::std::string::String, ::std::string::String>,
     start_date: ::std::result::Result<
-        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::chrono::DateTime<::chrono::offset::FixedOffset>,
         ::std::string::String,
     >,
     extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -705,7 +705,7 @@ impl NonEmployeeRequestBody {
     }
     pub fn end_date<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
         self.end_date = value
@@ -765,7 +765,7 @@ impl NonEmployeeRequestBody {
     }
     pub fn start_date<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+        T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::FixedOffset>>,
         T::Error: ::std::fmt::Display,
     {
         self.start_date = value

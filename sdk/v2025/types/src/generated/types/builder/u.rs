@@ -188,7 +188,7 @@ pub struct UpdateScheduleRequest {
         ::std::string::String,
     >,
     end_time: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-    interval: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+    interval: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
     run_after_schedule_task_id: ::std::result::Result<
         ::std::option::Option<i64>,
         ::std::string::String,
@@ -276,7 +276,7 @@ impl UpdateScheduleRequest {
     }
     pub fn interval<T>(mut self, value: T) -> Self
     where
-        T: ::std::convert::TryInto<::std::option::Option<i32>>,
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
         T::Error: ::std::fmt::Display,
     {
         self.interval = value

@@ -6,6 +6,10 @@
 
 #[derive(Clone, Debug)]
 pub struct Thing {
+    attributes_hash: ::std::result::Result<
+        ::std::option::Option<i64>,
+        ::std::string::String,
+    >,
     id: ::std::result::Result<::std::string::String, ::std::string::String>,
     kind: ::std::result::Result<
         ::std::option::Option<super::ThingKind>,
@@ -17,6 +21,7 @@ pub struct Thing {
 impl ::std::default::Default for Thing {
     fn default() -> Self {
         Self {
+            attributes_hash: Ok(Default::default()),
             id: Err("no value supplied for id".to_string()),
             kind: Ok(Default::default()),
             name: Err("no value supplied for name".to_string()),
@@ -25,6 +30,18 @@ impl ::std::default::Default for Thing {
     }
 }
 impl Thing {
+    pub fn attributes_hash<T>(mut self, value: T) -> Self
+    where
+        T: ::std::convert::TryInto<::std::option::Option<i64>>,
+        T::Error: ::std::fmt::Display,
+    {
+        self.attributes_hash = value
+            .try_into()
+            .map_err(|e| {
+                format!("error converting supplied value for attributes_hash: {e}")
+            });
+        self
+    }
     pub fn id<T>(mut self, value: T) -> Self
     where
         T: ::std::convert::TryInto<::std::string::String>,
@@ -71,6 +88,7 @@ impl ::std::convert::TryFrom<Thing> for super::Thing {
         value: Thing,
     ) -> ::std::result::Result<Self, super::error::ConversionError> {
         Ok(Self {
+            attributes_hash: value.attributes_hash?,
             id: value.id?,
             kind: value.kind?,
             name: value.name?,
@@ -81,6 +99,7 @@ impl ::std::convert::TryFrom<Thing> for super::Thing {
 impl ::std::convert::From<super::Thing> for Thing {
     fn from(value: super::Thing) -> Self {
         Self {
+            attributes_hash: Ok(value.attributes_hash),
             id: Ok(value.id),
             kind: Ok(value.kind),
             name: Ok(value.name),
