@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 /// (`openapi/idn/v2025/schemas/search/documents/examples/identity.yaml`,
 /// as JSON), with `isManager` sent as the text `"false"`, as tenants do.
 fn identity_hit_with_a_misfit() -> Value {
-    let mut hit: Value = serde_json::from_str(include_str!("data/search_get_identity_example.json"))
-        .expect("the example is JSON");
+    let mut hit: Value =
+        serde_json::from_str(include_str!("data/search_get_identity_example.json"))
+            .expect("the example is JSON");
     hit["isManager"] = json!("false");
     hit
 }
@@ -38,7 +39,10 @@ fn search_get_identity_with_a_misfit_value_decodes_as_an_identity() {
         Some("Laura.Peeters@sailpointdemo.com")
     );
     assert!(identity.manager.is_some(), "manager in its typed field");
-    assert!(identity.attributes.is_some(), "attributes in their typed field");
+    assert!(
+        identity.attributes.is_some(),
+        "attributes in their typed field"
+    );
     assert_eq!(identity.is_manager, None);
     let extra: Vec<&String> = identity.extra.keys().collect();
     assert_eq!(extra, ["isManager"], "only the misfit is in extra");
@@ -74,7 +78,8 @@ fn a_search_post_page_of_hits_without_type_keeps_the_typed_fields() {
 fn identity_snapshot_access_items_come_back_as_their_kind() {
     // The v2025 spec's examples of `listIdentitySnapshotAccessItems`.
     let app = json!([{"type": "app", "id": "2c918087763e69d901763e72e97f006f", "name": "appName"}]);
-    let role = json!([{"type": "role", "id": "2c918087763e69d901763e72e97f006f", "name": "sample"}]);
+    let role =
+        json!([{"type": "role", "id": "2c918087763e69d901763e72e97f006f", "name": "sample"}]);
     let entitlement = json!([{
         "type": "entitlement", "id": "2c918087763e69d901763e72e97f006f",
         "attribute": "groups", "value": "Upward mobility access", "entitlementType": "entitlement",

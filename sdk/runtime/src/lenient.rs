@@ -86,10 +86,7 @@ impl<'de> Deserializer<'de> for Lenient<'de> {
         self.0.deserialize_enum(name, variants, visitor)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         visitor.visit_unit()
     }
 
@@ -183,7 +180,9 @@ impl<'de> MapAccess<'de> for Choice<'de> {
         seed: K,
     ) -> Result<Option<K::Value>, Self::Error> {
         match self.0 {
-            Some(_) => seed.deserialize(BorrowedStrDeserializer::new(CHOICE)).map(Some),
+            Some(_) => seed
+                .deserialize(BorrowedStrDeserializer::new(CHOICE))
+                .map(Some),
             None => Ok(None),
         }
     }

@@ -339,7 +339,10 @@ fn capture<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Captured<'de>, 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("any JSON value")
         }
-        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Captured<'de>, D::Error> {
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> Result<Captured<'de>, D::Error> {
             d.deserialize_newtype_struct(RAW_VALUE, RawVisitor)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
@@ -359,7 +362,10 @@ fn capture<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Captured<'de>, 
             map.next_key::<IgnoredAny>()?;
             Ok(Captured::Text(map.next_value()?))
         }
-        fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Captured<'de>, D::Error> {
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> Result<Captured<'de>, D::Error> {
             Value::deserialize(d).map(Captured::Value)
         }
     }
@@ -529,11 +535,17 @@ mod tests {
                 },
             ],
         };
-        assert_eq!(order(&SCHEDULES, json!({"cronString": "0 * * * *"})), vec![1]);
+        assert_eq!(
+            order(&SCHEDULES, json!({"cronString": "0 * * * *"})),
+            vec![1]
+        );
         assert_eq!(order(&SCHEDULES, json!({"unknown": 1})), vec![0, 1]);
         assert_eq!(order(&SCHEDULES, json!({})), vec![0, 1]);
         // A tie on present keys: the closest fit (fewest declared) first.
-        assert_eq!(order(&DOCUMENTS, json!({"id": "1", "name": "a"})), vec![0, 1, 2]);
+        assert_eq!(
+            order(&DOCUMENTS, json!({"id": "1", "name": "a"})),
+            vec![0, 1, 2]
+        );
         assert_eq!(order(&DOCUMENTS, json!("text")), vec![0, 1, 2]);
     }
 
@@ -666,7 +678,13 @@ mod tests {
         };
         assert_eq!(identity.email.as_deref(), Some("x@y"));
         assert_eq!(identity.is_manager, None);
-        assert_eq!(identity.extra, json!({"isManager": "false"}).as_object().cloned().unwrap_or_default());
+        assert_eq!(
+            identity.extra,
+            json!({"isManager": "false"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        );
         // Plain serde_json is strict: the misfit fails, and nothing of that
         // lenient decode lingers.
         assert!(serde_json::from_slice::<Vec<Doc>>(hit).is_err());
@@ -685,7 +703,8 @@ mod tests {
             "a missing required member fails"
         );
         // The discriminator decides over the keys.
-        let doc: Doc = object::from_slice(br#"{"id": "1", "email": "x@y", "_type": "accessprofile"}"#)?;
+        let doc: Doc =
+            object::from_slice(br#"{"id": "1", "email": "x@y", "_type": "accessprofile"}"#)?;
         assert!(matches!(doc, Doc::Profile(p) if p.extra.contains_key("email")));
         Ok(())
     }
@@ -733,14 +752,18 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Either {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            DOC.any_of(d, Either::default(), |this: &mut Either, index, candidate| {
-                match index {
-                    0 => this.subtype_0 = Some(candidate.decode()?),
-                    1 => this.subtype_1 = Some(candidate.decode()?),
-                    _ => return Err(serde_json::Error::custom("no such branch")),
-                }
-                Ok(())
-            })
+            DOC.any_of(
+                d,
+                Either::default(),
+                |this: &mut Either, index, candidate| {
+                    match index {
+                        0 => this.subtype_0 = Some(candidate.decode()?),
+                        1 => this.subtype_1 = Some(candidate.decode()?),
+                        _ => return Err(serde_json::Error::custom("no such branch")),
+                    }
+                    Ok(())
+                },
+            )
         }
     }
 
@@ -754,7 +777,10 @@ mod tests {
         // A misfit in the best branch stays in its extra.
         let misfit: Either = object::from_slice(br#"{"id": "1", "isManager": "no"}"#)?;
         let identity = misfit.subtype_1.as_ref().map(|i| &i.extra);
-        assert_eq!(identity.and_then(|e| e.get("isManager")), Some(&json!("no")));
+        assert_eq!(
+            identity.and_then(|e| e.get("isManager")),
+            Some(&json!("no"))
+        );
         assert!(misfit.subtype_0.is_none());
         assert!(object::from_slice::<Either>(br#"{"name": "no id"}"#).is_err());
         Ok(())

@@ -18,7 +18,8 @@
 //! is unchanged (untagged).
 //!
 //! Without a spec discriminator, a kind property is looked for: a string
-//! property every object variant declares with an `example` of its own
+//! property named `type` or `...Type` that every object variant declares
+//! with an `example` of its own
 //! (`accessType: app`, `accessType: role`...); those examples become the
 //! variants' discriminator values, read from that property or, as
 //! SailPoint's own examples also send it, from `type`.
@@ -83,7 +84,8 @@ pub fn choose_variants(items: &mut Vec<Item>, document: &Value) -> Result<Vec<St
                 let discriminator = match discriminators.get(&name) {
                     Some(d) => Some(d),
                     None => {
-                        derived = derived_kind(e.variants.iter().map(variant_type), &shapes, &examples);
+                        derived =
+                            derived_kind(e.variants.iter().map(variant_type), &shapes, &examples);
                         derived.as_ref()
                     }
                 };
@@ -231,8 +233,8 @@ fn kind_examples(document: &Value) -> BTreeMap<String, BTreeMap<String, String>>
 }
 
 /// A kind property of variants without a spec discriminator: the first
-/// property (by name) that every variant, each an object, declares with an
-/// `example` of its own. Those examples become the variants' values.
+/// property (by name) named as a kind ([`is_kind_name`]) that every
+/// variant, each an object, declares with an `example` of its own. Those examples become the variants' values.
 fn derived_kind(
     variants: impl Iterator<Item = Option<String>>,
     shapes: &BTreeMap<String, Shape>,
@@ -243,22 +245,32 @@ fn derived_kind(
         return None;
     }
     let first = examples.get(&variants[0])?;
-    first.keys().find_map(|property| {
-        let mut tags = BTreeMap::new();
-        let mut seen = BTreeSet::new();
-        for variant in &variants {
-            let example = examples.get(variant)?.get(property)?;
-            if !seen.insert(example.clone()) {
-                return None;
+    first
+        .keys()
+        .filter(|p| is_kind_name(p))
+        .find_map(|property| {
+            let mut tags = BTreeMap::new();
+            let mut seen = BTreeSet::new();
+            for variant in &variants {
+                let example = examples.get(variant)?.get(property)?;
+                if !seen.insert(example.clone()) {
+                    return None;
+                }
+                tags.insert(variant.clone(), vec![example.clone()]);
             }
-            tags.insert(variant.clone(), vec![example.clone()]);
-        }
-        Some(Discriminator {
-            property: property.clone(),
-            tags,
-            derived: true,
+            Some(Discriminator {
+                property: property.clone(),
+                tags,
+                derived: true,
+            })
         })
-    })
+}
+
+/// A property named as a kind: `type`, or ending in `Type` (`accessType`,
+/// `eventType`); other properties' examples (descriptions, dates) differ
+/// without naming a kind.
+fn is_kind_name(property: &str) -> bool {
+    property == KIND_ALIAS || property.ends_with("Type")
 }
 
 /// The inner type name of a one-field tuple variant.
@@ -369,9 +381,9 @@ fn rewrite_one_of(
         .iter()
         .map(|(ident, _, shape, tags)| variant_row(&ident.to_string(), *shape, tags));
     let discriminators = discriminator_tokens(discriminator);
-    let arms = variants.iter().enumerate().map(|(index, (ident, ty, _, _))| {
-        quote!(#index => candidate.decode::<#ty>().map(Self::#ident),)
-    });
+    let arms = variants.iter().enumerate().map(
+        |(index, (ident, ty, _, _))| quote!(#index => candidate.decode::<#ty>().map(Self::#ident),),
+    );
     let tokens = quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -418,11 +430,17 @@ fn report_line(
                 format!("; not an object: {}", untagged.join(", "))
             };
             let what = if d.derived {
-                format!("kind `{}` (or `{KIND_ALIAS}`) from the variants' examples", d.property)
+                format!(
+                    "kind `{}` (or `{KIND_ALIAS}`) from the variants' examples",
+                    d.property
+                )
             } else {
                 format!("discriminator `{}`", d.property)
             };
-            format!("{what} ({}{besides}), else the best fit by keys", mapped.join(", "))
+            format!(
+                "{what} ({}{besides}), else the best fit by keys",
+                mapped.join(", ")
+            )
         }
         None => "the best fit by keys".to_string(),
     };
@@ -518,7 +536,10 @@ fn rewrite_any_of(
         field.attrs.retain(|a| !a.path().is_ident("serde"));
     }
     let how = match discriminator {
-        Some(d) if d.derived => format!("kind `{}` from the branches' examples, else by keys", d.property),
+        Some(d) if d.derived => format!(
+            "kind `{}` from the branches' examples, else by keys",
+            d.property
+        ),
         Some(d) => format!("discriminator `{}`, else by keys", d.property),
         None => "by keys".to_string(),
     };
@@ -612,7 +633,8 @@ mod tests {
         assert_eq!(
             report,
             Ok(vec![
-                "`Doc` (oneOf): the best fit by keys; shadowed before: IdentityDoc by ProfileDoc".to_string()
+                "`Doc` (oneOf): the best fit by keys; shadowed before: IdentityDoc by ProfileDoc"
+                    .to_string()
             ])
         );
         let text = text(items);
@@ -632,7 +654,10 @@ mod tests {
         );
         assert!(text.contains(r#"required: &["id", "name"]"#), "{text}");
         assert!(text.contains("discriminators: &[]"), "{text}");
-        assert!(text.contains(".one_of(\n                deserializer,"), "{text}");
+        assert!(
+            text.contains(".one_of(\n                deserializer,"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -700,7 +725,12 @@ mod tests {
         });
         let report = choose_variants(&mut items, &json!({})).unwrap_or_default();
         assert_eq!(report.len(), 1, "{report:?}");
-        assert!(report[0].starts_with("`Either` (anyOf): of its 2 branches, only those fitting best are set"), "{report:?}");
+        assert!(
+            report[0].starts_with(
+                "`Either` (anyOf): of its 2 branches, only those fitting best are set"
+            ),
+            "{report:?}"
+        );
         let text = text(items);
         assert!(
             text.contains("#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\n#[serde(untagged)]\npub enum Value"),
@@ -738,11 +768,16 @@ mod tests {
         });
         let report = choose_variants(&mut one_of, &document).unwrap_or_default();
         assert!(
-            report[0].contains("kind `accessType` (or `type`) from the variants' examples (app → App, role → Role)"),
+            report[0].contains(
+                "kind `accessType` (or `type`) from the variants' examples (app → App, role → Role)"
+            ),
             "{report:?}"
         );
         let text = text(one_of);
-        assert!(text.contains(r#"discriminators: &["accessType", "type"]"#), "{text}");
+        assert!(
+            text.contains(r#"discriminators: &["accessType", "type"]"#),
+            "{text}"
+        );
         assert!(text.contains(r#"tags: &["role"]"#), "{text}");
 
         let mut any_of = parse(quote! {
@@ -756,11 +791,15 @@ mod tests {
             }
         });
         let report = choose_variants(&mut any_of, &document).unwrap_or_default();
-        assert!(report[0].contains("kind `accessType` from the branches' examples"), "{report:?}");
+        assert!(
+            report[0].contains("kind `accessType` from the branches' examples"),
+            "{report:?}"
+        );
 
         // The same example twice is no kind.
         let mut same = document.clone();
-        same["components"]["schemas"]["RoleItem"]["properties"]["accessType"]["example"] = json!("app");
+        same["components"]["schemas"]["RoleItem"]["properties"]["accessType"]["example"] =
+            json!("app");
         let mut one_of = parse(quote! {
             #items
             #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
