@@ -75,7 +75,9 @@ fn main() {
     if typed_hits {
         cases.push(("hits with `_type`", page(true)));
     }
-    println!("| page of {HITS} hits | bytes | typed `SearchDocuments` | `serde_json::Value` | typed / Value |");
+    println!(
+        "| page of {HITS} hits | bytes | typed `SearchDocuments` | `serde_json::Value` | typed / Value |"
+    );
     println!("|---|---|---|---|---|");
     for (name, bytes) in cases {
         let typed = median(rounds, || {
