@@ -24,7 +24,8 @@
 //!   for the generated `.stream()`s; [`Download`] writes a non-JSON body to
 //!   any `AsyncWrite` or file as it arrives.
 //! - [`datetime`] reads date-times in the forms tenants send; [`models`]
-//!   picks the variant of a `oneOf` and merges the branches of an `anyOf`;
+//!   picks the variant of a `oneOf` by best fit and sets the one branch of
+//!   an `anyOf` that fits best (a caller can `match` on which is `Some`);
 //!   [`numbers`] writes whole numbers without a fraction; [`object`] reads
 //!   and writes the generated object models so that nothing a tenant sends
 //!   is lost (undeclared members, `null`s, values against the schema).
@@ -110,6 +111,7 @@ mod download;
 mod error_body;
 mod error_ext;
 mod file_part;
+mod lenient;
 pub mod models;
 pub mod numbers;
 pub mod object;

@@ -33,71 +33,36 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
+use std::marker::PhantomData;
 
 use chrono::{DateTime, FixedOffset};
-use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor,
+};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::lenient::{FIELD, Lenient};
+
 /// The members of an object that its typed fields do not hold.
 pub type Extra = Map<String, Value>;
 
-/// How values that do not match the schema are read, per thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// Each value must fit its field, and a required member must be
-    /// present: how `oneOf` variants and `anyOf` branches are tried
-    /// ([`models`](crate::models)), so that a variant missing what it
-    /// requires is not chosen.
-    Exact,
-    /// Each value must fit its field; a required member that is missing or
-    /// `null` reads as its type's default where it has one
-    /// ([`filled`]). The mode a decode starts in.
-    Tolerant,
-    /// As [`Tolerant`](Mode::Tolerant), and a value that does not fit its
-    /// field goes to its object's `extra` instead of failing the decode
-    /// ([`from_slice`] retries a failed body in this mode).
-    Lenient,
-}
-
-thread_local! {
-    static MODE: Cell<Mode> = const { Cell::new(Mode::Tolerant) };
-}
-
-/// This thread's decoding [`Mode`].
-#[inline]
-pub fn mode() -> Mode {
-    MODE.with(Cell::get)
-}
-
-#[inline]
-fn is_lenient() -> bool {
-    mode() == Mode::Lenient
-}
-
-/// Runs `f` in `mode` on this thread, then restores the mode it found
-/// (also when `f` panics).
-pub fn in_mode<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
-    struct Restore(Mode);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            MODE.with(|mode| mode.set(self.0));
-        }
-    }
-    let _restore = Restore(MODE.with(|current| current.replace(mode)));
-    f()
-}
-
-/// Decodes a JSON body as `T`. First strictly, at full speed; if that
-/// fails, the body is read as a [`Value`] and decoded leniently, so that
-/// a value contradicting the schema (a string where the spec says list, an
-/// `int32` beyond `i32`) stays in its object's `extra` instead of failing
-/// the whole body. Still an error: malformed JSON, and a value whose type
-/// cannot hold what was sent at a place that has no `extra` (a body that is
-/// a list where the spec says object, a missing required field whose type
-/// has no default).
+/// Decodes a JSON body as `T`: the one entry point of every response body
+/// (`send`, the offset streams and the search streams alike). First
+/// strictly, at full speed; if that fails, the body is read as a [`Value`]
+/// and decoded leniently, so that a value contradicting the schema (a
+/// string where the spec says list, an `int32` beyond `i32`) stays in its
+/// object's `extra` instead of failing the whole body. Still an error:
+/// malformed JSON, and a value whose type cannot hold what was sent at a
+/// place that has no `extra` (a body that is a list where the spec says
+/// object, a missing required field whose type has no default).
 /// On an error, the strict decode's is returned.
+///
+/// The lenient reading is told to the generated models by the deserializer
+/// they read from (see `lenient.rs`), not by any state of the thread: a
+/// model decoded with plain `serde_json::from_slice` reads strictly, and
+/// nothing a decode does changes how another one reads.
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     let strict = match serde_json::from_slice(body) {
         Ok(decoded) => return Ok(decoded),
@@ -109,7 +74,7 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Err
     let Ok(value) = serde_json::from_slice::<Value>(body) else {
         return Err(strict);
     };
-    match in_mode(Mode::Lenient, || T::deserialize(&value)) {
+    match T::deserialize(Lenient(&value)) {
         Ok(decoded) => {
             // Where, not what: serde's message quotes the value, which may
             // be a secret.
@@ -153,11 +118,17 @@ pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Res
 #[derive(Debug)]
 pub struct Text<'de>(Cow<'de, str>);
 
-impl Text<'_> {
+impl<'de> Text<'de> {
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The text, borrowed from the input when it was.
+    #[inline]
+    pub fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
@@ -184,31 +155,81 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
+/// One typed field as read: the value (`None` for `null`) or, read
+/// leniently, the value as received when it did not fit.
+struct Read<T> {
+    value: Result<Option<T>, Value>,
+    lenient: bool,
+}
+
+/// Reads a typed field: from serde_json strictly (a misfit fails the
+/// decode), from [`Lenient`] with a second look at a value that did not
+/// fit.
+struct FieldSeed<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for FieldSeed<T> {
+    type Value = Read<T>;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Read<T>, D::Error> {
+        deserializer.deserialize_newtype_struct(FIELD, self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldSeed<T> {
+    type Value = Read<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field's value")
+    }
+    #[inline]
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Read<T>, D::Error> {
+        Ok(Read {
+            value: Ok(Option::<T>::deserialize(d)?),
+            lenient: false,
+        })
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut retry: A) -> Result<Read<T>, A::Error> {
+        if let Some(Some(fits)) = retry.next_element_seed(Attempt::<Option<T>>(PhantomData))? {
+            return Ok(Read {
+                value: Ok(fits),
+                lenient: true,
+            });
+        }
+        let received: Option<Value> = retry.next_element()?;
+        Ok(Read {
+            value: Err(received.unwrap_or(Value::Null)),
+            lenient: true,
+        })
+    }
+}
+
+/// `Some` if the value decodes as `T`; its error is dropped, the value
+/// being read again as received.
+struct Attempt<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Attempt<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        Ok(T::deserialize(deserializer).ok())
+    }
+}
+
 /// Reads the value of the declared member `key`: `None` for `null` (kept in
-/// `extra`) and, when lenient, for a value that does not decode as `T`
-/// (kept in `extra` as received).
+/// `extra`) and, in a lenient decode ([`from_slice`]), for a value that
+/// does not decode as `T` (kept in `extra` as received).
 #[inline]
 pub fn field<'de, T: DeserializeOwned, A: MapAccess<'de>>(
     map: &mut A,
     key: &Text<'de>,
     extra: &mut Extra,
 ) -> Result<Option<T>, A::Error> {
-    if !is_lenient() {
-        let value: Option<T> = map.next_value()?;
-        if value.is_none() {
+    match map.next_value_seed(FieldSeed::<T>(PhantomData))?.value {
+        Ok(Some(value)) => Ok(Some(value)),
+        Ok(None) => {
             keep(extra, key, Value::Null);
+            Ok(None)
         }
-        return Ok(value);
-    }
-    let raw: Value = map.next_value()?;
-    if raw.is_null() {
-        keep(extra, key, raw);
-        return Ok(None);
-    }
-    match T::deserialize(&raw) {
-        Ok(value) => Ok(Some(value)),
-        Err(_) => {
-            keep(extra, key, raw);
+        Err(received) => {
+            keep(extra, key, received);
             Ok(None)
         }
     }
@@ -244,21 +265,17 @@ pub fn instant<'de, A: MapAccess<'de>>(
     key: &Text<'de>,
     extra: &mut Extra,
 ) -> Result<Option<DateTime<FixedOffset>>, A::Error> {
-    let text = if is_lenient() {
-        match map.next_value::<Value>()? {
-            Value::String(text) => Text(Cow::Owned(text)),
-            raw => {
-                keep(extra, key, raw);
-                return Ok(None);
-            }
+    let read = map.next_value_seed(FieldSeed::<Text<'de>>(PhantomData))?;
+    let lenient = read.lenient;
+    let text = match read.value {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            keep(extra, key, Value::Null);
+            return Ok(None);
         }
-    } else {
-        match map.next_value::<Option<Text<'de>>>()? {
-            Some(text) => text,
-            None => {
-                keep(extra, key, Value::Null);
-                return Ok(None);
-            }
+        Err(received) => {
+            keep(extra, key, received);
+            return Ok(None);
         }
     };
     let text = text.as_str();
@@ -274,7 +291,7 @@ pub fn instant<'de, A: MapAccess<'de>>(
             keep(extra, key, Value::String(text.to_owned()));
             Ok(Some(at))
         }
-        Err(_) if is_lenient() => {
+        Err(_) if lenient => {
             keep(extra, key, Value::String(text.to_owned()));
             Ok(None)
         }
@@ -323,18 +340,17 @@ pub fn undeclared<'de, A: MapAccess<'de>>(
 
 /// The value of a required member whose type has a default: that default
 /// if the member was missing or `null` (written back by
-/// [`Writer::filled`]), except in [`Mode::Exact`], where it is an error as
-/// in [`required`].
+/// [`Writer::filled`]). A `oneOf` variant missing a member it requires is
+/// not chosen while another has all of its own
+/// ([`models`](crate::models)), so filling in here never makes a variant
+/// win.
 #[inline]
 pub fn filled<T: Default, E: serde::de::Error>(
     value: Option<T>,
-    key: &'static str,
-    extra: &Extra,
+    _key: &'static str,
+    _extra: &Extra,
 ) -> Result<T, E> {
-    match value {
-        None if mode() == Mode::Exact => required(None, key, extra),
-        value => Ok(value.unwrap_or_default()),
-    }
+    Ok(value.unwrap_or_default())
 }
 
 /// The value of a required member whose type has no default to stand in
@@ -612,7 +628,6 @@ mod tests {
         assert_eq!(things[0].at, None);
         assert_eq!(things[0].extra.get("note"), Some(&json!(["a", "list"])));
         assert_eq!(serde_json::to_value(&things)?, sent);
-        assert_eq!(mode(), Mode::Tolerant, "the mode is restored");
         Ok(())
     }
 
@@ -684,9 +699,6 @@ mod tests {
         // Missing: the default, written back as the default.
         let named: Named = from_slice(b"{}")?;
         assert_eq!(serde_json::to_value(&named)?, json!({"name": ""}));
-        // Trying a `oneOf` variant, a missing required member rules it out.
-        let exact = in_mode(Mode::Exact, || serde_json::from_slice::<Named>(b"{}"));
-        assert!(exact.is_err_and(|e| e.to_string().contains("missing field `name`")));
         Ok(())
     }
 }

@@ -8,24 +8,34 @@
 //! without a word (a campaign decoded as `{}`).
 //!
 //! Rewrite of the untagged enums with two or more object variants (or a
-//! spec `discriminator`): a generated `Deserialize` reads the value once and
-//! asks `sailpoint_runtime::models::Variants` which variants to try, in
-//! order: the ones the discriminator value maps to, if the data carries a
-//! mapped value; otherwise every variant, the one that declares the most of
-//! the present keys first (then the one declaring fewer keys, then
-//! declaration order). The first that decodes wins. Serialization is
-//! unchanged (untagged).
+//! spec `discriminator`): a generated `Deserialize` hands a table of the
+//! variants (discriminator values, declared and required keys) to
+//! `sailpoint_runtime::models::Variants::one_of`, which reads the value
+//! once, chooses the variant from its keys (the discriminator value if it
+//! maps one; else the variants whose required keys are all present first,
+//! then the one declaring the most present keys, then the one declaring
+//! fewer keys, then declaration order) and decodes that one. Serialization
+//! is unchanged (untagged).
 //!
-//! Rewrite of the `anyOf` structs: each branch decodes from the whole value
-//! on its own, and serialization merges the branches' objects (first branch
-//! first for a key several share); a value no branch accepts is an error.
+//! Without a spec discriminator, a kind property is looked for: a string
+//! property named `type` or `...Type` that every object variant declares
+//! with an `example` of its own
+//! (`accessType: app`, `accessType: role`...); those examples become the
+//! variants' discriminator values, read from that property or, as
+//! SailPoint's own examples also send it, from `type`.
+//!
+//! Rewrite of the `anyOf` structs: the same table, handed to
+//! `Variants::any_of`, which sets only the branches that fit best (one
+//! typed answer a caller can `match` on); serialization merges the
+//! branches' objects (first branch first for a key several share); a value
+//! no branch accepts is an error.
 //!
 //! The report lists every rewritten type, how it chooses, the variants the
 //! old declaration order shadowed and the ones still indistinguishable.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Meta, Type};
@@ -45,36 +55,54 @@ struct Shape {
 }
 
 /// A spec discriminator: its property, and the values mapped to each
-/// variant's type name.
+/// variant's type name; or a kind property found in the variants
+/// (`derived`).
 #[derive(Clone, Debug, Default)]
 struct Discriminator {
     property: String,
     tags: BTreeMap<String, Vec<String>>,
+    derived: bool,
 }
+
+/// The member also read for a derived kind: SailPoint's examples send the
+/// kind as `type` where the schemas say `accessType`.
+const KIND_ALIAS: &str = "type";
 
 /// Rewrites the `oneOf` enums and `anyOf` structs of `items` (the `types`
 /// module); returns the report lines, one per rewritten type.
 pub fn choose_variants(items: &mut Vec<Item>, document: &Value) -> Result<Vec<String>, String> {
     let shapes = shapes(items);
     let discriminators = discriminators(document);
+    let examples = kind_examples(document);
     let mut report = Vec::new();
     let mut extra = Vec::new();
     for item in items.iter_mut() {
         match item {
             Item::Enum(e) if is_untagged(e) => {
                 let name = e.ident.to_string();
-                if let Some((tokens, line)) = rewrite_one_of(e, &shapes, discriminators.get(&name))?
-                {
+                let derived;
+                let discriminator = match discriminators.get(&name) {
+                    Some(d) => Some(d),
+                    None => {
+                        derived =
+                            derived_kind(e.variants.iter().map(variant_type), &shapes, &examples);
+                        derived.as_ref()
+                    }
+                };
+                if let Some((tokens, line)) = rewrite_one_of(e, &shapes, discriminator)? {
                     extra.push(tokens);
                     report.push(line);
                 }
             }
             Item::Struct(s) => {
-                if let Some(tokens) = rewrite_any_of(s) {
+                let name = s.ident.to_string();
+                if let Some((tokens, how)) =
+                    rewrite_any_of(s, &shapes, discriminators.get(&name), &examples)?
+                {
                     let branches = s.fields.len();
                     extra.push(tokens);
                     report.push(format!(
-                        "`{}` (anyOf): each of its {branches} branches decodes from the whole value; encoding merges them",
+                        "`{}` (anyOf): of its {branches} branches, only those fitting best are set ({how}); encoding merges them",
                         s.ident
                     ));
                 }
@@ -171,10 +199,121 @@ fn discriminators(document: &Value) -> BTreeMap<String, Discriminator> {
             Discriminator {
                 property: property.to_string(),
                 tags,
+                derived: false,
             },
         );
     }
     out
+}
+
+/// For each component schema (by Rust name), its string properties with a
+/// string `example`.
+fn kind_examples(document: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return out;
+    };
+    for (name, schema) in schemas {
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let examples: BTreeMap<String, String> = properties
+            .iter()
+            .filter(|(_, p)| p.get("type").and_then(Value::as_str) == Some("string"))
+            .filter_map(|(k, p)| Some((k.clone(), p.get("example")?.as_str()?.to_string())))
+            .collect();
+        if !examples.is_empty() {
+            out.insert(pascal(name), examples);
+        }
+    }
+    out
+}
+
+/// A kind property of variants without a spec discriminator: the first
+/// property (by name) named as a kind ([`is_kind_name`]) that every
+/// variant, each an object, declares with an `example` of its own. Those examples become the variants' values.
+fn derived_kind(
+    variants: impl Iterator<Item = Option<String>>,
+    shapes: &BTreeMap<String, Shape>,
+    examples: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Option<Discriminator> {
+    let variants: Vec<String> = variants.collect::<Option<Vec<_>>>()?;
+    if variants.len() < 2 || variants.iter().any(|v| !shapes.contains_key(v)) {
+        return None;
+    }
+    let first = examples.get(&variants[0])?;
+    first
+        .keys()
+        .filter(|p| is_kind_name(p))
+        .find_map(|property| {
+            let mut tags = BTreeMap::new();
+            let mut seen = BTreeSet::new();
+            for variant in &variants {
+                let example = examples.get(variant)?.get(property)?;
+                if !seen.insert(example.clone()) {
+                    return None;
+                }
+                tags.insert(variant.clone(), vec![example.clone()]);
+            }
+            Some(Discriminator {
+                property: property.clone(),
+                tags,
+                derived: true,
+            })
+        })
+}
+
+/// A property named as a kind: `type`, or ending in `Type` (`accessType`,
+/// `eventType`); other properties' examples (descriptions, dates) differ
+/// without naming a kind.
+fn is_kind_name(property: &str) -> bool {
+    property == KIND_ALIAS || property.ends_with("Type")
+}
+
+/// The inner type name of a one-field tuple variant.
+fn variant_type(variant: &syn::Variant) -> Option<String> {
+    let Fields::Unnamed(fields) = &variant.fields else {
+        return None;
+    };
+    let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    type_name(&field.ty)
+}
+
+/// The properties whose value selects variants, as the runtime table
+/// spells them.
+fn discriminator_tokens(discriminator: Option<&Discriminator>) -> TokenStream {
+    match discriminator {
+        Some(d) if d.derived && d.property != KIND_ALIAS => {
+            let p = &d.property;
+            quote!(&[#p, #KIND_ALIAS])
+        }
+        Some(d) => {
+            let p = &d.property;
+            quote!(&[#p])
+        }
+        None => quote!(&[]),
+    }
+}
+
+/// One row of the runtime table.
+fn variant_row(ident: &str, shape: Option<&Shape>, tags: &[String]) -> TokenStream {
+    let keys: Vec<&String> = shape.map(|s| s.keys.iter().collect()).unwrap_or_default();
+    let required: Vec<&String> = shape
+        .map(|s| s.required.iter().collect())
+        .unwrap_or_default();
+    quote! {
+        ::sailpoint_runtime::models::Variant {
+            name: #ident,
+            tags: &[#(#tags),*],
+            keys: &[#(#keys),*],
+            required: &[#(#required),*],
+        }
+    }
 }
 
 fn is_untagged(e: &ItemEnum) -> bool {
@@ -238,38 +377,25 @@ fn rewrite_one_of(
     }
     drop_derives(&mut e.attrs, &["Deserialize"]);
 
-    let table = variants.iter().map(|(ident, _, shape, tags)| {
-        let ident = ident.to_string();
-        let keys: Vec<&String> = shape.map(|s| s.keys.iter().collect()).unwrap_or_default();
-        quote! {
-            ::sailpoint_runtime::models::Variant { name: #ident, tags: &[#(#tags),*], keys: &[#(#keys),*] }
-        }
-    });
-    let property = match discriminator {
-        Some(d) => {
-            let p = &d.property;
-            quote!(::std::option::Option::Some(#p))
-        }
-        None => quote!(::std::option::Option::None),
-    };
-    let arms = variants.iter().enumerate().map(|(index, (ident, ty, _, _))| {
-        quote!(#index => <#ty as ::serde::Deserialize>::deserialize(value).map(Self::#ident),)
-    });
+    let table = variants
+        .iter()
+        .map(|(ident, _, shape, tags)| variant_row(&ident.to_string(), *shape, tags));
+    let discriminators = discriminator_tokens(discriminator);
+    let arms = variants.iter().enumerate().map(
+        |(index, (ident, ty, _, _))| quote!(#index => candidate.decode::<#ty>().map(Self::#ident),),
+    );
     let tokens = quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+                static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
                     name: #name_text,
-                    discriminator: #property,
+                    discriminators: #discriminators,
                     variants: &[#(#table),*],
                 };
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                VARIANTS
-                    .decode(&value, |index, value| match index {
-                        #(#arms)*
-                        _ => ::std::result::Result::Err(<::serde_json::Error as ::serde::de::Error>::custom("no such variant")),
-                    })
-                    .map_err(<D::Error as ::serde::de::Error>::custom)
+                VARIANTS.one_of(deserializer, |index, candidate| match index {
+                    #(#arms)*
+                    _ => ::std::result::Result::Err(<::serde_json::Error as ::serde::de::Error>::custom("no such variant")),
+                })
             }
         }
     };
@@ -303,13 +429,20 @@ fn report_line(
             } else {
                 format!("; not an object: {}", untagged.join(", "))
             };
+            let what = if d.derived {
+                format!(
+                    "kind `{}` (or `{KIND_ALIAS}`) from the variants' examples",
+                    d.property
+                )
+            } else {
+                format!("discriminator `{}`", d.property)
+            };
             format!(
-                "discriminator `{}` ({}{besides}), else the most specific",
-                d.property,
+                "{what} ({}{besides}), else the best fit by keys",
                 mapped.join(", ")
             )
         }
-        None => "the variant declaring most of the present keys".to_string(),
+        None => "the best fit by keys".to_string(),
     };
     // Shadowed in declaration order: an earlier object variant whose
     // required keys a later one declares took the later one's data.
@@ -344,10 +477,15 @@ fn report_line(
 }
 
 /// typify's struct for an `anyOf`: only `#[serde(flatten)]` `Option`
-/// fields named `subtype_N`.
-fn rewrite_any_of(s: &mut ItemStruct) -> Option<TokenStream> {
+/// fields named `subtype_N`. Returns the impls and how branches are chosen.
+fn rewrite_any_of(
+    s: &mut ItemStruct,
+    shapes: &BTreeMap<String, Shape>,
+    discriminator: Option<&Discriminator>,
+    examples: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Result<Option<(TokenStream, String)>, String> {
     let Fields::Named(fields) = &s.fields else {
-        return None;
+        return Ok(None);
     };
     let is_any_of = !fields.named.is_empty()
         && fields.named.iter().all(|f| {
@@ -363,44 +501,93 @@ fn rewrite_any_of(s: &mut ItemStruct) -> Option<TokenStream> {
         .count()
         == 2;
     if !is_any_of || !serde_derived {
-        return None;
+        return Ok(None);
     }
-    let idents: Vec<Ident> = fields
+    let branches: Vec<(Ident, Option<String>)> = fields
         .named
         .iter()
-        .filter_map(|f| f.ident.clone())
+        .filter_map(|f| Some((f.ident.clone()?, option_inner(&f.ty).and_then(type_name))))
         .collect();
+    let derived;
+    let discriminator = match discriminator {
+        Some(d) => Some(d),
+        None => {
+            derived = derived_kind(branches.iter().map(|b| b.1.clone()), shapes, examples);
+            derived.as_ref()
+        }
+    };
+    let name = &s.ident;
+    let name_text = name.to_string();
+    let table = branches.iter().map(|(ident, inner)| {
+        let shape = inner.as_ref().and_then(|n| shapes.get(n));
+        let tags: Vec<String> = match (discriminator, inner) {
+            (Some(d), Some(inner)) => d.tags.get(inner).cloned().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        variant_row(&ident.to_string(), shape, &tags)
+    });
+    let discriminators = discriminator_tokens(discriminator);
+    let idents: Vec<&Ident> = branches.iter().map(|b| &b.0).collect();
+    let arms = idents.iter().enumerate().map(|(index, ident)| {
+        quote!(#index => this.#ident = ::std::option::Option::Some(candidate.decode()?),)
+    });
     drop_derives(&mut s.attrs, &["Deserialize", "Serialize"]);
     for field in s.fields.iter_mut() {
         field.attrs.retain(|a| !a.path().is_ident("serde"));
     }
-    let name = &s.ident;
-    let name_text = name.to_string();
-    let count = idents.len();
-    let value = Ident::new("value", Span::call_site());
-    Some(quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let #value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::sailpoint_runtime::models::any_of(
-                    || Self {
-                        #(#idents: ::sailpoint_runtime::models::any_of_branch(&#value),)*
-                    },
-                    |this: &Self| #(this.#idents.is_some())||*,
-                )
-                .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                    ::sailpoint_runtime::models::no_branch(#name_text, #count),
-                ))
+    let how = match discriminator {
+        Some(d) if d.derived => format!(
+            "kind `{}` from the branches' examples, else by keys",
+            d.property
+        ),
+        Some(d) => format!("discriminator `{}`, else by keys", d.property),
+        None => "by keys".to_string(),
+    };
+    Ok(Some((
+        quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+                        name: #name_text,
+                        discriminators: #discriminators,
+                        variants: &[#(#table),*],
+                    };
+                    BRANCHES.any_of(
+                        deserializer,
+                        Self { #(#idents: ::std::option::Option::None,)* },
+                        |this: &mut Self, index, candidate| {
+                            match index {
+                                #(#arms)*
+                                _ => return ::std::result::Result::Err(<::serde_json::Error as ::serde::de::Error>::custom("no such branch")),
+                            }
+                            ::std::result::Result::Ok(())
+                        },
+                    )
+                }
             }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                ::sailpoint_runtime::models::serialize_any_of(
-                    serializer,
-                    [#(self.#idents.as_ref().map(::serde_json::to_value),)*],
-                )
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    ::sailpoint_runtime::models::serialize_any_of(
+                        serializer,
+                        [#(self.#idents.as_ref().map(::serde_json::to_value),)*],
+                    )
+                }
             }
-        }
+        },
+        how,
+    )))
+}
+
+/// `T` of `Option<T>`.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
     })
 }
 
@@ -446,7 +633,8 @@ mod tests {
         assert_eq!(
             report,
             Ok(vec![
-                "`Doc` (oneOf): the variant declaring most of the present keys; shadowed before: IdentityDoc by ProfileDoc".to_string()
+                "`Doc` (oneOf): the best fit by keys; shadowed before: IdentityDoc by ProfileDoc"
+                    .to_string()
             ])
         );
         let text = text(items);
@@ -464,8 +652,10 @@ mod tests {
             text.contains(r#"keys: &["displayName", "id", "name"]"#),
             "{text}"
         );
+        assert!(text.contains(r#"required: &["id", "name"]"#), "{text}");
+        assert!(text.contains("discriminators: &[]"), "{text}");
         assert!(
-            text.contains("discriminator: ::std::option::Option::None"),
+            text.contains(".one_of(\n                deserializer,"),
             "{text}"
         );
     }
@@ -535,7 +725,12 @@ mod tests {
         });
         let report = choose_variants(&mut items, &json!({})).unwrap_or_default();
         assert_eq!(report.len(), 1, "{report:?}");
-        assert!(report[0].starts_with("`Either` (anyOf)"), "{report:?}");
+        assert!(
+            report[0].starts_with(
+                "`Either` (anyOf): of its 2 branches, only those fitting best are set"
+            ),
+            "{report:?}"
+        );
         let text = text(items);
         assert!(
             text.contains("#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]\n#[serde(untagged)]\npub enum Value"),
@@ -547,5 +742,71 @@ mod tests {
         );
         assert!(!text.contains("flatten"), "{text}");
         assert!(text.contains("serialize_any_of"), "{text}");
+        assert!(text.contains(".any_of("), "{text}");
+    }
+
+    #[test]
+    fn variants_each_declaring_a_kind_with_its_own_example_choose_by_it() {
+        let document = json!({"components": {"schemas": {
+            "AppItem": {"type": "object", "properties": {
+                "accessType": {"type": "string", "example": "app"},
+                "id": {"type": "string", "example": "2c91"}}},
+            "RoleItem": {"type": "object", "properties": {
+                "accessType": {"type": "string", "example": "role"},
+                "id": {"type": "string", "example": "2c91"}}}}}});
+        let items = quote! {
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct AppItem { #[serde(rename = "accessType")] pub access_type: ::std::option::Option<String>, pub id: ::std::option::Option<String> }
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            pub struct RoleItem { #[serde(rename = "accessType")] pub access_type: ::std::option::Option<String>, pub id: ::std::option::Option<String> }
+        };
+        let mut one_of = parse(quote! {
+            #items
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(untagged)]
+            pub enum Item { App(AppItem), Role(RoleItem) }
+        });
+        let report = choose_variants(&mut one_of, &document).unwrap_or_default();
+        assert!(
+            report[0].contains(
+                "kind `accessType` (or `type`) from the variants' examples (app → App, role → Role)"
+            ),
+            "{report:?}"
+        );
+        let text = text(one_of);
+        assert!(
+            text.contains(r#"discriminators: &["accessType", "type"]"#),
+            "{text}"
+        );
+        assert!(text.contains(r#"tags: &["role"]"#), "{text}");
+
+        let mut any_of = parse(quote! {
+            #items
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+            pub struct Either {
+                #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+                pub subtype_0: ::std::option::Option<AppItem>,
+                #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
+                pub subtype_1: ::std::option::Option<RoleItem>,
+            }
+        });
+        let report = choose_variants(&mut any_of, &document).unwrap_or_default();
+        assert!(
+            report[0].contains("kind `accessType` from the branches' examples"),
+            "{report:?}"
+        );
+
+        // The same example twice is no kind.
+        let mut same = document.clone();
+        same["components"]["schemas"]["RoleItem"]["properties"]["accessType"]["example"] =
+            json!("app");
+        let mut one_of = parse(quote! {
+            #items
+            #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+            #[serde(untagged)]
+            pub enum Item { App(AppItem), Role(RoleItem) }
+        });
+        let report = choose_variants(&mut one_of, &same).unwrap_or_default();
+        assert!(report[0].contains("the best fit by keys"), "{report:?}");
     }
 }
