@@ -1516,9 +1516,9 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "DateCompareFirstDate",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttribute",
@@ -1534,6 +1534,7 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
                         "requiresPeriodicRefresh",
                         "sourceName",
                     ],
+                    required: &["attributeName", "sourceName"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateFormat",
@@ -1544,24 +1545,20 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
                         "outputFormat",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccountAttribute as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountAttribute>()
                             .map(Self::AccountAttribute)
                     }
-                    1usize => {
-                        <DateFormat as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateFormat)
-                    }
+                    1usize => candidate.decode::<DateFormat>().map(Self::DateFormat),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -1571,7 +1568,6 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(feature = "transforms")]
@@ -1579,9 +1575,9 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "DateCompareSecondDate",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttribute",
@@ -1597,6 +1593,7 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
                         "requiresPeriodicRefresh",
                         "sourceName",
                     ],
+                    required: &["attributeName", "sourceName"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateFormat",
@@ -1607,24 +1604,20 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
                         "outputFormat",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccountAttribute as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountAttribute>()
                             .map(Self::AccountAttribute)
                     }
-                    1usize => {
-                        <DateFormat as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateFormat)
-                    }
+                    1usize => candidate.decode::<DateFormat>().map(Self::DateFormat),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -1634,6 +1627,5 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

@@ -9385,14 +9385,15 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "Rule",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "TransformRule",
                     tags: &[],
                     keys: &["name", "requiresPeriodicRefresh"],
+                    required: &["name"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "GenerateRandomString",
@@ -9405,35 +9406,37 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
                         "operation",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[
+                        "includeNumbers",
+                        "includeSpecialChars",
+                        "length",
+                        "name",
+                        "operation",
+                    ],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "GetReferenceIdentityAttribute",
                     tags: &[],
                     keys: &["name", "operation", "requiresPeriodicRefresh", "uid"],
+                    required: &["name", "operation", "uid"],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <TransformRule as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::TransformRule)
+                        candidate.decode::<TransformRule>().map(Self::TransformRule)
                     }
                     1usize => {
-                        <GenerateRandomString as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<GenerateRandomString>()
                             .map(Self::GenerateRandomString)
                     }
                     2usize => {
-                        <GetReferenceIdentityAttribute as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<GetReferenceIdentityAttribute>()
                             .map(Self::GetReferenceIdentityAttribute)
                     }
                     _ => {
@@ -9445,6 +9448,5 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

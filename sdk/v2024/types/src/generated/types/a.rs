@@ -20652,29 +20652,139 @@ impl<'de> ::serde::Deserialize<'de> for AccessItemAssociatedAccessItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "AccessItemAssociatedAccessItem",
+            discriminators: &["accessType", "type"],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &["entitlement"],
+                    keys: &[
+                        "accessType",
+                        "attribute",
+                        "cloudGoverned",
+                        "description",
+                        "displayName",
+                        "id",
+                        "privileged",
+                        "sourceId",
+                        "sourceName",
+                        "standalone",
+                        "type",
+                        "value",
+                    ],
+                    required: &[],
                 },
-                |this: &Self| {
-                    this.subtype_0.is_some() || this.subtype_1.is_some()
-                        || this.subtype_2.is_some() || this.subtype_3.is_some()
-                        || this.subtype_4.is_some()
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &["accessProfile"],
+                    keys: &[
+                        "accessType",
+                        "appRefs",
+                        "description",
+                        "displayName",
+                        "entitlementCount",
+                        "id",
+                        "removeDate",
+                        "revocable",
+                        "sourceId",
+                        "sourceName",
+                        "standalone",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_2",
+                    tags: &["account"],
+                    keys: &[
+                        "accessType",
+                        "displayName",
+                        "entitlementCount",
+                        "id",
+                        "nativeIdentity",
+                        "sourceId",
+                        "sourceName",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_3",
+                    tags: &["role"],
+                    keys: &[
+                        "accessType",
+                        "description",
+                        "displayName",
+                        "id",
+                        "removeDate",
+                        "revocable",
+                        "sourceName",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_4",
+                    tags: &["app"],
+                    keys: &[
+                        "accessType",
+                        "appRoleId",
+                        "displayName",
+                        "id",
+                        "sourceName",
+                    ],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                    subtype_2: ::std::option::Option::None,
+                    subtype_3: ::std::option::Option::None,
+                    subtype_4: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        2usize => {
+                            this.subtype_2 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        3usize => {
+                            this.subtype_3 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        4usize => {
+                            this.subtype_4 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
                 },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "AccessItemAssociatedAccessItem",
-                    5usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "identity-history")]
@@ -20700,29 +20810,139 @@ impl<'de> ::serde::Deserialize<'de> for AccessItemRemovedAccessItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "AccessItemRemovedAccessItem",
+            discriminators: &["accessType", "type"],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &["entitlement"],
+                    keys: &[
+                        "accessType",
+                        "attribute",
+                        "cloudGoverned",
+                        "description",
+                        "displayName",
+                        "id",
+                        "privileged",
+                        "sourceId",
+                        "sourceName",
+                        "standalone",
+                        "type",
+                        "value",
+                    ],
+                    required: &[],
                 },
-                |this: &Self| {
-                    this.subtype_0.is_some() || this.subtype_1.is_some()
-                        || this.subtype_2.is_some() || this.subtype_3.is_some()
-                        || this.subtype_4.is_some()
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &["accessProfile"],
+                    keys: &[
+                        "accessType",
+                        "appRefs",
+                        "description",
+                        "displayName",
+                        "entitlementCount",
+                        "id",
+                        "removeDate",
+                        "revocable",
+                        "sourceId",
+                        "sourceName",
+                        "standalone",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_2",
+                    tags: &["account"],
+                    keys: &[
+                        "accessType",
+                        "displayName",
+                        "entitlementCount",
+                        "id",
+                        "nativeIdentity",
+                        "sourceId",
+                        "sourceName",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_3",
+                    tags: &["role"],
+                    keys: &[
+                        "accessType",
+                        "description",
+                        "displayName",
+                        "id",
+                        "removeDate",
+                        "revocable",
+                        "sourceName",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_4",
+                    tags: &["app"],
+                    keys: &[
+                        "accessType",
+                        "appRoleId",
+                        "displayName",
+                        "id",
+                        "sourceName",
+                    ],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                    subtype_2: ::std::option::Option::None,
+                    subtype_3: ::std::option::Option::None,
+                    subtype_4: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        2usize => {
+                            this.subtype_2 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        3usize => {
+                            this.subtype_3 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        4usize => {
+                            this.subtype_4 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
                 },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "AccessItemRemovedAccessItem",
-                    5usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "identity-history")]

@@ -7821,9 +7821,9 @@ impl<'de> ::serde::Deserialize<'de> for IdentityAccess {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "IdentityAccess",
-            discriminator: ::std::option::Option::Some("type"),
+            discriminators: &["type"],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessProfileSummary",
@@ -7838,6 +7838,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityAccess {
                         "source",
                         "type",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "EntitlementSummary",
@@ -7854,6 +7855,7 @@ impl<'de> ::serde::Deserialize<'de> for IdentityAccess {
                         "type",
                         "value",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RoleSummary",
@@ -7868,30 +7870,25 @@ impl<'de> ::serde::Deserialize<'de> for IdentityAccess {
                         "revocable",
                         "type",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccessProfileSummary as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessProfileSummary>()
                             .map(Self::AccessProfileSummary)
                     }
                     1usize => {
-                        <EntitlementSummary as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<EntitlementSummary>()
                             .map(Self::EntitlementSummary)
                     }
-                    2usize => {
-                        <RoleSummary as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RoleSummary)
-                    }
+                    2usize => candidate.decode::<RoleSummary>().map(Self::RoleSummary),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -7901,6 +7898,5 @@ impl<'de> ::serde::Deserialize<'de> for IdentityAccess {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

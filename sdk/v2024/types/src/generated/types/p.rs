@@ -4946,39 +4946,36 @@ impl<'de> ::serde::Deserialize<'de> for PutClientLogConfigurationBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "PutClientLogConfigurationBody",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "DurationMinutes",
                     tags: &[],
                     keys: &["clientId", "durationMinutes", "logLevels", "rootLevel"],
+                    required: &["rootLevel"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Expiration",
                     tags: &[],
                     keys: &["clientId", "expiration", "logLevels", "rootLevel"],
+                    required: &["rootLevel"],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <ClientLogConfigurationDurationMinutes as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<ClientLogConfigurationDurationMinutes>()
                             .map(Self::DurationMinutes)
                     }
                     1usize => {
-                        <ClientLogConfigurationExpiration as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<ClientLogConfigurationExpiration>()
                             .map(Self::Expiration)
                     }
                     _ => {
@@ -4990,6 +4987,5 @@ impl<'de> ::serde::Deserialize<'de> for PutClientLogConfigurationBody {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

@@ -16603,9 +16603,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "SearchDocument",
-            discriminator: ::std::option::Option::Some("_type"),
+            discriminators: &["_type"],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessProfileDocument",
@@ -16629,6 +16629,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                         "synced",
                         "tags",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountActivitySearchedItem",
@@ -16652,6 +16653,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                         "trackingNumber",
                         "warnings",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "EntitlementDocument",
@@ -16681,6 +16683,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                         "truncatedAttributes",
                         "value",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Event",
@@ -16704,6 +16707,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                         "trackingNumber",
                         "type",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IdentityDocument",
@@ -16748,6 +16752,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                         "visibleSegmentCount",
                         "visibleSegments",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RoleDocument",
@@ -16775,44 +16780,36 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                         "synced",
                         "tags",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccessProfileDocument as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessProfileDocument>()
                             .map(Self::AccessProfileDocument)
                     }
                     1usize => {
-                        <AccountActivitySearchedItem as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccountActivitySearchedItem>()
                             .map(Self::AccountActivitySearchedItem)
                     }
                     2usize => {
-                        <EntitlementDocument as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<EntitlementDocument>()
                             .map(Self::EntitlementDocument)
                     }
-                    3usize => {
-                        <Event as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Event)
-                    }
+                    3usize => candidate.decode::<Event>().map(Self::Event),
                     4usize => {
-                        <IdentityDocument as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<IdentityDocument>()
                             .map(Self::IdentityDocument)
                     }
-                    5usize => {
-                        <RoleDocument as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RoleDocument)
-                    }
+                    5usize => candidate.decode::<RoleDocument>().map(Self::RoleDocument),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -16822,7 +16819,6 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocument {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(feature = "search")]
@@ -16830,9 +16826,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "SearchDocuments",
-            discriminator: ::std::option::Option::Some("_type"),
+            discriminators: &["_type"],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessProfileDocuments",
@@ -16861,6 +16857,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "tags",
                         "type",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountActivityDocuments",
@@ -16889,6 +16886,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "type",
                         "warnings",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "EntitlementDocuments",
@@ -16923,6 +16921,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "type",
                         "value",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "EventDocuments",
@@ -16950,6 +16949,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "trackingNumber",
                         "type",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IdentityDocuments",
@@ -16999,6 +16999,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "visibleSegmentCount",
                         "visibleSegments",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RoleDocuments",
@@ -17031,56 +17032,48 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                         "tags",
                         "type",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "String",
                     tags: &[],
                     keys: &[],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccessProfileDocuments as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessProfileDocuments>()
                             .map(Self::AccessProfileDocuments)
                     }
                     1usize => {
-                        <AccountActivityDocuments as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccountActivityDocuments>()
                             .map(Self::AccountActivityDocuments)
                     }
                     2usize => {
-                        <EntitlementDocuments as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<EntitlementDocuments>()
                             .map(Self::EntitlementDocuments)
                     }
                     3usize => {
-                        <EventDocuments as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::EventDocuments)
+                        candidate.decode::<EventDocuments>().map(Self::EventDocuments)
                     }
                     4usize => {
-                        <IdentityDocuments as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<IdentityDocuments>()
                             .map(Self::IdentityDocuments)
                     }
                     5usize => {
-                        <RoleDocuments as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RoleDocuments)
+                        candidate.decode::<RoleDocuments>().map(Self::RoleDocuments)
                     }
                     6usize => {
-                        <::std::string::String as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
-                            .map(Self::String)
+                        candidate.decode::<::std::string::String>().map(Self::String)
                     }
                     _ => {
                         ::std::result::Result::Err(
@@ -17091,7 +17084,6 @@ impl<'de> ::serde::Deserialize<'de> for SearchDocuments {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(feature = "global-tenant-security-settings")]
@@ -17100,22 +17092,69 @@ for ServiceProviderConfigurationFederationProtocolDetailsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "ServiceProviderConfigurationFederationProtocolDetailsItem",
+            discriminators: &[],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &[],
+                    keys: &[
+                        "authnContext",
+                        "binding",
+                        "cert",
+                        "certificateExpirationDate",
+                        "certificateName",
+                        "entityId",
+                        "includeAuthnContext",
+                        "jitConfiguration",
+                        "loginUrlPost",
+                        "loginUrlRedirect",
+                        "logoutUrl",
+                        "mappingAttribute",
+                        "nameId",
+                        "role",
+                    ],
+                    required: &[],
                 },
-                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &[],
+                    keys: &["alias", "callbackUrl", "entityId", "legacyAcsUrl", "role"],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
+                },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "ServiceProviderConfigurationFederationProtocolDetailsItem",
-                    2usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "global-tenant-security-settings")]

@@ -5717,9 +5717,9 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "TransformAttributes",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttribute",
@@ -5735,21 +5735,25 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                         "requiresPeriodicRefresh",
                         "sourceName",
                     ],
+                    required: &["attributeName", "sourceName"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Base64Decode",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Base64Encode",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Concatenation",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "values"],
+                    required: &["values"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Conditional",
@@ -5761,6 +5765,7 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                         "positiveCondition",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &["expression", "negativeCondition", "positiveCondition"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateCompare",
@@ -5774,6 +5779,13 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                         "requiresPeriodicRefresh",
                         "secondDate",
                     ],
+                    required: &[
+                        "firstDate",
+                        "negativeCondition",
+                        "operator",
+                        "positiveCondition",
+                        "secondDate",
+                    ],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateFormat",
@@ -5784,96 +5796,115 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                         "outputFormat",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateMath",
                     tags: &[],
                     keys: &["expression", "input", "requiresPeriodicRefresh", "roundUp"],
+                    required: &["expression"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DecomposeDiacriticalMarks",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "E164phone",
                     tags: &[],
                     keys: &["defaultRegion", "input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "FirstValid",
                     tags: &[],
                     keys: &["ignoreErrors", "requiresPeriodicRefresh", "values"],
+                    required: &["values"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Rule",
                     tags: &[],
                     keys: &[],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "TransformsIdentityAttribute",
                     tags: &[],
                     keys: &["input", "name", "requiresPeriodicRefresh"],
+                    required: &["name"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IndexOf",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "substring"],
+                    required: &["substring"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Iso3166",
                     tags: &[],
                     keys: &["format", "input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "LeftPad",
                     tags: &[],
                     keys: &["input", "length", "padding", "requiresPeriodicRefresh"],
+                    required: &["length"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Lookup",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "table"],
+                    required: &["table"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Lower",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "NameNormalizer",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RandomAlphaNumeric",
                     tags: &[],
                     keys: &["input", "length", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RandomNumeric",
                     tags: &[],
                     keys: &["input", "length", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Reference",
                     tags: &[],
                     keys: &["id", "input", "requiresPeriodicRefresh"],
+                    required: &["id"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "ReplaceAll",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "table"],
+                    required: &["table"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Replace",
                     tags: &[],
                     keys: &["input", "regex", "replacement", "requiresPeriodicRefresh"],
+                    required: &["regex", "replacement"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RightPad",
                     tags: &[],
                     keys: &["input", "length", "padding", "requiresPeriodicRefresh"],
+                    required: &["length"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Split",
@@ -5885,11 +5916,13 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                         "requiresPeriodicRefresh",
                         "throws",
                     ],
+                    required: &["delimiter", "index"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Static",
                     tags: &[],
                     keys: &["requiresPeriodicRefresh", "values"],
+                    required: &["values"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Substring",
@@ -5902,158 +5935,86 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                         "input",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &["begin"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Trim",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Upper",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "UuidGenerator",
                     tags: &[],
                     keys: &["requiresPeriodicRefresh"],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccountAttribute as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountAttribute>()
                             .map(Self::AccountAttribute)
                     }
-                    1usize => {
-                        <Base64Decode as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Base64Decode)
-                    }
-                    2usize => {
-                        <Base64Encode as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Base64Encode)
-                    }
+                    1usize => candidate.decode::<Base64Decode>().map(Self::Base64Decode),
+                    2usize => candidate.decode::<Base64Encode>().map(Self::Base64Encode),
                     3usize => {
-                        <Concatenation as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Concatenation)
+                        candidate.decode::<Concatenation>().map(Self::Concatenation)
                     }
-                    4usize => {
-                        <Conditional as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Conditional)
-                    }
-                    5usize => {
-                        <DateCompare as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateCompare)
-                    }
-                    6usize => {
-                        <DateFormat as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateFormat)
-                    }
-                    7usize => {
-                        <DateMath as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateMath)
-                    }
+                    4usize => candidate.decode::<Conditional>().map(Self::Conditional),
+                    5usize => candidate.decode::<DateCompare>().map(Self::DateCompare),
+                    6usize => candidate.decode::<DateFormat>().map(Self::DateFormat),
+                    7usize => candidate.decode::<DateMath>().map(Self::DateMath),
                     8usize => {
-                        <DecomposeDiacriticalMarks as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<DecomposeDiacriticalMarks>()
                             .map(Self::DecomposeDiacriticalMarks)
                     }
-                    9usize => {
-                        <E164phone as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::E164phone)
-                    }
-                    10usize => {
-                        <FirstValid as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::FirstValid)
-                    }
-                    11usize => {
-                        <Rule as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Rule)
-                    }
+                    9usize => candidate.decode::<E164phone>().map(Self::E164phone),
+                    10usize => candidate.decode::<FirstValid>().map(Self::FirstValid),
+                    11usize => candidate.decode::<Rule>().map(Self::Rule),
                     12usize => {
-                        <TransformsIdentityAttribute as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<TransformsIdentityAttribute>()
                             .map(Self::TransformsIdentityAttribute)
                     }
-                    13usize => {
-                        <IndexOf as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::IndexOf)
-                    }
-                    14usize => {
-                        <Iso3166 as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Iso3166)
-                    }
-                    15usize => {
-                        <LeftPad as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::LeftPad)
-                    }
-                    16usize => {
-                        <Lookup as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Lookup)
-                    }
-                    17usize => {
-                        <Lower as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Lower)
-                    }
+                    13usize => candidate.decode::<IndexOf>().map(Self::IndexOf),
+                    14usize => candidate.decode::<Iso3166>().map(Self::Iso3166),
+                    15usize => candidate.decode::<LeftPad>().map(Self::LeftPad),
+                    16usize => candidate.decode::<Lookup>().map(Self::Lookup),
+                    17usize => candidate.decode::<Lower>().map(Self::Lower),
                     18usize => {
-                        <NameNormalizer as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::NameNormalizer)
+                        candidate.decode::<NameNormalizer>().map(Self::NameNormalizer)
                     }
                     19usize => {
-                        <RandomAlphaNumeric as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<RandomAlphaNumeric>()
                             .map(Self::RandomAlphaNumeric)
                     }
                     20usize => {
-                        <RandomNumeric as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RandomNumeric)
+                        candidate.decode::<RandomNumeric>().map(Self::RandomNumeric)
                     }
-                    21usize => {
-                        <Reference as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Reference)
-                    }
-                    22usize => {
-                        <ReplaceAll as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::ReplaceAll)
-                    }
-                    23usize => {
-                        <Replace as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Replace)
-                    }
-                    24usize => {
-                        <RightPad as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RightPad)
-                    }
-                    25usize => {
-                        <Split as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Split)
-                    }
-                    26usize => {
-                        <Static as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Static)
-                    }
-                    27usize => {
-                        <Substring as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Substring)
-                    }
-                    28usize => {
-                        <Trim as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Trim)
-                    }
-                    29usize => {
-                        <Upper as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Upper)
-                    }
+                    21usize => candidate.decode::<Reference>().map(Self::Reference),
+                    22usize => candidate.decode::<ReplaceAll>().map(Self::ReplaceAll),
+                    23usize => candidate.decode::<Replace>().map(Self::Replace),
+                    24usize => candidate.decode::<RightPad>().map(Self::RightPad),
+                    25usize => candidate.decode::<Split>().map(Self::Split),
+                    26usize => candidate.decode::<Static>().map(Self::Static),
+                    27usize => candidate.decode::<Substring>().map(Self::Substring),
+                    28usize => candidate.decode::<Trim>().map(Self::Trim),
+                    29usize => candidate.decode::<Upper>().map(Self::Upper),
                     30usize => {
-                        <UuidGenerator as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::UuidGenerator)
+                        candidate.decode::<UuidGenerator>().map(Self::UuidGenerator)
                     }
                     _ => {
                         ::std::result::Result::Err(
@@ -6064,7 +6025,6 @@ impl<'de> ::serde::Deserialize<'de> for TransformAttributes {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
@@ -6072,9 +6032,9 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "TransformReadAttributes",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttribute",
@@ -6090,21 +6050,25 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                         "requiresPeriodicRefresh",
                         "sourceName",
                     ],
+                    required: &["attributeName", "sourceName"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Base64Decode",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Base64Encode",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Concatenation",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "values"],
+                    required: &["values"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Conditional",
@@ -6116,6 +6080,7 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                         "positiveCondition",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &["expression", "negativeCondition", "positiveCondition"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateCompare",
@@ -6129,6 +6094,13 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                         "requiresPeriodicRefresh",
                         "secondDate",
                     ],
+                    required: &[
+                        "firstDate",
+                        "negativeCondition",
+                        "operator",
+                        "positiveCondition",
+                        "secondDate",
+                    ],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateFormat",
@@ -6139,96 +6111,115 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                         "outputFormat",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateMath",
                     tags: &[],
                     keys: &["expression", "input", "requiresPeriodicRefresh", "roundUp"],
+                    required: &["expression"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DecomposeDiacriticalMarks",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "E164phone",
                     tags: &[],
                     keys: &["defaultRegion", "input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "FirstValid",
                     tags: &[],
                     keys: &["ignoreErrors", "requiresPeriodicRefresh", "values"],
+                    required: &["values"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Rule",
                     tags: &[],
                     keys: &[],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "TransformsIdentityAttribute",
                     tags: &[],
                     keys: &["input", "name", "requiresPeriodicRefresh"],
+                    required: &["name"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IndexOf",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "substring"],
+                    required: &["substring"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Iso3166",
                     tags: &[],
                     keys: &["format", "input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "LeftPad",
                     tags: &[],
                     keys: &["input", "length", "padding", "requiresPeriodicRefresh"],
+                    required: &["length"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Lookup",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "table"],
+                    required: &["table"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Lower",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "NameNormalizer",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RandomAlphaNumeric",
                     tags: &[],
                     keys: &["input", "length", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RandomNumeric",
                     tags: &[],
                     keys: &["input", "length", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Reference",
                     tags: &[],
                     keys: &["id", "input", "requiresPeriodicRefresh"],
+                    required: &["id"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "ReplaceAll",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh", "table"],
+                    required: &["table"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Replace",
                     tags: &[],
                     keys: &["input", "regex", "replacement", "requiresPeriodicRefresh"],
+                    required: &["regex", "replacement"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RightPad",
                     tags: &[],
                     keys: &["input", "length", "padding", "requiresPeriodicRefresh"],
+                    required: &["length"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Split",
@@ -6240,11 +6231,13 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                         "requiresPeriodicRefresh",
                         "throws",
                     ],
+                    required: &["delimiter", "index"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Static",
                     tags: &[],
                     keys: &["requiresPeriodicRefresh", "values"],
+                    required: &["values"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Substring",
@@ -6257,158 +6250,86 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                         "input",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &["begin"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Trim",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "Upper",
                     tags: &[],
                     keys: &["input", "requiresPeriodicRefresh"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "UuidGenerator",
                     tags: &[],
                     keys: &["requiresPeriodicRefresh"],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccountAttribute as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountAttribute>()
                             .map(Self::AccountAttribute)
                     }
-                    1usize => {
-                        <Base64Decode as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Base64Decode)
-                    }
-                    2usize => {
-                        <Base64Encode as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Base64Encode)
-                    }
+                    1usize => candidate.decode::<Base64Decode>().map(Self::Base64Decode),
+                    2usize => candidate.decode::<Base64Encode>().map(Self::Base64Encode),
                     3usize => {
-                        <Concatenation as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Concatenation)
+                        candidate.decode::<Concatenation>().map(Self::Concatenation)
                     }
-                    4usize => {
-                        <Conditional as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Conditional)
-                    }
-                    5usize => {
-                        <DateCompare as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateCompare)
-                    }
-                    6usize => {
-                        <DateFormat as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateFormat)
-                    }
-                    7usize => {
-                        <DateMath as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateMath)
-                    }
+                    4usize => candidate.decode::<Conditional>().map(Self::Conditional),
+                    5usize => candidate.decode::<DateCompare>().map(Self::DateCompare),
+                    6usize => candidate.decode::<DateFormat>().map(Self::DateFormat),
+                    7usize => candidate.decode::<DateMath>().map(Self::DateMath),
                     8usize => {
-                        <DecomposeDiacriticalMarks as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<DecomposeDiacriticalMarks>()
                             .map(Self::DecomposeDiacriticalMarks)
                     }
-                    9usize => {
-                        <E164phone as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::E164phone)
-                    }
-                    10usize => {
-                        <FirstValid as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::FirstValid)
-                    }
-                    11usize => {
-                        <Rule as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Rule)
-                    }
+                    9usize => candidate.decode::<E164phone>().map(Self::E164phone),
+                    10usize => candidate.decode::<FirstValid>().map(Self::FirstValid),
+                    11usize => candidate.decode::<Rule>().map(Self::Rule),
                     12usize => {
-                        <TransformsIdentityAttribute as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<TransformsIdentityAttribute>()
                             .map(Self::TransformsIdentityAttribute)
                     }
-                    13usize => {
-                        <IndexOf as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::IndexOf)
-                    }
-                    14usize => {
-                        <Iso3166 as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Iso3166)
-                    }
-                    15usize => {
-                        <LeftPad as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::LeftPad)
-                    }
-                    16usize => {
-                        <Lookup as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Lookup)
-                    }
-                    17usize => {
-                        <Lower as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Lower)
-                    }
+                    13usize => candidate.decode::<IndexOf>().map(Self::IndexOf),
+                    14usize => candidate.decode::<Iso3166>().map(Self::Iso3166),
+                    15usize => candidate.decode::<LeftPad>().map(Self::LeftPad),
+                    16usize => candidate.decode::<Lookup>().map(Self::Lookup),
+                    17usize => candidate.decode::<Lower>().map(Self::Lower),
                     18usize => {
-                        <NameNormalizer as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::NameNormalizer)
+                        candidate.decode::<NameNormalizer>().map(Self::NameNormalizer)
                     }
                     19usize => {
-                        <RandomAlphaNumeric as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<RandomAlphaNumeric>()
                             .map(Self::RandomAlphaNumeric)
                     }
                     20usize => {
-                        <RandomNumeric as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RandomNumeric)
+                        candidate.decode::<RandomNumeric>().map(Self::RandomNumeric)
                     }
-                    21usize => {
-                        <Reference as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Reference)
-                    }
-                    22usize => {
-                        <ReplaceAll as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::ReplaceAll)
-                    }
-                    23usize => {
-                        <Replace as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Replace)
-                    }
-                    24usize => {
-                        <RightPad as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RightPad)
-                    }
-                    25usize => {
-                        <Split as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Split)
-                    }
-                    26usize => {
-                        <Static as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Static)
-                    }
-                    27usize => {
-                        <Substring as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Substring)
-                    }
-                    28usize => {
-                        <Trim as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Trim)
-                    }
-                    29usize => {
-                        <Upper as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::Upper)
-                    }
+                    21usize => candidate.decode::<Reference>().map(Self::Reference),
+                    22usize => candidate.decode::<ReplaceAll>().map(Self::ReplaceAll),
+                    23usize => candidate.decode::<Replace>().map(Self::Replace),
+                    24usize => candidate.decode::<RightPad>().map(Self::RightPad),
+                    25usize => candidate.decode::<Split>().map(Self::Split),
+                    26usize => candidate.decode::<Static>().map(Self::Static),
+                    27usize => candidate.decode::<Substring>().map(Self::Substring),
+                    28usize => candidate.decode::<Trim>().map(Self::Trim),
+                    29usize => candidate.decode::<Upper>().map(Self::Upper),
                     30usize => {
-                        <UuidGenerator as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::UuidGenerator)
+                        candidate.decode::<UuidGenerator>().map(Self::UuidGenerator)
                     }
                     _ => {
                         ::std::result::Result::Err(
@@ -6419,7 +6340,6 @@ impl<'de> ::serde::Deserialize<'de> for TransformReadAttributes {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(feature = "triggers")]
@@ -6427,9 +6347,9 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "TriggerExampleInput",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessRequestDynamicApprover",
@@ -6440,6 +6360,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "requestedFor",
                         "requestedItems",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessRequestPostApproval",
@@ -6450,6 +6371,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "requestedFor",
                         "requestedItemsStatus",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessRequestPreApproval",
@@ -6460,6 +6382,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "requestedFor",
                         "requestedItems",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAggregationCompleted",
@@ -6473,11 +6396,13 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "status",
                         "warnings",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttributesChanged",
                     tags: &[],
                     keys: &["account", "changes", "identity", "source"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountCorrelated",
@@ -6489,6 +6414,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "identity",
                         "source",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountsCollectedForAggregation",
@@ -6502,46 +6428,55 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "status",
                         "warnings",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountUncorrelated",
                     tags: &[],
                     keys: &["account", "entitlementCount", "identity", "source"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "CampaignActivated",
                     tags: &[],
                     keys: &["campaign"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "CampaignEnded",
                     tags: &[],
                     keys: &["campaign"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "CampaignGenerated",
                     tags: &[],
                     keys: &["campaign"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "CertificationSignedOff",
                     tags: &[],
                     keys: &["certification"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IdentityAttributesChanged",
                     tags: &[],
                     keys: &["changes", "identity"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IdentityCreated",
                     tags: &[],
                     keys: &["attributes", "identity"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IdentityDeleted",
                     tags: &[],
                     keys: &["attributes", "identity"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "ProvisioningCompleted",
@@ -6556,6 +6491,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "trackingNumber",
                         "warnings",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SavedSearchComplete",
@@ -6569,6 +6505,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "searchResults",
                         "signedS3Url",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SourceAccountCreated",
@@ -6583,6 +6520,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "sourceName",
                         "uuid",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SourceAccountDeleted",
@@ -6597,6 +6535,7 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "sourceName",
                         "uuid",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SourceAccountUpdated",
@@ -6611,21 +6550,25 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "sourceName",
                         "uuid",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SourceCreated",
                     tags: &[],
                     keys: &["actor", "connector", "created", "id", "name", "type"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SourceDeleted",
                     tags: &[],
                     keys: &["actor", "connector", "deleted", "id", "name", "type"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "SourceUpdated",
                     tags: &[],
                     keys: &["actor", "connector", "id", "modified", "name", "type"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "VaClusterStatusChangeEvent",
@@ -6637,136 +6580,120 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                         "previousHealthCheckResult",
                         "type",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccessRequestDynamicApprover as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessRequestDynamicApprover>()
                             .map(Self::AccessRequestDynamicApprover)
                     }
                     1usize => {
-                        <AccessRequestPostApproval as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessRequestPostApproval>()
                             .map(Self::AccessRequestPostApproval)
                     }
                     2usize => {
-                        <AccessRequestPreApproval as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessRequestPreApproval>()
                             .map(Self::AccessRequestPreApproval)
                     }
                     3usize => {
-                        <AccountAggregationCompleted as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccountAggregationCompleted>()
                             .map(Self::AccountAggregationCompleted)
                     }
                     4usize => {
-                        <AccountAttributesChanged as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccountAttributesChanged>()
                             .map(Self::AccountAttributesChanged)
                     }
                     5usize => {
-                        <AccountCorrelated as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountCorrelated>()
                             .map(Self::AccountCorrelated)
                     }
                     6usize => {
-                        <AccountsCollectedForAggregation as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccountsCollectedForAggregation>()
                             .map(Self::AccountsCollectedForAggregation)
                     }
                     7usize => {
-                        <AccountUncorrelated as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountUncorrelated>()
                             .map(Self::AccountUncorrelated)
                     }
                     8usize => {
-                        <CampaignActivated as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<CampaignActivated>()
                             .map(Self::CampaignActivated)
                     }
                     9usize => {
-                        <CampaignEnded as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::CampaignEnded)
+                        candidate.decode::<CampaignEnded>().map(Self::CampaignEnded)
                     }
                     10usize => {
-                        <CampaignGenerated as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<CampaignGenerated>()
                             .map(Self::CampaignGenerated)
                     }
                     11usize => {
-                        <CertificationSignedOff as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<CertificationSignedOff>()
                             .map(Self::CertificationSignedOff)
                     }
                     12usize => {
-                        <IdentityAttributesChanged as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<IdentityAttributesChanged>()
                             .map(Self::IdentityAttributesChanged)
                     }
                     13usize => {
-                        <IdentityCreated as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::IdentityCreated)
+                        candidate.decode::<IdentityCreated>().map(Self::IdentityCreated)
                     }
                     14usize => {
-                        <IdentityDeleted as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::IdentityDeleted)
+                        candidate.decode::<IdentityDeleted>().map(Self::IdentityDeleted)
                     }
                     15usize => {
-                        <ProvisioningCompleted as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<ProvisioningCompleted>()
                             .map(Self::ProvisioningCompleted)
                     }
                     16usize => {
-                        <SavedSearchComplete as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<SavedSearchComplete>()
                             .map(Self::SavedSearchComplete)
                     }
                     17usize => {
-                        <SourceAccountCreated as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<SourceAccountCreated>()
                             .map(Self::SourceAccountCreated)
                     }
                     18usize => {
-                        <SourceAccountDeleted as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<SourceAccountDeleted>()
                             .map(Self::SourceAccountDeleted)
                     }
                     19usize => {
-                        <SourceAccountUpdated as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<SourceAccountUpdated>()
                             .map(Self::SourceAccountUpdated)
                     }
                     20usize => {
-                        <SourceCreated as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::SourceCreated)
+                        candidate.decode::<SourceCreated>().map(Self::SourceCreated)
                     }
                     21usize => {
-                        <SourceDeleted as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::SourceDeleted)
+                        candidate.decode::<SourceDeleted>().map(Self::SourceDeleted)
                     }
                     22usize => {
-                        <SourceUpdated as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::SourceUpdated)
+                        candidate.decode::<SourceUpdated>().map(Self::SourceUpdated)
                     }
                     23usize => {
-                        <VaClusterStatusChangeEvent as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<VaClusterStatusChangeEvent>()
                             .map(Self::VaClusterStatusChangeEvent)
                     }
                     _ => {
@@ -6778,7 +6705,6 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleInput {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(feature = "triggers")]
@@ -6786,39 +6712,36 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "TriggerExampleOutput",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "DynamicApprover",
                     tags: &[],
                     keys: &["id", "name", "type"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "PreApproval",
                     tags: &[],
                     keys: &["approved", "approver", "comment"],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <ExampleOutputAccessRequestDynamicApprover as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<ExampleOutputAccessRequestDynamicApprover>()
                             .map(Self::DynamicApprover)
                     }
                     1usize => {
-                        <ExampleOutputAccessRequestPreApproval as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<ExampleOutputAccessRequestPreApproval>()
                             .map(Self::PreApproval)
                     }
                     _ => {
@@ -6830,6 +6753,5 @@ impl<'de> ::serde::Deserialize<'de> for TriggerExampleOutput {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

@@ -4486,9 +4486,9 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "DateCompareFirstDate",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttribute",
@@ -4504,6 +4504,7 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
                         "requiresPeriodicRefresh",
                         "sourceName",
                     ],
+                    required: &["attributeName", "sourceName"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateFormat",
@@ -4514,24 +4515,20 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
                         "outputFormat",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccountAttribute as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountAttribute>()
                             .map(Self::AccountAttribute)
                     }
-                    1usize => {
-                        <DateFormat as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateFormat)
-                    }
+                    1usize => candidate.decode::<DateFormat>().map(Self::DateFormat),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -4541,7 +4538,6 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareFirstDate {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(any(feature = "sources", feature = "transforms"))]
@@ -4549,9 +4545,9 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "DateCompareSecondDate",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountAttribute",
@@ -4567,6 +4563,7 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
                         "requiresPeriodicRefresh",
                         "sourceName",
                     ],
+                    required: &["attributeName", "sourceName"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "DateFormat",
@@ -4577,24 +4574,20 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
                         "outputFormat",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccountAttribute as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<AccountAttribute>()
                             .map(Self::AccountAttribute)
                     }
-                    1usize => {
-                        <DateFormat as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::DateFormat)
-                    }
+                    1usize => candidate.decode::<DateFormat>().map(Self::DateFormat),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -4604,6 +4597,5 @@ impl<'de> ::serde::Deserialize<'de> for DateCompareSecondDate {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

@@ -1842,22 +1842,93 @@ impl<'de> ::serde::Deserialize<'de> for GetActiveCampaignsResponseItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "GetActiveCampaignsResponseItem",
+            discriminators: &[],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &[],
+                    keys: &[
+                        "alerts",
+                        "autoRevokeAllowed",
+                        "completedCertifications",
+                        "correlatedStatus",
+                        "created",
+                        "deadline",
+                        "description",
+                        "emailNotificationEnabled",
+                        "filter",
+                        "id",
+                        "machineAccountCampaignInfo",
+                        "mandatoryCommentRequirement",
+                        "modified",
+                        "name",
+                        "recommendationsEnabled",
+                        "roleCompositionCampaignInfo",
+                        "searchCampaignInfo",
+                        "sourceOwnerCampaignInfo",
+                        "sourcesWithOrphanEntitlements",
+                        "status",
+                        "sunsetCommentsRequired",
+                        "totalCertifications",
+                        "type",
+                    ],
+                    required: &["name", "type"],
                 },
-                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &[],
+                    keys: &[
+                        "alerts",
+                        "autoRevokeAllowed",
+                        "completedCertifications",
+                        "correlatedStatus",
+                        "created",
+                        "deadline",
+                        "description",
+                        "emailNotificationEnabled",
+                        "id",
+                        "name",
+                        "recommendationsEnabled",
+                        "status",
+                        "totalCertifications",
+                        "type",
+                    ],
+                    required: &["name", "type"],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
+                },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "GetActiveCampaignsResponseItem",
-                    2usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "certification-campaigns")]
@@ -1880,19 +1951,93 @@ impl<'de> ::serde::Deserialize<'de> for GetCampaignResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "GetCampaignResponse",
+            discriminators: &[],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &[],
+                    keys: &[
+                        "alerts",
+                        "autoRevokeAllowed",
+                        "completedCertifications",
+                        "correlatedStatus",
+                        "created",
+                        "deadline",
+                        "description",
+                        "emailNotificationEnabled",
+                        "id",
+                        "name",
+                        "recommendationsEnabled",
+                        "status",
+                        "totalCertifications",
+                        "type",
+                    ],
+                    required: &["name", "type"],
                 },
-                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &[],
+                    keys: &[
+                        "alerts",
+                        "autoRevokeAllowed",
+                        "completedCertifications",
+                        "correlatedStatus",
+                        "created",
+                        "deadline",
+                        "description",
+                        "emailNotificationEnabled",
+                        "filter",
+                        "id",
+                        "machineAccountCampaignInfo",
+                        "mandatoryCommentRequirement",
+                        "modified",
+                        "name",
+                        "recommendationsEnabled",
+                        "roleCompositionCampaignInfo",
+                        "searchCampaignInfo",
+                        "sourceOwnerCampaignInfo",
+                        "sourcesWithOrphanEntitlements",
+                        "status",
+                        "sunsetCommentsRequired",
+                        "totalCertifications",
+                        "type",
+                    ],
+                    required: &["name", "type"],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
+                },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch("GetCampaignResponse", 2usize),
-            ))
     }
 }
 #[cfg(feature = "certification-campaigns")]
@@ -1915,9 +2060,9 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoveredApplicationsResponseItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "GetDiscoveredApplicationsResponseItem",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "SlimDiscoveredApplications",
@@ -1955,6 +2100,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoveredApplicationsResponseItem {
                         "usersCount",
                         "warrantyExpiration",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "FullDiscoveredApplications",
@@ -1993,26 +2139,22 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoveredApplicationsResponseItem {
                         "usersCount",
                         "warrantyExpiration",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <SlimDiscoveredApplications as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<SlimDiscoveredApplications>()
                             .map(Self::SlimDiscoveredApplications)
                     }
                     1usize => {
-                        <FullDiscoveredApplications as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<FullDiscoveredApplications>()
                             .map(Self::FullDiscoveredApplications)
                     }
                     _ => {
@@ -2024,7 +2166,6 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoveredApplicationsResponseItem {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 #[cfg(feature = "identity-history")]
@@ -2032,30 +2173,131 @@ impl<'de> ::serde::Deserialize<'de> for GetHistoricalIdentityEventsResponseItem 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_5: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "GetHistoricalIdentityEventsResponseItem",
+            discriminators: &["eventType", "type"],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &["IdentityCertified"],
+                    keys: &[
+                        "certificationId",
+                        "certificationName",
+                        "certifiers",
+                        "dateTime",
+                        "eventType",
+                        "reviewers",
+                        "signedDate",
+                        "signer",
+                    ],
+                    required: &[],
                 },
-                |this: &Self| {
-                    this.subtype_0.is_some() || this.subtype_1.is_some()
-                        || this.subtype_2.is_some() || this.subtype_3.is_some()
-                        || this.subtype_4.is_some() || this.subtype_5.is_some()
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &["AccessItemAssociated"],
+                    keys: &[
+                        "accessItem",
+                        "accessItemType",
+                        "dateTime",
+                        "eventType",
+                        "governanceEvent",
+                        "identityId",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_2",
+                    tags: &["AccessItemRemoved"],
+                    keys: &[
+                        "accessItem",
+                        "accessItemType",
+                        "dateTime",
+                        "eventType",
+                        "governanceEvent",
+                        "identityId",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_3",
+                    tags: &["AttributesChanged"],
+                    keys: &["attributeChanges", "dateTime", "eventType", "identityId"],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_4",
+                    tags: &["AccessRequested"],
+                    keys: &["accessRequest", "dateTime", "eventType", "identityId"],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_5",
+                    tags: &["AccountStatusChanged"],
+                    keys: &[
+                        "account",
+                        "dateTime",
+                        "eventType",
+                        "identityId",
+                        "statusChange",
+                    ],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                    subtype_2: ::std::option::Option::None,
+                    subtype_3: ::std::option::Option::None,
+                    subtype_4: ::std::option::Option::None,
+                    subtype_5: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        2usize => {
+                            this.subtype_2 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        3usize => {
+                            this.subtype_3 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        4usize => {
+                            this.subtype_4 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        5usize => {
+                            this.subtype_5 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
                 },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "GetHistoricalIdentityEventsResponseItem",
-                    6usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "identity-history")]
@@ -2082,22 +2324,66 @@ impl<'de> ::serde::Deserialize<'de> for GetRoleAssignmentsResponseItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "GetRoleAssignmentsResponseItem",
+            discriminators: &[],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &[],
+                    keys: &["addedDate", "id", "removeDate", "role", "startDate"],
+                    required: &[],
                 },
-                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &[],
+                    keys: &[
+                        "accountTargets",
+                        "addedDate",
+                        "assignedDimensions",
+                        "assigner",
+                        "assignmentContext",
+                        "assignmentSource",
+                        "comments",
+                        "id",
+                        "removeDate",
+                        "role",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
+                },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "GetRoleAssignmentsResponseItem",
-                    2usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "identities")]

@@ -3606,26 +3606,101 @@ impl<'de> ::serde::Deserialize<'de> for ListCompleteWorkflowLibraryResponseItem 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "ListCompleteWorkflowLibraryResponseItem",
+            discriminators: &["type"],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &["ACTION"],
+                    keys: &[
+                        "deprecated",
+                        "deprecatedBy",
+                        "description",
+                        "exampleOutput",
+                        "formFields",
+                        "id",
+                        "isDynamicSchema",
+                        "isSimulationEnabled",
+                        "name",
+                        "outputSchema",
+                        "type",
+                        "versionNumber",
+                    ],
+                    required: &[],
                 },
-                |this: &Self| {
-                    this.subtype_0.is_some() || this.subtype_1.is_some()
-                        || this.subtype_2.is_some()
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &["EVENT"],
+                    keys: &[
+                        "deprecated",
+                        "deprecatedBy",
+                        "description",
+                        "formFields",
+                        "id",
+                        "inputExample",
+                        "isDynamicSchema",
+                        "isSimulationEnabled",
+                        "name",
+                        "outputSchema",
+                        "type",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_2",
+                    tags: &["OPERATOR"],
+                    keys: &[
+                        "deprecated",
+                        "deprecatedBy",
+                        "description",
+                        "formFields",
+                        "id",
+                        "isDynamicSchema",
+                        "isSimulationEnabled",
+                        "name",
+                        "type",
+                    ],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                    subtype_2: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        2usize => {
+                            this.subtype_2 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
                 },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "ListCompleteWorkflowLibraryResponseItem",
-                    3usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "workflows")]
@@ -3649,29 +3724,139 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentityAccessItemsResponseItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "ListIdentityAccessItemsResponseItem",
+            discriminators: &["accessType", "type"],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &["entitlement"],
+                    keys: &[
+                        "accessType",
+                        "attribute",
+                        "cloudGoverned",
+                        "description",
+                        "displayName",
+                        "id",
+                        "privileged",
+                        "sourceId",
+                        "sourceName",
+                        "standalone",
+                        "type",
+                        "value",
+                    ],
+                    required: &[],
                 },
-                |this: &Self| {
-                    this.subtype_0.is_some() || this.subtype_1.is_some()
-                        || this.subtype_2.is_some() || this.subtype_3.is_some()
-                        || this.subtype_4.is_some()
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &["accessProfile"],
+                    keys: &[
+                        "accessType",
+                        "appRefs",
+                        "description",
+                        "displayName",
+                        "entitlementCount",
+                        "id",
+                        "removeDate",
+                        "revocable",
+                        "sourceId",
+                        "sourceName",
+                        "standalone",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_2",
+                    tags: &["account"],
+                    keys: &[
+                        "accessType",
+                        "displayName",
+                        "entitlementCount",
+                        "id",
+                        "nativeIdentity",
+                        "sourceId",
+                        "sourceName",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_3",
+                    tags: &["role"],
+                    keys: &[
+                        "accessType",
+                        "description",
+                        "displayName",
+                        "id",
+                        "removeDate",
+                        "revocable",
+                        "sourceName",
+                        "startDate",
+                    ],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_4",
+                    tags: &["app"],
+                    keys: &[
+                        "accessType",
+                        "appRoleId",
+                        "displayName",
+                        "id",
+                        "sourceName",
+                    ],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                    subtype_2: ::std::option::Option::None,
+                    subtype_3: ::std::option::Option::None,
+                    subtype_4: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        2usize => {
+                            this.subtype_2 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        3usize => {
+                            this.subtype_3 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        4usize => {
+                            this.subtype_4 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
                 },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch(
-                    "ListIdentityAccessItemsResponseItem",
-                    5usize,
-                ),
-            ))
     }
 }
 #[cfg(feature = "identity-history")]
@@ -3697,13 +3882,13 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsResponseI
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "ListIdentitySnapshotAccessItemsResponseItem",
-            discriminator: ::std::option::Option::None,
+            discriminators: &["accessType", "type"],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "AccessProfileResponse",
-                    tags: &[],
+                    tags: &["accessProfile"],
                     keys: &[
                         "accessType",
                         "appRefs",
@@ -3718,10 +3903,11 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsResponseI
                         "standalone",
                         "startDate",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AccountResponse",
-                    tags: &[],
+                    tags: &["account"],
                     keys: &[
                         "accessType",
                         "displayName",
@@ -3731,15 +3917,23 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsResponseI
                         "sourceId",
                         "sourceName",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "AppResponse",
-                    tags: &[],
-                    keys: &["accessType", "appRoleId", "displayName", "id", "sourceName"],
+                    tags: &["app"],
+                    keys: &[
+                        "accessType",
+                        "appRoleId",
+                        "displayName",
+                        "id",
+                        "sourceName",
+                    ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "EntitlementResponse",
-                    tags: &[],
+                    tags: &["entitlement"],
                     keys: &[
                         "accessType",
                         "attribute",
@@ -3754,10 +3948,11 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsResponseI
                         "type",
                         "value",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RoleResponse",
-                    tags: &[],
+                    tags: &["role"],
                     keys: &[
                         "accessType",
                         "description",
@@ -3768,44 +3963,37 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsResponseI
                         "sourceName",
                         "startDate",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <AccessItemAccessProfileResponse as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessItemAccessProfileResponse>()
                             .map(Self::AccessProfileResponse)
                     }
                     1usize => {
-                        <AccessItemAccountResponse as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessItemAccountResponse>()
                             .map(Self::AccountResponse)
                     }
                     2usize => {
-                        <AccessItemAppResponse as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessItemAppResponse>()
                             .map(Self::AppResponse)
                     }
                     3usize => {
-                        <AccessItemEntitlementResponse as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessItemEntitlementResponse>()
                             .map(Self::EntitlementResponse)
                     }
                     4usize => {
-                        <AccessItemRoleResponse as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<AccessItemRoleResponse>()
                             .map(Self::RoleResponse)
                     }
                     _ => {
@@ -3817,6 +4005,5 @@ impl<'de> ::serde::Deserialize<'de> for ListIdentitySnapshotAccessItemsResponseI
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

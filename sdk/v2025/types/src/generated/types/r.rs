@@ -14854,29 +14854,114 @@ impl<'de> ::serde::Deserialize<'de> for ReportDetailsArguments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_2: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_3: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_4: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_5: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_6: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "ReportDetailsArguments",
+            discriminators: &[],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &[],
+                    keys: &["application", "sourceName"],
+                    required: &["application", "sourceName"],
                 },
-                |this: &Self| {
-                    this.subtype_0.is_some() || this.subtype_1.is_some()
-                        || this.subtype_2.is_some() || this.subtype_3.is_some()
-                        || this.subtype_4.is_some() || this.subtype_5.is_some()
-                        || this.subtype_6.is_some()
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &[],
+                    keys: &["correlatedOnly"],
+                    required: &["correlatedOnly"],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_2",
+                    tags: &[],
+                    keys: &["correlatedOnly"],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_3",
+                    tags: &[],
+                    keys: &["authoritativeSource"],
+                    required: &["authoritativeSource"],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_4",
+                    tags: &[],
+                    keys: &["selectedFormats"],
+                    required: &[],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_5",
+                    tags: &[],
+                    keys: &["columns", "indices", "query", "sort"],
+                    required: &["query"],
+                },
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_6",
+                    tags: &[],
+                    keys: &["selectedFormats"],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                    subtype_2: ::std::option::Option::None,
+                    subtype_3: ::std::option::Option::None,
+                    subtype_4: ::std::option::Option::None,
+                    subtype_5: ::std::option::Option::None,
+                    subtype_6: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        2usize => {
+                            this.subtype_2 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        3usize => {
+                            this.subtype_3 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        4usize => {
+                            this.subtype_4 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        5usize => {
+                            this.subtype_5 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        6usize => {
+                            this.subtype_6 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
                 },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch("ReportDetailsArguments", 7usize),
-            ))
     }
 }
 #[cfg(feature = "reports-data-extraction")]
@@ -14904,14 +14989,15 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "Rule",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "TransformRule",
                     tags: &[],
                     keys: &["name", "requiresPeriodicRefresh"],
+                    required: &["name"],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "GenerateRandomString",
@@ -14924,35 +15010,37 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
                         "operation",
                         "requiresPeriodicRefresh",
                     ],
+                    required: &[
+                        "includeNumbers",
+                        "includeSpecialChars",
+                        "length",
+                        "name",
+                        "operation",
+                    ],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "GetReferenceIdentityAttribute",
                     tags: &[],
                     keys: &["name", "operation", "requiresPeriodicRefresh", "uid"],
+                    required: &["name", "operation", "uid"],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <TransformRule as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::TransformRule)
+                        candidate.decode::<TransformRule>().map(Self::TransformRule)
                     }
                     1usize => {
-                        <GenerateRandomString as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<GenerateRandomString>()
                             .map(Self::GenerateRandomString)
                     }
                     2usize => {
-                        <GetReferenceIdentityAttribute as ::serde::Deserialize>::deserialize(
-                                value,
-                            )
+                        candidate
+                            .decode::<GetReferenceIdentityAttribute>()
                             .map(Self::GetReferenceIdentityAttribute)
                     }
                     _ => {
@@ -14964,6 +15052,5 @@ impl<'de> ::serde::Deserialize<'de> for Rule {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

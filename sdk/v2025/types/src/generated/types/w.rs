@@ -3566,9 +3566,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowTriggerAttributes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "WorkflowTriggerAttributes",
-            discriminator: ::std::option::Option::None,
+            discriminators: &[],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "EventAttributes",
@@ -3580,11 +3580,13 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowTriggerAttributes {
                         "formDefinitionId",
                         "id",
                     ],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "ExternalAttributes",
                     tags: &[],
                     keys: &["clientId", "description", "name", "url"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "ScheduledAttributes",
@@ -3597,26 +3599,25 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowTriggerAttributes {
                         "weeklyTimes",
                         "yearlyTimes",
                     ],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
                     0usize => {
-                        <EventAttributes as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::EventAttributes)
+                        candidate.decode::<EventAttributes>().map(Self::EventAttributes)
                     }
                     1usize => {
-                        <ExternalAttributes as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<ExternalAttributes>()
                             .map(Self::ExternalAttributes)
                     }
                     2usize => {
-                        <ScheduledAttributes as ::serde::Deserialize>::deserialize(value)
+                        candidate
+                            .decode::<ScheduledAttributes>()
                             .map(Self::ScheduledAttributes)
                     }
                     _ => {
@@ -3628,6 +3629,5 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowTriggerAttributes {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }

@@ -16,19 +16,54 @@ impl<'de> ::serde::Deserialize<'de> for ListEventsResponseItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::sailpoint_runtime::models::any_of(
-                || Self {
-                    subtype_0: ::sailpoint_runtime::models::any_of_branch(&value),
-                    subtype_1: ::sailpoint_runtime::models::any_of_branch(&value),
+        static BRANCHES: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+            name: "ListEventsResponseItem",
+            discriminators: &[],
+            variants: &[
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_0",
+                    tags: &[],
+                    keys: &["certificationName", "eventType", "identityId"],
+                    required: &[],
                 },
-                |this: &Self| this.subtype_0.is_some() || this.subtype_1.is_some(),
+                ::sailpoint_runtime::models::Variant {
+                    name: "subtype_1",
+                    tags: &[],
+                    keys: &["eventType", "identityId", "removedItem"],
+                    required: &[],
+                },
+            ],
+        };
+        BRANCHES
+            .any_of(
+                deserializer,
+                Self {
+                    subtype_0: ::std::option::Option::None,
+                    subtype_1: ::std::option::Option::None,
+                },
+                |this: &mut Self, index, candidate| {
+                    match index {
+                        0usize => {
+                            this.subtype_0 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        1usize => {
+                            this.subtype_1 = ::std::option::Option::Some(
+                                candidate.decode()?,
+                            );
+                        }
+                        _ => {
+                            return ::std::result::Result::Err(
+                                <::serde_json::Error as ::serde::de::Error>::custom(
+                                    "no such branch",
+                                ),
+                            );
+                        }
+                    }
+                    ::std::result::Result::Ok(())
+                },
             )
-            .ok_or_else(|| <D::Error as ::serde::de::Error>::custom(
-                ::sailpoint_runtime::models::no_branch("ListEventsResponseItem", 2usize),
-            ))
     }
 }
 #[cfg(feature = "things")]

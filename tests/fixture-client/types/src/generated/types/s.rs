@@ -116,46 +116,37 @@ impl<'de> ::serde::Deserialize<'de> for SearchHit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        const VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
+        static VARIANTS: ::sailpoint_runtime::models::Variants = ::sailpoint_runtime::models::Variants {
             name: "SearchHit",
-            discriminator: ::std::option::Option::Some("_type"),
+            discriminators: &["_type"],
             variants: &[
                 ::sailpoint_runtime::models::Variant {
                     name: "ProfileHit",
                     tags: &["accessprofile"],
                     keys: &["_type", "id", "name"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "IdentityHit",
                     tags: &["identity"],
                     keys: &["_type", "created", "email", "id", "name"],
+                    required: &[],
                 },
                 ::sailpoint_runtime::models::Variant {
                     name: "RoleHit",
                     tags: &["role"],
                     keys: &["_type", "id", "name", "requestable"],
+                    required: &[],
                 },
             ],
         };
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
         VARIANTS
-            .decode(
-                &value,
-                |index, value| match index {
-                    0usize => {
-                        <ProfileHit as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::ProfileHit)
-                    }
-                    1usize => {
-                        <IdentityHit as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::IdentityHit)
-                    }
-                    2usize => {
-                        <RoleHit as ::serde::Deserialize>::deserialize(value)
-                            .map(Self::RoleHit)
-                    }
+            .one_of(
+                deserializer,
+                |index, candidate| match index {
+                    0usize => candidate.decode::<ProfileHit>().map(Self::ProfileHit),
+                    1usize => candidate.decode::<IdentityHit>().map(Self::IdentityHit),
+                    2usize => candidate.decode::<RoleHit>().map(Self::RoleHit),
                     _ => {
                         ::std::result::Result::Err(
                             <::serde_json::Error as ::serde::de::Error>::custom(
@@ -165,6 +156,5 @@ impl<'de> ::serde::Deserialize<'de> for SearchHit {
                     }
                 },
             )
-            .map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
