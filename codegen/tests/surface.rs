@@ -17,6 +17,11 @@ use codegen::versions::ApiVersion;
 
 use common::spec_dir;
 
+/// The allocator `cargo xtask regen` runs the pipeline with: under glibc's,
+/// `malloc` and `free` were a third of the generator's CPU time (FIGURES.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Every version's output, in `ApiVersion::ALL` order, generated once for
 /// the tests that read it: one thread per version over one loader, as
 /// `cargo xtask regen` runs them (and with its stack size: typify recurses

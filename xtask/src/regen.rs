@@ -28,6 +28,7 @@
 //! kill at that moment would.
 
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -89,32 +90,7 @@ pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec
         "spec hashes match {UPSTREAM_FILE} ({:.2} s)",
         hashing.elapsed().as_secs_f64()
     );
-    let results: Vec<anyhow::Result<VersionOutput>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = versions
-            .iter()
-            .map(|&version| {
-                let (loader, upstream) = (&loader, &upstream);
-                let spawned = std::thread::Builder::new()
-                    .name(format!("regen-{version}"))
-                    // typify recurses deeply on the big specs; the main
-                    // thread's 8 MiB is what it has always run with.
-                    .stack_size(GENERATOR_STACK)
-                    .spawn_scoped(scope, move || generate_version(loader, version, upstream));
-                (version, spawned)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|(version, spawned)| {
-                let handle = spawned
-                    .with_context(|| format!("{version}: cannot start a generator thread"))?;
-                match handle.join() {
-                    Ok(output) => Ok(output?),
-                    Err(_) => anyhow::bail!("{version}: the generator thread panicked"),
-                }
-            })
-            .collect()
-    });
+    let results = generate_in_pool(&loader, &versions, &upstream)?;
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
     for result in results {
@@ -152,6 +128,111 @@ pub fn generate(only: Option<ApiVersion>, spec_dir: &Path) -> anyhow::Result<Vec
 }
 
 const GENERATOR_STACK: usize = 64 << 20;
+
+/// Generates `versions` on at most as many threads as there are cores,
+/// largest spec first, and returns their results in the order of
+/// `versions`. One thread per version on fewer cores finished no sooner
+/// (the versions only took turns on the cores) but held every version's
+/// syntax trees at once, which set the peak memory.
+fn generate_in_pool(
+    loader: &Loader,
+    versions: &[ApiVersion],
+    upstream: &Upstream,
+) -> anyhow::Result<Vec<anyhow::Result<VersionOutput>>> {
+    // Largest first, so that the last to start is the smallest and the
+    // threads finish close together. Every file is cached by now.
+    let mut queue = Vec::new();
+    for (index, &version) in versions.iter().enumerate() {
+        let files = loader.load_reachable(&[version.root()])?.len();
+        queue.push((std::cmp::Reverse(files), index, version));
+    }
+    queue.sort();
+    let queue = std::sync::Mutex::new(
+        queue
+            .into_iter()
+            .map(|(_, index, version)| (index, version)),
+    );
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, versions.len().max(1));
+    let done: Vec<(usize, anyhow::Result<VersionOutput>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|worker| {
+                let queue = &queue;
+                std::thread::Builder::new()
+                    .name(format!("regen-{worker}"))
+                    // typify recurses deeply on the big specs; the main
+                    // thread's 8 MiB is what it has always run with.
+                    .stack_size(GENERATOR_STACK)
+                    .spawn_scoped(scope, move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let next = match queue.lock() {
+                                Ok(mut queue) => queue.next(),
+                                Err(_) => None, // another worker panicked
+                            };
+                            let Some((index, version)) = next else {
+                                return done;
+                            };
+                            // A panic fails its version only, as when each
+                            // version had its own thread.
+                            let output = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                generate_version(loader, version, upstream)
+                            }));
+                            done.push((
+                                index,
+                                match output {
+                                    Ok(output) => output.map_err(anyhow::Error::from),
+                                    Err(_) => Err(anyhow::anyhow!(
+                                        "{version}: the generator thread panicked"
+                                    )),
+                                },
+                            ));
+                        }
+                    })
+            })
+            .collect();
+        let mut done = Vec::new();
+        for handle in handles {
+            match handle {
+                Ok(handle) => match handle.join() {
+                    Ok(results) => done.extend(results),
+                    Err(_) => done.push((
+                        usize::MAX,
+                        Err(anyhow::anyhow!("a generator thread panicked")),
+                    )),
+                },
+                Err(e) => done.push((
+                    usize::MAX,
+                    Err(anyhow::anyhow!("cannot start a generator thread: {e}")),
+                )),
+            }
+        }
+        done
+    });
+    let mut by_index: Vec<Option<anyhow::Result<VersionOutput>>> =
+        versions.iter().map(|_| None).collect();
+    let mut failures = Vec::new();
+    for (index, result) in done {
+        match by_index.get_mut(index) {
+            Some(slot) => *slot = Some(result),
+            None => failures.push(result),
+        }
+    }
+    let mut results: Vec<anyhow::Result<VersionOutput>> = by_index
+        .into_iter()
+        .zip(versions)
+        .map(|(result, version)| {
+            result.unwrap_or_else(|| {
+                Err(anyhow::anyhow!(
+                    "{version}: not generated (a generator thread stopped)"
+                ))
+            })
+        })
+        .collect();
+    results.extend(failures);
+    Ok(results)
+}
 
 /// The generator's fixture: a small spec with one of each construct the
 /// generator handles beyond plain progenitor, compiled and driven by

@@ -23,30 +23,26 @@ use super::shape::{self, typify};
 
 /// The type key a path names, once the module prefixes a generated path may
 /// carry (`crate::types::`, `super::`, `types::builder::`...) are removed.
-fn key_of_segments(segments: &[String]) -> Option<String> {
-    let mut rest = segments;
-    while let Some(first) = rest.first() {
-        let module = first.as_str();
-        if matches!(module, "crate" | "self" | "super")
-            || [shape::TYPES, shape::BUILDER, typify::STRUCT_BUILDERS].contains(&module)
-        {
-            rest = &rest[1..];
-        } else {
-            break;
-        }
-    }
-    match rest {
-        [module, function, ..] if module == typify::DEFAULTS => {
-            Some(format!("{module}::{function}"))
-        }
-        [first, ..] => Some(first.clone()),
-        [] => None,
-    }
-}
-
+/// Reads the identifiers in place (no string per segment): it runs on every
+/// path of the generated code.
 fn key_of_path(path: &syn::Path) -> Option<String> {
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    key_of_segments(&segments)
+    let mut rest = path.segments.iter().map(|s| &s.ident).skip_while(|ident| {
+        [
+            "crate",
+            "self",
+            "super",
+            shape::TYPES,
+            shape::BUILDER,
+            typify::STRUCT_BUILDERS,
+        ]
+        .iter()
+        .any(|prefix| **ident == **prefix)
+    });
+    let first = rest.next()?;
+    match rest.next() {
+        Some(function) if first == typify::DEFAULTS => Some(format!("{first}::{function}")),
+        _ => Some(first.to_string()),
+    }
 }
 
 /// Every candidate key an item mentions: paths in code and types, paths

@@ -57,14 +57,21 @@ pub fn merge_duplicate_enums(types: &mut Vec<Item>) -> Vec<String> {
         })
         .collect();
     let pinned = named_by_foreign_impls(types, &enums);
+    // Each item's key, computed once: the loops below would otherwise
+    // recompute it for every item once per group (quadratic, and the
+    // largest cost of generation before).
+    let keys: Vec<Option<String>> = types
+        .iter()
+        .map(|item| key_of_item(item, Place::Types))
+        .collect();
 
     // Each enum's definition and impls with its name made generic.
     let mut parts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for item in types.iter() {
-        let Some(key) = key_of_item(item, Place::Types) else {
+    for (item, key) in types.iter().zip(&keys) {
+        let Some(key) = key else {
             continue;
         };
-        let Some(name) = enums.get(&key) else {
+        let Some(name) = enums.get(key) else {
             continue;
         };
         if pinned.contains(name) {
@@ -82,10 +89,15 @@ pub fn merge_duplicate_enums(types: &mut Vec<Item>) -> Vec<String> {
     }
     groups.retain(|_, names| names.len() > 1);
 
-    let taken: BTreeSet<String> = types
-        .iter()
-        .filter_map(|item| key_of_item(item, Place::Types))
-        .collect();
+    let taken: BTreeSet<String> = keys.iter().flatten().cloned().collect();
+    // The items of each enum by its key, in order, for the groups' first
+    // members below.
+    let mut items_of: BTreeMap<&str, Vec<&Item>> = BTreeMap::new();
+    for (item, key) in types.iter().zip(&keys) {
+        if let Some(key) = key.as_deref().filter(|k| enums.contains(*k)) {
+            items_of.entry(key).or_default().push(item);
+        }
+    }
     let shared_names = shared_names(types, &groups, &taken);
 
     let mut alias_of: BTreeMap<String, String> = BTreeMap::new();
@@ -98,17 +110,18 @@ pub fn merge_duplicate_enums(types: &mut Vec<Item>) -> Vec<String> {
         for name in names {
             alias_of.insert(name.to_string(), shared.clone());
         }
-        let items = types
-            .iter()
-            .filter(|item| key_of_item(item, Place::Types).as_deref() == Some(*first))
+        let items = items_of
+            .get(first)
+            .into_iter()
+            .flatten()
             .map(|item| shared_item(item, first, shared))
             .collect();
         shared_items.insert(shared.clone(), items);
     }
 
+    drop(items_of);
     let mut out = Vec::with_capacity(types.len() + shared_items.len());
-    for item in std::mem::take(types) {
-        let key = key_of_item(&item, Place::Types);
+    for (item, key) in std::mem::take(types).into_iter().zip(keys) {
         // Shared enums go before the first type that sorts after them, as
         // typify orders its types by name.
         if let (Some(key), Item::Enum(_) | Item::Struct(_) | Item::Type(_)) = (&key, &item) {
