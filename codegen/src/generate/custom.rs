@@ -760,7 +760,7 @@ fn status_pattern(status: &str) -> TokenStream {
     }
 }
 
-fn status_variant(status: &str) -> Ident {
+pub(crate) fn status_variant(status: &str) -> Ident {
     ident(match status {
         "200" => "Ok",
         "201" => "Created",

@@ -20,6 +20,7 @@ use syn::{
 
 use crate::error::Error;
 
+pub mod fields;
 pub mod typify;
 
 pub use typify::{DATE_TIME, compact};
