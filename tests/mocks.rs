@@ -13,8 +13,8 @@ use sailpoint_fixture_client::types::{
     JsonPatchOperation, JsonPatchOperationOp, Search, Thing, ThingKind,
 };
 use sailpoint_fixture_client_mock::{
-    ApiError, FindThings, GetThing, ListThings, MockTenant, OperationMock, PatchThing, SearchThings,
-    start,
+    ApiError, FindThings, GetThing, ListThings, MockTenant, OperationMock, PatchThing,
+    SearchThings, start,
 };
 use sailpoint_runtime::Paging;
 
@@ -110,8 +110,8 @@ async fn path_and_body_matchers_take_the_clients_types() {
         .mount(
             GetThing::when()
                 .id("missing")
-                .respond_not_found(&ApiError {
-                    detail_code: Some("404 Not found".to_owned()),
+                .respond_bad_request(&ApiError {
+                    detail_code: Some("400.1 Bad request content".to_owned()),
                     ..ApiError::default()
                 }),
         )
@@ -131,8 +131,13 @@ async fn path_and_body_matchers_take_the_clients_types() {
         .id("missing")
         .send()
         .await
-        .expect_err("the mock answers 404");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+        .expect_err("the mock answers 400");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(
+        sailpoint_runtime::ErrorExt::api_error(&error).and_then(|e| e.detail_code.as_deref()),
+        Some("400.1 Bad request content"),
+        "the typed error body arrives"
+    );
     let wrong_body = client
         .patch_thing()
         .id("t1")
@@ -156,10 +161,10 @@ async fn search_is_served_with_search_after_keeping_ties_in_order() {
     let read: Vec<Thing> = client(&tenant)
         .search_things()
         .body(Search {
-            indices: vec!["things".to_owned()],
+            indices: Some(vec!["things".to_owned()]),
             query: Some("*".to_owned()),
-            sort: vec!["name".to_owned(), "id".to_owned()],
-            search_after: vec![],
+            sort: Some(vec!["name".to_owned(), "id".to_owned()]),
+            search_after: None,
             extra: Default::default(),
         })
         .stream_with(Paging::default().page_size(4))
@@ -193,21 +198,29 @@ async fn a_429_storm_is_waited_out_with_retry_after() {
         .expect("retried past the storm")
         .into_inner();
     assert_eq!(listed.len(), 1);
-    assert_eq!(tenant.requests().await.len(), 3, "two 429s, then the answer");
+    assert_eq!(
+        tenant.requests().await.len(),
+        3,
+        "two 429s, then the answer"
+    );
 }
 
 #[tokio::test]
 async fn a_client_with_wrong_credentials_gets_no_token() {
     let tenant = start().await;
-    tenant
-        .mount(ListThings::when().respond_ok(&vec![]))
-        .await;
+    tenant.mount(ListThings::when().respond_ok(&vec![])).await;
     let config = tenant
         .config_builder()
         .client_credentials("someone-else", "wrong")
         .build()
         .expect("configuration");
     let result = Client::from_config(&config).list_things().send().await;
-    assert!(result.is_err(), "the token endpoint refuses other credentials");
-    assert!(tenant.requests().await.is_empty(), "no API request without a token");
+    assert!(
+        result.is_err(),
+        "the token endpoint refuses other credentials"
+    );
+    assert!(
+        tenant.requests().await.is_empty(),
+        "no API request without a token"
+    );
 }

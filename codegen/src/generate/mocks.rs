@@ -330,7 +330,8 @@ fn answer(
 
 /// A type as written inside the `types` module (`Foo`,
 /// `::std::vec::Vec<Foo>`) made to name the crate's `types` (`types::Foo`):
-/// every path without a leading `::` that is not a prelude type.
+/// every path without a leading `::` that is not a prelude type, and
+/// `crate::types::X` as `types::X`.
 fn types_path(mut ty: Type) -> Type {
     struct Qualify;
     impl syn::visit_mut::VisitMut for Qualify {
@@ -340,6 +341,11 @@ fn types_path(mut ty: Type) -> Type {
             let Some(first) = path.path.segments.first() else {
                 return;
             };
+            // The client's `crate::types::X` is the mock crate's `types::X`.
+            if first.ident == "crate" && path.path.segments.len() > 1 {
+                path.path.segments = path.path.segments.iter().skip(1).cloned().collect();
+                return;
+            }
             if path.qself.is_none()
                 && path.path.leading_colon.is_none()
                 && first.ident != "types"

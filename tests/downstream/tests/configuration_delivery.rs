@@ -48,11 +48,15 @@ async fn mount_export(tenant: &MockTenant) {
         ..Default::default()
     };
     tenant
-        .mount(ExportSpConfig::when().body(&payload).respond_accepted(&SpConfigExportJob {
-            job_id: Some("e1".to_owned()),
-            status: Some(SpConfigJobStatus::NotStarted),
-            ..Default::default()
-        }))
+        .mount(
+            ExportSpConfig::when()
+                .body(&payload)
+                .respond_accepted(&SpConfigExportJob {
+                    job_id: Some("e1".to_owned()),
+                    status: Some(SpConfigJobStatus::NotStarted),
+                    ..Default::default()
+                }),
+        )
         .await;
     let export_status = |status| SpConfigExportJobStatus {
         job_id: Some("e1".to_owned()),
@@ -174,9 +178,15 @@ async fn a_failed_import_job_is_an_error_naming_its_status() {
     let file = dir.path().join("export.json");
     sp_config::save_export(&exported(), &file).expect("saved");
 
-    let error = sp_config::import(&client(&tenant), &file, ImportOptions::default(), false, NOW)
-        .await
-        .expect_err("a failed job is no success");
+    let error = sp_config::import(
+        &client(&tenant),
+        &file,
+        ImportOptions::default(),
+        false,
+        NOW,
+    )
+    .await
+    .expect_err("a failed job is no success");
     let message = error.to_string();
     assert!(message.contains("import ended FAILED"), "{message}");
     let downloads = tenant
@@ -222,10 +232,9 @@ async fn config_hub_upload_and_deploy_wait_out_a_429_storm() {
         )
         .await;
     tenant
-        .mount(
-            ListUploadedConfigurations::when()
-                .respond_ok(&vec![upload(ConfigurationHubBackupResponseStatus::Complete)]),
-        )
+        .mount(ListUploadedConfigurations::when().respond_ok(&vec![upload(
+            ConfigurationHubBackupResponseStatus::Complete,
+        )]))
         .await;
     tenant
         .mount(
@@ -267,5 +276,9 @@ async fn config_hub_upload_and_deploy_wait_out_a_429_storm() {
         .filter(|r| r.url.path() == "/v2025/configuration-hub/backups/uploads/u1")
         .count();
     assert_eq!(polls, 4, "three 429s, then the answer");
-    assert_eq!(tenant.token_requests().await, 1, "one token for the whole flow");
+    assert_eq!(
+        tenant.token_requests().await,
+        1,
+        "one token for the whole flow"
+    );
 }
