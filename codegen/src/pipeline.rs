@@ -145,7 +145,13 @@ fn run(
     let report = report_markdown(&normalized, &generated);
     let custom_operations = generated.custom.len();
     let features = generated.features.clone();
-    let files = render(target, generated.file, &features, report, &provenance)?;
+    let mut files = render(target, generated.file, &features, report, &provenance)?;
+    files.extend(crate::render::mock::render(
+        target,
+        generated.mocks,
+        &features,
+        &provenance,
+    )?);
     lap("render", &mut timings);
 
     let lines = files

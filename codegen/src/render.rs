@@ -22,6 +22,8 @@ use crate::generate::features::{FULL, Features, TagFeature};
 use crate::generate::references::{Place, key_of_item};
 use crate::versions::CrateTarget;
 
+pub mod mock;
+
 /// Package name of the types crate of the client crate `crate_name`
 /// (`sailpoint-v2025-types`).
 pub fn types_crate_name(crate_name: &str) -> String {
@@ -87,15 +89,15 @@ pub const MAX_FILE_BYTES: usize = 5_000_000;
 /// [`GENERATED_DIR`] (of the client or of the types crate), or of the
 /// layout before it (`src/generated_*.rs`).
 pub fn is_generated_code(relative: &str) -> bool {
-    let relative = relative
-        .strip_prefix(TYPES_CRATE_DIR)
-        .and_then(|r| r.strip_prefix('/'))
+    let relative = [TYPES_CRATE_DIR, mock::MOCK_CRATE_DIR]
+        .iter()
+        .find_map(|dir| relative.strip_prefix(dir).and_then(|r| r.strip_prefix('/')))
         .unwrap_or(relative);
     relative.starts_with("src/generated/") || relative.starts_with("src/generated_")
 }
 
 /// The directories under a crate's directory holding code render owns.
-pub const SOURCE_DIRS: [&str; 2] = ["src", "types/src"];
+pub const SOURCE_DIRS: [&str; 3] = ["src", "types/src", "mock/src"];
 
 pub const LIB_FILE: &str = "src/lib.rs";
 pub const MANIFEST_FILE: &str = "Cargo.toml";
@@ -113,11 +115,15 @@ pub fn is_rendered_file(relative: &str) -> bool {
             REPORT_FILE,
             TYPES_LIB_FILE,
             TYPES_MANIFEST_FILE,
+            mock::MOCK_LIB_FILE,
+            mock::MOCK_MANIFEST_FILE,
         ]
         .contains(&relative)
-        || LICENCE_FILES
-            .iter()
-            .any(|(name, _)| relative == *name || relative == format!("{TYPES_CRATE_DIR}/{name}"))
+        || LICENCE_FILES.iter().any(|(name, _)| {
+            relative == *name
+                || relative == format!("{TYPES_CRATE_DIR}/{name}")
+                || relative == format!("{}/{name}", mock::MOCK_CRATE_DIR)
+        })
 }
 
 /// The licence texts of the repository root, copied into each published

@@ -15,7 +15,9 @@
 //! memory of either, measured by `/usr/bin/time` wrapped around every
 //! rustc through `RUSTC_WRAPPER` (a script written to the target
 //! directory; the same wrapper for every build, so dependencies stay
-//! fresh). `--no-incremental` builds as cargo builds a dependency.
+//! fresh). `--no-incremental` builds as cargo builds a dependency;
+//! `--mock` builds the typed mock crate instead, with the client and types
+//! crates under it (what a downstream test crate compiles).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -47,6 +49,11 @@ pub struct TimesArgs {
     /// workspace member's debug build is incremental by default).
     #[arg(long)]
     no_incremental: bool,
+    /// Build the crate's mock crate (`sailpoint-v2025-mock`, which builds
+    /// the client and types crates under it) with the same features: what
+    /// a downstream test crate using both compiles.
+    #[arg(long)]
+    mock: bool,
 }
 
 /// The tag features of a generated crate, from its manifest.
@@ -176,6 +183,13 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
     let log = target_dir.join("rustc-times.log");
     let crate_name = args.version.crate_name();
     let types_crate_name = codegen::render::types_crate_name(&crate_name);
+    let mock_crate_name = codegen::render::mock::mock_crate_name(&args.version.target());
+    // The package cargo builds: the client, or its mock crate above it.
+    let built = if args.mock {
+        mock_crate_name.clone()
+    } else {
+        crate_name.clone()
+    };
     let no_incremental = args.no_incremental;
     let build = |features: &[&str], clean: bool| -> anyhow::Result<(f64, Vec<Option<Rustc>>)> {
         if clean {
@@ -188,6 +202,11 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
                     "-p",
                     &types_crate_name,
                 ])
+                .args(if args.mock {
+                    vec!["-p", mock_crate_name.as_str()]
+                } else {
+                    Vec::new()
+                })
                 .arg("--target-dir")
                 .arg(&target_dir)
                 .status()
@@ -197,7 +216,7 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
         let _ = std::fs::remove_file(&log);
         let mut command = cargo();
         command
-            .args(["build", "--quiet", "-p", &crate_name, "--target-dir"])
+            .args(["build", "--quiet", "-p", &built, "--target-dir"])
             .arg(&target_dir)
             .env("RUSTC_WRAPPER", &wrapper)
             .env("XTASK_RUSTC_LOG", &log);
@@ -215,7 +234,7 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
         let wall = started.elapsed().as_secs_f64();
         anyhow::ensure!(
             status.success(),
-            "cargo build -p {crate_name} {features:?} failed"
+            "cargo build -p {built} {features:?} failed"
         );
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         // (seconds, peak KB) of the types crate's rustc, then the crate's.
@@ -236,12 +255,12 @@ pub fn times(args: TimesArgs) -> anyhow::Result<ExitCode> {
         Ok((wall, rustcs))
     };
     eprintln!(
-        "building the dependencies of {crate_name} in {}",
+        "building the dependencies of {built} in {}",
         target_dir.display()
     );
     build(&["configuration-hub"], false)?;
     println!(
-        "| {crate_name} features | cargo build wall | rustc of the types crate | rustc of the crate | rustc peak memory |"
+        "| {built} features | cargo build wall | rustc of the types crate | rustc of the crate | rustc peak memory |"
     );
     println!("|---|---:|---:|---:|---:|");
     let mut full_wall = None;

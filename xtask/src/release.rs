@@ -43,6 +43,10 @@ pub const LICENCE_FILES: [&str; 2] = ["LICENSE-MIT", "LICENSE-APACHE"];
 
 const RUNTIME_CRATE: &str = "sailpoint-runtime";
 const RUNTIME_DIR: &str = "sdk/runtime";
+/// The hand-written support of the generated mock crates; released with
+/// the runtime (the two hand-written crates share one version plan).
+const MOCK_SUPPORT_CRATE: &str = "sailpoint-mock";
+const MOCK_SUPPORT_DIR: &str = "sdk/mock";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -271,7 +275,14 @@ pub struct Crate {
 /// Publish order: the runtime, then per API version the types crate
 /// before the client that pins it.
 pub fn publish_order(versions: &[ApiVersion]) -> Vec<(String, String, Option<ApiVersion>)> {
-    let mut order = vec![(RUNTIME_CRATE.to_string(), RUNTIME_DIR.to_string(), None)];
+    let mut order = vec![
+        (RUNTIME_CRATE.to_string(), RUNTIME_DIR.to_string(), None),
+        (
+            MOCK_SUPPORT_CRATE.to_string(),
+            MOCK_SUPPORT_DIR.to_string(),
+            None,
+        ),
+    ];
     for &v in versions {
         let target = v.target();
         let dir = format!("sdk/{}", v.name());
@@ -280,7 +291,14 @@ pub fn publish_order(versions: &[ApiVersion]) -> Vec<(String, String, Option<Api
             format!("{dir}/{}", codegen::render::TYPES_CRATE_DIR),
             Some(v),
         ));
+        // The mock crate depends on the client.
+        let mock = (
+            codegen::render::mock::mock_crate_name(&target),
+            format!("{dir}/{}", codegen::render::mock::MOCK_CRATE_DIR),
+            Some(v),
+        );
         order.push((target.crate_name, dir, Some(v)));
+        order.push(mock);
     }
     order
 }
@@ -597,7 +615,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         })
         .collect::<anyhow::Result<_>>()?;
     let (runtime_bump, runtime_why, bumps) = plan_bumps(
-        changed(RUNTIME_DIR)?,
+        changed(RUNTIME_DIR)? || changed(MOCK_SUPPORT_DIR)?,
         args.breaking.iter().any(|b| b == "runtime"),
         &facts,
     );
@@ -997,7 +1015,7 @@ mod tests {
     }
 
     #[test]
-    fn the_runtime_publishes_first_and_each_types_crate_before_its_client() {
+    fn the_runtime_publishes_first_and_each_types_crate_before_its_client_before_its_mocks() {
         let names: Vec<String> = publish_order(&ApiVersion::ALL)
             .into_iter()
             .map(|(name, _, _)| name)
@@ -1006,15 +1024,20 @@ mod tests {
             names,
             [
                 "sailpoint-runtime",
+                "sailpoint-mock",
                 "sailpoint-beta-types",
                 "sailpoint-beta",
+                "sailpoint-beta-mock",
                 "sailpoint-v2024-types",
                 "sailpoint-v2024",
+                "sailpoint-v2024-mock",
                 "sailpoint-v2025-types",
                 "sailpoint-v2025",
+                "sailpoint-v2025-mock",
             ]
         );
-        assert_eq!(publish_order(&[ApiVersion::V2025])[1].1, "sdk/v2025/types");
+        assert_eq!(publish_order(&[ApiVersion::V2025])[2].1, "sdk/v2025/types");
+        assert_eq!(publish_order(&[ApiVersion::V2025])[4].1, "sdk/v2025/mock");
     }
 
     #[test]

@@ -576,7 +576,7 @@ impl Part {
     }
 }
 
-fn status_variant(status: &str) -> Ident {
+pub(crate) fn status_variant(status: &str) -> Ident {
     ident(match status {
         "200" => "Ok",
         "201" => "Created",

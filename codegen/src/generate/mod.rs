@@ -19,7 +19,9 @@
 //! 10. [`struct_builders`] keeps typify's struct builders of request
 //!     types only;
 //! 11. [`hooks`] adds the runtime hooks and the operation table;
-//! 12. [`features`] gates each tag's code behind its cargo feature.
+//! 12. [`features`] gates each tag's code behind its cargo feature;
+//! 13. [`mocks`] writes the typed mock of every operation, for the mock
+//!     crate beside the client.
 
 pub mod custom;
 pub mod deep_objects;
@@ -28,6 +30,7 @@ pub mod downloads;
 pub mod features;
 pub mod field_collisions;
 pub mod hooks;
+pub mod mocks;
 pub mod models;
 pub mod pagination;
 pub mod prelude;
@@ -40,7 +43,7 @@ pub mod status_arms;
 pub mod struct_builders;
 pub mod success_bodies;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::Error;
 use crate::model::ApiModel;
@@ -65,6 +68,8 @@ pub struct Generated {
     /// `Alias = Shared` for each enum made an alias of the shared enum of
     /// its values ([`models::shared_enums`]).
     pub shared_enums: Vec<String>,
+    /// The typed mock of every operation ([`mocks`]), for the mock crate.
+    pub mocks: mocks::Mocks,
 }
 
 pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, Error> {
@@ -107,6 +112,12 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
         .map_err(|e| Error::Internal(format!("hooks do not parse: {e}")))?;
     file.items.extend(hooks.items);
     let features = features::apply(&mut file, model)?;
+    let custom_reasons: BTreeMap<String, BTreeSet<split::CustomReason>> = split
+        .custom
+        .iter()
+        .map(|op| (op.key.builder_name(), op.reasons.iter().copied().collect()))
+        .collect();
+    let mocks = mocks::generate(&file, model, &custom_reasons)?;
 
     Ok(Generated {
         file,
@@ -117,6 +128,7 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
         features,
         variant_choice,
         shared_enums,
+        mocks,
     })
 }
 

@@ -21,6 +21,7 @@ use syn::{
 use crate::error::Error;
 
 pub mod builder;
+pub mod fields;
 pub mod typify;
 
 pub use typify::{DATE_TIME, compact};
