@@ -4,6 +4,7 @@
 //! for the same typed arguments, and nothing else; the paging, search and
 //! rate-limit answers behave as SailPoint's do.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -87,6 +88,34 @@ async fn query_matchers_follow_the_parameter_style_and_refuse_other_values() {
         Some(404),
         "a request the mock does not describe is not answered by it"
     );
+}
+
+#[tokio::test]
+async fn a_deep_object_parameter_is_matched_member_by_member() {
+    let tenant = start().await;
+    let attributes: HashMap<String, String> = [
+        ("cost center".to_owned(), "Sales & Marketing".to_owned()),
+        ("region".to_owned(), "EMEA".to_owned()),
+    ]
+    .into();
+    tenant
+        .mount(
+            FindThings::when()
+                .attributes(attributes.clone())
+                .respond_ok(&vec![thing("t1", "first")]),
+        )
+        .await;
+    let client = client(&tenant);
+    let found = client
+        .find_things()
+        .attributes(attributes)
+        .send()
+        .await
+        .expect("matched member by member");
+    assert_eq!(found.into_inner().len(), 1);
+    let fewer: HashMap<String, String> = [("region".to_owned(), "EMEA".to_owned())].into();
+    let other = client.find_things().attributes(fewer).send().await;
+    assert!(other.is_err(), "a member missing is another request");
 }
 
 #[tokio::test]

@@ -125,6 +125,7 @@ fn operation_mock(
                     Some(QueryJoin::Comma) => quote! { ::sailpoint_mock::Join::Comma },
                     Some(QueryJoin::Space) => quote! { ::sailpoint_mock::Join::Space },
                     Some(QueryJoin::Pipe) => quote! { ::sailpoint_mock::Join::Pipe },
+                    Some(QueryJoin::DeepObject) => quote! { ::sailpoint_mock::Join::DeepObject },
                 };
                 (
                     quote! { self.0.query(#api, &value, #join) },

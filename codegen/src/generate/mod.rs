@@ -115,7 +115,12 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
     let custom_reasons: BTreeMap<String, BTreeSet<split::CustomReason>> = split
         .custom
         .iter()
-        .map(|op| (op.key.builder_name(), op.reasons.iter().copied().collect()))
+        .map(|op| {
+            (
+                op.operation.key.builder_name(),
+                op.reasons.iter().copied().collect(),
+            )
+        })
         .collect();
     let mocks = mocks::generate(&file, model, &custom_reasons)?;
 

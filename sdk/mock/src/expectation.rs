@@ -15,19 +15,21 @@ use crate::values::wire_values;
 /// How the values of a query parameter travel (the spec's `style` and
 /// `explode`): one `name=value` pair each, or one pair joined by `,`
 /// (`form` without `explode`), a space (`spaceDelimited`) or `|`
-/// (`pipeDelimited`).
+/// (`pipeDelimited`); an object as `name[member]=value` pairs
+/// (`deepObject`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Join {
     Explode,
     Comma,
     Space,
     Pipe,
+    DeepObject,
 }
 
 impl Join {
     fn separator(self) -> Option<&'static str> {
         match self {
-            Join::Explode => None,
+            Join::Explode | Join::DeepObject => None,
             Join::Comma => Some(","),
             Join::Space => Some(" "),
             Join::Pipe => Some("|"),
@@ -79,6 +81,10 @@ impl Expectation {
     /// Only requests whose query parameter `name` is `value` (as `join`
     /// says), or, for `None`, that leave it out.
     pub fn query<T: Serialize + ?Sized>(self, name: &'static str, value: &T, join: Join) -> Self {
+        if join == Join::DeepObject {
+            let expected = deep_object_pairs(name, value);
+            return self.matching(DeepObjectParam { name, expected });
+        }
         let values = wire_values(value);
         let expected = match join.separator() {
             _ if values.is_empty() => Vec::new(),
@@ -282,6 +288,47 @@ impl Match for QueryParam {
             .filter(|(k, _)| k == self.name)
             .map(|(_, v)| v.into_owned())
             .collect();
+        sent == self.expected
+    }
+}
+
+/// The `name[member]=value` pairs of a `deepObject` value, sorted; none
+/// for `null`.
+fn deep_object_pairs<T: Serialize + ?Sized>(name: &str, value: &T) -> Vec<(String, String)> {
+    let value = serde_json::to_value(value)
+        .unwrap_or_else(|e| panic!("a mocked parameter value does not serialize: {e}"));
+    let mut pairs: Vec<(String, String)> = match value {
+        serde_json::Value::Null => Vec::new(),
+        serde_json::Value::Object(members) => members
+            .into_iter()
+            .flat_map(|(member, value)| {
+                wire_values(&value)
+                    .into_iter()
+                    .map(move |v| (format!("{name}[{member}]"), v))
+            })
+            .collect(),
+        other => panic!("a deepObject parameter is an object, not {other}"),
+    };
+    pairs.sort();
+    pairs
+}
+
+/// The `name[member]` pairs of a `deepObject` query parameter, in any order.
+struct DeepObjectParam {
+    name: &'static str,
+    expected: Vec<(String, String)>,
+}
+
+impl Match for DeepObjectParam {
+    fn matches(&self, request: &Request) -> bool {
+        let prefix = format!("{}[", self.name);
+        let mut sent: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .filter(|(k, _)| k.starts_with(&prefix) && k.ends_with(']'))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        sent.sort();
         sent == self.expected
     }
 }

@@ -111,8 +111,8 @@ impl ListNonEmployeeRecords {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -128,8 +128,8 @@ impl ListNonEmployeeRecords {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -762,8 +762,8 @@ impl ListNonEmployeeRequests {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -779,8 +779,8 @@ impl ListNonEmployeeRequests {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1254,8 +1254,8 @@ impl ListNonEmployeeSources {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1271,8 +1271,8 @@ impl ListNonEmployeeSources {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -2012,8 +2012,8 @@ impl ListNonEmployeeApproval {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -2029,8 +2029,8 @@ impl ListNonEmployeeApproval {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -2526,8 +2526,8 @@ impl GetNonEmployeeSourceSchemaAttributes {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -2543,8 +2543,8 @@ impl GetNonEmployeeSourceSchemaAttributes {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.

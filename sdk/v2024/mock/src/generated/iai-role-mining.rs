@@ -154,8 +154,8 @@ impl GetRoleMiningSessions {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -171,8 +171,8 @@ impl GetRoleMiningSessions {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -582,8 +582,8 @@ impl GetPotentialRoleSummaries {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -599,8 +599,8 @@ impl GetPotentialRoleSummaries {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -940,8 +940,8 @@ impl GetPotentialRoleApplications {
         Self(self.0.path_param("potentialRoleId", &value))
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -957,8 +957,8 @@ impl GetPotentialRoleApplications {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1105,8 +1105,8 @@ impl GetPotentialRoleEntitlements {
         Self(self.0.path_param("potentialRoleId", &value))
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1122,8 +1122,8 @@ impl GetPotentialRoleEntitlements {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1309,8 +1309,8 @@ impl GetEntitlementsPotentialRole {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1326,8 +1326,8 @@ impl GetEntitlementsPotentialRole {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1682,8 +1682,8 @@ impl GetIdentitiesPotentialRole {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1699,8 +1699,8 @@ impl GetIdentitiesPotentialRole {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -2348,8 +2348,8 @@ impl GetExcludedEntitlementsPotentialRole {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -2365,8 +2365,8 @@ impl GetExcludedEntitlementsPotentialRole {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -2510,8 +2510,8 @@ impl GetAllPotentialRoleSummaries {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -2527,8 +2527,8 @@ impl GetAllPotentialRoleSummaries {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -2844,8 +2844,8 @@ impl GetSavedPotentialRoles {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -2861,8 +2861,8 @@ impl GetSavedPotentialRoles {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -3009,8 +3009,8 @@ impl GetPotentialRoleSourceIdentityUsage {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -3026,8 +3026,8 @@ impl GetPotentialRoleSourceIdentityUsage {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.

@@ -86,8 +86,8 @@ impl ListHistoricalIdentities {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -103,8 +103,8 @@ impl ListHistoricalIdentities {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -297,8 +297,8 @@ impl ListIdentityAccessItems {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -331,8 +331,8 @@ impl ListIdentityAccessItems {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -475,8 +475,8 @@ impl ListIdentitySnapshots {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -492,8 +492,8 @@ impl ListIdentitySnapshots {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -669,8 +669,8 @@ impl GetIdentitySnapshotSummary {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -686,8 +686,8 @@ impl GetIdentitySnapshotSummary {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1035,8 +1035,8 @@ impl GetHistoricalIdentityEvents {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1052,8 +1052,8 @@ impl GetHistoricalIdentityEvents {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1307,8 +1307,8 @@ impl CompareIdentitySnapshots {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1324,8 +1324,8 @@ impl CompareIdentitySnapshots {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1508,8 +1508,8 @@ impl CompareIdentitySnapshotsAccessType {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1525,8 +1525,8 @@ impl CompareIdentitySnapshotsAccessType {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.

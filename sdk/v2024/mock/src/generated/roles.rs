@@ -52,8 +52,8 @@ impl ListRoles {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -69,8 +69,8 @@ impl ListRoles {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -656,8 +656,8 @@ impl GetRoleAssignedIdentities {
         Self(self.0.path_param("id", &value))
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -673,8 +673,8 @@ impl GetRoleAssignedIdentities {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -827,8 +827,8 @@ impl GetRoleEntitlements {
         Self(self.0.path_param("id", &value))
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -844,8 +844,8 @@ impl GetRoleEntitlements {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -1576,8 +1576,8 @@ impl SearchRolesByFilter {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -1593,8 +1593,8 @@ impl SearchRolesByFilter {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.

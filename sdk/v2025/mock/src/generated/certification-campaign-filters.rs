@@ -114,8 +114,8 @@ impl ListCampaignFilters {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -131,8 +131,8 @@ impl ListCampaignFilters {
         )
     }
     /// Only requests whose query parameter `start` is `value`.
-    pub fn start(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn start(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("start", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `start`.

@@ -71,9 +71,9 @@ impl GetLaunchers {
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(
         self,
-        value: impl ::std::convert::Into<::std::num::NonZeroU32>,
+        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
     ) -> Self {
-        let value: ::std::num::NonZeroU32 = value.into();
+        let value: ::std::num::NonZeroU64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.

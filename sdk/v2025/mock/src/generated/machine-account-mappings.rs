@@ -32,8 +32,8 @@ impl ListMachineAccountMappings {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -49,8 +49,8 @@ impl ListMachineAccountMappings {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.

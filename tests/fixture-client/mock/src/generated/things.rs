@@ -32,8 +32,8 @@ impl ListThings {
         )
     }
     /// Only requests whose query parameter `limit` is `value`.
-    pub fn limit(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("limit", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `limit`.
@@ -49,8 +49,8 @@ impl ListThings {
         )
     }
     /// Only requests whose query parameter `offset` is `value`.
-    pub fn offset(self, value: impl ::std::convert::Into<i32>) -> Self {
-        let value: i32 = value.into();
+    pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
+        let value: i64 = value.into();
         Self(self.0.query("offset", &value, ::sailpoint_mock::Join::Explode))
     }
     /// Only requests that leave out `offset`.
@@ -229,6 +229,31 @@ impl FindThings {
                     "filters",
                     &::std::option::Option::<()>::None,
                     ::sailpoint_mock::Join::Explode,
+                ),
+        )
+    }
+    /// Only requests whose query parameter `attributes` is `value`.
+    pub fn attributes(
+        self,
+        value: impl ::std::convert::Into<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    ) -> Self {
+        let value: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        > = value.into();
+        Self(self.0.query("attributes", &value, ::sailpoint_mock::Join::DeepObject))
+    }
+    /// Only requests that leave out `attributes`.
+    pub fn without_attributes(self) -> Self {
+        Self(
+            self
+                .0
+                .query(
+                    "attributes",
+                    &::std::option::Option::<()>::None,
+                    ::sailpoint_mock::Join::DeepObject,
                 ),
         )
     }
