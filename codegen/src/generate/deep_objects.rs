@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(rewrite.found, 1);
         let text = block.to_token_stream().to_string();
         assert!(
-            text.contains("sailpoint_runtime :: DeepObject :: new (\"attributes\" , & attributes)"),
+            text.contains("sailpoint_runtime :: DeepObject :: new (\"attributes\" , & attributes"),
             "{text}"
         );
         assert!(

@@ -25,10 +25,12 @@ use crate::model::{ApiModel, Location, Operation, Paging, QueryJoin, Response};
 use crate::names::snake;
 
 /// The mock items of each tag feature, the operations of several tags in
-/// the file of the first (gated on any of them).
+/// the file of the first (gated on any of them); those of untagged
+/// operations, always compiled as their client methods are.
 #[derive(Default)]
 pub struct Mocks {
     pub by_feature: BTreeMap<String, Vec<Item>>,
+    pub untagged: Vec<Item>,
 }
 
 /// Mocks for every operation of `model`, typed by the builders and types
@@ -42,6 +44,7 @@ pub fn generate(
     custom: &BTreeMap<String, BTreeSet<CustomReason>>,
 ) -> Result<Mocks, Error> {
     let builders = shape::module(&file.items, shape::BUILDER)?;
+    let builder_names = shape::sent_operations(file);
     let types = shape::module(&file.items, shape::TYPES)?;
     let mut mocks = Mocks::default();
     for op in &model.operations {
@@ -55,23 +58,28 @@ pub fn generate(
             .map(|t| tag_feature(t))
             .collect::<Result<_, _>>()
             .map_err(fail)?;
-        let Some(first) = features.iter().next().cloned() else {
-            return Err(fail("it has no tag, so no feature to gate its mock".into()));
-        };
+
         let reasons = custom.get(&op.key.builder_name());
         let has = |reason| reasons.is_some_and(|r| r.contains(&reason));
         let completed = MockShape {
             mixed_successes: has(CustomReason::MixedSuccessResponses),
             json_body: !has(CustomReason::Multipart) && !has(CustomReason::AlternativeBodies),
         };
-        let tokens = operation_mock(op, builders, types, &features, completed).map_err(fail)?;
+        let builder_name = builder_names
+            .get(&op.key.method_name())
+            .ok_or_else(|| fail("no builder's `send` names it".into()))?;
+        let tokens = operation_mock(op, builder_name, builders, types, &features, completed)
+            .map_err(fail)?;
         let item: syn::File = syn::parse2(tokens)
             .map_err(|e| fail(format!("the mock does not parse: {e}")))?;
-        mocks
-            .by_feature
-            .entry(first)
-            .or_default()
-            .extend(item.items);
+        match features.iter().next() {
+            Some(first) => mocks
+                .by_feature
+                .entry(first.clone())
+                .or_default()
+                .extend(item.items),
+            None => mocks.untagged.extend(item.items),
+        }
     }
     Ok(mocks)
 }
@@ -85,16 +93,16 @@ struct MockShape {
 
 fn operation_mock(
     op: &Operation,
+    builder_name: &str,
     builders: &[Item],
     types: &[Item],
     features: &BTreeSet<String>,
     completed: MockShape,
 ) -> Result<TokenStream, String> {
     let mixed = completed.mixed_successes;
-    let builder_name = op.key.builder_name();
-    let builder = fields::builder_struct(builders, &builder_name)
+    let builder = fields::builder_struct(builders, builder_name)
         .ok_or_else(|| format!("the client has no builder `{builder_name}`"))?;
-    let implementation = shape::builder(builders, &builder_name)
+    let implementation = shape::builder(builders, builder_name)
         .ok_or_else(|| format!("the client has no `impl {builder_name}`"))?;
     let send = shape::send(implementation)?;
     let success = shape::success_type(&send.sig.output)
@@ -220,7 +228,7 @@ fn operation_mock(
     }
 
     let mock = format_ident!("{}", builder_name);
-    let cfg = super::features::cfg_attribute(features);
+    let cfg = (!features.is_empty()).then(|| super::features::cfg_attribute(features));
     let id = op.id();
     let method = op.method.as_str().to_uppercase();
     let path = op.path.as_str();

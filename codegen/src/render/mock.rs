@@ -12,8 +12,11 @@ use crate::versions::CrateTarget;
 pub const MOCK_CRATE_DIR: &str = "mock";
 pub const MOCK_LIB_FILE: &str = "mock/src/lib.rs";
 pub const MOCK_MANIFEST_FILE: &str = "mock/Cargo.toml";
-/// One file per tag feature.
+/// One file per tag feature, and [`UNTAGGED`].
 pub const MOCK_GENERATED_DIR: &str = "mock/src/generated";
+/// The file of the mocks of operations without a tag (tag files are named
+/// by feature, with `-`, and their modules `tag_...`).
+const UNTAGGED: &str = "untagged_ops";
 
 /// The package name of `target`'s mock crate.
 pub fn mock_crate_name(target: &CrateTarget) -> String {
@@ -35,22 +38,13 @@ pub fn render(
         let Some(items) = mocks.by_feature.get(&tag.feature) else {
             continue;
         };
-        let mut body: Vec<syn::Item> = vec![syn::parse_quote! {
-            #[allow(unused_imports)]
-            use #client::types;
-        }];
-        body.extend(items.iter().cloned());
-        let text = prettyplease::unparse(&syn::File {
-            shebang: None,
-            frontmatter: None,
-            attrs: vec![],
-            items: body,
-        });
         files.insert(
             format!("{MOCK_GENERATED_DIR}/{}.rs", tag.feature),
-            format!(
-                "{head}//! Mocks of the operations of the tag `{}`.\n\n{text}",
-                tag.tag
+            mock_file(
+                &head,
+                &format!("Mocks of the operations of the tag `{}`.", tag.tag),
+                &client,
+                items,
             ),
         );
         let module = tag.feature.replace('-', "_");
@@ -61,7 +55,21 @@ pub fn render(
             feature = tag.feature,
         ));
     }
-    for (feature, _) in &mocks.by_feature {
+    if !mocks.untagged.is_empty() {
+        files.insert(
+            format!("{MOCK_GENERATED_DIR}/{UNTAGGED}.rs"),
+            mock_file(
+                &head,
+                "Mocks of the operations without a tag (always compiled).",
+                &client,
+                &mocks.untagged,
+            ),
+        );
+        modules.push_str(&format!(
+            "#[rustfmt::skip]\n#[path = \"generated/{UNTAGGED}.rs\"]\nmod {UNTAGGED};\npub use {UNTAGGED}::*;\n"
+        ));
+    }
+    for feature in mocks.by_feature.keys() {
         if !features.tags.iter().any(|t| &t.feature == feature) {
             return Err(Error::Internal(format!(
                 "mocks were generated for `{feature}`, which is no tag feature"
@@ -76,6 +84,23 @@ pub fn render(
         }
     }
     Ok(files)
+}
+
+/// One generated file: the header, a doc line, `types` from the client,
+/// the mocks.
+fn mock_file(head: &str, doc: &str, client: &syn::Ident, items: &[syn::Item]) -> String {
+    let mut body: Vec<syn::Item> = vec![syn::parse_quote! {
+        #[allow(unused_imports)]
+        use #client::types;
+    }];
+    body.extend(items.iter().cloned());
+    let text = prettyplease::unparse(&syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: vec![],
+        items: body,
+    });
+    format!("{head}//! {doc}\n\n{text}")
 }
 
 fn lib(target: &CrateTarget, modules: &str) -> String {

@@ -11,7 +11,7 @@
 //! errors say what changed. Upgrading either crate means reading this
 //! file's tests against the new output first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use syn::{
     Arm, Expr, ExprMatch, GenericArgument, ImplItem, ImplItemFn, Item, ItemImpl, Pat,
@@ -249,13 +249,23 @@ pub fn from_response(expr: &Expr) -> Option<FromResponse<'_>> {
 /// The `OperationInfo::operation_id` of every builder's `send`: the names
 /// the hooks see at run time.
 pub fn sent_operation_names(file: &syn::File) -> BTreeSet<String> {
+    sent_operations(file).into_keys().collect()
+}
+
+/// The builder of each operation, by the `OperationInfo::operation_id`
+/// its `send` names (progenitor's method name): the builder's name is
+/// progenitor's to choose, this is where to look it up.
+pub fn sent_operations(file: &syn::File) -> BTreeMap<String, String> {
     let builders = module(&file.items, BUILDER).unwrap_or_default();
-    let mut names = BTreeSet::new();
+    let mut operations = BTreeMap::new();
     for implementation in builders.iter().filter_map(|item| match item {
         Item::Impl(i) => Some(i),
         _ => None,
     }) {
         let Some(send) = method(implementation, "send") else {
+            continue;
+        };
+        let Some(builder) = self_type_name(implementation) else {
             continue;
         };
         for statement in &send.block.stmts {
@@ -273,12 +283,12 @@ pub fn sent_operation_names(file: &syn::File) -> BTreeSet<String> {
                     && member == "operation_id"
                     && let syn::Lit::Str(name) = &lit.lit
                 {
-                    names.insert(name.value());
+                    operations.insert(name.value(), builder.clone());
                 }
             }
         }
     }
-    names
+    operations
 }
 
 #[cfg(test)]
