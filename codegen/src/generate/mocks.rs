@@ -17,9 +17,9 @@ use quote::{format_ident, quote};
 use syn::{Item, Type};
 
 use super::custom::status_variant;
-use super::split::CustomReason;
 use super::features::tag_feature;
 use super::shape::{self, fields};
+use super::split::CustomReason;
 use crate::error::Error;
 use crate::model::{ApiModel, Location, Operation, Paging, QueryJoin, Response};
 use crate::names::snake;
@@ -70,8 +70,8 @@ pub fn generate(
             .ok_or_else(|| fail("no builder's `send` names it".into()))?;
         let tokens = operation_mock(op, builder_name, builders, types, &features, completed)
             .map_err(fail)?;
-        let item: syn::File = syn::parse2(tokens)
-            .map_err(|e| fail(format!("the mock does not parse: {e}")))?;
+        let item: syn::File =
+            syn::parse2(tokens).map_err(|e| fail(format!("the mock does not parse: {e}")))?;
         match features.iter().next() {
             Some(first) => mocks
                 .by_feature
@@ -123,10 +123,7 @@ fn operation_mock(
         let api = &parameter.name;
         let setter = claim(field.clone())?;
         let (matcher, absent) = match parameter.location {
-            Location::Path => (
-                quote! { self.0.path_param(#api, &value) },
-                None,
-            ),
+            Location::Path => (quote! { self.0.path_param(#api, &value) }, None),
             Location::Query => {
                 let join = match parameter.query_join() {
                     None => quote! { ::sailpoint_mock::Join::Explode },
@@ -346,7 +343,10 @@ fn types_path(mut ty: Type) -> Type {
     impl syn::visit_mut::VisitMut for Qualify {
         fn visit_type_path_mut(&mut self, path: &mut syn::TypePath) {
             syn::visit_mut::visit_type_path_mut(self, path);
-            let prelude = ["String", "Vec", "Option", "Box", "bool", "str", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "f32", "f64", "usize", "isize"];
+            let prelude = [
+                "String", "Vec", "Option", "Box", "bool", "str", "i8", "i16", "i32", "i64", "u8",
+                "u16", "u32", "u64", "f32", "f64", "usize", "isize",
+            ];
             let Some(first) = path.path.segments.first() else {
                 return;
             };
