@@ -255,6 +255,7 @@ async fn alternative_bodies_each_carry_their_media_type() {
         id: "t1".into(),
         name: "Whole".into(),
         kind: None,
+        attributes_hash: None,
         extra: Default::default(),
     };
     client

@@ -24,6 +24,7 @@ fn thing(id: &str, name: &str) -> Thing {
         id: id.to_owned(),
         name: name.to_owned(),
         kind: Some(ThingKind::Role),
+        attributes_hash: None,
         extra: Default::default(),
     }
 }
