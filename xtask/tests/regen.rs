@@ -553,8 +553,9 @@ fn versions_generated_in_parallel_come_out_in_order_and_byte_for_byte_the_same()
     let tree = ws.tree();
     // Manifest, report, lib.rs, client, builder, one tag, the two licence
     // texts; the types crate's manifest, lib.rs, `mod.rs`, one initial's
-    // types and struct builders, and its two licence texts.
-    assert_eq!(tree.len(), 45, "fifteen files for each of three crates");
+    // types and struct builders, and its two licence texts; the mock
+    // crate's manifest, lib.rs, one tag and two licence texts.
+    assert_eq!(tree.len(), 60, "twenty files for each of three versions");
     let stderr = String::from_utf8_lossy(&first.stderr).to_string();
     let order: Vec<&str> = stderr
         .lines()

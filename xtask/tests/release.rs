@@ -33,9 +33,14 @@ fn repository(dir: &Path) -> PathBuf {
         &repo.join("sdk/runtime/Cargo.toml"),
         &manifest("sailpoint-runtime", "0.1.0"),
     );
+    write(
+        &repo.join("sdk/mock/Cargo.toml"),
+        &manifest("sailpoint-mock", "0.1.0"),
+    );
     for (dir, name) in [
         ("sdk/v2024", "sailpoint-v2024"),
         ("sdk/v2024/types", "sailpoint-v2024-types"),
+        ("sdk/v2024/mock", "sailpoint-v2024-mock"),
     ] {
         write(
             &repo.join(dir).join("Cargo.toml"),
@@ -85,7 +90,8 @@ fn spec_drift_since_the_tag_proposes_versions_order_and_changelog() {
     assert!(out.status.success(), "{stdout}\n{stderr}");
 
     // Breaking drift in v2024: 0.1.0 -> 0.2.0, with the new spec date;
-    // the unchanged runtime is not published again; types before client.
+    // the unchanged runtime and mock support are not published again;
+    // types before client before mocks.
     let order: Vec<&str> = stdout
         .lines()
         .skip_while(|l| !l.starts_with("== proposed versions"))
@@ -96,8 +102,10 @@ fn spec_drift_since_the_tag_proposes_versions_order_and_changelog() {
         order,
         [
             "1. sailpoint-runtime 0.1.0 -> 0.1.0 (not published: unchanged): unchanged",
-            "2. sailpoint-v2024-types 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: 7 breaking spec changes (drift)",
-            "3. sailpoint-v2024 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: 7 breaking spec changes (drift)",
+            "2. sailpoint-mock 0.1.0 -> 0.1.0 (not published: unchanged): unchanged",
+            "3. sailpoint-v2024-types 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: 7 breaking spec changes (drift)",
+            "4. sailpoint-v2024 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: 7 breaking spec changes (drift)",
+            "5. sailpoint-v2024-mock 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: 7 breaking spec changes (drift)",
         ],
         "{stdout}"
     );
@@ -155,7 +163,11 @@ fn a_declared_breaking_runtime_raises_every_crate() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("3. sailpoint-v2024 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: the runtime's breaking release"),
+        stdout.contains("2. sailpoint-mock 0.1.0 -> 0.2.0: declared breaking"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("4. sailpoint-v2024 0.1.0+spec.2026-03-01 -> 0.2.0+spec.2026-06-15: the runtime's breaking release"),
         "{stdout}"
     );
     assert!(

@@ -30,7 +30,7 @@ fn the_readme_shows_this_example_word_for_word() {
     let end = this
         .find("\n// Not in the README")
         .expect("this test's marker");
-    let example = &this[start..=end];
+    let example = &this[start..end];
     assert!(
         readme.contains(example),
         "README.md's mock-crate example differs from tests/downstream/tests/readme.rs"
