@@ -29,8 +29,16 @@ use crate::names::snake;
 /// operations, always compiled as their client methods are.
 #[derive(Default)]
 pub struct Mocks {
-    pub by_feature: BTreeMap<String, Vec<Item>>,
+    pub by_feature: BTreeMap<String, MockFile>,
     pub untagged: Vec<Item>,
+}
+
+/// The mocks of one tag's file, and every feature one of them is gated on
+/// (the file's module is compiled when any is on).
+#[derive(Default)]
+pub struct MockFile {
+    pub features: BTreeSet<String>,
+    pub items: Vec<Item>,
 }
 
 /// Mocks for every operation of `model`, typed by the builders and types
@@ -73,11 +81,11 @@ pub fn generate(
         let item: syn::File =
             syn::parse2(tokens).map_err(|e| fail(format!("the mock does not parse: {e}")))?;
         match features.iter().next() {
-            Some(first) => mocks
-                .by_feature
-                .entry(first.clone())
-                .or_default()
-                .extend(item.items),
+            Some(first) => {
+                let file = mocks.by_feature.entry(first.clone()).or_default();
+                file.features.extend(features.iter().cloned());
+                file.items.extend(item.items);
+            }
             None => mocks.untagged.extend(item.items),
         }
     }

@@ -7,7 +7,7 @@ use super::{
     licence_files,
 };
 use crate::error::Error;
-use crate::generate::features::Features;
+use crate::generate::features::{Features, cfg_attribute};
 use crate::generate::mocks::Mocks;
 use crate::versions::CrateTarget;
 
@@ -38,7 +38,7 @@ pub fn render(
     let mut files = CrateFiles::new();
     let mut modules = String::new();
     for tag in &features.tags {
-        let Some(items) = mocks.by_feature.get(&tag.feature) else {
+        let Some(file) = mocks.by_feature.get(&tag.feature) else {
             continue;
         };
         files.insert(
@@ -47,16 +47,22 @@ pub fn render(
                 &head,
                 &format!("Mocks of the operations of the tag `{}`.", tag.tag),
                 &client,
-                items,
+                &file.items,
             ),
         );
-        let module = tag.feature.replace('-', "_");
-        // Not gated here: each mock carries the `cfg` of all its tags, and
-        // one of several tags lives in the file of the first.
-        modules.push_str(&format!(
-            "#[rustfmt::skip]\n#[path = \"generated/{feature}.rs\"]\nmod tag_{module};\npub use tag_{module}::*;\n",
-            feature = tag.feature,
-        ));
+        // Compiled when any tag of its mocks is on: a mock of several tags
+        // lives in the file of the first, and carries the `cfg` of all.
+        let cfg = cfg_attribute(&file.features);
+        let module = quote::format_ident!("tag_{}", tag.feature.replace('-', "_"));
+        let path = format!("generated/{}.rs", tag.feature);
+        modules.push_str(&prettyplease::unparse(&syn::parse_quote! {
+            #cfg
+            #[rustfmt::skip]
+            #[path = #path]
+            mod #module;
+            #cfg
+            pub use #module::*;
+        }));
     }
     if !mocks.untagged.is_empty() {
         files.insert(

@@ -33,375 +33,561 @@ pub async fn start() -> MockTenant {
     MockTenant::start(BASE_PATH).await
 }
 
+#[cfg(feature = "access-model-metadata")]
 #[rustfmt::skip]
 #[path = "generated/access-model-metadata.rs"]
 mod tag_access_model_metadata;
+#[cfg(feature = "access-model-metadata")]
 pub use tag_access_model_metadata::*;
+#[cfg(feature = "access-profiles")]
 #[rustfmt::skip]
 #[path = "generated/access-profiles.rs"]
 mod tag_access_profiles;
+#[cfg(feature = "access-profiles")]
 pub use tag_access_profiles::*;
+#[cfg(feature = "access-request-approvals")]
 #[rustfmt::skip]
 #[path = "generated/access-request-approvals.rs"]
 mod tag_access_request_approvals;
+#[cfg(feature = "access-request-approvals")]
 pub use tag_access_request_approvals::*;
+#[cfg(feature = "access-request-identity-metrics")]
 #[rustfmt::skip]
 #[path = "generated/access-request-identity-metrics.rs"]
 mod tag_access_request_identity_metrics;
+#[cfg(feature = "access-request-identity-metrics")]
 pub use tag_access_request_identity_metrics::*;
+#[cfg(feature = "access-requests")]
 #[rustfmt::skip]
 #[path = "generated/access-requests.rs"]
 mod tag_access_requests;
+#[cfg(feature = "access-requests")]
 pub use tag_access_requests::*;
+#[cfg(feature = "account-activities")]
 #[rustfmt::skip]
 #[path = "generated/account-activities.rs"]
 mod tag_account_activities;
+#[cfg(feature = "account-activities")]
 pub use tag_account_activities::*;
+#[cfg(feature = "account-aggregations")]
 #[rustfmt::skip]
 #[path = "generated/account-aggregations.rs"]
 mod tag_account_aggregations;
+#[cfg(feature = "account-aggregations")]
 pub use tag_account_aggregations::*;
+#[cfg(feature = "account-usages")]
 #[rustfmt::skip]
 #[path = "generated/account-usages.rs"]
 mod tag_account_usages;
+#[cfg(feature = "account-usages")]
 pub use tag_account_usages::*;
+#[cfg(feature = "accounts")]
 #[rustfmt::skip]
 #[path = "generated/accounts.rs"]
 mod tag_accounts;
+#[cfg(feature = "accounts")]
 pub use tag_accounts::*;
+#[cfg(feature = "application-discovery")]
 #[rustfmt::skip]
 #[path = "generated/application-discovery.rs"]
 mod tag_application_discovery;
+#[cfg(feature = "application-discovery")]
 pub use tag_application_discovery::*;
+#[cfg(feature = "approvals")]
 #[rustfmt::skip]
 #[path = "generated/approvals.rs"]
 mod tag_approvals;
+#[cfg(feature = "approvals")]
 pub use tag_approvals::*;
+#[cfg(feature = "apps")]
 #[rustfmt::skip]
 #[path = "generated/apps.rs"]
 mod tag_apps;
+#[cfg(feature = "apps")]
 pub use tag_apps::*;
+#[cfg(feature = "auth-profile")]
 #[rustfmt::skip]
 #[path = "generated/auth-profile.rs"]
 mod tag_auth_profile;
+#[cfg(feature = "auth-profile")]
 pub use tag_auth_profile::*;
+#[cfg(feature = "auth-users")]
 #[rustfmt::skip]
 #[path = "generated/auth-users.rs"]
 mod tag_auth_users;
+#[cfg(feature = "auth-users")]
 pub use tag_auth_users::*;
+#[cfg(feature = "branding")]
 #[rustfmt::skip]
 #[path = "generated/branding.rs"]
 mod tag_branding;
+#[cfg(feature = "branding")]
 pub use tag_branding::*;
+#[cfg(feature = "certification-campaign-filters")]
 #[rustfmt::skip]
 #[path = "generated/certification-campaign-filters.rs"]
 mod tag_certification_campaign_filters;
+#[cfg(feature = "certification-campaign-filters")]
 pub use tag_certification_campaign_filters::*;
+#[cfg(feature = "certification-campaigns")]
 #[rustfmt::skip]
 #[path = "generated/certification-campaigns.rs"]
 mod tag_certification_campaigns;
+#[cfg(feature = "certification-campaigns")]
 pub use tag_certification_campaigns::*;
+#[cfg(feature = "certification-summaries")]
 #[rustfmt::skip]
 #[path = "generated/certification-summaries.rs"]
 mod tag_certification_summaries;
+#[cfg(feature = "certification-summaries")]
 pub use tag_certification_summaries::*;
+#[cfg(feature = "certifications")]
 #[rustfmt::skip]
 #[path = "generated/certifications.rs"]
 mod tag_certifications;
+#[cfg(feature = "certifications")]
 pub use tag_certifications::*;
+#[cfg(feature = "configuration-hub")]
 #[rustfmt::skip]
 #[path = "generated/configuration-hub.rs"]
 mod tag_configuration_hub;
+#[cfg(feature = "configuration-hub")]
 pub use tag_configuration_hub::*;
+#[cfg(feature = "connector-customizers")]
 #[rustfmt::skip]
 #[path = "generated/connector-customizers.rs"]
 mod tag_connector_customizers;
+#[cfg(feature = "connector-customizers")]
 pub use tag_connector_customizers::*;
+#[cfg(feature = "connector-rule-management")]
 #[rustfmt::skip]
 #[path = "generated/connector-rule-management.rs"]
 mod tag_connector_rule_management;
+#[cfg(feature = "connector-rule-management")]
 pub use tag_connector_rule_management::*;
+#[cfg(feature = "connectors")]
 #[rustfmt::skip]
 #[path = "generated/connectors.rs"]
 mod tag_connectors;
+#[cfg(feature = "connectors")]
 pub use tag_connectors::*;
+#[cfg(feature = "custom-forms")]
 #[rustfmt::skip]
 #[path = "generated/custom-forms.rs"]
 mod tag_custom_forms;
+#[cfg(feature = "custom-forms")]
 pub use tag_custom_forms::*;
+#[cfg(feature = "custom-password-instructions")]
 #[rustfmt::skip]
 #[path = "generated/custom-password-instructions.rs"]
 mod tag_custom_password_instructions;
+#[cfg(feature = "custom-password-instructions")]
 pub use tag_custom_password_instructions::*;
+#[cfg(feature = "data-segmentation")]
 #[rustfmt::skip]
 #[path = "generated/data-segmentation.rs"]
 mod tag_data_segmentation;
+#[cfg(feature = "data-segmentation")]
 pub use tag_data_segmentation::*;
+#[cfg(feature = "dimensions")]
 #[rustfmt::skip]
 #[path = "generated/dimensions.rs"]
 mod tag_dimensions;
+#[cfg(feature = "dimensions")]
 pub use tag_dimensions::*;
+#[cfg(feature = "entitlements")]
 #[rustfmt::skip]
 #[path = "generated/entitlements.rs"]
 mod tag_entitlements;
+#[cfg(feature = "entitlements")]
 pub use tag_entitlements::*;
+#[cfg(feature = "global-tenant-security-settings")]
 #[rustfmt::skip]
 #[path = "generated/global-tenant-security-settings.rs"]
 mod tag_global_tenant_security_settings;
+#[cfg(feature = "global-tenant-security-settings")]
 pub use tag_global_tenant_security_settings::*;
+#[cfg(feature = "governance-groups")]
 #[rustfmt::skip]
 #[path = "generated/governance-groups.rs"]
 mod tag_governance_groups;
+#[cfg(feature = "governance-groups")]
 pub use tag_governance_groups::*;
+#[cfg(feature = "iai-access-request-recommendations")]
 #[rustfmt::skip]
 #[path = "generated/iai-access-request-recommendations.rs"]
 mod tag_iai_access_request_recommendations;
+#[cfg(feature = "iai-access-request-recommendations")]
 pub use tag_iai_access_request_recommendations::*;
+#[cfg(feature = "iai-common-access")]
 #[rustfmt::skip]
 #[path = "generated/iai-common-access.rs"]
 mod tag_iai_common_access;
+#[cfg(feature = "iai-common-access")]
 pub use tag_iai_common_access::*;
+#[cfg(feature = "iai-outliers")]
 #[rustfmt::skip]
 #[path = "generated/iai-outliers.rs"]
 mod tag_iai_outliers;
+#[cfg(feature = "iai-outliers")]
 pub use tag_iai_outliers::*;
+#[cfg(feature = "iai-peer-group-strategies")]
 #[rustfmt::skip]
 #[path = "generated/iai-peer-group-strategies.rs"]
 mod tag_iai_peer_group_strategies;
+#[cfg(feature = "iai-peer-group-strategies")]
 pub use tag_iai_peer_group_strategies::*;
+#[cfg(feature = "iai-recommendations")]
 #[rustfmt::skip]
 #[path = "generated/iai-recommendations.rs"]
 mod tag_iai_recommendations;
+#[cfg(feature = "iai-recommendations")]
 pub use tag_iai_recommendations::*;
+#[cfg(feature = "iai-role-mining")]
 #[rustfmt::skip]
 #[path = "generated/iai-role-mining.rs"]
 mod tag_iai_role_mining;
+#[cfg(feature = "iai-role-mining")]
 pub use tag_iai_role_mining::*;
+#[cfg(feature = "icons")]
 #[rustfmt::skip]
 #[path = "generated/icons.rs"]
 mod tag_icons;
+#[cfg(feature = "icons")]
 pub use tag_icons::*;
+#[cfg(feature = "identities")]
 #[rustfmt::skip]
 #[path = "generated/identities.rs"]
 mod tag_identities;
+#[cfg(feature = "identities")]
 pub use tag_identities::*;
+#[cfg(feature = "identity-attributes")]
 #[rustfmt::skip]
 #[path = "generated/identity-attributes.rs"]
 mod tag_identity_attributes;
+#[cfg(feature = "identity-attributes")]
 pub use tag_identity_attributes::*;
+#[cfg(feature = "identity-history")]
 #[rustfmt::skip]
 #[path = "generated/identity-history.rs"]
 mod tag_identity_history;
+#[cfg(feature = "identity-history")]
 pub use tag_identity_history::*;
+#[cfg(feature = "identity-profiles")]
 #[rustfmt::skip]
 #[path = "generated/identity-profiles.rs"]
 mod tag_identity_profiles;
+#[cfg(feature = "identity-profiles")]
 pub use tag_identity_profiles::*;
+#[cfg(feature = "launchers")]
 #[rustfmt::skip]
 #[path = "generated/launchers.rs"]
 mod tag_launchers;
+#[cfg(feature = "launchers")]
 pub use tag_launchers::*;
+#[cfg(feature = "lifecycle-states")]
 #[rustfmt::skip]
 #[path = "generated/lifecycle-states.rs"]
 mod tag_lifecycle_states;
+#[cfg(feature = "lifecycle-states")]
 pub use tag_lifecycle_states::*;
+#[cfg(feature = "machine-account-classify")]
 #[rustfmt::skip]
 #[path = "generated/machine-account-classify.rs"]
 mod tag_machine_account_classify;
+#[cfg(feature = "machine-account-classify")]
 pub use tag_machine_account_classify::*;
+#[cfg(feature = "machine-account-mappings")]
 #[rustfmt::skip]
 #[path = "generated/machine-account-mappings.rs"]
 mod tag_machine_account_mappings;
+#[cfg(feature = "machine-account-mappings")]
 pub use tag_machine_account_mappings::*;
+#[cfg(feature = "machine-accounts")]
 #[rustfmt::skip]
 #[path = "generated/machine-accounts.rs"]
 mod tag_machine_accounts;
+#[cfg(feature = "machine-accounts")]
 pub use tag_machine_accounts::*;
+#[cfg(feature = "machine-classification-config")]
 #[rustfmt::skip]
 #[path = "generated/machine-classification-config.rs"]
 mod tag_machine_classification_config;
+#[cfg(feature = "machine-classification-config")]
 pub use tag_machine_classification_config::*;
+#[cfg(feature = "machine-identities")]
 #[rustfmt::skip]
 #[path = "generated/machine-identities.rs"]
 mod tag_machine_identities;
+#[cfg(feature = "machine-identities")]
 pub use tag_machine_identities::*;
+#[cfg(feature = "managed-clients")]
 #[rustfmt::skip]
 #[path = "generated/managed-clients.rs"]
 mod tag_managed_clients;
+#[cfg(feature = "managed-clients")]
 pub use tag_managed_clients::*;
+#[cfg(feature = "managed-cluster-types")]
 #[rustfmt::skip]
 #[path = "generated/managed-cluster-types.rs"]
 mod tag_managed_cluster_types;
+#[cfg(feature = "managed-cluster-types")]
 pub use tag_managed_cluster_types::*;
+#[cfg(feature = "managed-clusters")]
 #[rustfmt::skip]
 #[path = "generated/managed-clusters.rs"]
 mod tag_managed_clusters;
+#[cfg(feature = "managed-clusters")]
 pub use tag_managed_clusters::*;
+#[cfg(feature = "mfa-configuration")]
 #[rustfmt::skip]
 #[path = "generated/mfa-configuration.rs"]
 mod tag_mfa_configuration;
+#[cfg(feature = "mfa-configuration")]
 pub use tag_mfa_configuration::*;
+#[cfg(feature = "multi-host-integration")]
 #[rustfmt::skip]
 #[path = "generated/multi-host-integration.rs"]
 mod tag_multi_host_integration;
+#[cfg(feature = "multi-host-integration")]
 pub use tag_multi_host_integration::*;
+#[cfg(feature = "non-employee-lifecycle-management")]
 #[rustfmt::skip]
 #[path = "generated/non-employee-lifecycle-management.rs"]
 mod tag_non_employee_lifecycle_management;
+#[cfg(feature = "non-employee-lifecycle-management")]
 pub use tag_non_employee_lifecycle_management::*;
+#[cfg(feature = "notifications")]
 #[rustfmt::skip]
 #[path = "generated/notifications.rs"]
 mod tag_notifications;
+#[cfg(feature = "notifications")]
 pub use tag_notifications::*;
+#[cfg(feature = "oauth-clients")]
 #[rustfmt::skip]
 #[path = "generated/oauth-clients.rs"]
 mod tag_oauth_clients;
+#[cfg(feature = "oauth-clients")]
 pub use tag_oauth_clients::*;
+#[cfg(feature = "org-config")]
 #[rustfmt::skip]
 #[path = "generated/org-config.rs"]
 mod tag_org_config;
+#[cfg(feature = "org-config")]
 pub use tag_org_config::*;
+#[cfg(feature = "password-configuration")]
 #[rustfmt::skip]
 #[path = "generated/password-configuration.rs"]
 mod tag_password_configuration;
+#[cfg(feature = "password-configuration")]
 pub use tag_password_configuration::*;
+#[cfg(feature = "password-dictionary")]
 #[rustfmt::skip]
 #[path = "generated/password-dictionary.rs"]
 mod tag_password_dictionary;
+#[cfg(feature = "password-dictionary")]
 pub use tag_password_dictionary::*;
+#[cfg(feature = "password-management")]
 #[rustfmt::skip]
 #[path = "generated/password-management.rs"]
 mod tag_password_management;
+#[cfg(feature = "password-management")]
 pub use tag_password_management::*;
+#[cfg(feature = "password-policies")]
 #[rustfmt::skip]
 #[path = "generated/password-policies.rs"]
 mod tag_password_policies;
+#[cfg(feature = "password-policies")]
 pub use tag_password_policies::*;
+#[cfg(feature = "password-sync-groups")]
 #[rustfmt::skip]
 #[path = "generated/password-sync-groups.rs"]
 mod tag_password_sync_groups;
+#[cfg(feature = "password-sync-groups")]
 pub use tag_password_sync_groups::*;
+#[cfg(feature = "personal-access-tokens")]
 #[rustfmt::skip]
 #[path = "generated/personal-access-tokens.rs"]
 mod tag_personal_access_tokens;
+#[cfg(feature = "personal-access-tokens")]
 pub use tag_personal_access_tokens::*;
+#[cfg(feature = "public-identities")]
 #[rustfmt::skip]
 #[path = "generated/public-identities.rs"]
 mod tag_public_identities;
+#[cfg(feature = "public-identities")]
 pub use tag_public_identities::*;
+#[cfg(feature = "public-identities-config")]
 #[rustfmt::skip]
 #[path = "generated/public-identities-config.rs"]
 mod tag_public_identities_config;
+#[cfg(feature = "public-identities-config")]
 pub use tag_public_identities_config::*;
+#[cfg(feature = "reports-data-extraction")]
 #[rustfmt::skip]
 #[path = "generated/reports-data-extraction.rs"]
 mod tag_reports_data_extraction;
+#[cfg(feature = "reports-data-extraction")]
 pub use tag_reports_data_extraction::*;
+#[cfg(feature = "requestable-objects")]
 #[rustfmt::skip]
 #[path = "generated/requestable-objects.rs"]
 mod tag_requestable_objects;
+#[cfg(feature = "requestable-objects")]
 pub use tag_requestable_objects::*;
+#[cfg(feature = "role-insights")]
 #[rustfmt::skip]
 #[path = "generated/role-insights.rs"]
 mod tag_role_insights;
+#[cfg(feature = "role-insights")]
 pub use tag_role_insights::*;
+#[cfg(feature = "roles")]
 #[rustfmt::skip]
 #[path = "generated/roles.rs"]
 mod tag_roles;
+#[cfg(feature = "roles")]
 pub use tag_roles::*;
+#[cfg(feature = "saved-search")]
 #[rustfmt::skip]
 #[path = "generated/saved-search.rs"]
 mod tag_saved_search;
+#[cfg(feature = "saved-search")]
 pub use tag_saved_search::*;
+#[cfg(feature = "scheduled-search")]
 #[rustfmt::skip]
 #[path = "generated/scheduled-search.rs"]
 mod tag_scheduled_search;
+#[cfg(feature = "scheduled-search")]
 pub use tag_scheduled_search::*;
+#[cfg(feature = "search")]
 #[rustfmt::skip]
 #[path = "generated/search.rs"]
 mod tag_search;
+#[cfg(feature = "search")]
 pub use tag_search::*;
+#[cfg(feature = "search-attribute-configuration")]
 #[rustfmt::skip]
 #[path = "generated/search-attribute-configuration.rs"]
 mod tag_search_attribute_configuration;
+#[cfg(feature = "search-attribute-configuration")]
 pub use tag_search_attribute_configuration::*;
+#[cfg(feature = "segments")]
 #[rustfmt::skip]
 #[path = "generated/segments.rs"]
 mod tag_segments;
+#[cfg(feature = "segments")]
 pub use tag_segments::*;
+#[cfg(feature = "service-desk-integration")]
 #[rustfmt::skip]
 #[path = "generated/service-desk-integration.rs"]
 mod tag_service_desk_integration;
+#[cfg(feature = "service-desk-integration")]
 pub use tag_service_desk_integration::*;
+#[cfg(feature = "sim-integrations")]
 #[rustfmt::skip]
 #[path = "generated/sim-integrations.rs"]
 mod tag_sim_integrations;
+#[cfg(feature = "sim-integrations")]
 pub use tag_sim_integrations::*;
+#[cfg(feature = "sod-policies")]
 #[rustfmt::skip]
 #[path = "generated/sod-policies.rs"]
 mod tag_sod_policies;
+#[cfg(feature = "sod-policies")]
 pub use tag_sod_policies::*;
+#[cfg(feature = "sod-violations")]
 #[rustfmt::skip]
 #[path = "generated/sod-violations.rs"]
 mod tag_sod_violations;
+#[cfg(feature = "sod-violations")]
 pub use tag_sod_violations::*;
+#[cfg(feature = "source-usages")]
 #[rustfmt::skip]
 #[path = "generated/source-usages.rs"]
 mod tag_source_usages;
+#[cfg(feature = "source-usages")]
 pub use tag_source_usages::*;
+#[cfg(feature = "sources")]
 #[rustfmt::skip]
 #[path = "generated/sources.rs"]
 mod tag_sources;
+#[cfg(feature = "sources")]
 pub use tag_sources::*;
+#[cfg(feature = "sp-config")]
 #[rustfmt::skip]
 #[path = "generated/sp-config.rs"]
 mod tag_sp_config;
+#[cfg(feature = "sp-config")]
 pub use tag_sp_config::*;
+#[cfg(feature = "suggested-entitlement-description")]
 #[rustfmt::skip]
 #[path = "generated/suggested-entitlement-description.rs"]
 mod tag_suggested_entitlement_description;
+#[cfg(feature = "suggested-entitlement-description")]
 pub use tag_suggested_entitlement_description::*;
+#[cfg(feature = "tagged-objects")]
 #[rustfmt::skip]
 #[path = "generated/tagged-objects.rs"]
 mod tag_tagged_objects;
+#[cfg(feature = "tagged-objects")]
 pub use tag_tagged_objects::*;
+#[cfg(feature = "tags")]
 #[rustfmt::skip]
 #[path = "generated/tags.rs"]
 mod tag_tags;
+#[cfg(feature = "tags")]
 pub use tag_tags::*;
+#[cfg(feature = "task-management")]
 #[rustfmt::skip]
 #[path = "generated/task-management.rs"]
 mod tag_task_management;
+#[cfg(feature = "task-management")]
 pub use tag_task_management::*;
+#[cfg(feature = "tenant")]
 #[rustfmt::skip]
 #[path = "generated/tenant.rs"]
 mod tag_tenant;
+#[cfg(feature = "tenant")]
 pub use tag_tenant::*;
+#[cfg(feature = "tenant-context")]
 #[rustfmt::skip]
 #[path = "generated/tenant-context.rs"]
 mod tag_tenant_context;
+#[cfg(feature = "tenant-context")]
 pub use tag_tenant_context::*;
+#[cfg(feature = "transforms")]
 #[rustfmt::skip]
 #[path = "generated/transforms.rs"]
 mod tag_transforms;
+#[cfg(feature = "transforms")]
 pub use tag_transforms::*;
+#[cfg(feature = "triggers")]
 #[rustfmt::skip]
 #[path = "generated/triggers.rs"]
 mod tag_triggers;
+#[cfg(feature = "triggers")]
 pub use tag_triggers::*;
+#[cfg(feature = "ui-metadata")]
 #[rustfmt::skip]
 #[path = "generated/ui-metadata.rs"]
 mod tag_ui_metadata;
+#[cfg(feature = "ui-metadata")]
 pub use tag_ui_metadata::*;
+#[cfg(feature = "work-items")]
 #[rustfmt::skip]
 #[path = "generated/work-items.rs"]
 mod tag_work_items;
+#[cfg(feature = "work-items")]
 pub use tag_work_items::*;
+#[cfg(feature = "work-reassignment")]
 #[rustfmt::skip]
 #[path = "generated/work-reassignment.rs"]
 mod tag_work_reassignment;
+#[cfg(feature = "work-reassignment")]
 pub use tag_work_reassignment::*;
+#[cfg(feature = "workflows")]
 #[rustfmt::skip]
 #[path = "generated/workflows.rs"]
 mod tag_workflows;
+#[cfg(feature = "workflows")]
 pub use tag_workflows::*;

@@ -33,15 +33,21 @@ pub async fn start() -> MockTenant {
     MockTenant::start(BASE_PATH).await
 }
 
+#[cfg(feature = "files")]
 #[rustfmt::skip]
 #[path = "generated/files.rs"]
 mod tag_files;
+#[cfg(feature = "files")]
 pub use tag_files::*;
+#[cfg(feature = "search")]
 #[rustfmt::skip]
 #[path = "generated/search.rs"]
 mod tag_search;
+#[cfg(feature = "search")]
 pub use tag_search::*;
+#[cfg(feature = "things")]
 #[rustfmt::skip]
 #[path = "generated/things.rs"]
 mod tag_things;
+#[cfg(feature = "things")]
 pub use tag_things::*;
