@@ -19,11 +19,11 @@
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use syn::{ImplItem, Item};
 
 use super::shape::builder::{self, BuilderMut, SendMut};
-use super::shape::typify::{DATE_TIME, type_name};
+use super::shape::typify::{schema_type, type_name};
 use super::split::{CustomOperation, CustomReason};
 use crate::error::Error;
 use crate::model::{Content, Operation, Response};
@@ -68,62 +68,6 @@ fn complete_usage_docs(client: &mut [Item], extension: &Extension) -> Fallible<(
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
-}
-
-/// The Rust type typify gives a schema: components by their sanitized name
-/// in `types::`, scalars by typify's format rules. Inline objects and enums
-/// have no name here; `split` hoists them into components first.
-fn rust_type(schema: &Value) -> Fallible<TokenStream> {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference
-            .strip_prefix("#/components/schemas/")
-            .ok_or_else(|| format!("unsupported $ref {reference}"))?;
-        if name == crate::normalize::error_responses::API_ERROR {
-            return Ok(quote! { sailpoint_runtime::ApiError });
-        }
-        // `crate::` so that the same path serves in `builder` and `types`.
-        let ty = ident(&pascal(name));
-        return Ok(quote! { crate::types::#ty });
-    }
-    if let Some(Value::Array(all)) = schema.get("allOf")
-        && let [only] = all.as_slice()
-    {
-        return rust_type(only);
-    }
-    let format = schema.get("format").and_then(Value::as_str);
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") if schema.get("enum").is_some() => Err(format!(
-            "inline string enum {schema} has no named type; hoist it into a component"
-        )),
-        Some("string") => Ok(match format {
-            Some("date-time") => DATE_TIME
-                .parse()
-                .map_err(|e| format!("typify's date-time `{DATE_TIME}`: {e}"))?,
-            Some("date") => quote! { ::chrono::naive::NaiveDate },
-            Some("uuid") => quote! { ::uuid::Uuid },
-            _ => quote! { ::std::string::String },
-        }),
-        Some("integer") => Ok(match format {
-            Some("int32") => quote! { i32 },
-            _ => quote! { i64 },
-        }),
-        Some("number") => Ok(match format {
-            Some("float") => quote! { f32 },
-            _ => quote! { f64 },
-        }),
-        Some("boolean") => Ok(quote! { bool }),
-        Some("array") => {
-            let items = rust_type(schema.get("items").unwrap_or(&Value::Null))?;
-            Ok(quote! { ::std::vec::Vec<#items> })
-        }
-        Some("object") if schema.get("properties").is_none() => {
-            Ok(quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> })
-        }
-        None if schema.as_object().is_some_and(Map::is_empty) => Ok(quote! { ::serde_json::Value }),
-        _ => Err(format!(
-            "no named type for schema {schema}; hoist it into a component in normalization"
-        )),
-    }
 }
 
 /// The `types::X` paths in a type, for checking that they exist.
@@ -616,7 +560,7 @@ fn alternatives(op: &Operation) -> Fallible<Vec<(Ident, String, TokenStream)>> {
             Ok((
                 variant,
                 media.clone(),
-                rust_type(content.schema.as_ref().unwrap_or(&Value::Null))?,
+                schema_type(content.schema.as_ref().unwrap_or(&Value::Null))?,
             ))
         })
         .collect()
@@ -649,9 +593,9 @@ fn multipart(op: &Operation) -> Fallible<Vec<Part>> {
             part.json_type.as_deref(),
             Some("string" | "integer" | "number" | "boolean")
         ) {
-            (PartKind::Text, rust_type(&part.schema)?)
+            (PartKind::Text, schema_type(&part.schema)?)
         } else {
-            (PartKind::Json, rust_type(&part.schema)?)
+            (PartKind::Json, schema_type(&part.schema)?)
         };
         let mut field = snake(&part.name);
         // `PUT /brandings/{name}` has a `name` part too.
@@ -675,7 +619,7 @@ fn success(response: &Response) -> Fallible<Success> {
         return Ok(Success::Empty);
     }
     match response.json() {
-        Some(json) => Ok(Success::Json(rust_type(
+        Some(json) => Ok(Success::Json(schema_type(
             json.schema.as_ref().unwrap_or(&Value::Null),
         )?)),
         None => Ok(Success::Stream),

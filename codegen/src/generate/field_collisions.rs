@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 use heck::ToSnakeCase;
 use proc_macro2::Span;
 use syn::visit_mut::{self, VisitMut};
-use syn::{Expr, Fields, Ident, Item, ItemStruct, Member};
+use syn::{Fields, Ident, Item, ItemStruct, Member};
+
+use super::shape::self_type_name;
+use super::shape::typify::{self, SerdeField};
 
 /// For one struct: the duplicated ident, and for each of its occurrences
 /// (in field order) the ident it gets.
@@ -27,18 +30,18 @@ struct Renames {
 
 /// Renames colliding fields in the `types` module; returns one line per
 /// renamed field for the report.
-pub fn rename_colliding_fields(items: &mut [Item]) -> Vec<String> {
+pub fn rename_colliding_fields(items: &mut [Item]) -> Result<Vec<String>, String> {
     let mut plan: BTreeMap<String, Vec<Renames>> = BTreeMap::new();
     for item in items.iter() {
         if let Item::Struct(s) = item {
-            let renames = colliding(s);
+            let renames = colliding(s)?;
             if !renames.is_empty() {
                 plan.insert(s.ident.to_string(), renames);
             }
         }
     }
     if plan.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let mut report = Vec::new();
     for item in items.iter_mut() {
@@ -60,7 +63,7 @@ pub fn rename_colliding_fields(items: &mut [Item]) -> Vec<String> {
                     }
                 }
             }
-            Item::Mod(builder) if builder.ident == "builder" => {
+            Item::Mod(builder) if builder.ident == typify::STRUCT_BUILDERS => {
                 let Some((_, builder_items)) = &mut builder.content else {
                     continue;
                 };
@@ -72,9 +75,7 @@ pub fn rename_colliding_fields(items: &mut [Item]) -> Vec<String> {
                             }
                         }
                         Item::Impl(imp) => {
-                            if let Some(renames) =
-                                last_segment(&imp.self_ty).and_then(|n| plan.get(&n))
-                            {
+                            if let Some(renames) = self_type_name(imp).and_then(|n| plan.get(&n)) {
                                 for r in renames {
                                     rename_in_impl(imp, r);
                                 }
@@ -87,57 +88,24 @@ pub fn rename_colliding_fields(items: &mut [Item]) -> Vec<String> {
             _ => {}
         }
     }
-    report
+    Ok(report)
 }
 
-fn last_segment(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
-/// The serde `rename` of a field, or its ident.
-fn wire_name(field: &syn::Field) -> String {
-    for attr in &field.attrs {
-        if !attr.path().is_ident("serde") {
-            continue;
-        }
-        let mut found = None;
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                found = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        if let Some(name) = found {
-            return name;
-        }
-    }
-    field
-        .ident
-        .as_ref()
-        .map(|i| i.to_string())
-        .unwrap_or_default()
-}
-
-fn colliding(s: &ItemStruct) -> Vec<Renames> {
+fn colliding(s: &ItemStruct) -> Result<Vec<Renames>, String> {
     let Fields::Named(fields) = &s.fields else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
+    let owner = s.ident.to_string();
     let mut by_ident: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for field in &fields.named {
         if let Some(ident) = &field.ident {
             by_ident
                 .entry(ident.to_string())
                 .or_default()
-                .push(wire_name(field));
+                .push(SerdeField::read(&owner, field)?.key);
         }
     }
-    by_ident
+    Ok(by_ident
         .into_iter()
         .filter(|(_, wires)| wires.len() > 1)
         .map(|(duplicated, wires)| {
@@ -159,7 +127,7 @@ fn colliding(s: &ItemStruct) -> Vec<Renames> {
                 per_occurrence,
             }
         })
-        .collect()
+        .collect())
 }
 
 fn ident(name: &str) -> Ident {

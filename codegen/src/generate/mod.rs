@@ -85,7 +85,8 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
     let field_renames = field_collisions::rename_colliding_fields(shape::module_mut(
         &mut file.items,
         shape::TYPES,
-    )?);
+    )?)
+    .map_err(|e| Error::Internal(format!("field collisions: {e}")))?;
     let mut types = shape::take_module(&mut file.items, shape::TYPES)?;
     let mut builder = shape::take_module(&mut file.items, shape::BUILDER)?;
     let mut custom_report = Vec::new();

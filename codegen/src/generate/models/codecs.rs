@@ -18,17 +18,18 @@
 //! (`<module>::option`, and `default` so that a missing field is still
 //! `None`). Field types are unchanged.
 
-use syn::punctuated::Punctuated;
-use syn::{Item, Meta, Token};
+use syn::Item;
 
-use crate::generate::shape::typify::{DATE_TIME, compact, derives, is_named};
+use crate::generate::shape::typify::{SerdeField, ValueType, derives, is_named, set_serde_metas};
 
-/// Field types (as tokens without spaces) and the runtime module that
-/// reads and writes them.
-const CODECS: &[(&str, &str)] = &[
-    (DATE_TIME, "::sailpoint_runtime::datetime"),
-    ("f64", "::sailpoint_runtime::numbers"),
-];
+/// The runtime module that reads and writes each value type.
+fn codec(value: ValueType) -> Option<&'static str> {
+    match value {
+        ValueType::DateTime => Some("::sailpoint_runtime::datetime"),
+        ValueType::Number => Some("::sailpoint_runtime::numbers"),
+        ValueType::Other => None,
+    }
+}
 
 /// Adds the attributes; returns how many fields got one.
 pub fn field_codecs(items: &mut [Item]) -> Result<usize, String> {
@@ -38,41 +39,28 @@ pub fn field_codecs(items: &mut [Item]) -> Result<usize, String> {
         if !derives(&s.attrs).iter().any(|p| is_named(p, "Deserialize")) {
             continue;
         }
+        let owner = s.ident.to_string();
         for field in s.fields.iter_mut() {
-            let ty = compact(&field.ty);
-            let module = CODECS.iter().find_map(|(codec_ty, module)| {
-                if ty == *codec_ty {
-                    Some(module.to_string())
-                } else if ty == format!("::std::option::Option<{codec_ty}>") {
-                    Some(format!("{module}::option"))
-                } else {
-                    None
-                }
-            });
-            let Some(module) = module else { continue };
-            let mut metas: Vec<Meta> = Vec::new();
-            for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-                let parsed = attr
-                    .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                    .map_err(|e| format!("`{}`: serde attribute: {e}", s.ident))?;
-                metas.extend(parsed);
-            }
-            let taken = metas.iter().any(|m| {
-                m.path().is_ident("with")
-                    || m.path().is_ident("deserialize_with")
-                    || m.path().is_ident("serialize_with")
-            });
-            if taken {
+            let view = SerdeField::read(&owner, field)?;
+            let Some(module) = codec(view.value) else {
+                continue;
+            };
+            if view.has_codec() {
                 continue;
             }
-            // With `with`, serde no longer reads a missing `Option` as `None`.
-            if module.ends_with("option") && !metas.iter().any(|m| m.path().is_ident("default")) {
-                metas.insert(0, syn::parse_quote!(default));
-            }
+            let mut metas = view.metas;
+            let module = if view.optional {
+                // With `with`, serde no longer reads a missing `Option` as `None`.
+                if view.default.is_none() {
+                    metas.insert(0, syn::parse_quote!(default));
+                }
+                format!("{module}::option")
+            } else {
+                module.to_string()
+            };
             let module = module.as_str();
             metas.push(syn::parse_quote!(with = #module));
-            field.attrs.retain(|a| !a.path().is_ident("serde"));
-            field.attrs.push(syn::parse_quote!(#[serde(#(#metas),*)]));
+            set_serde_metas(field, &metas);
             count += 1;
         }
     }

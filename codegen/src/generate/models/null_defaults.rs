@@ -9,10 +9,9 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::punctuated::Punctuated;
-use syn::{Item, Meta, Token};
+use syn::Item;
 
-use crate::generate::shape::typify::is_option;
+use crate::generate::shape::typify::{FieldDefault, SerdeField, set_serde_metas};
 
 const FUNCTION: &str = "null_as_default";
 
@@ -21,32 +20,21 @@ pub fn null_as_default(items: &mut Vec<Item>) -> Result<usize, String> {
     let mut count = 0;
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
+        let owner = s.ident.to_string();
         for field in s.fields.iter_mut() {
-            if is_option(&field.ty) {
+            let view = SerdeField::read(&owner, field)?;
+            let bare_default = matches!(view.default, Some(FieldDefault::Type));
+            if view.optional
+                || !bare_default
+                || view.with.is_some()
+                || view.deserialize_with.is_some()
+            {
                 continue;
             }
-            for attr in field.attrs.iter_mut() {
-                if !attr.path().is_ident("serde") {
-                    continue;
-                }
-                let Ok(metas) =
-                    attr.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                else {
-                    continue;
-                };
-                let bare_default = metas
-                    .iter()
-                    .any(|m| matches!(m, Meta::Path(p) if p.is_ident("default")));
-                let has_with = metas.iter().any(|m| {
-                    matches!(m, Meta::NameValue(nv)
-                        if nv.path.is_ident("with") || nv.path.is_ident("deserialize_with"))
-                });
-                if bare_default && !has_with {
-                    let metas = metas.iter();
-                    *attr = syn::parse_quote!(#[serde(#(#metas,)* deserialize_with = #FUNCTION)]);
-                    count += 1;
-                }
-            }
+            let mut metas = view.metas;
+            metas.push(syn::parse_quote!(deserialize_with = #FUNCTION));
+            set_serde_metas(field, &metas);
+            count += 1;
         }
     }
     if count > 0 {

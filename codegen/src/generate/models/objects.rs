@@ -26,19 +26,17 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{Expr, Field, Fields, Item, ItemStruct, Meta, Type};
+use syn::{Field, Fields, Item, ItemStruct, Type};
 
 use crate::generate::shape::typify::{
-    DATE_TIME, compact, derives, drop_derives, has_flag, is_named, is_option, lit_text, rename,
-    serde_metas,
+    FieldDefault, OPTION_IS_NONE, STRUCT_BUILDERS, SerdeField, ValueType, compact, derives,
+    drop_derives, has_flag, is_named, serde_metas,
 };
 
 /// The field every rewritten struct gets.
 pub const EXTRA: &str = "extra";
-
-const OPTION_NONE: &str = "::std::option::Option::is_none";
 
 /// Rewrites the structs of `items` (the `types` module, its `builder`
 /// module included); returns how many were rewritten.
@@ -72,7 +70,7 @@ pub fn keep_everything(items: &mut Vec<Item>) -> Result<usize, String> {
     *items = out;
     for item in items.iter_mut() {
         if let Item::Mod(m) = item
-            && m.ident == "builder"
+            && m.ident == STRUCT_BUILDERS
             && let Some((_, builder_items)) = m.content.as_mut()
         {
             builder_items
@@ -125,63 +123,42 @@ enum Codec {
 }
 
 fn plan(owner: &str, field: &Field, defaulted: &BTreeSet<String>) -> Result<Plan, String> {
-    let name = field
-        .ident
-        .as_ref()
-        .map(|i| i.to_string().trim_start_matches("r#").to_string())
-        .unwrap_or_default();
-    let metas = serde_metas(&field.attrs);
-    let mut default = None;
-    let mut skip_if = None;
-    for meta in &metas {
-        match meta {
-            Meta::NameValue(nv) if nv.path.is_ident("rename") => {}
-            Meta::Path(p) if p.is_ident("default") => default = Some(None),
-            Meta::NameValue(nv) if nv.path.is_ident("default") => {
-                default = Some(Some(lit_path(&nv.value, owner, &name)?));
-            }
-            Meta::NameValue(nv) if nv.path.is_ident("skip_serializing_if") => {
-                skip_if = Some(lit_path(&nv.value, owner, &name)?);
-            }
-            // typify's required nullable fields: read as any `Option`.
-            Meta::NameValue(nv)
-                if nv.path.is_ident("deserialize_with")
-                    && lit_text(&nv.value).as_deref()
-                        == Some("::std::option::Option::deserialize") => {}
-            other => {
-                return Err(format!(
-                    "`{owner}.{name}`: serde attribute `{}` is not handled by models/objects.rs",
-                    other.to_token_stream()
-                ));
-            }
-        }
+    let view = SerdeField::read(owner, field)?;
+    let name = &view.name;
+    // typify's required nullable fields are read as any `Option` here too.
+    if view.flatten || view.with.is_some() || view.serialize_with.is_some() {
+        return Err(format!(
+            "`{owner}.{name}`: a flattened field or a serde codec is not handled by models/objects.rs"
+        ));
     }
-    let optional = is_option(&field.ty);
-    let inner = if optional {
-        option_inner(&field.ty)
-    } else {
-        Some(&field.ty)
+    if view.deserialize_with.is_some() && !view.reads_any_option() {
+        return Err(format!(
+            "`{owner}.{name}`: `deserialize_with` is not handled by models/objects.rs"
+        ));
+    }
+    let codec = match view.value {
+        ValueType::DateTime => Codec::DateTime,
+        ValueType::Number => Codec::Number,
+        ValueType::Other => Codec::Plain,
     };
-    let codec = match inner.map(compact).as_deref() {
-        Some(DATE_TIME) => Codec::DateTime,
-        Some("f64") => Codec::Number,
-        _ => Codec::Plain,
-    };
-    let skip_none = skip_if.as_ref().is_some_and(|p| compact(p) == OPTION_NONE);
-    if optional && codec != Codec::Plain && !skip_none {
+    if view.optional && codec != Codec::Plain && !view.skipped_when_none() {
         return Err(format!(
             "`{owner}.{name}`: an optional date-time or number written when `None` is not handled"
         ));
     }
-    let filled = !optional
+    let default = view.default.map(|d| match d {
+        FieldDefault::Type => None,
+        FieldDefault::Function(path) => Some(path),
+    });
+    let filled = !view.optional
         && default.is_none()
         && codec == Codec::Plain
         && has_default(&field.ty, defaulted);
     Ok(Plan {
-        key: rename(&metas).unwrap_or(name),
-        optional,
+        key: view.key,
+        optional: view.optional,
         default,
-        skip_if,
+        skip_if: view.skip_serializing_if,
         codec,
         filled,
     })
@@ -284,7 +261,7 @@ fn rewrite(s: &mut ItemStruct, defaulted: &BTreeSet<String>) -> Result<TokenStre
             Codec::Number => quote!(number),
         };
         match &plan.skip_if {
-            Some(path) if compact(path) == OPTION_NONE => {
+            Some(path) if compact(path) == OPTION_IS_NONE => {
                 quote!(if let ::std::option::Option::Some(v) = &self.#ident { w.#method(#key, v)?; })
             }
             Some(path) => quote!(if !#path(&self.#ident) { w.#method(#key, &self.#ident)?; }),
@@ -402,24 +379,6 @@ fn fill_builder_literals(item: &mut Item, rewritten: &BTreeSet<String>) {
         }
         _ => {}
     }
-}
-
-fn lit_path(expr: &Expr, owner: &str, name: &str) -> Result<syn::Path, String> {
-    lit_text(expr)
-        .and_then(|text| syn::parse_str(&text).ok())
-        .ok_or_else(|| format!("`{owner}.{name}`: a serde path that is not a string literal"))
-}
-
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

@@ -12,11 +12,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::generate::shape::typify::{derives, is_named};
+use crate::generate::shape::typify::{
+    derives, impl_self_name, implements, is_named, retain_derives, string_enum_values,
+};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::punctuated::Punctuated;
-use syn::{Arm, Expr, Fields, Ident, Item, ItemEnum, ItemImpl, Lit, Pat, Path, Token, Type};
+use syn::{Fields, Ident, Item, ItemEnum, Path, Token};
 
 /// Rewrites the string enums of `items` (the `types` module); returns the
 /// names of those rewritten.
@@ -25,8 +27,8 @@ pub fn open_string_enums(items: &mut Vec<Item>) -> Result<Vec<String>, String> {
     for item in items.iter() {
         if let Item::Impl(imp) = item
             && implements(imp, "FromStr")
-            && let Some(name) = self_name(imp)
-            && let Some(arms) = string_arms(imp)
+            && let Some(name) = impl_self_name(imp)
+            && let Some(arms) = string_enum_values(imp)?
         {
             values.insert(name, arms);
         }
@@ -48,7 +50,7 @@ pub fn open_string_enums(items: &mut Vec<Item>) -> Result<Vec<String>, String> {
     // typify's `Display` and `FromStr` of the rewritten enums are replaced.
     items.retain(|item| match item {
         Item::Impl(imp) if implements(imp, "Display") || implements(imp, "FromStr") => {
-            !self_name(imp).is_some_and(|n| rewritten.contains(&n))
+            !impl_self_name(imp).is_some_and(|n| rewritten.contains(&n))
         }
         _ => true,
     });
@@ -60,55 +62,6 @@ pub fn open_string_enums(items: &mut Vec<Item>) -> Result<Vec<String>, String> {
     Ok(rewritten.into_iter().collect())
 }
 
-fn implements(imp: &ItemImpl, name: &str) -> bool {
-    imp.trait_
-        .as_ref()
-        .and_then(|(path, _)| path.segments.last())
-        .is_some_and(|s| s.ident == name)
-}
-
-fn self_name(imp: &ItemImpl) -> Option<String> {
-    match &*imp.self_ty {
-        Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(Ident::to_string),
-        _ => None,
-    }
-}
-
-/// The `"value" => Ok(Self::Variant)` arms of typify's `from_str`, if every
-/// arm but the last (`_ => Err(..)`) is one.
-fn string_arms(imp: &ItemImpl) -> Option<Vec<(String, Ident)>> {
-    let body = imp.items.iter().find_map(|item| match item {
-        syn::ImplItem::Fn(f) if f.sig.ident == "from_str" => Some(&f.block),
-        _ => None,
-    })?;
-    let [syn::Stmt::Expr(Expr::Match(m), None)] = body.stmts.as_slice() else {
-        return None;
-    };
-    let (last, arms) = m.arms.split_last()?;
-    if !matches!(last.pat, Pat::Wild(_)) {
-        return None;
-    }
-    arms.iter().map(string_arm).collect()
-}
-
-fn string_arm(arm: &Arm) -> Option<(String, Ident)> {
-    let Pat::Lit(lit) = &arm.pat else { return None };
-    let Lit::Str(value) = &lit.lit else {
-        return None;
-    };
-    let Expr::Call(call) = &*arm.body else {
-        return None;
-    };
-    let [Expr::Path(variant)] = call.args.iter().collect::<Vec<_>>().as_slice() else {
-        return None;
-    };
-    let segments: Vec<_> = variant.path.segments.iter().collect();
-    match segments.as_slice() {
-        [this, variant] if this.ident == "Self" => Some((value.value(), variant.ident.clone())),
-        _ => None,
-    }
-}
-
 /// Unit variants only, exactly those of the arms, and serde-derived.
 fn is_plain(e: &ItemEnum, arms: &[(String, Ident)]) -> bool {
     let variants: BTreeSet<&Ident> = e.variants.iter().map(|v| &v.ident).collect();
@@ -118,24 +71,9 @@ fn is_plain(e: &ItemEnum, arms: &[(String, Ident)]) -> bool {
         && derives(&e.attrs).iter().any(|p| is_named(p, "Deserialize"))
 }
 
-/// Keeps the derives of `attrs` that `keep` accepts.
-fn filter_derives(attrs: &mut [syn::Attribute], keep: impl Fn(&Path) -> bool) {
-    for attr in attrs.iter_mut() {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-        else {
-            continue;
-        };
-        let kept: Vec<&Path> = paths.iter().filter(|p| keep(p)).collect();
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
-}
-
 /// Rewrites the enum in place; returns its new impls.
 fn rewrite(e: &mut ItemEnum, arms: &[(String, Ident)]) -> Result<TokenStream, String> {
-    filter_derives(&mut e.attrs, |p| {
+    retain_derives(&mut e.attrs, |p| {
         !is_named(p, "Copy") && !is_named(p, "Deserialize") && !is_named(p, "Serialize")
     });
     e.attrs.retain(|a| !a.path().is_ident("serde"));
@@ -218,7 +156,7 @@ fn drop_copy_of_holders(items: &mut [Item], mut not_copy: BTreeSet<String>) {
                         .is_ok_and(|ps| ps.iter().any(|p| is_named(p, "Copy")))
             });
             if had_copy {
-                filter_derives(attrs, |p| !is_named(p, "Copy"));
+                retain_derives(attrs, |p| !is_named(p, "Copy"));
                 not_copy.insert(ident.to_string());
                 changed = true;
             }

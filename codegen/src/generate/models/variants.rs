@@ -41,7 +41,7 @@ use serde_json::Value;
 use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Meta, Type};
 
 use crate::generate::shape::typify::{
-    derives, drop_derives, has_flag, is_named, is_option, rename, serde_metas,
+    derives, drop_derives, has_flag, is_named, is_option, option_inner, rename, serde_metas,
 };
 use crate::names::pascal;
 
@@ -576,19 +576,6 @@ fn rewrite_any_of(
         },
         how,
     )))
-}
-
-/// `T` of `Option<T>`.
-fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

@@ -302,6 +302,28 @@ mod tests {
 
     use super::*;
 
+    /// One property per kind of schema `typify::schema_type` restates.
+    static SCALARS: std::sync::LazyLock<serde_json::Value> = std::sync::LazyLock::new(|| {
+        json!({
+            "id": {"type": "string"},
+            "at": {"type": "string", "format": "date-time"},
+            "day": {"type": "string", "format": "date"},
+            "uid": {"type": "string", "format": "uuid"},
+            "count": {"type": "integer", "format": "int64"},
+            "small": {"type": "integer", "format": "int32"},
+            "plain": {"type": "integer"},
+            "ratio": {"type": "number", "format": "double"},
+            "fraction": {"type": "number", "format": "float"},
+            "score": {"type": "number"},
+            "flag": {"type": "boolean"},
+            "names": {"type": "array", "items": {"type": "string"}},
+            "bag": {"type": "object"},
+            "anything": {},
+            "kind": {"$ref": "#/components/schemas/Kind"},
+            "_type": {"type": "string"}
+        })
+    });
+
     fn progenitor_output() -> syn::File {
         let document = json!({
             "openapi": "3.0.1",
@@ -334,7 +356,9 @@ mod tests {
                 "Thing": {"type": "object", "properties": {
                     "created": {"type": "string", "format": "date-time"}
                 }},
-                "Problem": {"type": "object", "properties": {"message": {"type": "string"}}}
+                "Problem": {"type": "object", "properties": {"message": {"type": "string"}}},
+                "Scalars": {"type": "object", "required": ["id"], "properties": SCALARS.clone()},
+                "Kind": {"type": "string", "enum": ["ROLE", "ENTITLEMENT"]}
             }}
         });
         let tokens = super::super::progenitor::generate(&document).expect("progenitor runs");
@@ -556,6 +580,130 @@ mod tests {
         };
         let error = status_match_mut(&mut send).expect_err("no match");
         assert!(error.contains("`send`"), "{error}");
+    }
+
+    fn types_struct<'a>(file: &'a syn::File, name: &str) -> &'a syn::ItemStruct {
+        module(&file.items, TYPES)
+            .expect("types")
+            .iter()
+            .find_map(|item| match item {
+                Item::Struct(s) if s.ident == name => Some(s),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("struct {name}"))
+    }
+
+    /// `typify::schema_type` restates typify's type for a schema (for the
+    /// code `custom` writes beside progenitor's): it must name what typify
+    /// itself declares for each property of `Scalars`.
+    #[test]
+    fn schema_types_are_the_ones_typify_declares() {
+        let file = progenitor_output();
+        let scalars = types_struct(&file, "Scalars");
+        let properties = SCALARS.as_object().expect("an object");
+        let mut checked = 0;
+        for field in &scalars.fields {
+            let view = typify::SerdeField::read("Scalars", field).expect("typify's attributes");
+            let schema = &properties[&view.key];
+            let declared = if view.optional {
+                typify::option_inner(&field.ty).expect("Option<T>")
+            } else {
+                &field.ty
+            };
+            let declared = compact(declared).replace("crate::types::", "");
+            let restated = typify::schema_type(schema)
+                .map(|t| compact(&t).replace("crate::types::", ""))
+                .expect("a type");
+            assert_eq!(restated, declared, "property `{}` ({schema})", view.key);
+            checked += 1;
+        }
+        assert_eq!(checked, properties.len());
+    }
+
+    /// The serde attributes typify writes on fields, read by
+    /// `typify::SerdeField`: JSON keys, optionality, defaults, the value
+    /// types the codecs hang on; an attribute it does not know is an error.
+    #[test]
+    fn typify_field_attributes_read_as_serde_fields() {
+        let file = progenitor_output();
+        let scalars = types_struct(&file, "Scalars");
+        let views: Vec<typify::SerdeField> = scalars
+            .fields
+            .iter()
+            .map(|f| typify::SerdeField::read("Scalars", f).expect("typify's attributes"))
+            .collect();
+        let view = |key: &str| {
+            views
+                .iter()
+                .find(|v| v.key == key)
+                .unwrap_or_else(|| panic!("a field for `{key}`"))
+        };
+        let id = view("id");
+        assert!(!id.optional && id.default.is_none() && id.skip_serializing_if.is_none());
+        let at = view("at");
+        assert!(at.optional && at.skipped_when_none() && !at.has_codec());
+        assert_eq!(at.value, typify::ValueType::DateTime);
+        assert_eq!(view("score").value, typify::ValueType::Number);
+        assert_eq!(view("ratio").value, typify::ValueType::Number);
+        assert_eq!(view("count").value, typify::ValueType::Other);
+        let names = view("names");
+        assert!(!names.optional, "typify's optional arrays are plain `Vec`s");
+        assert!(matches!(names.default, Some(typify::FieldDefault::Type)));
+        assert_eq!(
+            names.skip_serializing_if.as_ref().map(compact).as_deref(),
+            Some("::std::vec::Vec::is_empty")
+        );
+        assert_eq!(view("_type").name, "type_", "renamed from `_type`");
+
+        let odd: syn::Field = syn::parse_quote!(#[serde(alias = "x")] pub y: u8);
+        let error = typify::SerdeField::read("Odd", &odd).expect_err("alias is not typify's");
+        assert!(
+            error.contains("`Odd.y`") && error.contains("alias"),
+            "{error}"
+        );
+    }
+
+    /// typify's `FromStr` of a string enum lists its values; another shape
+    /// of it is an error, not a silently closed enum.
+    #[test]
+    fn string_enum_values_are_read_from_typify_from_str() {
+        let file = progenitor_output();
+        let from_str = module(&file.items, TYPES)
+            .expect("types")
+            .iter()
+            .find_map(|item| match item {
+                Item::Impl(i)
+                    if typify::implements(i, "FromStr")
+                        && typify::impl_self_name(i).as_deref() == Some("Kind") =>
+                {
+                    Some(i)
+                }
+                _ => None,
+            })
+            .expect("typify's `impl FromStr for Kind`");
+        let values: Vec<(String, String)> = typify::string_enum_values(from_str)
+            .expect("a string enum's arms")
+            .expect("read")
+            .into_iter()
+            .map(|(value, variant)| (value, variant.to_string()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("ROLE".to_string(), "Role".to_string()),
+                ("ENTITLEMENT".to_string(), "Entitlement".to_string())
+            ]
+        );
+        let changed: syn::ItemImpl = syn::parse_quote! {
+            impl ::std::str::FromStr for Kind {
+                type Err = ();
+                fn from_str(value: &str) -> Result<Self, ()> {
+                    match value { "ROLE" => Ok(Self::Role), "ENTITLEMENT" => Ok(Kind::Entitlement), _ => Err(()) }
+                }
+            }
+        };
+        let error = typify::string_enum_values(&changed).expect_err("an arm of another shape");
+        assert!(error.contains("`Kind`"), "{error}");
     }
 
     #[test]
