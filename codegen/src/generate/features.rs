@@ -28,7 +28,7 @@ use syn::{Item, TraitItem, Type};
 use super::references::{
     Node, closure, key_of_item, mentioned_in, operation_builder_key, type_graph, types_items,
 };
-use super::shape;
+use super::shape::{self, typify};
 use crate::error::Error;
 use crate::model::ApiModel;
 use crate::names::pascal;
@@ -213,7 +213,7 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<Features, Error> 
         }
     }
     for item in &file.items {
-        if matches!(item, Item::Mod(m) if m.ident == "types" || m.ident == "builder")
+        if matches!(item, Item::Mod(m) if m.ident == shape::TYPES || m.ident == shape::BUILDER)
             || is_tag_item(item, &traits)
         {
             continue;
@@ -266,8 +266,10 @@ pub fn apply(file: &mut syn::File, model: &ApiModel) -> Result<Features, Error> 
     {
         for item in shape::module_mut(&mut file.items, shape::TYPES)?.iter_mut() {
             match item {
-                Item::Mod(m) if m.ident == "builder" || m.ident == "defaults" => {
-                    let place = if m.ident == "builder" {
+                Item::Mod(m)
+                    if m.ident == typify::STRUCT_BUILDERS || m.ident == typify::DEFAULTS =>
+                {
+                    let place = if m.ident == typify::STRUCT_BUILDERS {
                         super::references::Place::StructBuilder
                     } else {
                         super::references::Place::Defaults
