@@ -102,9 +102,11 @@ pub fn generate(normalized: &Normalized, model: &ApiModel) -> Result<Generated, 
     let paginated = pagination::add_streams(&mut builder, model)?;
     downloads::add_downloads(&mut builder, model)?;
     deep_objects::write_deep_objects(&mut builder, model)?;
+    // Before the model passes: most struct builders go (no request reaches
+    // their types), and those passes need not rewrite them.
+    let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
     let variant_choice = models::post_process(&mut types, &progenitor_document)?;
     let shared_enums = models::shared_enums::merge_duplicate_enums(&mut types);
-    let trimmed = struct_builders::keep_request_builders(&mut types, &builder)?;
     shape::put_module(&mut file.items, shape::TYPES, types)?;
     shape::put_module(&mut file.items, shape::BUILDER, builder)?;
 
