@@ -32,7 +32,7 @@ use syn::{Field, Fields, Item, ItemStruct, Type};
 
 use crate::generate::shape::typify::{
     FieldDefault, OPTION_IS_NONE, STRUCT_BUILDERS, SerdeField, ValueType, compact, derives,
-    drop_derives, has_flag, is_named, serde_metas,
+    derives_serde, drop_derives, has_flag, is_named, serde_metas,
 };
 
 /// The field every rewritten struct gets.
@@ -87,12 +87,7 @@ fn is_object(s: &ItemStruct) -> bool {
     let Fields::Named(fields) = &s.fields else {
         return false;
     };
-    let serde_derived = derives(&s.attrs)
-        .iter()
-        .filter(|p| is_named(p, "Deserialize") || is_named(p, "Serialize"))
-        .count()
-        == 2;
-    serde_derived
+    derives_serde(&s.attrs)
         && serde_metas(&s.attrs).is_empty()
         && !fields
             .named

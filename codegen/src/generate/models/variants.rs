@@ -38,10 +38,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
-use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Meta, Type};
+use syn::{Fields, Ident, Item, ItemEnum, ItemStruct, Type};
 
 use crate::generate::shape::typify::{
-    derives, drop_derives, has_flag, is_named, is_option, option_inner, rename, serde_metas,
+    SerdeField, any_of_branches, derives, drop_derives, is_named, is_untagged_enum, plain_type_name,
 };
 use crate::names::pascal;
 
@@ -71,14 +71,14 @@ const KIND_ALIAS: &str = "type";
 /// Rewrites the `oneOf` enums and `anyOf` structs of `items` (the `types`
 /// module); returns the report lines, one per rewritten type.
 pub fn choose_variants(items: &mut Vec<Item>, document: &Value) -> Result<Vec<String>, String> {
-    let shapes = shapes(items);
+    let shapes = shapes(items)?;
     let discriminators = discriminators(document);
     let examples = kind_examples(document);
     let mut report = Vec::new();
     let mut extra = Vec::new();
     for item in items.iter_mut() {
         match item {
-            Item::Enum(e) if is_untagged(e) => {
+            Item::Enum(e) if is_untagged_enum(e) => {
                 let name = e.ident.to_string();
                 let derived;
                 let discriminator = match discriminators.get(&name) {
@@ -119,35 +119,29 @@ pub fn choose_variants(items: &mut Vec<Item>, document: &Value) -> Result<Vec<St
 }
 
 /// The shapes of the structs with named fields and no flattened field.
-fn shapes(items: &[Item]) -> BTreeMap<String, Shape> {
+fn shapes(items: &[Item]) -> Result<BTreeMap<String, Shape>, String> {
     let mut out = BTreeMap::new();
     for item in items {
         let Item::Struct(s) = item else { continue };
         let Fields::Named(fields) = &s.fields else {
             continue;
         };
+        let owner = s.ident.to_string();
         let mut shape = Shape::default();
         let mut flattened = false;
         for field in &fields.named {
-            let metas = serde_metas(&field.attrs);
-            flattened |= has_flag(&metas, "flatten");
-            let key = rename(&metas).unwrap_or_else(|| {
-                field
-                    .ident
-                    .as_ref()
-                    .map(|i| i.to_string().trim_start_matches("r#").to_string())
-                    .unwrap_or_default()
-            });
-            if !is_option(&field.ty) && !has_flag(&metas, "default") {
-                shape.required.insert(key.clone());
+            let view = SerdeField::read(&owner, field)?;
+            flattened |= view.flatten;
+            if !view.optional && view.default.is_none() {
+                shape.required.insert(view.key.clone());
             }
-            shape.keys.insert(key);
+            shape.keys.insert(view.key);
         }
         if !flattened {
-            out.insert(s.ident.to_string(), shape);
+            out.insert(owner, shape);
         }
     }
-    out
+    Ok(out)
 }
 
 /// The discriminators of the spec's `oneOf`/`anyOf` components, by the
@@ -281,7 +275,7 @@ fn variant_type(variant: &syn::Variant) -> Option<String> {
     let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
         return None;
     };
-    type_name(&field.ty)
+    plain_type_name(&field.ty)
 }
 
 /// The properties whose value selects variants, as the runtime table
@@ -316,20 +310,6 @@ fn variant_row(ident: &str, shape: Option<&Shape>, tags: &[String]) -> TokenStre
     }
 }
 
-fn is_untagged(e: &ItemEnum) -> bool {
-    serde_metas(&e.attrs)
-        .iter()
-        .any(|m| matches!(m, Meta::Path(p) if p.is_ident("untagged")))
-}
-
-/// The name of a plain type path (`Foo`), if it is one.
-fn type_name(ty: &Type) -> Option<String> {
-    match ty {
-        Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(Ident::to_string),
-        _ => None,
-    }
-}
-
 fn rewrite_one_of(
     e: &mut ItemEnum,
     shapes: &BTreeMap<String, Shape>,
@@ -346,7 +326,7 @@ fn rewrite_one_of(
         let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else {
             return Ok(None);
         };
-        let inner = type_name(&field.ty);
+        let inner = plain_type_name(&field.ty);
         let shape = inner.as_ref().and_then(|n| shapes.get(n));
         let tags: Vec<String> = match (discriminator, &inner) {
             (Some(d), Some(inner)) => d.tags.get(inner).cloned().unwrap_or_default(),
@@ -484,30 +464,9 @@ fn rewrite_any_of(
     discriminator: Option<&Discriminator>,
     examples: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Result<Option<(TokenStream, String)>, String> {
-    let Fields::Named(fields) = &s.fields else {
+    let Some(branches) = any_of_branches(s) else {
         return Ok(None);
     };
-    let is_any_of = !fields.named.is_empty()
-        && fields.named.iter().all(|f| {
-            is_option(&f.ty)
-                && has_flag(&serde_metas(&f.attrs), "flatten")
-                && f.ident
-                    .as_ref()
-                    .is_some_and(|i| i.to_string().starts_with("subtype_"))
-        });
-    let serde_derived = derives(&s.attrs)
-        .iter()
-        .filter(|p| is_named(p, "Deserialize") || is_named(p, "Serialize"))
-        .count()
-        == 2;
-    if !is_any_of || !serde_derived {
-        return Ok(None);
-    }
-    let branches: Vec<(Ident, Option<String>)> = fields
-        .named
-        .iter()
-        .filter_map(|f| Some((f.ident.clone()?, option_inner(&f.ty).and_then(type_name))))
-        .collect();
     let derived;
     let discriminator = match discriminator {
         Some(d) => Some(d),

@@ -358,7 +358,9 @@ mod tests {
                 }},
                 "Problem": {"type": "object", "properties": {"message": {"type": "string"}}},
                 "Scalars": {"type": "object", "required": ["id"], "properties": SCALARS.clone()},
-                "Kind": {"type": "string", "enum": ["ROLE", "ENTITLEMENT"]}
+                "Kind": {"type": "string", "enum": ["ROLE", "ENTITLEMENT"]},
+                "Choice": {"oneOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Problem"}]},
+                "Either": {"anyOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Problem"}]}
             }}
         });
         let tokens = super::super::progenitor::generate(&document).expect("progenitor runs");
@@ -704,6 +706,37 @@ mod tests {
         };
         let error = typify::string_enum_values(&changed).expect_err("an arm of another shape");
         assert!(error.contains("`Kind`"), "{error}");
+    }
+
+    /// typify's `oneOf` (an untagged enum) and `anyOf` (a struct of
+    /// flattened optional `subtype_N` branches), as `models::variants`
+    /// finds them.
+    #[test]
+    fn one_of_and_any_of_have_the_shapes_variants_reads() {
+        let file = progenitor_output();
+        let types = module(&file.items, TYPES).expect("types");
+        let choice = types
+            .iter()
+            .find_map(|item| match item {
+                Item::Enum(e) if e.ident == "Choice" => Some(e),
+                _ => None,
+            })
+            .expect("enum Choice");
+        assert!(typify::is_untagged_enum(choice));
+        let either = types_struct(&file, "Either");
+        let branches: Vec<(String, Option<String>)> = typify::any_of_branches(either)
+            .expect("an anyOf struct")
+            .into_iter()
+            .map(|(field, ty)| (field.to_string(), ty))
+            .collect();
+        assert_eq!(
+            branches,
+            [
+                ("subtype_0".to_string(), Some("Thing".to_string())),
+                ("subtype_1".to_string(), Some("Problem".to_string()))
+            ]
+        );
+        assert!(typify::any_of_branches(types_struct(&file, "Thing")).is_none());
     }
 
     #[test]

@@ -448,3 +448,57 @@ pub fn schema_type(schema: &Value) -> Result<TokenStream, String> {
         )),
     }
 }
+
+/// Whether the enum is `#[serde(untagged)]`: typify's `oneOf`.
+pub fn is_untagged_enum(e: &syn::ItemEnum) -> bool {
+    has_flag(&serde_metas(&e.attrs), "untagged")
+}
+
+/// Whether the item derives both serde traits.
+pub fn derives_serde(attrs: &[syn::Attribute]) -> bool {
+    derives(attrs)
+        .iter()
+        .filter(|p| is_named(p, "Deserialize") || is_named(p, "Serialize"))
+        .count()
+        == 2
+}
+
+/// The name of a plain type path (`Foo`), if it is one.
+pub fn plain_type_name(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
+        _ => None,
+    }
+}
+
+/// typify's struct for an `anyOf`: serde-derived, only
+/// `#[serde(flatten)]` `Option` fields named `subtype_N`. Its branches:
+/// each field and the name of its type.
+pub fn any_of_branches(s: &syn::ItemStruct) -> Option<Vec<(syn::Ident, Option<String>)>> {
+    let syn::Fields::Named(fields) = &s.fields else {
+        return None;
+    };
+    let is_any_of = !fields.named.is_empty()
+        && fields.named.iter().all(|f| {
+            is_option(&f.ty)
+                && has_flag(&serde_metas(&f.attrs), "flatten")
+                && f.ident
+                    .as_ref()
+                    .is_some_and(|i| i.to_string().starts_with("subtype_"))
+        });
+    if !is_any_of || !derives_serde(&s.attrs) {
+        return None;
+    }
+    Some(
+        fields
+            .named
+            .iter()
+            .filter_map(|f| {
+                Some((
+                    f.ident.clone()?,
+                    option_inner(&f.ty).and_then(plain_type_name),
+                ))
+            })
+            .collect(),
+    )
+}
