@@ -359,6 +359,7 @@ mod tests {
                 "Problem": {"type": "object", "properties": {"message": {"type": "string"}}},
                 "Scalars": {"type": "object", "required": ["id"], "properties": SCALARS.clone()},
                 "Kind": {"type": "string", "enum": ["ROLE", "ENTITLEMENT"]},
+                "Doc": {"type": "object", "properties": {"type": {"type": "string"}, "_type": {"type": "string"}}},
                 "Choice": {"oneOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Problem"}]},
                 "Either": {"anyOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Problem"}]}
             }}
@@ -737,6 +738,55 @@ mod tests {
             ]
         );
         assert!(typify::any_of_branches(types_struct(&file, "Thing")).is_none());
+    }
+
+    /// typify declares `type` and `_type` both as `type_`; the renamed
+    /// field must be renamed in the struct, its struct builder, the
+    /// builder's setter and the conversions alike.
+    #[test]
+    fn colliding_fields_are_renamed_wherever_typify_names_them() {
+        let mut file = progenitor_output();
+        let types = module_mut(&mut file.items, TYPES).expect("types");
+        let report = crate::generate::field_collisions::rename_colliding_fields(types)
+            .expect("typify's attributes");
+        assert_eq!(report, ["`Doc` field #1 `type_` renamed `underscore_type`"]);
+        let doc = compact(types_struct(&file, "Doc"));
+        assert!(
+            doc.contains("pubunderscore_type:") && doc.contains("pubtype_:"),
+            "{doc}"
+        );
+        let types = module(&file.items, TYPES).expect("types");
+        let builders = module(types, typify::STRUCT_BUILDERS).expect("types::builder");
+        let doc_builder: String = builders
+            .iter()
+            .filter(|item| match item {
+                Item::Struct(s) => s.ident == "Doc",
+                Item::Impl(i) => self_type_name(i).as_deref() == Some("Doc"),
+                _ => false,
+            })
+            .map(compact)
+            .collect();
+        for expected in [
+            "underscore_type:::std::result::Result<",
+            "pubfnunderscore_type<T>",
+            "underscore_type:value.underscore_type?",
+            "underscore_type:Ok(value.underscore_type)",
+        ] {
+            assert!(
+                doc_builder.contains(expected),
+                "{expected} not in {doc_builder}"
+            );
+        }
+        for expected in [
+            "self.underscore_type=value",
+            "underscore_type:Ok(Default::default()),type_:Ok(Default::default())",
+            "self.type_=value",
+        ] {
+            assert!(
+                doc_builder.contains(expected),
+                "{expected} not in {doc_builder}"
+            );
+        }
     }
 
     #[test]

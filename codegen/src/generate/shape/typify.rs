@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use serde_json::Value;
 use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
 use syn::{Meta, Path, Token, Type};
 
 /// typify's submodule of `types` holding its struct builders
@@ -501,4 +502,146 @@ pub fn any_of_branches(s: &syn::ItemStruct) -> Option<Vec<(syn::Ident, Option<St
             })
             .collect(),
     )
+}
+
+/// For one struct: a Rust field name typify declared several times, and
+/// for each of its occurrences (in field order) the name it gets.
+#[derive(Debug, Clone)]
+pub struct FieldRenames {
+    pub duplicated: String,
+    pub per_occurrence: Vec<String>,
+}
+
+/// Renames fields of the structs in `plan` (by struct name) everywhere
+/// typify names them: the struct, its struct builder (`builder::X`), the
+/// builder's setters and the struct expressions of its conversions.
+/// Occurrences are matched by order, which typify keeps the same as the
+/// field order in all of them.
+pub fn rename_fields(
+    items: &mut [syn::Item],
+    plan: &std::collections::BTreeMap<String, Vec<FieldRenames>>,
+) {
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Struct(s) => {
+                if let Some(renames) = plan.get(&s.ident.to_string()) {
+                    rename_struct_fields(s, renames);
+                }
+            }
+            syn::Item::Mod(builder) if builder.ident == STRUCT_BUILDERS => {
+                let Some((_, builder_items)) = &mut builder.content else {
+                    continue;
+                };
+                for item in builder_items.iter_mut() {
+                    match item {
+                        syn::Item::Struct(s) => {
+                            if let Some(renames) = plan.get(&s.ident.to_string()) {
+                                rename_struct_fields(s, renames);
+                            }
+                        }
+                        syn::Item::Impl(imp) => {
+                            if let Some(renames) =
+                                super::self_type_name(imp).and_then(|n| plan.get(&n))
+                            {
+                                for r in renames {
+                                    rename_in_impl(imp, r);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn field_ident(name: &str) -> syn::Ident {
+    syn::Ident::new(name, proc_macro2::Span::call_site())
+}
+
+fn rename_struct_fields(s: &mut syn::ItemStruct, renames: &[FieldRenames]) {
+    let syn::Fields::Named(fields) = &mut s.fields else {
+        return;
+    };
+    for r in renames {
+        let mut k = 0;
+        for field in fields.named.iter_mut() {
+            if field.ident.as_ref().is_some_and(|i| *i == r.duplicated) {
+                if let Some(new) = r.per_occurrence.get(k) {
+                    field.ident = Some(field_ident(new));
+                }
+                k += 1;
+            }
+        }
+    }
+}
+
+/// Renames, inside an impl: the k-th setter named like the field, and in
+/// each struct expression the k-th field initializer, with the field
+/// accesses inside them.
+fn rename_in_impl(imp: &mut syn::ItemImpl, r: &FieldRenames) {
+    let mut k = 0;
+    for item in imp.items.iter_mut() {
+        if let syn::ImplItem::Fn(f) = item
+            && f.sig.ident == r.duplicated
+        {
+            if let Some(new) = r.per_occurrence.get(k) {
+                f.sig.ident = field_ident(new);
+                FieldAccess {
+                    from: &r.duplicated,
+                    to: new,
+                }
+                .visit_block_mut(&mut f.block);
+            }
+            k += 1;
+        }
+    }
+    StructExprs { renames: r }.visit_item_impl_mut(imp);
+}
+
+/// Renames `x.<from>` field accesses.
+struct FieldAccess<'a> {
+    from: &'a str,
+    to: &'a str,
+}
+
+impl syn::visit_mut::VisitMut for FieldAccess<'_> {
+    fn visit_expr_field_mut(&mut self, node: &mut syn::ExprField) {
+        if let syn::Member::Named(name) = &node.member
+            && name == self.from
+        {
+            node.member = syn::Member::Named(field_ident(self.to));
+        }
+        syn::visit_mut::visit_expr_field_mut(self, node);
+    }
+}
+
+struct StructExprs<'a> {
+    renames: &'a FieldRenames,
+}
+
+impl syn::visit_mut::VisitMut for StructExprs<'_> {
+    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
+        let mut k = 0;
+        for field in node.fields.iter_mut() {
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            if *name != self.renames.duplicated {
+                continue;
+            }
+            if let Some(new) = self.renames.per_occurrence.get(k) {
+                field.member = syn::Member::Named(field_ident(new));
+                FieldAccess {
+                    from: &self.renames.duplicated,
+                    to: new,
+                }
+                .visit_expr_mut(&mut field.expr);
+            }
+            k += 1;
+        }
+        syn::visit_mut::visit_expr_struct_mut(self, node);
+    }
 }
