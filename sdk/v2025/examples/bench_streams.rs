@@ -25,8 +25,10 @@
 //! Each page is answered after `--delay-ms`; past `--rate` requests in one
 //! second, a request is answered `429` with `Retry-After: 1` at once.
 //!
-//! Prints one Markdown table: items a second, peak RSS, the ratio to plain
-//! reqwest on the same pages in the same run, requests and 429s.
+//! Prints one Markdown table: items a second, peak RSS, the ratios to
+//! plain reqwest on the same pages in the same run (reading the bytes only,
+//! and decoding each page into the same typed model one page after the
+//! other), requests and 429s.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -37,7 +39,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use sailpoint_runtime::Paging;
 use sailpoint_v2025::prelude::*;
-use sailpoint_v2025::types::Search;
+use sailpoint_v2025::types::{Account, Search, SearchDocuments};
 use sailpoint_v2025::{Client, Config};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -84,52 +86,82 @@ struct Mock {
     hits: u64,
 }
 
-/// The scenarios: name, what it is, and its plain-reqwest baseline.
-const SCENARIOS: &[(&str, &str, &str)] = &[
+/// The scenarios: name, what it is, and its two baselines: plain reqwest
+/// reading the same pages' bytes, and plain reqwest decoding each page with
+/// `serde_json::from_slice` into the same typed model, one page after the
+/// other (what any client decoding the pages must at least pay).
+const SCENARIOS: &[(&str, &str, &str, &str)] = &[
     (
         "reqwest-accounts",
         "plain reqwest, 250 a page, bytes only",
+        "",
+        "",
+    ),
+    (
+        "reqwest-accounts-typed",
+        "plain reqwest + `from_slice::<Vec<Account>>`, 250 a page",
+        "reqwest-accounts",
         "",
     ),
     (
         "sdk-accounts-send",
         "`list_accounts().limit(all).send()`, one page holding every account",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "sdk-accounts-1",
         "`list_accounts().stream()`, 1 page in flight",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "sdk-accounts",
         "`list_accounts().stream()`, defaults (4 in flight)",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "sdk-accounts-8",
         "`list_accounts().stream()`, 8 in flight",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "reqwest-search-250",
         "plain reqwest search, 250 a page, bytes only",
+        "",
+        "",
+    ),
+    (
+        "reqwest-search-250-typed",
+        "plain reqwest search + `from_slice::<Vec<SearchDocuments>>`, 250 a page",
+        "reqwest-search-250",
         "",
     ),
     (
         "sdk-search-250",
         "`search_post().stream()`, 250 a page",
         "reqwest-search-250",
+        "reqwest-search-250-typed",
     ),
     (
         "reqwest-search-10000",
         "plain reqwest search, 10,000 a page, bytes only",
+        "",
+        "",
+    ),
+    (
+        "reqwest-search-10000-typed",
+        "plain reqwest search + `from_slice::<Vec<SearchDocuments>>`, 10,000 a page",
+        "reqwest-search-10000",
         "",
     ),
     (
         "sdk-search-10000",
         "`search_post().stream()`, 10,000 a page",
         "reqwest-search-10000",
+        "reqwest-search-10000-typed",
     ),
 ];
 
@@ -172,10 +204,10 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     writeln!(
         out,
-        "| client | items | items/s | vs plain reqwest | peak RSS | requests | 429s | failed |"
+        "| client | items | items/s | vs plain reqwest (bytes) | vs plain reqwest + typed decode | peak RSS | requests | 429s | failed |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
-    for &(name, what, baseline) in SCENARIOS {
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    for &(name, what, baseline, typed_baseline) in SCENARIOS {
         if only.len() == 2 && !name.contains(only[1].as_str()) {
             continue;
         }
@@ -189,7 +221,7 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
         let [items, seconds, rss_kib, failed] = fields[..] else {
             writeln!(
                 out,
-                "| {what} | failed: {} | | | | | | |",
+                "| {what} | failed: {} | | | | | | | |",
                 String::from_utf8_lossy(&output.stderr).trim()
             )?;
             continue;
@@ -198,12 +230,19 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
         let (requests, refused) = stats.trim().split_once(' ').unwrap_or(("?", "?"));
         let rate = items.parse::<f64>()? / seconds.parse::<f64>()?;
         rates.insert(name, rate);
-        let ratio = rates.get(baseline).map_or("1 (baseline)".to_string(), |b| {
-            format!("{:.0}%", rate / b * 100.0)
-        });
+        let ratio = |baseline: &str, own: &str| {
+            rates
+                .get(baseline)
+                .map_or(own.to_string(), |b| format!("{:.0}%", rate / b * 100.0))
+        };
+        let (bytes_ratio, typed_ratio) = match (baseline, typed_baseline) {
+            ("", _) => ("1 (baseline)".to_string(), "-".to_string()),
+            (_, "") => (ratio(baseline, "-"), "1 (baseline)".to_string()),
+            _ => (ratio(baseline, "-"), ratio(typed_baseline, "-")),
+        };
         writeln!(
             out,
-            "| {what} | {items} | {rate:.0} | {ratio} | {:.1} MB | {requests} | {refused} | {failed} |",
+            "| {what} | {items} | {rate:.0} | {bytes_ratio} | {typed_ratio} | {:.1} MB | {requests} | {refused} | {failed} |",
             rss_kib.parse::<f64>()? / 1024.0
         )?;
     }
@@ -240,7 +279,8 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
     let start = Instant::now();
     let mut failed = 0u64;
     let items = match scenario {
-        "reqwest-accounts" => {
+        "reqwest-accounts" | "reqwest-accounts-typed" => {
+            let typed = scenario.ends_with("-typed");
             let mut items = 0;
             let mut offset = 0;
             while offset < mock.accounts {
@@ -251,7 +291,12 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
                     .await?
                     .bytes()
                     .await?;
-                std::hint::black_box(&body);
+                if typed {
+                    let accounts: Vec<Account> = serde_json::from_slice(&body)?;
+                    std::hint::black_box(&accounts);
+                } else {
+                    std::hint::black_box(&body);
+                }
                 items += 250.min(mock.accounts - offset);
                 offset += 250;
             }
@@ -285,8 +330,12 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
             }
             items
         }
-        "reqwest-search-250" | "reqwest-search-10000" => {
-            let page: u64 = if scenario.ends_with("10000") {
+        "reqwest-search-250"
+        | "reqwest-search-10000"
+        | "reqwest-search-250-typed"
+        | "reqwest-search-10000-typed" => {
+            let typed = scenario.ends_with("-typed");
+            let page: u64 = if scenario.contains("10000") {
                 10_000
             } else {
                 250
@@ -309,7 +358,12 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
                     .await?
                     .bytes()
                     .await?;
-                std::hint::black_box(&bytes);
+                if typed {
+                    let hits: Vec<SearchDocuments> = serde_json::from_slice(&bytes)?;
+                    std::hint::black_box(&hits);
+                } else {
+                    std::hint::black_box(&bytes);
+                }
                 items += page.min(mock.hits - items);
             }
             items
