@@ -178,12 +178,15 @@ impl SearchHit for Value {
 /// `fetch(search_after, limit)` sends one page request (`search_after` is
 /// empty for the first page unless the caller set it). When a full page
 /// arrives, its last hit's sort values are read and the next page is asked
-/// for at once, while the caller reads this one: at most two pages are
-/// held (the one being read, and the next in flight or arrived). Hits are
-/// decoded as `T` on tokio's blocking pool, [`DECODE_CHUNK`] at a time and
-/// a few chunks ahead of the caller, so that decoding overlaps the next
-/// page's transfer and the caller's work, and no more than those chunks
-/// are held decoded (outside a tokio runtime they are decoded in place).
+/// for at once, while this one is decoded and read. Hits are decoded as
+/// `T` on tokio's blocking pool, [`DECODE_CHUNK`] at a time and two chunks
+/// ahead of the one the caller reads, so that decoding overlaps the next
+/// page's transfer and the caller's work (outside a tokio runtime they are
+/// decoded in place). Held at once: at most two pages as received (the
+/// one being handed to the decoder, and the next, in flight or arrived)
+/// and three chunks of `T` (the one being read and two ahead); the page
+/// after next is asked for once every hit of a page is handed to the
+/// decoder.
 /// Paging stops after a page shorter than asked for, after
 /// `paging.max_items`, or after an error, which is yielded once. The page
 /// size is capped at [`SEARCH_MAX_PAGE_SIZE`]; [`Paging::concurrency`]
@@ -230,7 +233,6 @@ where
         failure_after: None,
         queue: VecDeque::new(),
         current: Vec::new().into_iter(),
-        current_ends_page: false,
         invalid_hit,
     };
     stream::poll_fn(move |cx| state.poll_next(cx)).boxed()
@@ -261,11 +263,8 @@ type Decoded<T> = Result<T, (Bytes, serde_json::Error)>;
 
 /// What the stream yields next, in order: a chunk of hits, or an error.
 enum Unit<T, E> {
-    /// Hits being decoded (or decoded); `ends_page` on a page's last chunk.
-    Chunk {
-        decoding: Decoding<T>,
-        ends_page: bool,
-    },
+    /// Hits being decoded, or decoded.
+    Chunk(Decoding<T>),
     /// A page that failed, or a last hit without its sort values.
     Failure(E),
 }
@@ -291,8 +290,8 @@ struct Hits<'a, T, H, E, F> {
     next: Option<Vec<String>>,
     /// Hits asked for so far.
     asked: u64,
-    /// Pages asked for whose last hit has not been yielded yet: at most
-    /// two (the one being read, and the next).
+    /// Pages asked for whose hits have not all been handed to the decoder:
+    /// at most two (the one being decoded, and the next).
     pages_held: usize,
     in_flight: Option<InFlight<'a, H, E>>,
     /// A page that arrived while the one before still had hits to hand
@@ -305,8 +304,6 @@ struct Hits<'a, T, H, E, F> {
     /// Dispatched chunks and failures, in order, after `current`.
     queue: VecDeque<Unit<T, E>>,
     current: std::vec::IntoIter<Decoded<T>>,
-    /// Whether `current` holds the last hits of its page.
-    current_ends_page: bool,
     invalid_hit: fn(Bytes, serde_json::Error) -> E,
 }
 
@@ -321,9 +318,6 @@ where
     fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, E>>> {
         loop {
             if let Some(hit) = self.current.next() {
-                if self.current.len() == 0 && self.current_ends_page {
-                    self.page_read();
-                }
                 // Keep the next page and the decoder moving while hits
                 // are read.
                 self.advance(cx);
@@ -336,7 +330,7 @@ where
                         return Poll::Ready(Some(Err(e)));
                     }
                 }
-                Some(Unit::Chunk { decoding, .. }) => {
+                Some(Unit::Chunk(decoding)) => {
                     let hits = match decoding {
                         Decoding::Done(hits) => std::mem::take(hits),
                         Decoding::Blocking(task) => match Pin::new(task).poll(cx) {
@@ -353,14 +347,8 @@ where
                             }
                         },
                     };
-                    if let Some(Unit::Chunk { ends_page, .. }) = self.queue.pop_front() {
-                        self.current = hits.into_iter();
-                        self.current_ends_page = ends_page;
-                        if self.current.len() == 0 && ends_page {
-                            // An empty page.
-                            self.page_read();
-                        }
-                    }
+                    self.queue.pop_front();
+                    self.current = hits.into_iter();
                 }
                 None if self.in_flight.is_some() => return Poll::Pending,
                 None if self.undispatched.len() == 0 && self.arrived.is_none() => {
@@ -371,10 +359,9 @@ where
         }
     }
 
-    /// The last hit of a page was yielded: the page after next may be
-    /// asked for.
-    fn page_read(&mut self) {
-        self.current_ends_page = false;
+    /// Every hit of a page was handed to the decoder: the page after next
+    /// may be asked for.
+    fn page_dispatched(&mut self) {
         self.pages_held = self.pages_held.saturating_sub(1);
         self.request();
     }
@@ -394,15 +381,8 @@ where
                 };
                 self.failure_after = failure;
                 match page {
-                    Ok(hits) => {
-                        if hits.is_empty() {
-                            self.queue.push_back(Unit::Chunk {
-                                decoding: Decoding::Done(Vec::new()),
-                                ends_page: true,
-                            });
-                        }
-                        self.undispatched = hits.into_iter();
-                    }
+                    Ok(hits) if hits.is_empty() => self.page_dispatched(),
+                    Ok(hits) => self.undispatched = hits.into_iter(),
                     Err(e) => self.queue.push_back(Unit::Failure(e)),
                 }
                 // This page's keys are known: the next one is asked for
@@ -415,15 +395,14 @@ where
                 break;
             }
             let chunk: Vec<H> = self.undispatched.by_ref().take(DECODE_CHUNK).collect();
-            let ends_page = self.undispatched.len() == 0;
             let decoding = match tokio::runtime::Handle::try_current() {
                 Ok(runtime) => Decoding::Blocking(runtime.spawn_blocking(|| decode_hits(chunk))),
                 Err(_) => Decoding::Done(decode_hits(chunk)),
             };
-            self.queue.push_back(Unit::Chunk {
-                decoding,
-                ends_page,
-            });
+            self.queue.push_back(Unit::Chunk(decoding));
+            if self.undispatched.len() == 0 {
+                self.page_dispatched();
+            }
         }
     }
 
@@ -750,11 +729,11 @@ mod tests {
 
     #[tokio::test]
     async fn the_next_page_is_asked_for_before_the_current_one_is_read_and_no_further() {
-        let all = people(50);
         let log = Arc::new(Mutex::new(Vec::new()));
         let seen = log.clone();
+        let all = people(1_000);
         let mut stream = search_after_stream::<Person, RawHit, String, _, _>(
-            Paging::default().page_size(10),
+            Paging::default().page_size(200),
             keys(&["name", "id"]),
             move |after, limit| {
                 seen.lock().expect("lock").push(after.clone());
@@ -766,7 +745,8 @@ mod tests {
         let first = stream.next().await;
         assert!(matches!(first, Some(Ok(Person { n: 0, .. }))));
         // The first page's keys are known: the second page is asked for
-        // (prefetch), but not the third, whatever is left to read.
+        // (prefetch), but not the third while the first still has hits
+        // to hand to the decoder.
         assert_eq!(log.lock().expect("lock").len(), 2);
         for _ in 0..5 {
             assert!(stream.next().await.is_some());
@@ -774,8 +754,33 @@ mod tests {
         assert_eq!(log.lock().expect("lock").len(), 2);
         assert_eq!(
             log.lock().expect("lock")[1],
-            ["p00003".to_string(), "000009".to_string()]
+            ["p00066".to_string(), "000199".to_string()]
         );
+        // Once the first page is handed to the decoder, the third.
+        for _ in 6..200 {
+            assert!(stream.next().await.is_some());
+        }
+        assert_eq!(log.lock().expect("lock").len(), 3);
+
+        // Pages smaller than a chunk: two pages whole and the chunks
+        // decoding ahead of the one being read, no more.
+        let log = Arc::new(Mutex::new(0));
+        let seen = log.clone();
+        let all = people(1_000);
+        let mut stream = search_after_stream::<Person, RawHit, String, _, _>(
+            Paging::default().page_size(10),
+            keys(&["name", "id"]),
+            move |after, limit| {
+                *seen.lock().expect("lock") += 1;
+                futures::future::ready(Ok(answer(&all, &after, limit)))
+            },
+            |m| m,
+            |_, e| e.to_string(),
+        );
+        for _ in 0..6 {
+            assert!(stream.next().await.is_some());
+            assert_eq!(*log.lock().expect("lock"), 1 + CHUNKS_AHEAD + 2);
+        }
     }
 
     #[tokio::test]
