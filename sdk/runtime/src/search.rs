@@ -239,16 +239,16 @@ where
 }
 
 /// Hits decoded in one task of the blocking pool: enough that the hand-off
-/// (a few microseconds) is small beside the decoding (a quarter to a half
-/// of a millisecond for 64 identity hits), few enough that two tasks
+/// (a few microseconds) is small beside the decoding (about half a
+/// millisecond for 32 identity hits of 1.4 KB), few enough that two tasks
 /// share the decoding of a 250-hit page and the first hits of a
-/// 10,000-hit page are read while the rest decode (measured in
-/// `bench_streams`: 64 beat 32, 128 and 250).
-pub const DECODE_CHUNK: usize = 64;
+/// 10,000-hit page are read while the rest decode. Measured with
+/// `bench_streams` on two cores: 16 and 32 beat 64, 128 and 250.
+pub const DECODE_CHUNK: usize = 32;
 
-/// Chunks dispatched ahead of the one being read: two, so that on a
-/// machine with two cores both decode while the runtime's thread reads
-/// (four ahead did no better on two cores, and hold twice the hits).
+/// Chunks dispatched ahead of the one being read: two, so that on two
+/// cores both decode while the runtime's thread reads (one ahead was
+/// slower, three no faster, and holds more).
 const CHUNKS_AHEAD: usize = 2;
 
 /// A page that arrived: its hits, or the error that ended the stream; and
