@@ -6,6 +6,10 @@
 //! cargo run --release -p sailpoint-v2025 --example bench_streams
 //! # A tenant answering each page in 100 ms, 429 past 50 requests a second.
 //! cargo run --release -p sailpoint-v2025 --example bench_streams -- --delay-ms 100 --rate 50
+//! # Each scenario run 5 times in rounds, medians (a machine under load).
+//! cargo run --release -p sailpoint-v2025 --example bench_streams -- --repeat 5
+//! # Only the scenarios whose name holds `search` (`accounts`, `250`...).
+//! cargo run --release -p sailpoint-v2025 --example bench_streams -- --only search
 //! # The mock alone, for other clients (scripts/bench-peers.sh).
 //! cargo run --release -p sailpoint-v2025 --example bench_streams -- serve --port 8790 --delay-ms 100 --rate 50
 //! ```
@@ -67,6 +71,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         hits: flag("--hits", 25_000),
     };
     match args.first().map(String::as_str) {
+        Some("--help" | "-h") => {
+            println!(
+                "bench_streams [--delay-ms MS] [--rate PER_SECOND] [--accounts N] [--hits N] \
+                 [--only NAME_PART] [--repeat RUNS]\n\
+                 bench_streams serve [--port PORT] [--delay-ms MS] [--rate PER_SECOND]\n\
+                 (see the top of sdk/v2025/examples/bench_streams.rs)"
+            );
+            Ok(())
+        }
         Some("serve") => serve(options, flag("--port", 0) as u16).await,
         Some("client") => {
             let scenario = args.get(1).ok_or("client SCENARIO BASE")?;
@@ -192,11 +205,16 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let base = port_line.trim().to_string();
     let only = pass("--only");
-    let mut rates: HashMap<&str, f64> = HashMap::new();
+    let repeat: usize = pass("--repeat")
+        .get(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "mock: {} ms a page, {} requests/s before 429 (0: no limit); {} accounts, {} search hits\n",
+        "mock: {} ms a page, {} requests/s before 429 (0: no limit); {} accounts, {} search hits; \
+         median of {repeat} run(s) each (peak RSS, requests, 429s, failed: the most of any run)\n",
         mock.delay.as_millis(),
         mock.rate,
         mock.accounts,
@@ -207,48 +225,93 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
         "| client | items | items/s | vs plain reqwest (bytes) | vs plain reqwest + typed decode | peak RSS | requests | 429s | failed |"
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
-    for &(name, what, baseline, typed_baseline) in SCENARIOS {
-        if only.len() == 2 && !name.contains(only[1].as_str()) {
-            continue;
+    let chosen: Vec<_> = SCENARIOS
+        .iter()
+        .filter(|(name, ..)| only.len() != 2 || name.contains(only[1].as_str()))
+        .collect();
+    // Rounds over every scenario, so that each scenario and its baselines
+    // meet the same load from other processes.
+    let mut runs: HashMap<&str, Vec<Run>> = HashMap::new();
+    let mut failures: HashMap<&str, String> = HashMap::new();
+    for _ in 0..repeat {
+        for &&(name, ..) in &chosen {
+            http_get(&base, "/stats")?;
+            let output = Command::new(&me)
+                .args(["client", name, &base])
+                .args(&mock_args)
+                .output()?;
+            let text = String::from_utf8_lossy(&output.stdout);
+            let fields: Vec<&str> = text.split_whitespace().collect();
+            let [items, seconds, rss_kib, failed] = fields[..] else {
+                failures.insert(
+                    name,
+                    String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                );
+                continue;
+            };
+            let stats = http_get(&base, "/stats")?;
+            let (requests, refused) = stats.trim().split_once(' ').unwrap_or(("0", "0"));
+            runs.entry(name).or_default().push(Run {
+                items: items.parse()?,
+                rate: items.parse::<f64>()? / seconds.parse::<f64>()?,
+                rss_mb: rss_kib.parse::<f64>()? / 1024.0,
+                requests: requests.parse().unwrap_or(0),
+                refused: refused.parse().unwrap_or(0),
+                failed: failed.parse()?,
+            });
         }
-        http_get(&base, "/stats")?;
-        let output = Command::new(&me)
-            .args(["client", name, &base])
-            .args(&mock_args)
-            .output()?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let fields: Vec<&str> = text.split_whitespace().collect();
-        let [items, seconds, rss_kib, failed] = fields[..] else {
-            writeln!(
-                out,
-                "| {what} | failed: {} | | | | | | | |",
-                String::from_utf8_lossy(&output.stderr).trim()
-            )?;
+    }
+    for &&(name, what, baseline, typed_baseline) in &chosen {
+        let Some(done) = runs.get(name) else {
+            let why = failures.get(name).map_or("", String::as_str);
+            writeln!(out, "| {what} | failed: {why} | | | | | | | |")?;
             continue;
         };
-        let stats = http_get(&base, "/stats")?;
-        let (requests, refused) = stats.trim().split_once(' ').unwrap_or(("?", "?"));
-        let rate = items.parse::<f64>()? / seconds.parse::<f64>()?;
-        rates.insert(name, rate);
-        let ratio = |baseline: &str, own: &str| {
-            rates
-                .get(baseline)
-                .map_or(own.to_string(), |b| format!("{:.0}%", rate / b * 100.0))
+        let rate = median_rate(done);
+        let median = |baseline: &str| runs.get(baseline).map(|b| median_rate(b));
+        let ratio = |baseline: &str| {
+            median(baseline).map_or("-".to_string(), |b| format!("{:.0}%", rate / b * 100.0))
         };
         let (bytes_ratio, typed_ratio) = match (baseline, typed_baseline) {
             ("", _) => ("1 (baseline)".to_string(), "-".to_string()),
-            (_, "") => (ratio(baseline, "-"), "1 (baseline)".to_string()),
-            _ => (ratio(baseline, "-"), ratio(typed_baseline, "-")),
+            (_, "") => (ratio(baseline), "1 (baseline)".to_string()),
+            _ => (ratio(baseline), ratio(typed_baseline)),
         };
+        let most = |f: fn(&Run) -> u64| done.iter().map(f).max().unwrap_or(0);
+        let rss = done.iter().map(|r| r.rss_mb).fold(0.0, f64::max);
         writeln!(
             out,
-            "| {what} | {items} | {rate:.0} | {bytes_ratio} | {typed_ratio} | {:.1} MB | {requests} | {refused} | {failed} |",
-            rss_kib.parse::<f64>()? / 1024.0
+            "| {what} | {} | {rate:.0} | {bytes_ratio} | {typed_ratio} | {rss:.1} MB | {} | {} | {} |",
+            most(|r| r.items),
+            most(|r| r.requests),
+            most(|r| r.refused),
+            most(|r| r.failed),
         )?;
     }
     server.kill()?;
     server.wait()?;
     Ok(())
+}
+
+/// One client run of a scenario.
+struct Run {
+    items: u64,
+    rate: f64,
+    rss_mb: f64,
+    requests: u64,
+    refused: u64,
+    failed: u64,
+}
+
+/// The median items a second of `runs`.
+fn median_rate(runs: &[Run]) -> f64 {
+    let mut rates: Vec<f64> = runs.iter().map(|r| r.rate).collect();
+    rates.sort_by(f64::total_cmp);
+    match rates.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => rates[n / 2],
+        n => (rates[n / 2 - 1] + rates[n / 2]) / 2.0,
+    }
 }
 
 /// A blocking `GET` for the parent, which has no HTTP client of its own.
