@@ -179,14 +179,14 @@ impl SearchHit for Value {
 /// empty for the first page unless the caller set it). When a full page
 /// arrives, its last hit's sort values are read and the next page is asked
 /// for at once, while this one is decoded and read. Hits are decoded as
-/// `T` on tokio's blocking pool, [`DECODE_CHUNK`] at a time and two chunks
-/// ahead of the one the caller reads, so that decoding overlaps the next
-/// page's transfer and the caller's work (outside a tokio runtime they are
-/// decoded in place). Held at once: at most two pages as received (the
-/// one being handed to the decoder, and the next, in flight or arrived)
-/// and three chunks of `T` (the one being read and two ahead); the page
-/// after next is asked for once every hit of a page is handed to the
-/// decoder.
+/// `T` on tokio's blocking pool, 32 at a time and two such chunks ahead of
+/// the one the caller reads, so that decoding overlaps the next page's
+/// transfer and the caller's work (outside a tokio runtime they are
+/// decoded in place). Held at once: at most two pages as received (the one
+/// being handed to the decoder, and the next, in flight or arrived) and
+/// three chunks of `T` (the one being read and two ahead); the page after
+/// next is asked for once every hit of a page is handed to the decoder.
+///
 /// Paging stops after a page shorter than asked for, after
 /// `paging.max_items`, or after an error, which is yielded once. The page
 /// size is capped at [`SEARCH_MAX_PAGE_SIZE`]; [`Paging::concurrency`]
@@ -244,7 +244,7 @@ where
 /// share the decoding of a 250-hit page and the first hits of a
 /// 10,000-hit page are read while the rest decode. Measured with
 /// `bench_streams` on two cores: 16 and 32 beat 64, 128 and 250.
-pub const DECODE_CHUNK: usize = 32;
+const DECODE_CHUNK: usize = 32;
 
 /// Chunks dispatched ahead of the one being read: two, so that on two
 /// cores both decode while the runtime's thread reads (one ahead was
