@@ -13,12 +13,15 @@
 //! why (read it with [`ErrorExt::undecodable_body`](crate::ErrorExt)),
 //! with the JSON path of the value that did not decode.
 
+use std::any::{Any, TypeId};
+
 use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 
 use crate::api_error::{ApiError, RawBody, ResponseInfo};
 use crate::error_body::{EXCERPT_LIMIT, Parts, excerpt, rebuild};
+use crate::search::RawHit;
 
 /// Why a success body did not decode as the type the spec documents,
 /// attached to the `Error::UnexpectedResponse` that [`decode_success`]
@@ -128,13 +131,9 @@ async fn decode_off_the_runtime<T: DeserializeOwned + Send + 'static>(
     body: Vec<u8>,
 ) -> (Vec<u8>, Result<T, String>) {
     if body.len() < OFF_RUNTIME_FROM {
-        let decoded = decode_json(&body);
-        return (body, decoded);
+        return decode_body(body);
     }
-    let task = tokio::task::spawn_blocking(move || {
-        let decoded = decode_json(&body);
-        (body, decoded)
-    });
+    let task = tokio::task::spawn_blocking(move || decode_body(body));
     match task.await {
         Ok(done) => done,
         // A panic in a `Deserialize` impl is passed on as it would have
@@ -145,6 +144,31 @@ async fn decode_off_the_runtime<T: DeserializeOwned + Send + 'static>(
             Err("the runtime shut down before the body was decoded".to_owned()),
         ),
     }
+}
+
+/// Decodes `body` with [`decode_json`]; gives the body back for the error
+/// excerpt. A page of search hits (`Vec<RawHit>`, what the generated
+/// search streams ask for) is split into hits that share the body instead
+/// (see [`raw_hits`](crate::search::raw_hits)).
+fn decode_body<T: DeserializeOwned + 'static>(body: Vec<u8>) -> (Vec<u8>, Result<T, String>) {
+    if TypeId::of::<T>() == TypeId::of::<Vec<RawHit>>() {
+        match crate::search::raw_hits(body) {
+            Ok(hits) => {
+                let hits: Box<dyn Any> = Box::new(hits);
+                return match hits.downcast::<T>() {
+                    Ok(hits) => (Vec::new(), Ok(*hits)),
+                    // `T` is `Vec<RawHit>`: the downcast cannot fail.
+                    Err(_) => (Vec::new(), Err("a page of hits is no Vec<RawHit>".into())),
+                };
+            }
+            Err(body) => {
+                let decoded = decode_json(&body);
+                return (body, decoded);
+            }
+        }
+    }
+    let decoded = decode_json(&body);
+    (body, decoded)
 }
 
 /// Decodes a JSON body as `T`, leniently if it must
@@ -184,7 +208,6 @@ mod tests {
 
     #[derive(serde::Deserialize, Debug)]
     struct Thing {
-        #[allow(dead_code)]
         id: String,
     }
 
@@ -281,6 +304,47 @@ mod tests {
             .await
             .expect("decodes");
         assert_eq!(things.len(), items.len());
+    }
+
+    #[tokio::test]
+    async fn a_page_of_raw_hits_shares_the_body_and_decodes_as_any_body() {
+        use crate::SearchHit;
+        let hits: Vec<String> = (0..2_000)
+            .map(|i| format!(r#"{{"id": "{i:05}", "name": "n\u00e9{i}"}}"#))
+            .collect();
+        for body in [
+            format!("[{}]", hits[..3].join(",")),
+            format!("[{}]", hits.join(", ")),
+        ] {
+            let body: &'static str = Box::leak(body.into_boxed_str());
+            let page = decode_success::<Vec<RawHit>, crate::ApiError>(response(200, body))
+                .await
+                .expect("decodes")
+                .into_inner();
+            assert_eq!(page.len(), body.matches(r#""id""#).count());
+            for (hit, sent) in page.iter().zip(&hits) {
+                assert_eq!(hit.json(), sent);
+            }
+            // One buffer: the hits lie in it as they lay in the body.
+            let start = page[0].json().as_ptr() as usize;
+            let offset = page[2].json().as_ptr() as usize - start;
+            assert_eq!(
+                offset,
+                body.find(&hits[2]).unwrap_or(0) - body.find(&hits[0]).unwrap_or(0)
+            );
+            let thing: Thing = page[1].decode().expect("a Thing");
+            assert_eq!(thing.id, "00001");
+        }
+        // Not an array: the error of any other body.
+        let error = decode_success::<Vec<RawHit>, crate::ApiError>(response(200, r#"{"id": 1}"#))
+            .await
+            .expect_err("not a page");
+        let why = error.undecodable_body().expect("the reason");
+        assert!(
+            why.message.contains("expected a sequence"),
+            "{}",
+            why.message
+        );
     }
 
     #[tokio::test]

@@ -6,6 +6,10 @@
 //! cargo run --release -p sailpoint-v2025 --example bench_streams
 //! # A tenant answering each page in 100 ms, 429 past 50 requests a second.
 //! cargo run --release -p sailpoint-v2025 --example bench_streams -- --delay-ms 100 --rate 50
+//! # Each scenario run 5 times in rounds, medians (a machine under load).
+//! cargo run --release -p sailpoint-v2025 --example bench_streams -- --repeat 5
+//! # Only the scenarios whose name holds `search` (`accounts`, `250`...).
+//! cargo run --release -p sailpoint-v2025 --example bench_streams -- --only search
 //! # The mock alone, for other clients (scripts/bench-peers.sh).
 //! cargo run --release -p sailpoint-v2025 --example bench_streams -- serve --port 8790 --delay-ms 100 --rate 50
 //! ```
@@ -25,8 +29,10 @@
 //! Each page is answered after `--delay-ms`; past `--rate` requests in one
 //! second, a request is answered `429` with `Retry-After: 1` at once.
 //!
-//! Prints one Markdown table: items a second, peak RSS, the ratio to plain
-//! reqwest on the same pages in the same run, requests and 429s.
+//! Prints one Markdown table: items a second, peak RSS, the ratios to
+//! plain reqwest on the same pages in the same run (reading the bytes only,
+//! and decoding each page into the same typed model one page after the
+//! other), requests and 429s.
 
 use std::collections::HashMap;
 use std::io::Write as _;
@@ -37,7 +43,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use sailpoint_runtime::Paging;
 use sailpoint_v2025::prelude::*;
-use sailpoint_v2025::types::Search;
+use sailpoint_v2025::types::{Account, Search, SearchDocuments};
 use sailpoint_v2025::{Client, Config};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -65,6 +71,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         hits: flag("--hits", 25_000),
     };
     match args.first().map(String::as_str) {
+        Some("--help" | "-h") => {
+            println!(
+                "bench_streams [--delay-ms MS] [--rate PER_SECOND] [--accounts N] [--hits N] \
+                 [--only NAME_PART] [--repeat RUNS]\n\
+                 bench_streams serve [--port PORT] [--delay-ms MS] [--rate PER_SECOND]\n\
+                 (see the top of sdk/v2025/examples/bench_streams.rs)"
+            );
+            Ok(())
+        }
         Some("serve") => serve(options, flag("--port", 0) as u16).await,
         Some("client") => {
             let scenario = args.get(1).ok_or("client SCENARIO BASE")?;
@@ -84,52 +99,82 @@ struct Mock {
     hits: u64,
 }
 
-/// The scenarios: name, what it is, and its plain-reqwest baseline.
-const SCENARIOS: &[(&str, &str, &str)] = &[
+/// The scenarios: name, what it is, and its two baselines: plain reqwest
+/// reading the same pages' bytes, and plain reqwest decoding each page with
+/// `serde_json::from_slice` into the same typed model, one page after the
+/// other (what any client decoding the pages must at least pay).
+const SCENARIOS: &[(&str, &str, &str, &str)] = &[
     (
         "reqwest-accounts",
         "plain reqwest, 250 a page, bytes only",
+        "",
+        "",
+    ),
+    (
+        "reqwest-accounts-typed",
+        "plain reqwest + `from_slice::<Vec<Account>>`, 250 a page",
+        "reqwest-accounts",
         "",
     ),
     (
         "sdk-accounts-send",
         "`list_accounts().limit(all).send()`, one page holding every account",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "sdk-accounts-1",
         "`list_accounts().stream()`, 1 page in flight",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "sdk-accounts",
         "`list_accounts().stream()`, defaults (4 in flight)",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "sdk-accounts-8",
         "`list_accounts().stream()`, 8 in flight",
         "reqwest-accounts",
+        "reqwest-accounts-typed",
     ),
     (
         "reqwest-search-250",
         "plain reqwest search, 250 a page, bytes only",
+        "",
+        "",
+    ),
+    (
+        "reqwest-search-250-typed",
+        "plain reqwest search + `from_slice::<Vec<SearchDocuments>>`, 250 a page",
+        "reqwest-search-250",
         "",
     ),
     (
         "sdk-search-250",
         "`search_post().stream()`, 250 a page",
         "reqwest-search-250",
+        "reqwest-search-250-typed",
     ),
     (
         "reqwest-search-10000",
         "plain reqwest search, 10,000 a page, bytes only",
+        "",
+        "",
+    ),
+    (
+        "reqwest-search-10000-typed",
+        "plain reqwest search + `from_slice::<Vec<SearchDocuments>>`, 10,000 a page",
+        "reqwest-search-10000",
         "",
     ),
     (
         "sdk-search-10000",
         "`search_post().stream()`, 10,000 a page",
         "reqwest-search-10000",
+        "reqwest-search-10000-typed",
     ),
 ];
 
@@ -160,11 +205,16 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let base = port_line.trim().to_string();
     let only = pass("--only");
-    let mut rates: HashMap<&str, f64> = HashMap::new();
+    let repeat: usize = pass("--repeat")
+        .get(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "mock: {} ms a page, {} requests/s before 429 (0: no limit); {} accounts, {} search hits\n",
+        "mock: {} ms a page, {} requests/s before 429 (0: no limit); {} accounts, {} search hits; \
+         median of {repeat} run(s) each (peak RSS, requests, 429s, failed: the most of any run)\n",
         mock.delay.as_millis(),
         mock.rate,
         mock.accounts,
@@ -172,44 +222,96 @@ fn run(args: &[String], mock: &Mock) -> Result<(), Box<dyn std::error::Error>> {
     )?;
     writeln!(
         out,
-        "| client | items | items/s | vs plain reqwest | peak RSS | requests | 429s | failed |"
+        "| client | items | items/s | vs plain reqwest (bytes) | vs plain reqwest + typed decode | peak RSS | requests | 429s | failed |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|---|---|")?;
-    for &(name, what, baseline) in SCENARIOS {
-        if only.len() == 2 && !name.contains(only[1].as_str()) {
-            continue;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|")?;
+    let chosen: Vec<_> = SCENARIOS
+        .iter()
+        .filter(|(name, ..)| only.len() != 2 || name.contains(only[1].as_str()))
+        .collect();
+    // Rounds over every scenario, so that each scenario and its baselines
+    // meet the same load from other processes.
+    let mut runs: HashMap<&str, Vec<Run>> = HashMap::new();
+    let mut failures: HashMap<&str, String> = HashMap::new();
+    for _ in 0..repeat {
+        for &&(name, ..) in &chosen {
+            http_get(&base, "/stats")?;
+            let output = Command::new(&me)
+                .args(["client", name, &base])
+                .args(&mock_args)
+                .output()?;
+            let text = String::from_utf8_lossy(&output.stdout);
+            let fields: Vec<&str> = text.split_whitespace().collect();
+            let [items, seconds, rss_kib, failed] = fields[..] else {
+                failures.insert(
+                    name,
+                    String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                );
+                continue;
+            };
+            let stats = http_get(&base, "/stats")?;
+            let (requests, refused) = stats.trim().split_once(' ').unwrap_or(("0", "0"));
+            runs.entry(name).or_default().push(Run {
+                items: items.parse()?,
+                rate: items.parse::<f64>()? / seconds.parse::<f64>()?,
+                rss_mb: rss_kib.parse::<f64>()? / 1024.0,
+                requests: requests.parse().unwrap_or(0),
+                refused: refused.parse().unwrap_or(0),
+                failed: failed.parse()?,
+            });
         }
-        http_get(&base, "/stats")?;
-        let output = Command::new(&me)
-            .args(["client", name, &base])
-            .args(&mock_args)
-            .output()?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let fields: Vec<&str> = text.split_whitespace().collect();
-        let [items, seconds, rss_kib, failed] = fields[..] else {
-            writeln!(
-                out,
-                "| {what} | failed: {} | | | | | | |",
-                String::from_utf8_lossy(&output.stderr).trim()
-            )?;
+    }
+    for &&(name, what, baseline, typed_baseline) in &chosen {
+        let Some(done) = runs.get(name) else {
+            let why = failures.get(name).map_or("", String::as_str);
+            writeln!(out, "| {what} | failed: {why} | | | | | | | |")?;
             continue;
         };
-        let stats = http_get(&base, "/stats")?;
-        let (requests, refused) = stats.trim().split_once(' ').unwrap_or(("?", "?"));
-        let rate = items.parse::<f64>()? / seconds.parse::<f64>()?;
-        rates.insert(name, rate);
-        let ratio = rates.get(baseline).map_or("1 (baseline)".to_string(), |b| {
-            format!("{:.0}%", rate / b * 100.0)
-        });
+        let rate = median_rate(done);
+        let median = |baseline: &str| runs.get(baseline).map(|b| median_rate(b));
+        let ratio = |baseline: &str| {
+            median(baseline).map_or("-".to_string(), |b| format!("{:.0}%", rate / b * 100.0))
+        };
+        let (bytes_ratio, typed_ratio) = match (baseline, typed_baseline) {
+            ("", _) => ("1 (baseline)".to_string(), "-".to_string()),
+            (_, "") => (ratio(baseline), "1 (baseline)".to_string()),
+            _ => (ratio(baseline), ratio(typed_baseline)),
+        };
+        let most = |f: fn(&Run) -> u64| done.iter().map(f).max().unwrap_or(0);
+        let rss = done.iter().map(|r| r.rss_mb).fold(0.0, f64::max);
         writeln!(
             out,
-            "| {what} | {items} | {rate:.0} | {ratio} | {:.1} MB | {requests} | {refused} | {failed} |",
-            rss_kib.parse::<f64>()? / 1024.0
+            "| {what} | {} | {rate:.0} | {bytes_ratio} | {typed_ratio} | {rss:.1} MB | {} | {} | {} |",
+            most(|r| r.items),
+            most(|r| r.requests),
+            most(|r| r.refused),
+            most(|r| r.failed),
         )?;
     }
     server.kill()?;
     server.wait()?;
     Ok(())
+}
+
+/// One client run of a scenario.
+struct Run {
+    items: u64,
+    rate: f64,
+    rss_mb: f64,
+    requests: u64,
+    refused: u64,
+    failed: u64,
+}
+
+/// The median items a second of `runs`.
+fn median_rate(runs: &[Run]) -> f64 {
+    let mut rates: Vec<f64> = runs.iter().map(|r| r.rate).collect();
+    rates.sort_by(f64::total_cmp);
+    match rates.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => rates[n / 2],
+        n => (rates[n / 2 - 1] + rates[n / 2]) / 2.0,
+    }
 }
 
 /// A blocking `GET` for the parent, which has no HTTP client of its own.
@@ -240,7 +342,8 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
     let start = Instant::now();
     let mut failed = 0u64;
     let items = match scenario {
-        "reqwest-accounts" => {
+        "reqwest-accounts" | "reqwest-accounts-typed" => {
+            let typed = scenario.ends_with("-typed");
             let mut items = 0;
             let mut offset = 0;
             while offset < mock.accounts {
@@ -251,7 +354,12 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
                     .await?
                     .bytes()
                     .await?;
-                std::hint::black_box(&body);
+                if typed {
+                    let accounts: Vec<Account> = serde_json::from_slice(&body)?;
+                    std::hint::black_box(&accounts);
+                } else {
+                    std::hint::black_box(&body);
+                }
                 items += 250.min(mock.accounts - offset);
                 offset += 250;
             }
@@ -285,8 +393,12 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
             }
             items
         }
-        "reqwest-search-250" | "reqwest-search-10000" => {
-            let page: u64 = if scenario.ends_with("10000") {
+        "reqwest-search-250"
+        | "reqwest-search-10000"
+        | "reqwest-search-250-typed"
+        | "reqwest-search-10000-typed" => {
+            let typed = scenario.ends_with("-typed");
+            let page: u64 = if scenario.contains("10000") {
                 10_000
             } else {
                 250
@@ -309,7 +421,12 @@ async fn client(scenario: &str, base: &str, mock: &Mock) -> Result<(), Box<dyn s
                     .await?
                     .bytes()
                     .await?;
-                std::hint::black_box(&bytes);
+                if typed {
+                    let hits: Vec<SearchDocuments> = serde_json::from_slice(&bytes)?;
+                    std::hint::black_box(&hits);
+                } else {
+                    std::hint::black_box(&bytes);
+                }
                 items += page.min(mock.hits - items);
             }
             items
