@@ -243,15 +243,15 @@ fn run(version: &str, table: Table) {
 }
 
 mod beta {
-    use super::{Check, check};
+    use super::{Check, Table, check};
     include!("generated/conformance_beta.rs");
 }
 mod v2024 {
-    use super::{Check, check};
+    use super::{Check, Table, check};
     include!("generated/conformance_v2024.rs");
 }
 mod v2025 {
-    use super::{Check, check};
+    use super::{Check, Table, check};
     include!("generated/conformance_v2025.rs");
 }
 
