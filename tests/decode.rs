@@ -6,8 +6,9 @@
 
 use sailpoint_runtime::object::from_slice;
 use sailpoint_v2025::types::{
-    ListIdentityAccessItemsResponseItem, ListIdentitySnapshotAccessItemsResponseItem,
-    SearchDocument, SearchDocuments,
+    IdentityAccess, ListIdentityAccessItemsResponseItem,
+    ListIdentitySnapshotAccessItemsResponseItem, SearchDocument, SearchDocuments, SodPolicyEnum,
+    ViolationContext,
 };
 use serde_json::{Value, json};
 
@@ -149,5 +150,63 @@ fn an_identity_access_item_sets_one_typed_branch() {
     );
     assert_eq!(set(&decoded[1]), [false, false, false, true, false]);
     // Encoding gives back what came.
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), items);
+}
+
+/// The v2025 spec's `ViolationContext` example: upstream declares the
+/// policy's `type` both `SOD_POLICY` (`SodPolicyDto`) and `ENTITLEMENT`
+/// (a stray sibling enum), so the model had no field for it and every
+/// policy's `type` was only in `extra` (repair `disjoint_property_enums`).
+#[test]
+fn a_violation_context_policy_keeps_its_type_typed() {
+    let example = json!({
+        "policy": {"type": "SOD_POLICY", "id": "0f11f2a4-7c94-4bf3-a2bd-742580fe3bde",
+                   "name": "A very cool policy name"},
+        "conflictingAccessCriteria": {"leftCriteria": {"criteriaList": [
+            {"type": "ENTITLEMENT", "id": "2c9180866166b5b0016167c32ef31a66", "existing": true}]}}
+    });
+    let context: ViolationContext = decode(&example);
+    let typed =
+        sailpoint_runtime::object::typed_only(|| serde_json::to_value(&context)).expect("encodes");
+    assert_eq!(typed.pointer("/policy/type"), Some(&json!("SOD_POLICY")));
+    let policy = context.policy.as_ref().expect("policy typed");
+    assert!(policy.extra.is_empty(), "{:?}", policy.extra);
+    assert_eq!(policy.type_, Some(SodPolicyEnum::SodPolicy));
+    assert_eq!(serde_json::to_value(&context).expect("encodes"), example);
+}
+
+/// An identity document's access items (the v2025 `searchGet` identity
+/// example's) are chosen by their `type` discriminator; each holds the
+/// members its own kind declares, and keeps the flags only another kind
+/// declares (an entitlement's `disabled`) in `extra`, as undeclared
+/// members: the conformance suite no longer counts those as declared.
+#[test]
+fn identity_access_items_hold_what_their_kind_declares() {
+    let items = json!([
+        {"id": "4919721c3c1a4ca484469b85f0fd9ba1", "name": "Benefits", "type": "ENTITLEMENT",
+         "disabled": false, "privileged": false, "standalone": false, "attribute": "memberOf"},
+        {"id": "ad7025c956734455b28fa35e315e77fe", "name": "Benefits Common Access",
+         "type": "ROLE", "disabled": false, "privileged": false, "standalone": false,
+         "revocable": false}
+    ]);
+    let decoded: Vec<IdentityAccess> = decode(&items);
+    let [
+        IdentityAccess::EntitlementSummary(entitlement),
+        IdentityAccess::RoleSummary(role),
+    ] = &decoded[..]
+    else {
+        panic!("{decoded:?}");
+    };
+    assert_eq!(
+        (entitlement.privileged, entitlement.standalone),
+        (Some(false), Some(false))
+    );
+    assert_eq!(entitlement.attribute.as_deref(), Some("memberOf"));
+    assert_eq!(entitlement.extra.keys().collect::<Vec<_>>(), ["disabled"]);
+    assert_eq!((role.disabled, role.revocable), (Some(false), Some(false)));
+    assert_eq!(
+        role.extra.keys().collect::<Vec<_>>(),
+        ["privileged", "standalone"]
+    );
     assert_eq!(serde_json::to_value(&decoded).expect("encodes"), items);
 }

@@ -130,6 +130,7 @@ pub const PASSES: &[Pass] = &[
     patches::privilege_criteria_property::PASS,
     repairs::enum_value_punctuation::PASS,
     repairs::enum_values::PASS,
+    repairs::disjoint_property_enums::PASS,
     policy::scalar_formats::PASS,
     repairs::invalid_defaults::PASS,
     plumbing::vacuous_constraints::PASS,
@@ -405,6 +406,7 @@ mod tests {
                     "object_items",
                     "enum_value_punctuation",
                     "enum_values",
+                    "disjoint_property_enums",
                     "invalid_defaults",
                     "example_patterns",
                     "no_content_bodies",
@@ -474,7 +476,7 @@ mod tests {
             .unwrap_or_default();
         let at = |text: &str| markdown.find(text).unwrap_or(usize::MAX);
         assert!(
-            at("| Repairs of upstream defects | 12 | 2 |") < at("## Repairs"),
+            at("| Repairs of upstream defects | 13 | 2 |") < at("## Repairs"),
             "{markdown}"
         );
         // The repair's change, with its pointer, comes before any policy.

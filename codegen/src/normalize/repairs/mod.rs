@@ -4,6 +4,7 @@
 //! wherever it occurs. Each one is something SailPoint could fix upstream;
 //! `cargo xtask defects` lists them.
 
+pub mod disjoint_property_enums;
 pub mod empty_security;
 pub mod enum_value_punctuation;
 pub mod enum_values;
