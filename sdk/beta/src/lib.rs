@@ -138,7 +138,7 @@
 //! | `service-desk-integration` | Service Desk Integration | 10 | 25 |
 //! | `sim-integrations` | SIM Integrations | 7 | 26 |
 //! | `sod-policies` | SOD Policies | 16 | 38 |
-//! | `sod-violations` | SOD Violations | 1 | 13 |
+//! | `sod-violations` | SOD Violations | 1 | 15 |
 //! | `source-usages` | Source Usages | 2 | 5 |
 //! | `sources` | Sources | 43 | 107 |
 //! | `sp-config` | SP-Config | 7 | 39 |

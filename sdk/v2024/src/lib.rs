@@ -157,7 +157,7 @@
 //! | `service-desk-integration` | Service Desk Integration | 10 | 25 |
 //! | `sim-integrations` | SIM Integrations | 7 | 25 |
 //! | `sod-policies` | SOD Policies | 17 | 38 |
-//! | `sod-violations` | SOD Violations | 2 | 15 |
+//! | `sod-violations` | SOD Violations | 2 | 17 |
 //! | `source-usages` | Source Usages | 2 | 6 |
 //! | `sources` | Sources | 51 | 173 |
 //! | `sp-config` | SP-Config | 7 | 43 |

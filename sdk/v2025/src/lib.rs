@@ -167,7 +167,7 @@
 //! | `shared-signals-framework-ssf` | Shared Signals Framework (SSF) | 10 | 22 |
 //! | `sim-integrations` | SIM Integrations | 7 | 27 |
 //! | `sod-policies` | SOD Policies | 17 | 39 |
-//! | `sod-violations` | SOD Violations | 2 | 15 |
+//! | `sod-violations` | SOD Violations | 2 | 17 |
 //! | `source-usages` | Source Usages | 2 | 6 |
 //! | `sources` | Sources | 52 | 175 |
 //! | `sp-config` | SP-Config | 7 | 43 |

@@ -2796,7 +2796,7 @@ impl MfaOktaConfig {
         Default::default()
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "sod-violations")]
 ///SOD policy.
 #[derive(Clone, Debug, Default)]
 pub struct ModelsSodPolicyDto {
@@ -2812,7 +2812,7 @@ pub struct ModelsSodPolicyDto {
     /// `sailpoint_runtime::object`).
     pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "sod-violations")]
 impl ::sailpoint_runtime::object::Object for ModelsSodPolicyDto {
     const NAME: &'static str = "ModelsSodPolicyDto";
     fn read<'de, A: ::serde::de::MapAccess<'de>>(
@@ -2839,7 +2839,7 @@ impl ::sailpoint_runtime::object::Object for ModelsSodPolicyDto {
         })
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "sod-violations")]
 impl<'de> ::serde::Deserialize<'de> for ModelsSodPolicyDto {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2847,7 +2847,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelsSodPolicyDto {
         ::sailpoint_runtime::object::deserialize(deserializer)
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "sod-violations")]
 impl ::serde::Serialize for ModelsSodPolicyDto {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2866,7 +2866,7 @@ impl ::serde::Serialize for ModelsSodPolicyDto {
         w.end()
     }
 }
-#[cfg(feature = "full")]
+#[cfg(feature = "sod-violations")]
 ///SOD policy DTO type.
 pub type ModelsSodPolicyDtoType = SodPolicyEnum;
 #[cfg(feature = "multi-host-integration")]

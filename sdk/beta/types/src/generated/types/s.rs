@@ -5155,7 +5155,13 @@ impl ::serde::Serialize for SodPolicyDto {
 #[cfg(feature = "access-request-approvals")]
 ///SOD policy DTO type.
 pub type SodPolicyDtoType = SodPolicyEnum;
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 /// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum SodPolicyEnum {
@@ -5163,7 +5169,13 @@ pub enum SodPolicyEnum {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::convert::TryFrom<&str> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -5172,7 +5184,13 @@ impl ::std::convert::TryFrom<&str> for SodPolicyEnum {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::convert::TryFrom<::std::string::String> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -5181,7 +5199,13 @@ impl ::std::convert::TryFrom<::std::string::String> for SodPolicyEnum {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl SodPolicyEnum {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5197,13 +5221,25 @@ impl SodPolicyEnum {
         }
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::fmt::Display for SodPolicyEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::str::FromStr for SodPolicyEnum {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -5214,7 +5250,13 @@ impl ::std::str::FromStr for SodPolicyEnum {
         )
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::serde::Serialize for SodPolicyEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5223,7 +5265,13 @@ impl ::serde::Serialize for SodPolicyEnum {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SodPolicyEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

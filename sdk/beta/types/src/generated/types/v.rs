@@ -4540,7 +4540,7 @@ pub type VerificationResponseStatus = PendingSuccessFailedLockoutNotEnoughDataEn
 #[derive(Clone, Debug, Default)]
 pub struct ViolationContext {
     pub conflicting_access_criteria: ::std::option::Option<ExceptionAccessCriteria>,
-    pub policy: ::std::option::Option<ViolationContextPolicy>,
+    pub policy: ::std::option::Option<ModelsSodPolicyDto>,
     /// Members of the JSON object that no typed field holds, kept as
     /// received and written back after the typed fields: undeclared
     /// members, `null`s, and values that did not fit their field (see
@@ -4591,63 +4591,6 @@ impl ::serde::Serialize for ViolationContext {
         }
         if let ::std::option::Option::Some(v) = &self.policy {
             w.entry("policy", v)?;
-        }
-        w.end()
-    }
-}
-#[cfg(feature = "sod-violations")]
-///The types of objects supported for SOD policy violations.
-#[derive(Clone, Debug, Default)]
-pub struct ViolationContextPolicy {
-    ///SOD policy ID.
-    pub id: ::std::option::Option<::std::string::String>,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// Members of the JSON object that no typed field holds, kept as
-    /// received and written back after the typed fields: undeclared
-    /// members, `null`s, and values that did not fit their field (see
-    /// `sailpoint_runtime::object`).
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-}
-#[cfg(feature = "sod-violations")]
-impl ::sailpoint_runtime::object::Object for ViolationContextPolicy {
-    const NAME: &'static str = "ViolationContextPolicy";
-    fn read<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        use ::sailpoint_runtime::object as o;
-        let mut extra = o::Extra::new();
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = map.next_key::<o::Text<'de>>()? {
-            match key.as_str() {
-                "id" => f0 = o::field(&mut map, &key, &mut extra)?,
-                "name" => f1 = o::field(&mut map, &key, &mut extra)?,
-                _ => o::undeclared(&mut map, key, &mut extra)?,
-            }
-        }
-        ::std::result::Result::Ok(Self { id: f0, name: f1, extra })
-    }
-}
-#[cfg(feature = "sod-violations")]
-impl<'de> ::serde::Deserialize<'de> for ViolationContextPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        ::sailpoint_runtime::object::deserialize(deserializer)
-    }
-}
-#[cfg(feature = "sod-violations")]
-impl ::serde::Serialize for ViolationContextPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut w = ::sailpoint_runtime::object::writer(serializer, &self.extra)?;
-        if let ::std::option::Option::Some(v) = &self.id {
-            w.entry("id", v)?;
-        }
-        if let ::std::option::Option::Some(v) = &self.name {
-            w.entry("name", v)?;
         }
         w.end()
     }

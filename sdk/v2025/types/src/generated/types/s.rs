@@ -7966,7 +7966,13 @@ impl ::serde::Serialize for SodPolicyDto {
 #[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
 ///SOD policy DTO type.
 pub type SodPolicyDtoType = SodPolicyEnum;
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 /// The values of several enums of the spec, each an alias of this one.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum SodPolicyEnum {
@@ -7974,7 +7980,13 @@ pub enum SodPolicyEnum {
     /// A value the spec does not list, kept as received.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::convert::TryFrom<&str> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -7983,7 +7995,13 @@ impl ::std::convert::TryFrom<&str> for SodPolicyEnum {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::convert::TryFrom<::std::string::String> for SodPolicyEnum {
     type Error = self::error::ConversionError;
     fn try_from(
@@ -7992,7 +8010,13 @@ impl ::std::convert::TryFrom<::std::string::String> for SodPolicyEnum {
         value.parse()
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl SodPolicyEnum {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8008,13 +8032,25 @@ impl SodPolicyEnum {
         }
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::fmt::Display for SodPolicyEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::std::str::FromStr for SodPolicyEnum {
     type Err = self::error::ConversionError;
     fn from_str(
@@ -8025,7 +8061,13 @@ impl ::std::str::FromStr for SodPolicyEnum {
         )
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl ::serde::Serialize for SodPolicyEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -8034,7 +8076,13 @@ impl ::serde::Serialize for SodPolicyEnum {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(any(feature = "access-request-approvals", feature = "access-requests"))]
+#[cfg(
+    any(
+        feature = "access-request-approvals",
+        feature = "access-requests",
+        feature = "sod-violations"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SodPolicyEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
