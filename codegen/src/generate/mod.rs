@@ -17,10 +17,13 @@
 //!    be asked for the other one (`.download(media_type)`), and
 //!    [`deep_objects`] writes `deepObject` query parameters with the runtime;
 //! 10. [`struct_builders`] keeps typify's struct builders of request
-//!     types only;
-//! 11. [`hooks`] adds the runtime hooks and the operation table;
-//! 12. [`features`] gates each tag's code behind its cargo feature;
-//! 13. [`mocks`] writes the typed mock of every operation, for the mock
+//!     types only (before the model passes, which then need not rewrite
+//!     the ones that go);
+//! 11. [`models`] makes typify's types keep what tenants send (open enums,
+//!     variant choice, `extra`, codecs), then merges duplicate enums;
+//! 12. [`hooks`] adds the runtime hooks and the operation table;
+//! 13. [`features`] gates each tag's code behind its cargo feature;
+//! 14. [`mocks`] writes the typed mock of every operation, for the mock
 //!     crate beside the client.
 
 pub mod custom;
