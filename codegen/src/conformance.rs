@@ -268,7 +268,7 @@ pub fn collect(
 /// The members of `example` that `schema` declares, as JSON pointers, at
 /// every depth: the properties of an object schema, of its `allOf`
 /// members, and of the `oneOf`/`anyOf` variants the object is
-/// ([`chosen_variants`]: a member only another variant declares is not
+/// (`chosen_variants`: a member only another variant declares is not
 /// one of this object's), then the same inside each declared member's
 /// value, array items and `additionalProperties` values. Members holding
 /// `null`, `""` or an empty list or object are left out: the models read

@@ -5,7 +5,7 @@
 //!
 //! Locations: a change's pointer is into the bundled document. Schema
 //! components are traced to their origin file through the bundle's
-//! [`ComponentOrigin`]s; everything else from the root file, following each
+//! [`ComponentOrigin`](crate::bundle::ComponentOrigin)s; everything else from the root file, following each
 //! `$ref` the pointer passes through into the file it names. Where the
 //! trace fails (a component the passes made, such as a hoisted inline
 //! type, or a `$ref` that cycles), the bundled pointer is given and marked

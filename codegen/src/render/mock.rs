@@ -15,7 +15,7 @@ use crate::versions::CrateTarget;
 pub const MOCK_CRATE_DIR: &str = "mock";
 pub const MOCK_LIB_FILE: &str = "mock/src/lib.rs";
 pub const MOCK_MANIFEST_FILE: &str = "mock/Cargo.toml";
-/// One file per tag feature, and [`UNTAGGED`].
+/// One file per tag feature, and `UNTAGGED`.
 pub const MOCK_GENERATED_DIR: &str = "mock/src/generated";
 /// The file of the mocks of operations without a tag (tag files are named
 /// by feature, with `-`, and their modules `tag_...`).

@@ -2,7 +2,7 @@
 //! not read or write what tenants send:
 //!
 //! - `DateTime<FixedOffset>` (`format: date-time`, see
-//!   [`DATE_TIME`]): serde's derive reads it with chrono's strict RFC 3339
+//!   [`DATE_TIME`](crate::generate::shape::typify::DATE_TIME)): serde's derive reads it with chrono's strict RFC 3339
 //!   reader, so a timestamp without an offset (`2024-01-31T10:00:00`, which
 //!   SailPoint sends) failed the whole response, and writes a zero offset as
 //!   `+00:00`. `sailpoint_runtime::datetime` accepts the forms tenants send

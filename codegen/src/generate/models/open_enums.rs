@@ -17,8 +17,7 @@ use crate::generate::shape::typify::{
 };
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
-use syn::punctuated::Punctuated;
-use syn::{Fields, Ident, Item, ItemEnum, Path, Token};
+use syn::{Fields, Ident, Item, ItemEnum};
 
 /// Rewrites the string enums of `items` (the `types` module); returns the
 /// names of those rewritten.
@@ -150,11 +149,7 @@ fn drop_copy_of_holders(items: &mut [Item], mut not_copy: BTreeSet<String>) {
             if not_copy.contains(&ident.to_string()) || !mentions(body, &not_copy) {
                 continue;
             }
-            let had_copy = attrs.iter().any(|a| {
-                a.path().is_ident("derive")
-                    && a.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
-                        .is_ok_and(|ps| ps.iter().any(|p| is_named(p, "Copy")))
-            });
+            let had_copy = derives(attrs).iter().any(|p| is_named(p, "Copy"));
             if had_copy {
                 retain_derives(attrs, |p| !is_named(p, "Copy"));
                 not_copy.insert(ident.to_string());

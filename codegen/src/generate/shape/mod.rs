@@ -90,7 +90,7 @@ pub fn builder<'i>(items: &'i [Item], name: &str) -> Option<&'i ItemImpl> {
     })
 }
 
-/// [`builder`], to change; a missing builder is an error naming it.
+/// [`builder()`], to change; a missing builder is an error naming it.
 pub fn builder_mut<'i>(items: &'i mut [Item], name: &str) -> Result<&'i mut ItemImpl, Error> {
     items
         .iter_mut()

@@ -200,13 +200,12 @@ impl SerdeField {
             .as_ref()
             .map(|i| i.to_string().trim_start_matches("r#").to_string())
             .unwrap_or_default();
-        let place = format!("`{owner}.{name}`");
-        let at = || place.clone();
+        let at = format!("`{owner}.{name}`");
         let mut metas = Vec::new();
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
             let parsed = attr
                 .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-                .map_err(|e| format!("{}: serde attribute: {e}", at()))?;
+                .map_err(|e| format!("{at}: serde attribute: {e}"))?;
             metas.extend(parsed);
         }
         let optional = is_option(&field.ty);
@@ -234,12 +233,12 @@ impl SerdeField {
             metas: Vec::new(),
         };
         let text = |value: &syn::Expr, what: &str| {
-            lit_text(value).ok_or_else(|| format!("{}: `{what}` is not a string literal", at()))
+            lit_text(value).ok_or_else(|| format!("{at}: `{what}` is not a string literal"))
         };
         let path = |value: &syn::Expr, what: &str| {
             text(value, what).and_then(|t| {
                 syn::parse_str::<Path>(&t)
-                    .map_err(|e| format!("{}: `{what} = {t:?}` is not a path: {e}", at()))
+                    .map_err(|e| format!("{at}: `{what} = {t:?}` is not a path: {e}"))
             })
         };
         for meta in &metas {
@@ -266,8 +265,7 @@ impl SerdeField {
                 }
                 other => {
                     return Err(format!(
-                        "{}: serde attribute `{}` is not one typify writes; revisit generate/shape/typify.rs",
-                        at(),
+                        "{at}: serde attribute `{}` is not one typify writes; revisit generate/shape/typify.rs",
                         other.to_token_stream()
                     ));
                 }
@@ -314,10 +312,7 @@ pub fn set_serde_metas(field: &mut syn::Field, metas: &[Meta]) {
 
 /// The name of the type an `impl` is for, when it is a plain name.
 pub fn impl_self_name(implementation: &syn::ItemImpl) -> Option<String> {
-    match &*implementation.self_ty {
-        Type::Path(p) if p.qself.is_none() => p.path.get_ident().map(ToString::to_string),
-        _ => None,
-    }
+    plain_type_name(&implementation.self_ty)
 }
 
 /// Whether the `impl` is of the trait whose path ends in `name`.
