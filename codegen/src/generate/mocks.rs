@@ -142,12 +142,12 @@ fn operation_mock(
                 };
                 (
                     quote! { self.0.query(#api, &value, #join) },
-                    Some(quote! { self.0.query(#api, &::std::option::Option::<()>::None, #join) }),
+                    Some(quote! { self.0.without_query(#api, #join) }),
                 )
             }
             Location::Header => (
                 quote! { self.0.header(#api, &value) },
-                Some(quote! { self.0.header(#api, &::std::option::Option::<()>::None) }),
+                Some(quote! { self.0.without_header(#api) }),
             ),
             Location::Cookie => {
                 return Err(format!("cookie parameter `{api}`: the client sends none"));

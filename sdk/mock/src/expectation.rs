@@ -94,6 +94,17 @@ impl Expectation {
         self.matching(QueryParam { name, expected })
     }
 
+    /// Only requests that leave out the query parameter `name` (for
+    /// `deepObject`, every `name[..]` member).
+    pub fn without_query(self, name: &'static str, join: Join) -> Self {
+        self.query(name, &None::<()>, join)
+    }
+
+    /// Only requests without the header `name`.
+    pub fn without_header(self, name: &'static str) -> Self {
+        self.header(name, &None::<()>)
+    }
+
     /// Only requests whose header `name` is `value`, or, for `None`, that
     /// leave it out.
     pub fn header<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Self {

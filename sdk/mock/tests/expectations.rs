@@ -134,3 +134,33 @@ async fn search_pages_sort_break_ties_and_continue_after_the_keys() {
         json!([{"id": "4", "name": "c"}, {"id": "3", "name": "b"}])
     );
 }
+
+#[tokio::test]
+async fn without_matches_only_requests_that_leave_the_parameter_out() {
+    let tenant = MockTenant::start("/v3").await;
+    tenant
+        .mount(
+            Expectation::new("find", "GET", "/v3", "/things")
+                .without_query("filters", Join::Explode)
+                .without_query("attributes", Join::DeepObject)
+                .without_header("X-SailPoint-Experimental")
+                .respond_json(200, &json!([])),
+        )
+        .await;
+    let base = tenant.uri();
+    assert_eq!(get(format!("{base}/v3/things?limit=1")).await.0, 200);
+    assert_eq!(get(format!("{base}/v3/things?filters=x")).await.0, 404);
+    assert_eq!(
+        get(format!("{base}/v3/things?attributes%5Bcost%5D=1"))
+            .await
+            .0,
+        404
+    );
+    let with_header = reqwest::Client::new()
+        .get(format!("{base}/v3/things"))
+        .header("X-SailPoint-Experimental", "true")
+        .send()
+        .await
+        .expect("the mock tenant answers");
+    assert_eq!(with_header.status().as_u16(), 404);
+}
