@@ -445,15 +445,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `requested-for`.
     pub fn without_requested_for(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-for",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-for", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requested-by` is `value`.
     pub fn requested_by(
@@ -465,15 +457,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `requested-by`.
     pub fn without_requested_by(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-by",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-by", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `regarding-identity` is `value`.
     pub fn regarding_identity(
@@ -485,15 +469,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `regarding-identity`.
     pub fn without_regarding_identity(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "regarding-identity",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("regarding-identity", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `assigned-to` is `value`.
     pub fn assigned_to(
@@ -505,15 +481,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `assigned-to`.
     pub fn without_assigned_to(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "assigned-to",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("assigned-to", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -522,15 +490,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -539,15 +499,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -556,15 +508,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -576,15 +520,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -596,15 +532,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `request-state` is `value`.
     pub fn request_state(
@@ -616,15 +544,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `request-state`.
     pub fn without_request_state(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "request-state",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("request-state", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -714,15 +634,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `requested-for`.
     pub fn without_requested_for(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-for",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-for", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requested-by` is `value`.
     pub fn requested_by(
@@ -734,15 +646,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `requested-by`.
     pub fn without_requested_by(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-by",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-by", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `regarding-identity` is `value`.
     pub fn regarding_identity(
@@ -754,15 +658,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `regarding-identity`.
     pub fn without_regarding_identity(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "regarding-identity",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("regarding-identity", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `assigned-to` is `value`.
     pub fn assigned_to(
@@ -774,15 +670,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `assigned-to`.
     pub fn without_assigned_to(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "assigned-to",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("assigned-to", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -791,15 +679,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -808,15 +688,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -825,15 +697,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -845,15 +709,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -865,15 +721,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `request-state` is `value`.
     pub fn request_state(
@@ -885,15 +733,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `request-state`.
     pub fn without_request_state(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "request-state",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("request-state", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

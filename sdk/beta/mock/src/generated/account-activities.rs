@@ -41,15 +41,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `requested-for`.
     pub fn without_requested_for(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-for",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-for", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requested-by` is `value`.
     pub fn requested_by(
@@ -61,15 +53,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `requested-by`.
     pub fn without_requested_by(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-by",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-by", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `regarding-identity` is `value`.
     pub fn regarding_identity(
@@ -81,15 +65,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `regarding-identity`.
     pub fn without_regarding_identity(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "regarding-identity",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("regarding-identity", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `type` is `value`.
     pub fn type_(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -98,15 +74,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -115,15 +83,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -132,15 +92,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -149,15 +101,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -169,15 +113,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -189,15 +125,7 @@ impl ListAccountActivities {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -117,15 +117,7 @@ impl GetCustomPasswordInstructions {
     }
     /// Only requests that leave out `locale`.
     pub fn without_locale(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "locale",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("locale", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -207,15 +199,7 @@ impl DeleteCustomPasswordInstructions {
     }
     /// Only requests that leave out `locale`.
     pub fn without_locale(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "locale",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("locale", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `204`.
     pub fn respond_no_content(self) -> ::sailpoint_mock::Mock {

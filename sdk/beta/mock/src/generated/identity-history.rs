@@ -41,15 +41,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `starts-with-query`.
     pub fn without_starts_with_query(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "starts-with-query",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("starts-with-query", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `is-deleted` is `value`.
     pub fn is_deleted(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -58,15 +50,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `is-deleted`.
     pub fn without_is_deleted(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "is-deleted",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("is-deleted", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `is-active` is `value`.
     pub fn is_active(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -75,15 +59,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `is-active`.
     pub fn without_is_active(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "is-active",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("is-active", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -92,15 +68,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -109,15 +77,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -286,15 +246,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -306,15 +258,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -326,15 +270,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `query` is `value`.
     pub fn query(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -343,15 +279,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `query`.
     pub fn without_query(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "query",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("query", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -360,15 +288,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -377,15 +297,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -394,15 +306,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -501,15 +405,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `start`.
     pub fn without_start(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "start",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("start", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `interval` is `value`.
     pub fn interval(
@@ -521,15 +417,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `interval`.
     pub fn without_interval(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "interval",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("interval", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -538,15 +426,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -555,15 +435,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -572,15 +444,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -675,15 +539,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `before`.
     pub fn without_before(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "before",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("before", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `interval` is `value`.
     pub fn interval(
@@ -695,15 +551,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `interval`.
     pub fn without_interval(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "interval",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("interval", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `time-zone` is `value`.
     pub fn time_zone(
@@ -715,15 +563,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `time-zone`.
     pub fn without_time_zone(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "time-zone",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("time-zone", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -732,15 +572,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -749,15 +581,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -766,15 +590,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -953,15 +769,7 @@ impl ListIdentitySnapshotAccessItems {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1051,15 +859,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `from`.
     pub fn without_from(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "from",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("from", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `eventTypes` is `value`.
     pub fn event_types(
@@ -1071,15 +871,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `eventTypes`.
     pub fn without_event_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "eventTypes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("eventTypes", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `accessItemTypes` is `value`.
     pub fn access_item_types(
@@ -1091,15 +883,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `accessItemTypes`.
     pub fn without_access_item_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "accessItemTypes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("accessItemTypes", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1108,15 +892,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1125,15 +901,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -1142,15 +910,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1323,15 +1083,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `snapshot1`.
     pub fn without_snapshot1(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot1",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot1", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `snapshot2` is `value`.
     pub fn snapshot2(
@@ -1343,15 +1095,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `snapshot2`.
     pub fn without_snapshot2(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot2",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot2", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `accessItemTypes` is `value`.
     pub fn access_item_types(
@@ -1363,15 +1107,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `accessItemTypes`.
     pub fn without_access_item_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "accessItemTypes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("accessItemTypes", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1380,15 +1116,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1397,15 +1125,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -1414,15 +1134,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1524,15 +1236,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `access-associated`.
     pub fn without_access_associated(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "access-associated",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("access-associated", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `snapshot1` is `value`.
     pub fn snapshot1(
@@ -1544,15 +1248,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `snapshot1`.
     pub fn without_snapshot1(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot1",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot1", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `snapshot2` is `value`.
     pub fn snapshot2(
@@ -1564,15 +1260,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `snapshot2`.
     pub fn without_snapshot2(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot2",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot2", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1581,15 +1269,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1598,15 +1278,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -1615,15 +1287,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

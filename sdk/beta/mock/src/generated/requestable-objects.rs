@@ -41,15 +41,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `identity-id`.
     pub fn without_identity_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "identity-id",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("identity-id", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `types` is `value`.
     pub fn types(
@@ -64,15 +56,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `types`.
     pub fn without_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "types",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Comma,
-                ),
-        )
+        Self(self.0.without_query("types", ::sailpoint_mock::Join::Comma))
     }
     /// Only requests whose query parameter `term` is `value`.
     pub fn term(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -81,15 +65,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `term`.
     pub fn without_term(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "term",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("term", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `statuses` is `value`.
     pub fn statuses(
@@ -103,15 +79,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `statuses`.
     pub fn without_statuses(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "statuses",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Comma,
-                ),
-        )
+        Self(self.0.without_query("statuses", ::sailpoint_mock::Join::Comma))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -120,15 +88,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -137,15 +97,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -154,15 +106,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -174,15 +118,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -194,15 +130,7 @@ impl ListRequestableObjects {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -38,15 +38,7 @@ impl ListSources {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -55,15 +47,7 @@ impl ListSources {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -72,15 +56,7 @@ impl ListSources {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -92,15 +68,7 @@ impl ListSources {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -112,15 +80,7 @@ impl ListSources {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `for-subadmin` is `value`.
     pub fn for_subadmin(
@@ -132,15 +92,7 @@ impl ListSources {
     }
     /// Only requests that leave out `for-subadmin`.
     pub fn without_for_subadmin(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "for-subadmin",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("for-subadmin", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `includeIDNSource` is `value`.
     pub fn include_idn_source(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -149,15 +101,7 @@ impl ListSources {
     }
     /// Only requests that leave out `includeIDNSource`.
     pub fn without_include_idn_source(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "includeIDNSource",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("includeIDNSource", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -248,15 +192,7 @@ impl CreateSource {
     }
     /// Only requests that leave out `provisionAsCsv`.
     pub fn without_provision_as_csv(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "provisionAsCsv",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("provisionAsCsv", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose JSON body equals `value`.
     pub fn body(self, value: &types::Source) -> Self {
@@ -1208,15 +1144,7 @@ impl GetSourceConfig {
     }
     /// Only requests that leave out `locale`.
     pub fn without_locale(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "locale",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("locale", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(self, body: &types::ConnectorDetail) -> ::sailpoint_mock::Mock {
@@ -2298,15 +2226,7 @@ impl GetSourceSchemas {
     }
     /// Only requests that leave out `include-types`.
     pub fn without_include_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "include-types",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("include-types", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `include-names` is `value`.
     pub fn include_names(
@@ -2318,15 +2238,7 @@ impl GetSourceSchemas {
     }
     /// Only requests that leave out `include-names`.
     pub fn without_include_names(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "include-names",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("include-names", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -3049,15 +2961,7 @@ impl GetSourceEntitlementsSchema {
     }
     /// Only requests that leave out `schemaName`.
     pub fn without_schema_name(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "schemaName",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("schemaName", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -3153,15 +3057,7 @@ impl ImportSourceEntitlementsSchema {
     }
     /// Only requests that leave out `schemaName`.
     pub fn without_schema_name(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "schemaName",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("schemaName", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(self, body: &types::Schema) -> ::sailpoint_mock::Mock {

@@ -289,15 +289,7 @@ impl ImportSpConfig {
     }
     /// Only requests that leave out `preview`.
     pub fn without_preview(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "preview",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("preview", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `202`.
     pub fn respond_accepted(self, body: &types::SpConfigJob) -> ::sailpoint_mock::Mock {

@@ -41,15 +41,7 @@ impl ListPendingApprovals {
     }
     /// Only requests that leave out `owner-id`.
     pub fn without_owner_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "owner-id",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("owner-id", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -58,15 +50,7 @@ impl ListPendingApprovals {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -75,15 +59,7 @@ impl ListPendingApprovals {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -92,15 +68,7 @@ impl ListPendingApprovals {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -112,15 +80,7 @@ impl ListPendingApprovals {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -132,15 +92,7 @@ impl ListPendingApprovals {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -230,15 +182,7 @@ impl ListCompletedApprovals {
     }
     /// Only requests that leave out `owner-id`.
     pub fn without_owner_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "owner-id",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("owner-id", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -247,15 +191,7 @@ impl ListCompletedApprovals {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -264,15 +200,7 @@ impl ListCompletedApprovals {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -281,15 +209,7 @@ impl ListCompletedApprovals {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -301,15 +221,7 @@ impl ListCompletedApprovals {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -321,15 +233,7 @@ impl ListCompletedApprovals {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -710,15 +614,7 @@ impl GetAccessRequestApprovalSummary {
     }
     /// Only requests that leave out `owner-id`.
     pub fn without_owner_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "owner-id",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("owner-id", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `from-date` is `value`.
     pub fn from_date(
@@ -730,15 +626,7 @@ impl GetAccessRequestApprovalSummary {
     }
     /// Only requests that leave out `from-date`.
     pub fn without_from_date(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "from-date",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("from-date", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(self, body: &types::ApprovalSummary) -> ::sailpoint_mock::Mock {
@@ -821,15 +709,7 @@ impl ListAccessRequestApprovers {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -838,15 +718,7 @@ impl ListAccessRequestApprovers {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -855,15 +727,7 @@ impl ListAccessRequestApprovers {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

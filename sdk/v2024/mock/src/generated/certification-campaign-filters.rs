@@ -120,15 +120,7 @@ impl ListCampaignFilters {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `start` is `value`.
     pub fn start(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -137,15 +129,7 @@ impl ListCampaignFilters {
     }
     /// Only requests that leave out `start`.
     pub fn without_start(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "start",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("start", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `includeSystemFilters` is `value`.
     pub fn include_system_filters(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -157,13 +141,7 @@ impl ListCampaignFilters {
     /// Only requests that leave out `includeSystemFilters`.
     pub fn without_include_system_filters(self) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "includeSystemFilters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
+            self.0.without_query("includeSystemFilters", ::sailpoint_mock::Join::Explode),
         )
     }
     /// Answers `200`.

@@ -46,15 +46,7 @@ impl GetIdentityDecisionSummary {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -144,15 +136,7 @@ impl GetIdentitySummaries {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -161,15 +145,7 @@ impl GetIdentitySummaries {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -178,15 +154,7 @@ impl GetIdentitySummaries {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -198,15 +166,7 @@ impl GetIdentitySummaries {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -218,15 +178,7 @@ impl GetIdentitySummaries {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -333,15 +285,7 @@ impl GetIdentityAccessSummaries {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -350,15 +294,7 @@ impl GetIdentityAccessSummaries {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -367,15 +303,7 @@ impl GetIdentityAccessSummaries {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -387,15 +315,7 @@ impl GetIdentityAccessSummaries {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -407,15 +327,7 @@ impl GetIdentityAccessSummaries {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -38,15 +38,7 @@ impl GetManagedClusterTypes {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `pod` is `value`.
     pub fn pod(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -55,15 +47,7 @@ impl GetManagedClusterTypes {
     }
     /// Only requests that leave out `pod`.
     pub fn without_pod(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "pod",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("pod", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `org` is `value`.
     pub fn org(self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -72,15 +56,7 @@ impl GetManagedClusterTypes {
     }
     /// Only requests that leave out `org`.
     pub fn without_org(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "org",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("org", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -89,15 +65,7 @@ impl GetManagedClusterTypes {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -106,15 +74,7 @@ impl GetManagedClusterTypes {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -46,15 +46,7 @@ impl GetReportResult {
     }
     /// Only requests that leave out `completed`.
     pub fn without_completed(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "completed",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("completed", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(self, body: &types::ReportResults) -> ::sailpoint_mock::Mock {
@@ -295,15 +287,7 @@ impl GetReport {
     }
     /// Only requests that leave out `name`.
     pub fn without_name(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "name",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("name", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `auditable` is `value`.
     pub fn auditable(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -312,15 +296,7 @@ impl GetReport {
     }
     /// Only requests that leave out `auditable`.
     pub fn without_auditable(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "auditable",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("auditable", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

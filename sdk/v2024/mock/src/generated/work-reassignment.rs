@@ -540,15 +540,7 @@ impl GetEvaluateReassignmentConfiguration {
     }
     /// Only requests that leave out `exclusionFilters`.
     pub fn without_exclusion_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "exclusionFilters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("exclusionFilters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

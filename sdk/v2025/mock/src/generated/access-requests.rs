@@ -616,15 +616,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `requested-for`.
     pub fn without_requested_for(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-for",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-for", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requested-by` is `value`.
     pub fn requested_by(
@@ -636,15 +628,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `requested-by`.
     pub fn without_requested_by(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-by",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-by", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `regarding-identity` is `value`.
     pub fn regarding_identity(
@@ -656,15 +640,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `regarding-identity`.
     pub fn without_regarding_identity(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "regarding-identity",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("regarding-identity", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `assigned-to` is `value`.
     pub fn assigned_to(
@@ -676,15 +652,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `assigned-to`.
     pub fn without_assigned_to(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "assigned-to",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("assigned-to", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -693,15 +661,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -710,15 +670,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -727,15 +679,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -747,15 +691,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -767,15 +703,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `request-state` is `value`.
     pub fn request_state(
@@ -787,15 +715,7 @@ impl ListAccessRequestStatus {
     }
     /// Only requests that leave out `request-state`.
     pub fn without_request_state(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "request-state",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("request-state", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -885,15 +805,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `requested-for`.
     pub fn without_requested_for(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-for",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-for", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requested-by` is `value`.
     pub fn requested_by(
@@ -905,15 +817,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `requested-by`.
     pub fn without_requested_by(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requested-by",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requested-by", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `regarding-identity` is `value`.
     pub fn regarding_identity(
@@ -925,15 +829,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `regarding-identity`.
     pub fn without_regarding_identity(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "regarding-identity",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("regarding-identity", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `assigned-to` is `value`.
     pub fn assigned_to(
@@ -945,15 +841,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `assigned-to`.
     pub fn without_assigned_to(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "assigned-to",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("assigned-to", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -962,15 +850,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -979,15 +859,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -996,15 +868,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -1016,15 +880,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -1036,15 +892,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `request-state` is `value`.
     pub fn request_state(
@@ -1056,15 +904,7 @@ impl ListAdministratorsAccessRequestStatus {
     }
     /// Only requests that leave out `request-state`.
     pub fn without_request_state(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "request-state",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("request-state", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

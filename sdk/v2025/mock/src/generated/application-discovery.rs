@@ -135,15 +135,7 @@ impl GetDiscoveredApplications {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -152,15 +144,7 @@ impl GetDiscoveredApplications {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `detail` is `value`.
     pub fn detail(
@@ -172,15 +156,7 @@ impl GetDiscoveredApplications {
     }
     /// Only requests that leave out `detail`.
     pub fn without_detail(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "detail",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("detail", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filter` is `value`.
     pub fn filter(
@@ -192,15 +168,7 @@ impl GetDiscoveredApplications {
     }
     /// Only requests that leave out `filter`.
     pub fn without_filter(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filter",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filter", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -212,15 +180,7 @@ impl GetDiscoveredApplications {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -38,15 +38,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `mine`.
     pub fn without_mine(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "mine",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("mine", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requesterId` is `value`.
     pub fn requester_id(
@@ -58,15 +50,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `requesterId`.
     pub fn without_requester_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requesterId",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requesterId", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requesteeId` is `value`.
     pub fn requestee_id(
@@ -78,15 +62,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `requesteeId`.
     pub fn without_requestee_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "requesteeId",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("requesteeId", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `approverId` is `value`.
     pub fn approver_id(
@@ -98,15 +74,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `approverId`.
     pub fn without_approver_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "approverId",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("approverId", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -115,15 +83,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count-only` is `value`.
     pub fn count_only(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -132,15 +92,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `count-only`.
     pub fn without_count_only(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count-only",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count-only", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `include-comments` is `value`.
     pub fn include_comments(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -149,15 +101,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `include-comments`.
     pub fn without_include_comments(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "include-comments",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("include-comments", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `include-approvers` is `value`.
     pub fn include_approvers(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -166,15 +110,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `include-approvers`.
     pub fn without_include_approvers(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "include-approvers",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("include-approvers", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `include-reassignment-history` is `value`.
     pub fn include_reassignment_history(
@@ -197,9 +133,8 @@ impl GetApprovals {
         Self(
             self
                 .0
-                .query(
+                .without_query(
                     "include-reassignment-history",
-                    &::std::option::Option::<()>::None,
                     ::sailpoint_mock::Join::Explode,
                 ),
         )
@@ -211,15 +146,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `include-batch-info`.
     pub fn without_include_batch_info(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "include-batch-info",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("include-batch-info", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -231,15 +158,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -248,15 +167,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -265,15 +176,7 @@ impl GetApprovals {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -828,15 +828,7 @@ impl ListUploadedConfigurations {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1152,15 +1144,7 @@ impl ListBackups {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1319,15 +1303,7 @@ impl ListDrafts {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

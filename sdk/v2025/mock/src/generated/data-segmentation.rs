@@ -284,15 +284,7 @@ impl PublishDataSegment {
     }
     /// Only requests that leave out `publishAll`.
     pub fn without_publish_all(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "publishAll",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("publishAll", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose path parameter `segmentId` is `value`.
     pub fn segment_id(
@@ -497,15 +489,7 @@ impl DeleteDataSegment {
     }
     /// Only requests that leave out `published`.
     pub fn without_published(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "published",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("published", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `204`.
     pub fn respond_no_content(self) -> ::sailpoint_mock::Mock {
@@ -587,15 +571,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `enabled`.
     pub fn without_enabled(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "enabled",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("enabled", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `unique` is `value`.
     pub fn unique(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -604,15 +580,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `unique`.
     pub fn without_unique(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "unique",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("unique", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `published` is `value`.
     pub fn published(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -621,15 +589,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `published`.
     pub fn without_published(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "published",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("published", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -638,15 +598,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -655,15 +607,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -672,15 +616,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -692,15 +628,7 @@ impl ListDataSegments {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -38,15 +38,7 @@ impl GetIdentityOutlierSnapshots {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -55,15 +47,7 @@ impl GetIdentityOutlierSnapshots {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `type` is `value`.
     pub fn type_(
@@ -75,15 +59,7 @@ impl GetIdentityOutlierSnapshots {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -95,15 +71,7 @@ impl GetIdentityOutlierSnapshots {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -115,15 +83,7 @@ impl GetIdentityOutlierSnapshots {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -211,15 +171,7 @@ impl GetLatestIdentityOutlierSnapshots {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -304,15 +256,7 @@ impl GetIdentityOutliers {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -321,15 +265,7 @@ impl GetIdentityOutliers {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -338,15 +274,7 @@ impl GetIdentityOutliers {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `type` is `value`.
     pub fn type_(
@@ -358,15 +286,7 @@ impl GetIdentityOutliers {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -378,15 +298,7 @@ impl GetIdentityOutliers {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -398,15 +310,7 @@ impl GetIdentityOutliers {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -490,15 +394,7 @@ impl GetPeerGroupOutliersContributingFeatures {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -507,15 +403,7 @@ impl GetPeerGroupOutliersContributingFeatures {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -524,15 +412,7 @@ impl GetPeerGroupOutliersContributingFeatures {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `include-translation-messages` is `value`.
     pub fn include_translation_messages(
@@ -555,9 +435,8 @@ impl GetPeerGroupOutliersContributingFeatures {
         Self(
             self
                 .0
-                .query(
+                .without_query(
                     "include-translation-messages",
-                    &::std::option::Option::<()>::None,
                     ::sailpoint_mock::Join::Explode,
                 ),
         )
@@ -580,15 +459,7 @@ impl GetPeerGroupOutliersContributingFeatures {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -682,15 +553,7 @@ impl ListOutliersContributingFeatureAccessItems {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -699,15 +562,7 @@ impl ListOutliersContributingFeatureAccessItems {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -716,15 +571,7 @@ impl ListOutliersContributingFeatureAccessItems {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose path parameter `outlierId` is `value`.
     pub fn outlier_id(
@@ -755,15 +602,7 @@ impl ListOutliersContributingFeatureAccessItems {
     }
     /// Only requests that leave out `accessType`.
     pub fn without_access_type(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "accessType",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("accessType", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -775,15 +614,7 @@ impl ListOutliersContributingFeatureAccessItems {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1038,15 +869,7 @@ impl ExportOutliersZip {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

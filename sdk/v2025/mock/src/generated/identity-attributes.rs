@@ -38,15 +38,7 @@ impl ListIdentityAttributes {
     }
     /// Only requests that leave out `includeSystem`.
     pub fn without_include_system(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "includeSystem",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("includeSystem", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `includeSilent` is `value`.
     pub fn include_silent(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -55,15 +47,7 @@ impl ListIdentityAttributes {
     }
     /// Only requests that leave out `includeSilent`.
     pub fn without_include_silent(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "includeSilent",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("includeSilent", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `searchableOnly` is `value`.
     pub fn searchable_only(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -72,15 +56,7 @@ impl ListIdentityAttributes {
     }
     /// Only requests that leave out `searchableOnly`.
     pub fn without_searchable_only(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "searchableOnly",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("searchableOnly", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -89,15 +65,7 @@ impl ListIdentityAttributes {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

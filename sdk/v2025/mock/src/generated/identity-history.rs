@@ -41,15 +41,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `starts-with-query`.
     pub fn without_starts_with_query(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "starts-with-query",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("starts-with-query", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `is-deleted` is `value`.
     pub fn is_deleted(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -58,15 +50,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `is-deleted`.
     pub fn without_is_deleted(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "is-deleted",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("is-deleted", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `is-active` is `value`.
     pub fn is_active(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -75,15 +59,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `is-active`.
     pub fn without_is_active(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "is-active",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("is-active", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -92,15 +68,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -109,15 +77,7 @@ impl ListHistoricalIdentities {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -286,15 +246,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -303,15 +255,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -320,15 +264,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -337,15 +273,7 @@ impl ListIdentityAccessItems {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -444,15 +372,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `start`.
     pub fn without_start(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "start",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("start", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `interval` is `value`.
     pub fn interval(
@@ -464,15 +384,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `interval`.
     pub fn without_interval(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "interval",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("interval", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -481,15 +393,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -498,15 +402,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -515,15 +411,7 @@ impl ListIdentitySnapshots {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -618,15 +506,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `before`.
     pub fn without_before(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "before",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("before", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `interval` is `value`.
     pub fn interval(
@@ -638,15 +518,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `interval`.
     pub fn without_interval(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "interval",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("interval", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `time-zone` is `value`.
     pub fn time_zone(
@@ -658,15 +530,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `time-zone`.
     pub fn without_time_zone(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "time-zone",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("time-zone", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -675,15 +539,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -692,15 +548,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -709,15 +557,7 @@ impl GetIdentitySnapshotSummary {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -893,15 +733,7 @@ impl ListIdentitySnapshotAccessItems {
     }
     /// Only requests that leave out `type`.
     pub fn without_type_(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "type",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("type", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -984,15 +816,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `from`.
     pub fn without_from(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "from",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("from", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `eventTypes` is `value`.
     pub fn event_types(
@@ -1004,15 +828,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `eventTypes`.
     pub fn without_event_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "eventTypes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("eventTypes", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `accessItemTypes` is `value`.
     pub fn access_item_types(
@@ -1024,15 +840,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `accessItemTypes`.
     pub fn without_access_item_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "accessItemTypes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("accessItemTypes", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1041,15 +849,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1058,15 +858,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -1075,15 +867,7 @@ impl GetHistoricalIdentityEvents {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1256,15 +1040,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `snapshot1`.
     pub fn without_snapshot1(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot1",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot1", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `snapshot2` is `value`.
     pub fn snapshot2(
@@ -1276,15 +1052,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `snapshot2`.
     pub fn without_snapshot2(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot2",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot2", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `accessItemTypes` is `value`.
     pub fn access_item_types(
@@ -1296,15 +1064,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `accessItemTypes`.
     pub fn without_access_item_types(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "accessItemTypes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("accessItemTypes", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1313,15 +1073,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1330,15 +1082,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -1347,15 +1091,7 @@ impl CompareIdentitySnapshots {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -1457,15 +1193,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `access-associated`.
     pub fn without_access_associated(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "access-associated",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("access-associated", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `snapshot1` is `value`.
     pub fn snapshot1(
@@ -1477,15 +1205,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `snapshot1`.
     pub fn without_snapshot1(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot1",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot1", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `snapshot2` is `value`.
     pub fn snapshot2(
@@ -1497,15 +1217,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `snapshot2`.
     pub fn without_snapshot2(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "snapshot2",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("snapshot2", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1514,15 +1226,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -1531,15 +1235,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -1548,15 +1244,7 @@ impl CompareIdentitySnapshotsAccessType {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

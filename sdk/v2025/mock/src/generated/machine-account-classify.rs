@@ -48,15 +48,7 @@ impl SendClassifyMachineAccount {
     }
     /// Only requests that leave out `classificationMode`.
     pub fn without_classification_mode(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "classificationMode",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("classificationMode", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -328,15 +328,7 @@ impl GetMfaKbaConfig {
     }
     /// Only requests that leave out `allLanguages`.
     pub fn without_all_languages(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "allLanguages",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("allLanguages", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

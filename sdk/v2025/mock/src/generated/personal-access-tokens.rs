@@ -41,15 +41,7 @@ impl ListPersonalAccessTokens {
     }
     /// Only requests that leave out `owner-id`.
     pub fn without_owner_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "owner-id",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("owner-id", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -61,15 +53,7 @@ impl ListPersonalAccessTokens {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(

@@ -38,15 +38,7 @@ impl StartRolePropagation {
     }
     /// Only requests that leave out `skipRoleRefresh`.
     pub fn without_skip_role_refresh(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "skipRoleRefresh",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("skipRoleRefresh", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `202`.
     pub fn respond_accepted(

@@ -258,15 +258,7 @@ impl GetStream {
     }
     /// Only requests that leave out `stream_id`.
     pub fn without_stream_id(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "stream_id",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("stream_id", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(self, body: &types::GetStreamResponse) -> ::sailpoint_mock::Mock {

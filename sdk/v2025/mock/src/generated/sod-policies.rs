@@ -117,15 +117,7 @@ impl ListSodPolicies {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -134,15 +126,7 @@ impl ListSodPolicies {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -151,15 +135,7 @@ impl ListSodPolicies {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -171,15 +147,7 @@ impl ListSodPolicies {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -191,15 +159,7 @@ impl ListSodPolicies {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -457,15 +417,7 @@ impl DeleteSodPolicy {
     }
     /// Only requests that leave out `logical`.
     pub fn without_logical(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "logical",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("logical", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `204`.
     pub fn respond_no_content(self) -> ::sailpoint_mock::Mock {

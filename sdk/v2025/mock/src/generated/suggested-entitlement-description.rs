@@ -119,15 +119,7 @@ impl GetSedBatches {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `limit` is `value`.
     pub fn limit(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -136,15 +128,7 @@ impl GetSedBatches {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -153,15 +137,7 @@ impl GetSedBatches {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count-only` is `value`.
     pub fn count_only(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -170,15 +146,7 @@ impl GetSedBatches {
     }
     /// Only requests that leave out `count-only`.
     pub fn without_count_only(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count-only",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count-only", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `status` is `value`.
     pub fn status(
@@ -190,15 +158,7 @@ impl GetSedBatches {
     }
     /// Only requests that leave out `status`.
     pub fn without_status(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "status",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("status", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -556,15 +516,7 @@ impl ListSeds {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -573,15 +525,7 @@ impl ListSeds {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count` is `value`.
     pub fn count(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -590,15 +534,7 @@ impl ListSeds {
     }
     /// Only requests that leave out `count`.
     pub fn without_count(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -610,15 +546,7 @@ impl ListSeds {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `sorters` is `value`.
     pub fn sorters(
@@ -630,15 +558,7 @@ impl ListSeds {
     }
     /// Only requests that leave out `sorters`.
     pub fn without_sorters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "sorters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("sorters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `count-only` is `value`.
     pub fn count_only(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -647,15 +567,7 @@ impl ListSeds {
     }
     /// Only requests that leave out `count-only`.
     pub fn without_count_only(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "count-only",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("count-only", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `requested-by-anyone` is `value`.
     pub fn requested_by_anyone(self, value: impl ::std::convert::Into<bool>) -> Self {
@@ -667,13 +579,7 @@ impl ListSeds {
     /// Only requests that leave out `requested-by-anyone`.
     pub fn without_requested_by_anyone(self) -> Self {
         Self(
-            self
-                .0
-                .query(
-                    "requested-by-anyone",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
+            self.0.without_query("requested-by-anyone", ::sailpoint_mock::Join::Explode),
         )
     }
     /// Only requests whose query parameter `show-pending-status-only` is `value`.
@@ -697,9 +603,8 @@ impl ListSeds {
         Self(
             self
                 .0
-                .query(
+                .without_query(
                     "show-pending-status-only",
-                    &::std::option::Option::<()>::None,
                     ::sailpoint_mock::Join::Explode,
                 ),
         )

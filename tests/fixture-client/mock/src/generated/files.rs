@@ -43,15 +43,7 @@ impl UploadThingFile {
     }
     /// Only requests that leave out `kind`.
     pub fn without_kind(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "kind",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("kind", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `202`.
     pub fn respond_accepted(self, body: &types::Thing) -> ::sailpoint_mock::Mock {

@@ -38,15 +38,7 @@ impl ListThings {
     }
     /// Only requests that leave out `limit`.
     pub fn without_limit(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "limit",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("limit", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `offset` is `value`.
     pub fn offset(self, value: impl ::std::convert::Into<i64>) -> Self {
@@ -55,15 +47,7 @@ impl ListThings {
     }
     /// Only requests that leave out `offset`.
     pub fn without_offset(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "offset",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("offset", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -75,15 +59,7 @@ impl ListThings {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Answers `200`.
     pub fn respond_ok(
@@ -142,15 +118,7 @@ impl FindThings {
     }
     /// Only requests that leave out `kinds`.
     pub fn without_kinds(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "kinds",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Comma,
-                ),
-        )
+        Self(self.0.without_query("kinds", ::sailpoint_mock::Join::Comma))
     }
     /// Only requests whose query parameter `ids` is `value`.
     pub fn ids(
@@ -162,15 +130,7 @@ impl FindThings {
     }
     /// Only requests that leave out `ids`.
     pub fn without_ids(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "ids",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Space,
-                ),
-        )
+        Self(self.0.without_query("ids", ::sailpoint_mock::Join::Space))
     }
     /// Only requests whose query parameter `labels` is `value`.
     pub fn labels(
@@ -182,15 +142,7 @@ impl FindThings {
     }
     /// Only requests that leave out `labels`.
     pub fn without_labels(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "labels",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Pipe,
-                ),
-        )
+        Self(self.0.without_query("labels", ::sailpoint_mock::Join::Pipe))
     }
     /// Only requests whose query parameter `owners` is `value`.
     pub fn owners(
@@ -202,15 +154,7 @@ impl FindThings {
     }
     /// Only requests that leave out `owners`.
     pub fn without_owners(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "owners",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("owners", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `filters` is `value`.
     pub fn filters(
@@ -222,15 +166,7 @@ impl FindThings {
     }
     /// Only requests that leave out `filters`.
     pub fn without_filters(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "filters",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::Explode,
-                ),
-        )
+        Self(self.0.without_query("filters", ::sailpoint_mock::Join::Explode))
     }
     /// Only requests whose query parameter `attributes` is `value`.
     pub fn attributes(
@@ -247,15 +183,7 @@ impl FindThings {
     }
     /// Only requests that leave out `attributes`.
     pub fn without_attributes(self) -> Self {
-        Self(
-            self
-                .0
-                .query(
-                    "attributes",
-                    &::std::option::Option::<()>::None,
-                    ::sailpoint_mock::Join::DeepObject,
-                ),
-        )
+        Self(self.0.without_query("attributes", ::sailpoint_mock::Join::DeepObject))
     }
     /// Answers `200`.
     pub fn respond_ok(
